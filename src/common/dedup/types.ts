@@ -1,0 +1,17 @@
+import type { DihedralTransform } from './dihedral';
+import type { Hash64 } from './hash64';
+
+export const HASH_KINDS = ['phash', 'dhash', 'blockhash'] as const;
+export type HashKind = (typeof HASH_KINDS)[number];
+
+/** One 64-bit hash per kind. */
+export type HashTriple = Record<HashKind, Hash64>;
+
+/**
+ * Perceptual hashes of one image: the hashes of the image as it is (`phash`, `dhash`,
+ * `blockhash`) and of its 7 other dihedral variants (flips, rotations by 90/180/270, transposes).
+ * Comparing `variants[t]` of A with the plain hashes of B detects B = t(A).
+ */
+export interface ImageHashes extends HashTriple {
+  variants: Record<Exclude<DihedralTransform, 'identity'>, HashTriple>;
+}
