@@ -1,0 +1,153 @@
+/**
+ * The one contract between the engine and every host. Each method takes one plain object,
+ * validated by its schema where it enters the engine, and returns JSON-safe data.
+ * Wire names are derived from this object (`people:merge`), never typed twice.
+ */
+import { z } from 'zod';
+import type {
+  BrowseResult,
+  DeletePlan,
+  DuplicateGroup,
+  Folder,
+  JobInfo,
+  JournalEntry,
+  LibraryStatus,
+  Person,
+  PersonDetail,
+  PhotoDetail,
+  PhotoSummary,
+  ScanErrorRecord,
+  SeriesDetail,
+  SeriesSummary,
+  UnknownCluster,
+} from './types';
+
+/** A method: its argument schema plus a phantom output type. */
+export interface MethodSpec<I extends z.ZodType, O> {
+  readonly input: I;
+  readonly output?: O;
+}
+
+function method<O>() {
+  return <I extends z.ZodType>(input: I): MethodSpec<I, O> => ({ input });
+}
+
+const id = z.number().int().positive();
+const ids = z.array(id).min(1).max(100_000);
+const page = {
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(10_000).default(200),
+};
+const empty = z.object({}).strict();
+
+export const contract = {
+  library: {
+    addFolder: method<Folder>()(z.object({ path: z.string().min(1).max(4096) }).strict()),
+    removeFolder: method<{ removed: boolean }>()(z.object({ id }).strict()),
+    listFolders: method<Folder[]>()(empty),
+    scan: method<{ jobId: number }>()(
+      z.object({ folderIds: z.array(id).optional(), ml: z.boolean().default(true) }).strict(),
+    ),
+    status: method<LibraryStatus>()(empty),
+    errors: method<{ total: number; errors: ScanErrorRecord[] }>()(z.object({ ...page }).strict()),
+    browse: method<BrowseResult>()(z.object({ path: z.string().max(4096).optional() }).strict()),
+    photos: method<{ total: number; photos: PhotoSummary[] }>()(
+      z
+        .object({
+          ...page,
+          sort: z.enum(['captured', 'path', 'size']).default('captured'),
+          personId: id.optional(),
+        })
+        .strict(),
+    ),
+    photo: method<PhotoDetail>()(z.object({ id }).strict()),
+  },
+  dedup: {
+    groups: method<{ total: number; groups: DuplicateGroup[] }>()(
+      z.object({ ...page, kind: z.enum(['all', 'exact', 'near']).default('all') }).strict(),
+    ),
+    setKeeper: method<DuplicateGroup>()(z.object({ groupId: id, photoId: id }).strict()),
+    notDuplicate: method<{ groups: number }>()(z.object({ groupId: id, photoIds: ids.optional() }).strict()),
+  },
+  people: {
+    list: method<Person[]>()(z.object({ includeHidden: z.boolean().default(false) }).strict()),
+    get: method<PersonDetail>()(z.object({ id }).strict()),
+    unknown: method<UnknownCluster[]>()(z.object({ limit: z.number().int().min(1).max(1000).default(50) }).strict()),
+    rename: method<Person>()(z.object({ id, name: z.string().trim().min(1).max(200) }).strict()),
+    merge: method<Person>()(z.object({ ids: z.array(id).min(2).max(1000), into: id.optional() }).strict()),
+    split: method<Person>()(z.object({ id, faceIds: ids, name: z.string().trim().min(1).max(200).optional() }).strict()),
+    hide: method<Person>()(z.object({ id, hidden: z.boolean().default(true) }).strict()),
+    setCover: method<Person>()(z.object({ id, faceId: id }).strict()),
+    nameFaces: method<Person>()(z.object({ faceIds: ids, name: z.string().trim().min(1).max(200) }).strict()),
+    confirmInferred: method<{ updated: number }>()(z.object({ faceIds: ids, accept: z.boolean() }).strict()),
+  },
+  series: {
+    list: method<{ total: number; series: SeriesSummary[] }>()(
+      z.object({ ...page, personId: id.optional() }).strict(),
+    ),
+    get: method<SeriesDetail>()(z.object({ id }).strict()),
+  },
+  jobs: {
+    list: method<JobInfo[]>()(empty),
+    cancel: method<{ cancelled: boolean }>()(z.object({ id }).strict()),
+  },
+  trash: {
+    plan: method<DeletePlan>()(
+      z
+        .object({
+          photoIds: ids.optional(),
+          /** Every non-keeper of every duplicate group ("resolve all suggested"). */
+          suggestedDuplicates: z.boolean().optional(),
+          redundantShots: z.boolean().optional(),
+          reason: z.string().max(500).optional(),
+        })
+        .strict(),
+    ),
+    execute: method<JournalEntry>()(
+      z.object({ planId: id, dryRun: z.boolean().default(false), confirmGuarded: z.boolean().default(false) }).strict(),
+    ),
+    undo: method<JournalEntry>()(z.object({ journalId: id }).strict()),
+    journal: method<JournalEntry[]>()(z.object({ ...page }).strict()),
+  },
+} as const;
+
+export type Contract = typeof contract;
+export type Domain = keyof Contract;
+
+type Output<S> = S extends MethodSpec<z.ZodType, infer O> ? O : never;
+type Input<S> = S extends MethodSpec<infer I, unknown> ? z.input<I> : never;
+export type ParsedInput<S> = S extends MethodSpec<infer I, unknown> ? z.output<I> : never;
+
+/** What a client calls: every argument may omit defaulted fields. */
+export type Api = {
+  [D in Domain]: { [M in keyof Contract[D]]: (arg: Input<Contract[D][M]>) => Promise<Output<Contract[D][M]>> };
+};
+
+/** What the engine implements: it receives arguments after validation (defaults filled in). */
+export type ApiHandlers = {
+  [D in Domain]: {
+    [M in keyof Contract[D]]: (arg: ParsedInput<Contract[D][M]>) => Promise<Output<Contract[D][M]>>;
+  };
+};
+
+export type WireName = { [D in Domain]: `${D}:${Extract<keyof Contract[D], string>}` }[Domain];
+
+export function wireName(domain: string, name: string): string {
+  return `${domain}:${name}`;
+}
+
+export function listWireNames(): WireName[] {
+  const names: string[] = [];
+  for (const [domain, methods] of Object.entries(contract)) {
+    for (const name of Object.keys(methods)) names.push(wireName(domain, name));
+  }
+  return names as WireName[];
+}
+
+export function findMethod(wire: string): MethodSpec<z.ZodType, unknown> | undefined {
+  const [domain, name, extra] = wire.split(':');
+  if (domain === undefined || name === undefined || extra !== undefined) return undefined;
+  if (!Object.hasOwn(contract, domain)) return undefined;
+  const methods = contract[domain as Domain] as Record<string, MethodSpec<z.ZodType, unknown>>;
+  return Object.hasOwn(methods, name) ? methods[name] : undefined;
+}

@@ -1,0 +1,135 @@
+/**
+ * The single decode of a photo: bytes → an RGB analysis raster (orientation applied, long
+ * side ≤ ANALYSIS_LONG_SIDE, shrink-on-load) plus its thumbnail. Every later stage uses it.
+ */
+import sharp from 'sharp';
+import type { ImageFormat } from '../../common/contract/types';
+import type { Raster } from '../../common/raster';
+import { ANALYSIS_LONG_SIDE } from '../../common/raster';
+import { decodeBmp } from './codecs/bmp';
+import { DecodeError } from './codecs/decode-error';
+import { decodeNetpbm } from './codecs/netpbm';
+import { extractRawPreview } from './codecs/raw';
+import type { DetectedKind } from './detect';
+
+export const THUMB_LONG_SIDE = 320;
+export const DEFAULT_MAX_PIXELS = 200_000_000;
+
+export interface DecodedPhoto {
+  format: ImageFormat;
+  /** Full image size after orientation. */
+  width: number;
+  height: number;
+  orientation: number;
+  raster: Raster;
+  thumbnail: Buffer;
+}
+
+export interface DecodeOptions {
+  maxPixels?: number;
+  /** Orientation from EXIF, used where the pixel container cannot apply it itself (RAW previews). */
+  exifOrientation?: number | null;
+}
+
+sharp.cache(false);
+
+export async function decodePhoto(bytes: Buffer, kind: DetectedKind, options: DecodeOptions = {}): Promise<DecodedPhoto> {
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  try {
+    switch (kind.codec) {
+      case 'sharp':
+        return await decodeWithSharp(bytes, kind.format, maxPixels);
+      case 'raw': {
+        const preview = await extractRawPreview(bytes);
+        const decoded = await decodeWithSharp(preview, 'raw', maxPixels, options.exifOrientation ?? 1);
+        return decoded;
+      }
+      case 'heic': {
+        const { decodeHeic } = await import('./codecs/heic');
+        return await fromFullRaster(await decodeHeic(bytes, maxPixels), kind.format, 1);
+      }
+      case 'bmp':
+        return await fromFullRaster(decodeBmp(bytes, maxPixels), kind.format, 1);
+      case 'netpbm':
+        return await fromFullRaster(decodeNetpbm(bytes, maxPixels), kind.format, 1);
+    }
+  } catch (error) {
+    throw toDecodeError(error);
+  }
+}
+
+async function decodeWithSharp(bytes: Buffer, format: ImageFormat, maxPixels: number, forcedOrientation?: number): Promise<DecodedPhoto> {
+  const input = { limitInputPixels: maxPixels, failOn: 'warning' as const, sequentialRead: true };
+  const meta = await sharp(bytes, input).metadata();
+  const rawW = meta.width;
+  const rawH = meta.height;
+  if (!rawW || !rawH) throw new DecodeError('CORRUPT', 'Image has no dimensions');
+  if (rawW * rawH > maxPixels) throw new DecodeError('TOO_MANY_PIXELS', `Image is ${rawW}×${rawH}, above the pixel limit of ${maxPixels}`);
+  const orientation = forcedOrientation ?? meta.orientation ?? 1;
+  const swap = orientation >= 5 && orientation <= 8;
+  let pipeline = sharp(bytes, input);
+  pipeline = forcedOrientation === undefined ? pipeline.rotate() : applyOrientation(pipeline, orientation);
+  const { data, info } = await pipeline
+    .resize({ width: ANALYSIS_LONG_SIDE, height: ANALYSIS_LONG_SIDE, fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb')
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const raster: Raster = { data, width: info.width, height: info.height, channels: 3 };
+  return {
+    format,
+    width: swap ? rawH : rawW,
+    height: swap ? rawW : rawH,
+    orientation,
+    raster,
+    thumbnail: await makeThumbnail(raster),
+  };
+}
+
+function applyOrientation(img: sharp.Sharp, orientation: number): sharp.Sharp {
+  switch (orientation) {
+    case 2: return img.flop();
+    case 3: return img.rotate(180);
+    case 4: return img.flip();
+    case 5: return img.rotate(90).flop();
+    case 6: return img.rotate(90);
+    case 7: return img.rotate(270).flop();
+    case 8: return img.rotate(270);
+    default: return img;
+  }
+}
+
+async function fromFullRaster(full: Raster, format: ImageFormat, orientation: number): Promise<DecodedPhoto> {
+  const { data, info } = await sharp(full.data, { raw: { width: full.width, height: full.height, channels: full.channels } })
+    .resize({ width: ANALYSIS_LONG_SIDE, height: ANALYSIS_LONG_SIDE, fit: 'inside', withoutEnlargement: true })
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const raster: Raster = { data, width: info.width, height: info.height, channels: 3 };
+  return { format, width: full.width, height: full.height, orientation, raster, thumbnail: await makeThumbnail(raster) };
+}
+
+export async function makeThumbnail(raster: Raster, longSide = THUMB_LONG_SIDE): Promise<Buffer> {
+  return sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: raster.channels } })
+    .resize({ width: longSide, height: longSide, fit: 'inside', withoutEnlargement: true })
+    .jpeg({ quality: 78 })
+    .toBuffer();
+}
+
+/** Maps decoder failures to the recorded error codes. */
+export function toDecodeError(error: unknown): DecodeError {
+  if (error instanceof DecodeError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const lower = message.toLowerCase();
+  if (lower.includes('pixel limit')) return new DecodeError('TOO_MANY_PIXELS', 'Image is larger than the pixel limit (possible decompression bomb)');
+  if (lower.includes('premature end') || lower.includes('truncated') || lower.includes('unexpected end') || lower.includes('end of file') || lower.includes('not enough data'))
+    return new DecodeError('TRUNCATED', `Image data is truncated: ${firstLine(message)}`);
+  if (lower.includes('unsupported image format')) return new DecodeError('UNSUPPORTED_FORMAT', firstLine(message));
+  return new DecodeError('CORRUPT', `Image cannot be decoded: ${firstLine(message)}`);
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n')[0] ?? text).slice(0, 300);
+}

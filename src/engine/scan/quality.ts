@@ -1,0 +1,52 @@
+/**
+ * Cheap image quality signals from the analysis raster, for best-shot choice:
+ * sharpness = variance of the Laplacian on a 256 px luma image; exposure in [0,1],
+ * 1 = well exposed (mid-tone mean, little clipping).
+ */
+import sharp from 'sharp';
+import type { Raster } from '../../common/raster';
+
+export interface QualitySignals {
+  sharpness: number;
+  exposure: number;
+}
+
+export async function measureQuality(raster: Raster): Promise<QualitySignals> {
+  const { data, info } = await sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: raster.channels } })
+    .resize({ width: 256, height: 256, fit: 'inside' })
+    .greyscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { sharpness: laplacianVariance(data, info.width, info.height), exposure: exposureScore(data) };
+}
+
+export function laplacianVariance(gray: Uint8Array, width: number, height: number): number {
+  let sum = 0;
+  let sumSq = 0;
+  let n = 0;
+  for (let y = 1; y < height - 1; y++) {
+    for (let x = 1; x < width - 1; x++) {
+      const i = y * width + x;
+      const v = 4 * (gray[i] ?? 0) - (gray[i - 1] ?? 0) - (gray[i + 1] ?? 0) - (gray[i - width] ?? 0) - (gray[i + width] ?? 0);
+      sum += v;
+      sumSq += v * v;
+      n++;
+    }
+  }
+  if (n === 0) return 0;
+  const mean = sum / n;
+  return sumSq / n - mean * mean;
+}
+
+export function exposureScore(gray: Uint8Array): number {
+  if (gray.length === 0) return 0;
+  let sum = 0;
+  let clipped = 0;
+  for (const v of gray) {
+    sum += v;
+    if (v <= 4 || v >= 251) clipped++;
+  }
+  const mean = sum / gray.length / 255;
+  const centred = 1 - Math.min(1, Math.abs(mean - 0.5) * 2);
+  return Math.max(0, centred * (1 - clipped / gray.length));
+}
