@@ -1,0 +1,98 @@
+/**
+ * Sweeps the near-duplicate thresholds on the dev datasets and prints pairwise precision / recall /
+ * F1 per setting (synthetic set: 160 files, 12,720 pairs, 720 duplicates) and the result of the
+ * defaults on the imagededup expected groups. `npm run sweep:dedup`; SIFT_DATASETS overrides the
+ * dataset folder.
+ */
+import { DEFAULT_DEDUP_THRESHOLDS, findNearDuplicateGroups, type DedupThresholds } from '../src/common/dedup/grouping';
+import { pairwiseScores, type PairwiseScores } from '../src/common/dedup/metrics';
+import { compareWithImagededup, datasetsRoot, loadImagededupSet, loadSyntheticSet } from '../src/engine/dedup/testing-datasets';
+
+interface Row {
+  setting: DedupThresholds;
+  scores: PairwiseScores;
+}
+
+const fmt = (x: number): string => x.toFixed(4);
+const label = (s: DedupThresholds): string =>
+  `p${s.phash < 0 ? '–' : s.phash} d${s.dhash < 0 ? '–' : s.dhash} b${s.blockhash < 0 ? '–' : s.blockhash} k${s.minAgreeing} link×${s.linkScale === Infinity ? '∞' : s.linkScale}${s.matchTransforms ? '' : ' no-transforms'}`;
+
+function printTable(title: string, rows: Row[]): void {
+  console.log(`\n### ${title}\n`);
+  console.log('| setting | TP | FP | FN | precision | recall | F1 |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const { setting, scores: s } of rows) {
+    console.log(`| ${label(setting)} | ${s.truePositives} | ${s.falsePositives} | ${s.falseNegatives} | ${fmt(s.precision)} | ${fmt(s.recall)} | ${fmt(s.f1)} |`);
+  }
+}
+
+const root = datasetsRoot();
+console.log(`datasets: ${root}`);
+const synthetic = await loadSyntheticSet(root);
+const items = synthetic.files.map((f) => ({ id: f.id, hashes: f.hashes }));
+const labels = new Map(synthetic.files.map((f) => [f.id, f.group]));
+const hashMs = synthetic.files.map((f) => f.hashMs).sort((a, b) => a - b);
+console.log(`synthetic: ${items.length} files, hash time median ${fmt(hashMs[hashMs.length >> 1] ?? 0)} ms, mean ${fmt(hashMs.reduce((s, x) => s + x, 0) / hashMs.length)} ms`);
+
+const run = (setting: DedupThresholds): Row => {
+  const groups = findNearDuplicateGroups(items, setting);
+  return { setting, scores: pairwiseScores(groups.map((g) => g.ids), labels) };
+};
+const base: DedupThresholds = { ...DEFAULT_DEDUP_THRESHOLDS };
+
+// 1. Each hash alone (k = 1, the others disabled).
+const single: Row[] = [];
+for (const kind of ['phash', 'dhash', 'blockhash'] as const) {
+  for (let t = 4; t <= 20; t += 2) {
+    single.push(run({ ...base, phash: -1, dhash: -1, blockhash: -1, minAgreeing: 1, [kind]: t }));
+  }
+}
+printTable('Single hash (complete link ×1.25, transforms on)', single);
+
+// 2. Combinations: 2 or 3 of the hashes must agree.
+const combos: Row[] = [];
+const started = performance.now();
+for (const minAgreeing of [2, 3] as const) {
+  for (let p = 8; p <= 20; p += 2) {
+    for (let d = 6; d <= 18; d += 2) {
+      for (let b = 6; b <= 18; b += 2) combos.push(run({ ...base, phash: p, dhash: d, blockhash: b, minAgreeing }));
+    }
+  }
+}
+console.log(`\n(${combos.length} combinations in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+const byF1 = [...combos].sort((x, y) => y.scores.f1 - x.scores.f1 || y.scores.precision - x.scores.precision);
+printTable('Combinations, best 25 by F1', byF1.slice(0, 25));
+const perfect = combos.filter((r) => r.scores.f1 === 1);
+console.log(`\n${perfect.length} of ${combos.length} combinations reach F1 = 1 on the synthetic set.`);
+printTable('Combinations around the defaults', [
+  ...[10, 12, 14, 16, 18].map((p) => run({ ...base, phash: p })),
+  ...[8, 10, 12, 14, 16].map((d) => run({ ...base, dhash: d })),
+  ...[8, 10, 12, 14, 16].map((b) => run({ ...base, blockhash: b })),
+  run({ ...base, minAgreeing: 1 }),
+  run({ ...base, minAgreeing: 3 }),
+]);
+
+// 3. Chaining guard and transforms.
+printTable('Link rule and transforms at the default thresholds', [
+  run({ ...base, linkScale: 1 }),
+  run({ ...base, linkScale: 1.25 }),
+  run({ ...base, linkScale: 1.5 }),
+  run({ ...base, linkScale: Infinity }),
+  run({ ...base, matchTransforms: false }),
+]);
+
+// 4. The defaults on the imagededup files.
+const dedupSet = await loadImagededupSet(root);
+const groups = findNearDuplicateGroups(dedupSet.files.map((f) => ({ id: f.id, hashes: f.hashes })));
+const report = compareWithImagededup(dedupSet, groups.map((g) => g.ids));
+console.log(`\n### imagededup (defaults ${label(base)})\n`);
+console.log(`decoded ${dedupSet.files.length}, failed ${dedupSet.failed.length}: ${dedupSet.failed.map((f) => f.path).join(', ')}`);
+for (const g of report.groups) console.log(`- ${g.name}: ${g.members} members, ${g.found ? 'found exactly' : `NOT found (predicted with ${g.predictedWith.join(', ')})`}`);
+console.log(`- no_known_duplicate files grouped with others: ${report.wronglyGrouped.length === 0 ? 'none' : report.wronglyGrouped.join(', ')}`);
+if (report.unlabelled.length > 0) console.log(`- decoded but unlabelled: ${report.unlabelled.join(', ')}`);
+const s = pairwiseScores(groups.map((g) => g.ids), report.labels);
+console.log(`- pairwise: TP ${s.truePositives} FP ${s.falsePositives} FN ${s.falseNegatives} precision ${fmt(s.precision)} recall ${fmt(s.recall)}`);
+for (const g of groups) {
+  const transforms = [...new Set(g.pairs.map((p) => p.transform))].join(', ');
+  console.log(`  group ${g.ids.map((id) => dedupSet.files.find((f) => f.id === id)?.path).join(' | ')} [transforms: ${transforms}]`);
+}

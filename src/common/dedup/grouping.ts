@@ -1,0 +1,278 @@
+/**
+ * Near-duplicate groups: candidate pairs from multi-index Hamming search (never all pairs), a pair
+ * rule that needs several hashes to agree, and complete-link union-find so that A≈B and B≈C never
+ * put A and C together unless A≈C too (no chaining through a burst of similar shots).
+ */
+import { EngineError } from '../errors';
+import { DIHEDRAL_TRANSFORMS, type DihedralTransform } from './dihedral';
+import { hashHigh32, hashLow32, popcount32 } from './hash64';
+import { HammingIndex } from './hamming-index';
+import { HASH_KINDS, type HashKind, type HashTriple, type ImageHashes } from './types';
+import { UnionFind } from './union-find';
+
+export interface DedupThresholds {
+  /** Largest Hamming distance (of 64 bits) at which the pHash counts as agreeing; -1 ignores pHash. */
+  phash: number;
+  /** Same for dHash. */
+  dhash: number;
+  /** Same for blockhash. */
+  blockhash: number;
+  /** How many of the three hashes must agree for a pair to be a duplicate. */
+  minAgreeing: 1 | 2 | 3;
+  /** Also match flipped, rotated (90/180/270) and transposed copies. */
+  matchTransforms: boolean;
+  /**
+   * Complete-link tolerance: two groups merge only if every cross pair passes the pair rule with
+   * each threshold multiplied by this factor. 1 = strict complete link; Infinity = single link.
+   */
+  linkScale: number;
+}
+
+export interface DedupConstraints {
+  /** Pairs of ids that the user marked "not a duplicate": never in one group. */
+  notDuplicate?: ReadonlyArray<readonly [number, number]>;
+}
+
+export type DedupOptions = Partial<DedupThresholds> & DedupConstraints;
+
+/** Defaults chosen from scripts/sweep-dedup.ts on the synthetic set (see docs/dedup.md). */
+export const DEFAULT_DEDUP_THRESHOLDS: Readonly<DedupThresholds> = Object.freeze({
+  phash: 14,
+  dhash: 12,
+  blockhash: 12,
+  minAgreeing: 2,
+  matchTransforms: true,
+  linkScale: 1.25,
+});
+
+export interface PairEvidence {
+  /** The smaller id of the pair. */
+  a: number;
+  b: number;
+  /** b looks like `transform` applied to a ('identity' when no flip or rotation was needed). */
+  transform: DihedralTransform;
+  distances: Record<HashKind, number>;
+  /** Hashes within their threshold. */
+  agreeing: HashKind[];
+}
+
+export interface NearDuplicateGroup {
+  /** Member ids, ascending. */
+  ids: number[];
+  /** Every pair inside the group that passes the pair rule, strongest first. */
+  pairs: PairEvidence[];
+}
+
+export interface DedupItem {
+  id: number;
+  hashes: ImageHashes;
+}
+
+const WORDS_PER_HASH = 2;
+const WORDS_PER_VARIANT = HASH_KINDS.length * WORDS_PER_HASH;
+const WORDS_PER_ITEM = DIHEDRAL_TRANSFORMS.length * WORDS_PER_VARIANT;
+
+const INVERSE: Record<DihedralTransform, DihedralTransform> = {
+  identity: 'identity',
+  hflip: 'hflip',
+  vflip: 'vflip',
+  rot180: 'rot180',
+  transpose: 'transpose',
+  rot90: 'rot270',
+  rot270: 'rot90',
+  transverse: 'transverse',
+};
+
+interface PairMatch {
+  transform: DihedralTransform;
+  distances: [number, number, number];
+  agreeing: number;
+  sum: number;
+}
+
+export function findNearDuplicateGroups(items: readonly DedupItem[], options: DedupOptions = {}): NearDuplicateGroup[] {
+  const thresholds = resolveThresholds(options);
+  const n = items.length;
+  const seenIds = new Map<number, number>();
+  items.forEach((item, index) => {
+    if (!Number.isSafeInteger(item.id)) throw new EngineError('INVALID_ARGUMENT', `expected an integer for items[${index}].id but received ${String(item.id)}`);
+    if (seenIds.has(item.id)) throw new EngineError('INVALID_ARGUMENT', `expected unique ids but received ${item.id} twice`);
+    seenIds.set(item.id, index);
+  });
+  const words = packHashes(items);
+  const blocked = blockedPairs(options.notDuplicate ?? [], seenIds, n);
+  const transforms = thresholds.matchTransforms ? DIHEDRAL_TRANSFORMS.length : 1;
+  const limits = HASH_KINDS.map((k) => thresholds[k]) as [number, number, number];
+  const linkLimits = limits.map((t) => (t < 0 ? t : Math.floor(t * thresholds.linkScale))) as [number, number, number];
+
+  const evaluate = (i: number, j: number, lim: [number, number, number]): PairMatch | null => {
+    const forward = bestVariant(words, i, j, lim, transforms);
+    const backward = bestVariant(words, j, i, lim, transforms);
+    let best = forward;
+    if (backward && (!best || better(backward, best))) best = { ...backward, transform: INVERSE[backward.transform] };
+    return best && best.agreeing >= thresholds.minAgreeing ? best : null;
+  };
+
+  // Candidates: pigeonhole over hashes. If k of the A active hashes must agree, any A-k+1 of them
+  // contain an agreeing one, so querying those indices finds every pair the rule can accept.
+  const active = HASH_KINDS.map((_, k) => k).filter((k) => (limits[k] ?? -1) >= 0);
+  const queried = active.slice(0, Math.max(0, active.length - thresholds.minAgreeing + 1));
+  const candidates = new Set<number>();
+  for (const k of queried) {
+    const radius = limits[k] ?? 0;
+    const index = new HammingIndex(
+      items.map((item) => item.hashes[HASH_KINDS[k] ?? 'phash']),
+      { maxRadius: radius },
+    );
+    for (let i = 0; i < n; i++) {
+      for (let t = 0; t < transforms; t++) {
+        const offset = i * WORDS_PER_ITEM + t * WORDS_PER_VARIANT + k * WORDS_PER_HASH;
+        const hash = (BigInt(words[offset] ?? 0) << 32n) | BigInt(words[offset + 1] ?? 0);
+        index.forEachWithin(hash, radius, (j) => {
+          if (j !== i) candidates.add(i < j ? i * n + j : j * n + i);
+        });
+      }
+    }
+  }
+
+  const accepted: Array<{ i: number; j: number; match: PairMatch }> = [];
+  for (const key of candidates) {
+    const i = Math.floor(key / n);
+    const j = key - i * n;
+    const match = evaluate(i, j, limits);
+    if (match) accepted.push({ i, j, match });
+  }
+  accepted.sort((x, y) => (better(x.match, y.match) ? -1 : better(y.match, x.match) ? 1 : x.i - y.i || x.j - y.j));
+
+  const sets = new UnionFind(n);
+  for (const { i, j } of accepted) {
+    if (sets.find(i) === sets.find(j)) continue;
+    if (canMerge(sets.membersOf(i), sets.membersOf(j), blocked, n, (x, y) => evaluate(x, y, linkLimits) !== null)) sets.union(i, j);
+  }
+
+  const byRoot = new Map<number, PairEvidence[]>();
+  for (const { i, j, match } of accepted) {
+    const root = sets.find(i);
+    if (root !== sets.find(j)) continue;
+    const list = byRoot.get(root) ?? [];
+    list.push(toEvidence(items, i, j, match, limits));
+    byRoot.set(root, list);
+  }
+  const groups: NearDuplicateGroup[] = [];
+  for (const [root, pairs] of byRoot) {
+    const ids = sets.membersOf(root).map((m) => items[m]?.id ?? 0).sort((x, y) => x - y);
+    groups.push({ ids, pairs });
+  }
+  return groups.sort((x, y) => (x.ids[0] ?? 0) - (y.ids[0] ?? 0));
+}
+
+function resolveThresholds(options: DedupOptions): DedupThresholds {
+  const t: DedupThresholds = {
+    phash: options.phash ?? DEFAULT_DEDUP_THRESHOLDS.phash,
+    dhash: options.dhash ?? DEFAULT_DEDUP_THRESHOLDS.dhash,
+    blockhash: options.blockhash ?? DEFAULT_DEDUP_THRESHOLDS.blockhash,
+    minAgreeing: options.minAgreeing ?? DEFAULT_DEDUP_THRESHOLDS.minAgreeing,
+    matchTransforms: options.matchTransforms ?? DEFAULT_DEDUP_THRESHOLDS.matchTransforms,
+    linkScale: options.linkScale ?? DEFAULT_DEDUP_THRESHOLDS.linkScale,
+  };
+  for (const kind of HASH_KINDS) {
+    const v = t[kind];
+    if (!Number.isInteger(v) || v < -1 || v > 64) throw new EngineError('INVALID_ARGUMENT', `expected an integer -1..64 for ${kind} but received ${String(v)}`);
+  }
+  if (![1, 2, 3].includes(t.minAgreeing)) throw new EngineError('INVALID_ARGUMENT', `expected 1, 2 or 3 for minAgreeing but received ${String(t.minAgreeing)}`);
+  if (!(t.linkScale >= 1)) throw new EngineError('INVALID_ARGUMENT', `expected a number ≥ 1 for linkScale but received ${String(t.linkScale)}`);
+  return t;
+}
+
+/** Hashes as 32-bit words: [item][transform][kind][hi, lo]. */
+function packHashes(items: readonly DedupItem[]): Uint32Array {
+  const words = new Uint32Array(items.length * WORDS_PER_ITEM);
+  items.forEach((item, i) => {
+    DIHEDRAL_TRANSFORMS.forEach((transform, t) => {
+      const triple: HashTriple = transform === 'identity' ? item.hashes : item.hashes.variants[transform];
+      HASH_KINDS.forEach((kind, k) => {
+        const offset = i * WORDS_PER_ITEM + t * WORDS_PER_VARIANT + k * WORDS_PER_HASH;
+        words[offset] = hashHigh32(triple[kind]);
+        words[offset + 1] = hashLow32(triple[kind]);
+      });
+    });
+  });
+  return words;
+}
+
+/** Best transform t for "j ≈ t(i)": most agreeing hashes, then smallest total distance. */
+function bestVariant(words: Uint32Array, i: number, j: number, limits: [number, number, number], transforms: number): PairMatch | null {
+  let best: PairMatch | null = null;
+  const base = j * WORDS_PER_ITEM;
+  for (let t = 0; t < transforms; t++) {
+    const offset = i * WORDS_PER_ITEM + t * WORDS_PER_VARIANT;
+    const distances: [number, number, number] = [0, 0, 0];
+    let agreeing = 0;
+    let sum = 0;
+    for (let k = 0; k < HASH_KINDS.length; k++) {
+      const w = offset + k * WORDS_PER_HASH;
+      const v = base + k * WORDS_PER_HASH;
+      const d = popcount32(((words[w] ?? 0) ^ (words[v] ?? 0)) >>> 0) + popcount32(((words[w + 1] ?? 0) ^ (words[v + 1] ?? 0)) >>> 0);
+      distances[k] = d;
+      const limit = limits[k] ?? -1;
+      if (limit >= 0) {
+        sum += d;
+        if (d <= limit) agreeing++;
+      }
+    }
+    const candidate: PairMatch = { transform: DIHEDRAL_TRANSFORMS[t] ?? 'identity', distances, agreeing, sum };
+    if (!best || better(candidate, best)) best = candidate;
+  }
+  return best;
+}
+
+function better(x: PairMatch, y: PairMatch): boolean {
+  return x.agreeing > y.agreeing || (x.agreeing === y.agreeing && x.sum < y.sum);
+}
+
+function blockedPairs(pairs: ReadonlyArray<readonly [number, number]>, indexOf: Map<number, number>, n: number): Set<number> {
+  const blocked = new Set<number>();
+  for (const [a, b] of pairs) {
+    const i = indexOf.get(a);
+    const j = indexOf.get(b);
+    if (i === undefined || j === undefined || i === j) continue;
+    blocked.add(i < j ? i * n + j : j * n + i);
+  }
+  return blocked;
+}
+
+/** Complete link: every cross pair must be linkable and none may be a "not a duplicate" pair. */
+function canMerge(
+  left: readonly number[],
+  right: readonly number[],
+  blocked: Set<number>,
+  n: number,
+  linkable: (i: number, j: number) => boolean,
+): boolean {
+  for (const x of left) {
+    for (const y of right) {
+      if (blocked.has(x < y ? x * n + y : y * n + x)) return false;
+    }
+  }
+  for (const x of left) {
+    for (const y of right) {
+      if (!linkable(x, y)) return false;
+    }
+  }
+  return true;
+}
+
+function toEvidence(items: readonly DedupItem[], i: number, j: number, match: PairMatch, limits: [number, number, number]): PairEvidence {
+  const idI = items[i]?.id ?? 0;
+  const idJ = items[j]?.id ?? 0;
+  const swap = idJ < idI;
+  const distances = { phash: match.distances[0], dhash: match.distances[1], blockhash: match.distances[2] };
+  const agreeing = HASH_KINDS.filter((k, x) => (limits[x] ?? -1) >= 0 && distances[k] <= (limits[x] ?? -1));
+  return {
+    a: swap ? idJ : idI,
+    b: swap ? idI : idJ,
+    transform: swap ? INVERSE[match.transform] : match.transform,
+    distances,
+    agreeing,
+  };
+}
