@@ -1,0 +1,91 @@
+/**
+ * Seeded synthetic embeddings for tests and benchmarks: identities are points on the unit sphere,
+ * faces are noisy copies of them. Some identities are made close to each other ("siblings") so the
+ * data has hard negatives.
+ */
+export function createRandom(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    // mulberry32
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function gaussian(random: () => number): number {
+  const u = Math.max(random(), 1e-12);
+  const v = random();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+
+export function normalize(v: Float32Array): Float32Array {
+  let sum = 0;
+  for (const x of v) sum += x * x;
+  const norm = Math.sqrt(sum) || 1;
+  for (let i = 0; i < v.length; i++) v[i] = (v[i] as number) / norm;
+  return v;
+}
+
+export function randomUnitVector(dim: number, random: () => number): Float32Array {
+  const v = new Float32Array(dim);
+  for (let i = 0; i < dim; i++) v[i] = gaussian(random);
+  return normalize(v);
+}
+
+/**
+ * A noisy copy of `centre`: centre + noise·g/√dim, normalised. Two copies have an expected cosine
+ * distance of about noise² / (1 + noise²).
+ */
+export function jitter(centre: Float32Array, noise: number, random: () => number): Float32Array {
+  const v = new Float32Array(centre.length);
+  const scale = noise / Math.sqrt(centre.length);
+  for (let i = 0; i < centre.length; i++) v[i] = (centre[i] as number) + scale * gaussian(random);
+  return normalize(v);
+}
+
+/** Identity centres; every `siblingEvery`-th identity is a close relative of the previous one. */
+export function identityCentres(count: number, dim: number, random: () => number, siblingEvery = 0, siblingNoise = 0.9): Float32Array[] {
+  const centres: Float32Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const prev = centres[i - 1];
+    centres.push(siblingEvery > 0 && i % siblingEvery === 1 && prev !== undefined ? jitter(prev, siblingNoise, random) : randomUnitVector(dim, random));
+  }
+  return centres;
+}
+
+export function cosineDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as number;
+    const y = b[i] as number;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  return 1 - dot / (Math.sqrt(na * nb) || 1);
+}
+
+/** Pairwise precision and recall of a predicted grouping against the truth (labels per item). */
+export function pairwiseScores(truth: readonly (string | number)[], predicted: readonly (string | number | null)[]): { precision: number; recall: number } {
+  const countPairs = (keys: Array<string | null>): Map<string, number> => {
+    const m = new Map<string, number>();
+    for (const k of keys) if (k !== null) m.set(k, (m.get(k) ?? 0) + 1);
+    return m;
+  };
+  const pairs = (n: number): number => (n * (n - 1)) / 2;
+  const t = countPairs(truth.map(String));
+  const p = countPairs(predicted.map((x) => (x === null ? null : String(x))));
+  const both = countPairs(truth.map((x, i) => (predicted[i] === null || predicted[i] === undefined ? null : `${String(x)}\u0000${String(predicted[i])}`)));
+  let tp = 0;
+  for (const n of both.values()) tp += pairs(n);
+  let predictedPairs = 0;
+  for (const n of p.values()) predictedPairs += pairs(n);
+  let truePairs = 0;
+  for (const n of t.values()) truePairs += pairs(n);
+  return { precision: predictedPairs === 0 ? 1 : tp / predictedPairs, recall: truePairs === 0 ? 1 : tp / truePairs };
+}

@@ -1,0 +1,154 @@
+/**
+ * Best shot and redundant burst frames within one series. Each shot gets a score from sharpness,
+ * exposure, face quality and resolution (only the signals that are known count; weights are
+ * renormalised). Near-identical consecutive frames (close in time AND very similar background and
+ * bodies AND the same people) form a burst; its best frame is kept and the others are marked
+ * redundant, never one that shows a person the kept frame does not.
+ */
+import type { SeriesParams } from './params';
+import { formatDuration } from './describe';
+import { bestPairSimilarity, cosineSimilarity } from './vectors';
+
+export interface Shot {
+  contentId: number;
+  time: number;
+  /** Laplacian-variance style sharpness, any positive scale (compared within the series). */
+  sharpness: number | null;
+  /** Exposure quality in [0, 1], 1 = well exposed. */
+  exposure: number | null;
+  /** Mean quality of the detected faces in [0, 1], null when there are none. */
+  faceQuality: number | null;
+  pixels: number | null;
+  people: readonly number[];
+  background: ArrayLike<number> | null;
+  bodies: readonly ArrayLike<number>[];
+}
+
+export interface ShotVerdict {
+  contentId: number;
+  score: number;
+  best: boolean;
+  redundant: boolean;
+  /** Index of the burst the shot belongs to, null when it is not part of a burst. */
+  burst: number | null;
+  reasons: string[];
+}
+
+const WEIGHTS = { sharpness: 0.4, faceQuality: 0.3, exposure: 0.2, resolution: 0.1 } as const;
+
+export function scoreShots(shots: readonly Shot[]): Map<number, { score: number; parts: Record<string, number> }> {
+  const maxSharp = Math.max(0, ...shots.map((s) => s.sharpness ?? 0));
+  const maxPixels = Math.max(0, ...shots.map((s) => s.pixels ?? 0));
+  const out = new Map<number, { score: number; parts: Record<string, number> }>();
+  for (const s of shots) {
+    const parts: Record<string, number> = {};
+    if (s.sharpness !== null && maxSharp > 0) parts.sharpness = s.sharpness / maxSharp;
+    if (s.faceQuality !== null) parts.faceQuality = clamp01(s.faceQuality);
+    if (s.exposure !== null) parts.exposure = clamp01(s.exposure);
+    if (s.pixels !== null && maxPixels > 0) parts.resolution = s.pixels / maxPixels;
+    let total = 0;
+    let weight = 0;
+    for (const [k, v] of Object.entries(parts)) {
+      const w = WEIGHTS[k as keyof typeof WEIGHTS];
+      total += w * v;
+      weight += w;
+    }
+    out.set(s.contentId, { score: weight === 0 ? 0 : Math.round((total / weight) * 1000) / 1000, parts });
+  }
+  return out;
+}
+
+export function judgeShots(input: readonly Shot[], p: SeriesParams): ShotVerdict[] {
+  const shots = [...input].sort((a, b) => a.time - b.time || a.contentId - b.contentId);
+  const scores = scoreShots(shots);
+  const scoreOf = (id: number): number => scores.get(id)?.score ?? 0;
+  const verdicts = new Map<number, ShotVerdict>(shots.map((s) => [s.contentId, { contentId: s.contentId, score: scoreOf(s.contentId), best: false, redundant: false, burst: null, reasons: [] }]));
+
+  // Bursts: chains of near-identical consecutive frames.
+  const bursts: Array<{ shots: Shot[]; evidence: string[] }> = [];
+  let current: { shots: Shot[]; evidence: string[] } | null = null;
+  for (let i = 1; i < shots.length; i++) {
+    const a = shots[i - 1] as Shot;
+    const b = shots[i] as Shot;
+    const why = nearIdentical(a, b, p);
+    if (why === null) {
+      current = null;
+      continue;
+    }
+    if (current === null) {
+      current = { shots: [a], evidence: [] };
+      bursts.push(current);
+    }
+    current.shots.push(b);
+    current.evidence.push(why);
+  }
+
+  bursts.forEach((burst, index) => {
+    const keeper = [...burst.shots].sort((x, y) => scoreOf(y.contentId) - scoreOf(x.contentId) || x.time - y.time)[0] as Shot;
+    const keeperPeople = new Set(keeper.people);
+    for (const shot of burst.shots) {
+      const v = verdicts.get(shot.contentId) as ShotVerdict;
+      v.burst = index;
+      if (shot === keeper) {
+        v.reasons.push(`kept from a burst of ${burst.shots.length} near-identical frames: highest score ${v.score.toFixed(2)} (${describeParts(scores.get(shot.contentId)?.parts)})`);
+        continue;
+      }
+      const extra = shot.people.filter((id) => !keeperPeople.has(id));
+      if (extra.length > 0) {
+        v.reasons.push(`near-identical to a kept frame but the only frame of the burst showing person ${extra.join(', ')}; kept`);
+        continue;
+      }
+      v.redundant = true;
+      v.reasons.push(
+        `redundant: ${formatDuration(Math.abs(shot.time - keeper.time))} from the kept frame #${keeper.contentId}`,
+        ...burst.evidence.slice(0, 2),
+        `score ${v.score.toFixed(2)} < ${scoreOf(keeper.contentId).toFixed(2)} of the kept frame (${describeComparison(scores.get(shot.contentId)?.parts, scores.get(keeper.contentId)?.parts)})`,
+      );
+    }
+  });
+
+  const best = [...shots].sort((x, y) => scoreOf(y.contentId) - scoreOf(x.contentId) || x.time - y.time)[0];
+  if (best !== undefined) {
+    const v = verdicts.get(best.contentId) as ShotVerdict;
+    v.best = true;
+    v.reasons.unshift(`best shot of the series: score ${v.score.toFixed(2)} (${describeParts(scores.get(best.contentId)?.parts)})`);
+  }
+  return shots.map((s) => verdicts.get(s.contentId) as ShotVerdict);
+}
+
+/** Why two consecutive frames are near-identical, or null when they are not. */
+function nearIdentical(a: Shot, b: Shot, p: SeriesParams): string | null {
+  const gap = Math.abs(b.time - a.time);
+  if (gap > p.redundantGapMs) return null;
+  if (a.background === null || b.background === null) return null;
+  const bg = cosineSimilarity(a.background, b.background);
+  if (bg < p.redundantBackground) return null;
+  const bodies = bestPairSimilarity(a.bodies, b.bodies);
+  if ((a.bodies.length > 0) !== (b.bodies.length > 0)) return null;
+  if (bodies !== null && bodies < p.redundantClothing) return null;
+  const pa = [...new Set(a.people)].sort((x, y) => x - y).join(',');
+  const pb = [...new Set(b.people)].sort((x, y) => x - y).join(',');
+  if (pa !== pb) return null;
+  return `#${a.contentId} → #${b.contentId}: ${formatDuration(gap)} apart, background similarity ${bg.toFixed(3)}${bodies === null ? '' : `, body similarity ${bodies.toFixed(3)}`}`;
+}
+
+function describeParts(parts: Record<string, number> | undefined): string {
+  if (parts === undefined || Object.keys(parts).length === 0) return 'no quality signals';
+  return Object.entries(parts)
+    .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+    .join(', ');
+}
+
+function describeComparison(mine: Record<string, number> | undefined, kept: Record<string, number> | undefined): string {
+  if (mine === undefined || kept === undefined) return 'no quality signals';
+  const lines: string[] = [];
+  for (const [k, v] of Object.entries(mine)) {
+    const w = kept[k];
+    if (w !== undefined && Math.abs(w - v) >= 0.01) lines.push(`${k} ${v.toFixed(2)} vs ${w.toFixed(2)}`);
+  }
+  return lines.length === 0 ? 'equal signals, earlier frame kept' : lines.join(', ');
+}
+
+function clamp01(x: number): number {
+  return Math.max(0, Math.min(1, x));
+}
