@@ -1,0 +1,71 @@
+import { useEffect, useState } from 'react';
+import { useQuery, useServices } from './api';
+import { formatBytes } from './components/common';
+import { useI18n } from './i18n';
+import type { Lang } from './i18n';
+import type { ViewName } from './state';
+import { useAppState } from './state';
+import type { ConnectionState } from './transport';
+import { DeleteView } from './views/DeleteView';
+import { DuplicatesView } from './views/DuplicatesView';
+import { LibraryView } from './views/LibraryView';
+import { PeopleView } from './views/PeopleView';
+import { PhotosView } from './views/PhotosView';
+import { SeriesView } from './views/SeriesView';
+
+const VIEWS: readonly ViewName[] = ['library', 'photos', 'duplicates', 'people', 'series', 'delete'];
+
+export function App() {
+  const { t, lang, setLang } = useI18n();
+  const { host } = useServices();
+  const { view, navigate, basket } = useAppState();
+  const [connection, setConnection] = useState<ConnectionState>('connecting');
+  useEffect(() => host.onConnection(setConnection), [host]);
+  const status = useQuery((api) => api.library.status({}), [], ['scan', 'trash', 'undo', 'people', 'dedup', 'folders']);
+
+  return (
+    <div className="app">
+      <nav className="sidebar" aria-label={t('nav.label')}>
+        <div className="brand">Sift</div>
+        {VIEWS.map((v) => (
+          <button
+            key={v}
+            className={`nav ${view === v ? 'active' : ''}`}
+            aria-current={view === v ? 'page' : undefined}
+            data-testid={`nav-${v}`}
+            onClick={() => navigate(v)}
+          >
+            {t(`nav.${v}`)}
+            {v === 'delete' && basket.size > 0 && <span className="badge">{basket.size}</span>}
+          </button>
+        ))}
+        <div className="grow" />
+        {status.data && (
+          <div className="stats muted" data-testid="status">
+            <div>{t('status.images', { n: status.data.images.toLocaleString() })}</div>
+            <div>{t('status.groups', { n: status.data.duplicateGroups.toLocaleString() })}</div>
+            <div>{t('status.reclaimable', { size: formatBytes(status.data.reclaimableBytes) })}</div>
+          </div>
+        )}
+        <label className="lang">
+          <span className="sr-only">{t('lang.label')}</span>
+          <select value={lang} onChange={(e) => setLang(e.target.value as Lang)} data-testid="lang">
+            <option value="en">English</option>
+            <option value="zh">简体中文</option>
+          </select>
+        </label>
+        <div className={`conn ${connection}`} data-testid="connection" data-state={connection}>
+          {t(`conn.${connection}`)}
+        </div>
+      </nav>
+      <main className="main">
+        {view === 'library' && <LibraryView />}
+        {view === 'photos' && <PhotosView />}
+        {view === 'duplicates' && <DuplicatesView />}
+        {view === 'people' && <PeopleView />}
+        {view === 'series' && <SeriesView />}
+        {view === 'delete' && <DeleteView />}
+      </main>
+    </div>
+  );
+}

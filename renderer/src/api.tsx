@@ -1,0 +1,125 @@
+/** React glue: the typed client, queries that refresh on engine events, live job progress. */
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import type { ReactNode } from 'react';
+import type { ApiClient } from '../../src/common/contract/rpc';
+import type { EngineEvents } from '../../src/common/contract/events';
+import type { JobInfo } from '../../src/common/contract/types';
+import { EngineError } from '../../src/common/errors';
+import type { Host } from './transport';
+
+interface AppServices {
+  api: ApiClient;
+  host: Host;
+}
+
+const ServicesContext = createContext<AppServices | null>(null);
+
+export function ServicesProvider({ api, host, children }: AppServices & { children: ReactNode }) {
+  return <ServicesContext.Provider value={{ api, host }}>{children}</ServicesContext.Provider>;
+}
+
+export function useServices(): AppServices {
+  const services = useContext(ServicesContext);
+  if (!services) throw new Error('ServicesProvider missing');
+  return services;
+}
+
+export type ChangeReason = EngineEvents['library:changed']['reason'];
+
+export interface Query<T> {
+  data: T | undefined;
+  error: EngineError | null;
+  loading: boolean;
+  reload: () => void;
+}
+
+/** Runs `fetcher` now, when `deps` change, and when the engine reports one of `refreshOn`. */
+export function useQuery<T>(fetcher: (api: ApiClient) => Promise<T>, deps: readonly unknown[], refreshOn: readonly ChangeReason[] = []): Query<T> {
+  const { api } = useServices();
+  const [state, setState] = useState<{ data: T | undefined; error: EngineError | null; loading: boolean }>({
+    data: undefined,
+    error: null,
+    loading: true,
+  });
+  const [tick, setTick] = useState(0);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  const fetcherRef = useRef(fetcher);
+  fetcherRef.current = fetcher;
+
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ ...s, loading: true }));
+    fetcherRef.current(api).then(
+      (data) => live && setState({ data, error: null, loading: false }),
+      (error: unknown) => live && setState((s) => ({ data: s.data, error: EngineError.from(error), loading: false })),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, tick, ...deps]);
+
+  const refreshKey = refreshOn.join(',');
+  useEffect(() => {
+    if (!refreshKey) return undefined;
+    const reasons = refreshKey.split(',');
+    return api.on('library:changed', (payload) => {
+      if (reasons.includes(payload.reason)) reload();
+    });
+  }, [api, refreshKey, reload]);
+
+  return { ...state, reload };
+}
+
+/** Latest state of every job the engine reports, seeded from `jobs:list`. */
+export function useJobs(): JobInfo[] {
+  const { api } = useServices();
+  const [jobs, setJobs] = useState<Map<number, JobInfo>>(new Map());
+  useEffect(() => {
+    let live = true;
+    const put = (job: JobInfo): void =>
+      setJobs((prev) => {
+        const next = new Map(prev);
+        next.set(job.id, job);
+        return next;
+      });
+    api.jobs.list({}).then(
+      (list) => live && list.forEach(put),
+      () => undefined,
+    );
+    const offProgress = api.on('job:progress', put);
+    const offFinished = api.on('job:finished', put);
+    return () => {
+      live = false;
+      offProgress();
+      offFinished();
+    };
+  }, [api]);
+  return [...jobs.values()].sort((a, b) => b.id - a.id);
+}
+
+/** Runs actions, exposing whether one is pending and the EngineError the last one failed with. */
+export interface Runner {
+  run: <R>(fn: () => Promise<R>) => Promise<R | undefined>;
+  pending: boolean;
+  error: EngineError | null;
+  clearError: () => void;
+}
+
+export function useRunner(): Runner {
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<EngineError | null>(null);
+  const run = useCallback(async <R,>(fn: () => Promise<R>): Promise<R | undefined> => {
+    setPending(true);
+    setError(null);
+    try {
+      return await fn();
+    } catch (e) {
+      setError(EngineError.from(e));
+      return undefined;
+    } finally {
+      setPending(false);
+    }
+  }, []);
+  const clearError = useCallback(() => setError(null), []);
+  return useMemo(() => ({ run, pending, error, clearError }), [run, pending, error, clearError]);
+}

@@ -1,0 +1,102 @@
+/**
+ * A small windowing grid: fixed-size cells, only the rows in view (plus overscan) are mounted.
+ * With `columns: 1` and `cellWidth: 'fill'` it is a virtual list. Fine for 50,000+ items.
+ */
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { ReactNode } from 'react';
+
+export interface VirtualGridProps {
+  count: number;
+  cellWidth: number | 'fill';
+  cellHeight: number;
+  gap?: number;
+  overscanRows?: number;
+  renderCell: (index: number) => ReactNode;
+  /** Called with the mounted range [start, end): lets the caller load pages lazily. */
+  onRange?: (start: number, end: number) => void;
+  /** Keeps this index in view (keyboard navigation). */
+  scrollToIndex?: number;
+  className?: string;
+  testId?: string;
+  ariaLabel?: string;
+}
+
+export function VirtualGrid({
+  count,
+  cellWidth,
+  cellHeight,
+  gap = 8,
+  overscanRows = 3,
+  renderCell,
+  onRange,
+  scrollToIndex,
+  className,
+  testId,
+  ariaLabel,
+}: VirtualGridProps) {
+  const viewport = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  const [scrollTop, setScrollTop] = useState(0);
+
+  useLayoutEffect(() => {
+    const el = viewport.current;
+    if (!el) return undefined;
+    const measure = (): void => setSize({ width: el.clientWidth, height: el.clientHeight });
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  const columns = cellWidth === 'fill' ? 1 : Math.max(1, Math.floor((size.width + gap) / (cellWidth + gap)));
+  const rowHeight = cellHeight + gap;
+  const rows = Math.ceil(count / columns);
+  const firstRow = Math.max(0, Math.floor(scrollTop / rowHeight) - overscanRows);
+  const lastRow = Math.min(rows, Math.ceil((scrollTop + size.height) / rowHeight) + overscanRows);
+  const start = firstRow * columns;
+  const end = Math.min(count, lastRow * columns);
+
+  useEffect(() => {
+    if (end > start || count === 0) onRange?.(start, Math.max(end, Math.min(count, columns * 10)));
+  }, [start, end, count, columns, onRange]);
+
+  useEffect(() => {
+    const el = viewport.current;
+    if (!el || scrollToIndex === undefined || scrollToIndex < 0) return;
+    const top = Math.floor(scrollToIndex / columns) * rowHeight;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
+  }, [scrollToIndex, columns, rowHeight]);
+
+  const cells: ReactNode[] = [];
+  const width = cellWidth === 'fill' ? size.width : cellWidth;
+  for (let i = start; i < end; i++) {
+    const row = Math.floor(i / columns);
+    const col = i % columns;
+    cells.push(
+      <div
+        key={i}
+        className="vcell"
+        role="listitem"
+        style={{ transform: `translate(${col * (width + gap)}px, ${row * rowHeight}px)`, width, height: cellHeight }}
+      >
+        {renderCell(i)}
+      </div>,
+    );
+  }
+
+  return (
+    <div
+      ref={viewport}
+      className={`vgrid ${className ?? ''}`}
+      data-testid={testId}
+      role="list"
+      aria-label={ariaLabel}
+      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+    >
+      <div className="vgrid-canvas" style={{ height: rows * rowHeight }}>
+        {cells}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,141 @@
+/** Small shared pieces: thumbnails, progress bars, error boxes, a confirmation dialog. */
+import { useEffect, useRef } from 'react';
+import type { ReactNode } from 'react';
+import type { JobInfo } from '../../../src/common/contract/types';
+import type { EngineError } from '../../../src/common/errors';
+import { useServices } from '../api';
+import { useI18n } from '../i18n';
+import type { ThumbSize } from '../transport';
+
+export function Thumb({ photoId, size = 'small', px, alt = '' }: { photoId: number; size?: ThumbSize; px: number; alt?: string }) {
+  const { host } = useServices();
+  return (
+    <img
+      className="thumb"
+      src={host.thumbUrl(photoId, size)}
+      loading="lazy"
+      decoding="async"
+      width={px}
+      height={px}
+      alt={alt}
+      draggable={false}
+    />
+  );
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = bytes / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '–';
+  if (seconds < 60) return `${Math.ceil(seconds)}s`;
+  const m = Math.floor(seconds / 60);
+  if (m < 60) return `${m}m ${Math.round(seconds % 60)}s`;
+  return `${Math.floor(m / 60)}h ${m % 60}m`;
+}
+
+export function formatDate(ms: number | null, locale: string): string {
+  return ms === null ? '–' : new Date(ms).toLocaleString(locale);
+}
+
+export function ErrorBox({ error, onClose }: { error: EngineError | null; onClose?: () => void }) {
+  const { t } = useI18n();
+  if (!error) return null;
+  return (
+    <div className="error" role="alert" data-testid="error">
+      <strong>{t('error.title')}</strong> {error.message} <code>{error.code}</code>
+      {onClose && (
+        <button className="link" onClick={onClose}>
+          {t('common.dismiss')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** The state a view shows when a service is not there yet or has nothing. */
+export function EmptyState({ children, error }: { children: ReactNode; error?: EngineError | null }) {
+  const { t } = useI18n();
+  if (error && (error.code === 'UNSUPPORTED' || error.code === 'NOT_FOUND')) {
+    return (
+      <div className="empty" data-testid="empty">
+        {t('common.unavailable')} <span className="muted">({error.message})</span>
+      </div>
+    );
+  }
+  if (error) return <ErrorBox error={error} />;
+  return (
+    <div className="empty" data-testid="empty">
+      {children}
+    </div>
+  );
+}
+
+export function ProgressBar({ job }: { job: JobInfo }) {
+  const { t } = useI18n();
+  const fraction = job.total > 0 ? Math.min(1, job.done / job.total) : 0;
+  return (
+    <div className="job" data-testid="job" data-state={job.state} data-stage={job.stage}>
+      <div className="job-head">
+        <span>
+          {t(`job.${job.type}`)} · <strong>{job.stage}</strong>
+        </span>
+        <span className="muted">
+          {job.done.toLocaleString()} / {job.total.toLocaleString()}
+          {job.rate > 0 && ` · ${job.rate.toFixed(1)} ${t('job.perSecond')}`}
+          {job.etaSeconds !== null && job.state === 'running' && ` · ${t('job.eta')} ${formatDuration(job.etaSeconds)}`}
+          {' · '}
+          {t(`jobState.${job.state}`)}
+        </span>
+      </div>
+      <div className="bar" role="progressbar" aria-valuemin={0} aria-valuemax={job.total} aria-valuenow={job.done}>
+        <div className="bar-fill" style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
+      </div>
+      {job.error && <div className="error">{job.error}</div>}
+    </div>
+  );
+}
+
+export function ConfirmDialog({
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  onCancel,
+  danger,
+}: {
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+  danger?: boolean;
+}) {
+  const { t } = useI18n();
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+  }, []);
+  return (
+    <dialog ref={ref} className="dialog" onCancel={onCancel} data-testid="confirm">
+      <h3>{title}</h3>
+      <div>{children}</div>
+      <div className="row end">
+        <button onClick={onCancel}>{t('common.cancel')}</button>
+        <button className={danger ? 'danger' : 'primary'} onClick={onConfirm} data-testid="confirm-ok">
+          {confirmLabel}
+        </button>
+      </div>
+    </dialog>
+  );
+}

@@ -1,0 +1,52 @@
+/** App-wide UI state: the current view, the delete basket, and a plan handed to the Delete view. */
+import { createContext, useCallback, useContext, useMemo, useState } from 'react';
+import type { ReactNode } from 'react';
+import type { DeletePlan } from '../../src/common/contract/types';
+
+export type ViewName = 'library' | 'photos' | 'duplicates' | 'people' | 'series' | 'delete';
+
+interface AppState {
+  view: ViewName;
+  navigate: (view: ViewName) => void;
+  basket: ReadonlySet<number>;
+  toggleBasket: (photoId: number) => void;
+  addToBasket: (photoIds: readonly number[]) => void;
+  clearBasket: () => void;
+  plan: DeletePlan | null;
+  showPlan: (plan: DeletePlan | null) => void;
+}
+
+const StateContext = createContext<AppState | null>(null);
+
+export function AppStateProvider({ children }: { children: ReactNode }) {
+  const [view, navigate] = useState<ViewName>('library');
+  const [basket, setBasket] = useState<ReadonlySet<number>>(new Set());
+  const [plan, setPlan] = useState<DeletePlan | null>(null);
+  const toggleBasket = useCallback(
+    (id: number) =>
+      setBasket((prev) => {
+        const next = new Set(prev);
+        if (next.has(id)) next.delete(id);
+        else next.add(id);
+        return next;
+      }),
+    [],
+  );
+  const addToBasket = useCallback((ids: readonly number[]) => setBasket((prev) => new Set([...prev, ...ids])), []);
+  const clearBasket = useCallback(() => setBasket(new Set()), []);
+  const showPlan = useCallback((p: DeletePlan | null) => {
+    setPlan(p);
+    if (p) navigate('delete');
+  }, []);
+  const value = useMemo(
+    () => ({ view, navigate, basket, toggleBasket, addToBasket, clearBasket, plan, showPlan }),
+    [view, basket, toggleBasket, addToBasket, clearBasket, plan, showPlan],
+  );
+  return <StateContext.Provider value={value}>{children}</StateContext.Provider>;
+}
+
+export function useAppState(): AppState {
+  const state = useContext(StateContext);
+  if (!state) throw new Error('AppStateProvider missing');
+  return state;
+}

@@ -1,0 +1,236 @@
+/**
+ * Duplicate groups side by side: what differs between the copies, the suggested keeper with its
+ * reasons, keyboard review (←/→ group, 1–9 member, k keep, d mark for deletion, n not a duplicate)
+ * and "resolve all suggested" which turns every non-keeper into a delete plan.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { DuplicateGroup, DuplicateMember } from '../../../src/common/contract/types';
+import { useRunner, useServices } from '../api';
+import { ConfirmDialog, EmptyState, ErrorBox, formatBytes, formatDate, Thumb } from '../components/common';
+import { VirtualGrid } from '../components/VirtualGrid';
+import { useI18n } from '../i18n';
+import { usePaged } from '../paged';
+import { useAppState } from '../state';
+
+type Kind = 'all' | 'exact' | 'near';
+const ROW_HEIGHT = 330;
+const THUMB = 150;
+
+type Field = 'resolution' | 'size' | 'date' | 'format' | 'path';
+
+function fieldValue(m: DuplicateMember, field: Field, locale: string): string {
+  switch (field) {
+    case 'resolution':
+      return m.width && m.height ? `${m.width}×${m.height}` : '–';
+    case 'size':
+      return formatBytes(m.bytes);
+    case 'date':
+      return formatDate(m.capturedAt ?? m.mtime, locale);
+    case 'format':
+      return m.format ?? '–';
+    case 'path':
+      return m.path;
+  }
+}
+
+const FIELDS: readonly Field[] = ['resolution', 'size', 'date', 'format', 'path'];
+
+export function DuplicatesView() {
+  const { t, locale } = useI18n();
+  const { api } = useServices();
+  const { basket, toggleBasket, showPlan } = useAppState();
+  const [kind, setKind] = useState<Kind>('all');
+  const [current, setCurrent] = useState(0);
+  const [member, setMember] = useState<number | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [overrides, setOverrides] = useState<ReadonlyMap<number, DuplicateGroup>>(new Map());
+  const action = useRunner();
+
+  const groups = usePaged<DuplicateGroup>(
+    async (a, offset, limit) => {
+      const r = await a.dedup.groups({ offset, limit, kind });
+      return { total: r.total, items: r.groups };
+    },
+    [kind],
+    ['scan', 'trash', 'undo', 'dedup', 'folders'],
+    100,
+  );
+  const total = groups.total ?? 0;
+  const groupAt = useCallback(
+    (i: number): DuplicateGroup | undefined => {
+      const g = groups.get(i);
+      return g ? (overrides.get(g.id) ?? g) : undefined;
+    },
+    [groups, overrides],
+  );
+
+  useEffect(() => {
+    setOverrides(new Map());
+    setCurrent((c) => Math.min(c, Math.max(0, total - 1)));
+  }, [total, kind]);
+
+  const focused = groupAt(current);
+  const selectedMember = useMemo(() => {
+    if (!focused) return undefined;
+    if (member !== null && focused.members[member]) return focused.members[member];
+    return focused.members.find((m) => !m.keep) ?? focused.members[0];
+  }, [focused, member]);
+
+  const keep = useCallback(
+    async (group: DuplicateGroup, photoId: number) => {
+      const updated = await action.run(() => api.dedup.setKeeper({ groupId: group.id, photoId }));
+      if (updated) setOverrides((prev) => new Map(prev).set(updated.id, updated));
+    },
+    [action, api],
+  );
+  const notDuplicate = useCallback(
+    async (group: DuplicateGroup) => {
+      await action.run(() => api.dedup.notDuplicate({ groupId: group.id }));
+      groups.reload();
+    },
+    [action, api, groups],
+  );
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      const target = e.target as HTMLElement | null;
+      if (confirming || (target && ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName))) return;
+      if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+        e.preventDefault();
+        setCurrent((c) => Math.max(0, Math.min(total - 1, c + (e.key === 'ArrowRight' ? 1 : -1))));
+        setMember(null);
+      } else if (/^[1-9]$/.test(e.key)) {
+        setMember(Number(e.key) - 1);
+      } else if (e.key === 'k' && focused && selectedMember) {
+        void keep(focused, selectedMember.id);
+      } else if (e.key === 'd' && selectedMember) {
+        toggleBasket(selectedMember.id);
+      } else if (e.key === 'n' && focused) {
+        void notDuplicate(focused);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [confirming, total, focused, selectedMember, keep, notDuplicate, toggleBasket]);
+
+  const resolveAll = async (): Promise<void> => {
+    setConfirming(false);
+    const plan = await action.run(() => api.trash.plan({ suggestedDuplicates: true, reason: t('dup.planReason') }));
+    if (plan) showPlan(plan);
+  };
+
+  const renderGroup = (i: number) => {
+    const g = groupAt(i);
+    if (!g) return <div className="group placeholder" />;
+    const differs = new Set(FIELDS.filter((f) => new Set(g.members.map((m) => fieldValue(m, f, locale))).size > 1));
+    const isCurrent = i === current;
+    return (
+      <article
+        className={`group ${isCurrent ? 'current' : ''}`}
+        data-testid="dup-group"
+        data-group-id={g.id}
+        data-current={isCurrent}
+        onClick={() => setCurrent(i)}
+      >
+        <div className="group-head">
+          <span className={`tag ${g.kind}`}>{t(`dup.kind.${g.kind}`)}</span>
+          <span className="muted">
+            {t('dup.copies', { n: g.members.length })} · {t('dup.reclaim', { size: formatBytes(g.reclaimableBytes) })}
+          </span>
+          <span className="muted evidence" title={g.evidence.join('\n')}>
+            {g.evidence.join(' · ')}
+          </span>
+          <div className="grow" />
+          <button className="link" onClick={() => void notDuplicate(g)} data-testid="not-duplicate">
+            {t('dup.notDuplicate')} (n)
+          </button>
+        </div>
+        <div className="members">
+          {g.members.map((m, mi) => {
+            const marked = basket.has(m.id);
+            const isSelected = isCurrent && selectedMember?.id === m.id;
+            return (
+              <div
+                key={m.id}
+                className={`member ${m.keep ? 'keep' : ''} ${marked ? 'marked' : ''} ${isSelected ? 'selected' : ''}`}
+                data-testid="dup-member"
+                data-photo-id={m.id}
+                data-keep={m.keep}
+                onClick={() => {
+                  setCurrent(i);
+                  setMember(mi);
+                }}
+              >
+                <Thumb photoId={m.id} px={THUMB} alt={m.path} />
+                <div className="member-badges">
+                  {m.keep && <span className="tag keep">{t('dup.keeper')}</span>}
+                  {marked && <span className="tag danger">{t('dup.marked')}</span>}
+                </div>
+                <dl className="props">
+                  {FIELDS.map((f) => (
+                    <div key={f} className={differs.has(f) ? 'differs' : ''}>
+                      <dt>{t(`dup.field.${f}`)}</dt>
+                      <dd title={fieldValue(m, f, locale)}>{fieldValue(m, f, locale)}</dd>
+                    </div>
+                  ))}
+                </dl>
+                {m.keep && m.reasons.length > 0 && <div className="reasons muted">{m.reasons.join('; ')}</div>}
+                <div className="row">
+                  {!m.keep && (
+                    <button onClick={() => void keep(g, m.id)} data-testid="keep">
+                      {t('dup.keep')} (k)
+                    </button>
+                  )}
+                  <button className={marked ? '' : 'danger'} onClick={() => toggleBasket(m.id)} data-testid="mark">
+                    {marked ? t('dup.unmark') : t('dup.mark')} (d)
+                  </button>
+                </div>
+              </div>
+            );
+          })}
+        </div>
+      </article>
+    );
+  };
+
+  return (
+    <section className="view fill" data-testid="view-duplicates">
+      <header className="view-head">
+        <h1>
+          {t('dup.title')} {groups.total !== null && <span className="muted" data-testid="dup-total">({total.toLocaleString()})</span>}
+        </h1>
+        <div className="row">
+          <div className="segmented" role="group" aria-label={t('dup.filter')}>
+            {(['all', 'exact', 'near'] as const).map((k) => (
+              <button key={k} className={kind === k ? 'active' : ''} aria-pressed={kind === k} onClick={() => setKind(k)} data-testid={`filter-${k}`}>
+                {t(`dup.filter.${k}`)}
+              </button>
+            ))}
+          </div>
+          <button className="primary" disabled={total === 0} onClick={() => setConfirming(true)} data-testid="resolve-all">
+            {t('dup.resolveAll')}
+          </button>
+        </div>
+      </header>
+      <p className="muted hint">{t('dup.keys')}</p>
+      <ErrorBox error={action.error} onClose={action.clearError} />
+      {groups.total === 0 && <EmptyState error={groups.error}>{t('dup.empty')}</EmptyState>}
+      {confirming && (
+        <ConfirmDialog title={t('dup.resolveAll')} confirmLabel={t('dup.makePlan')} onConfirm={() => void resolveAll()} onCancel={() => setConfirming(false)}>
+          <p>{t('dup.resolveAllExplain', { n: total.toLocaleString() })}</p>
+        </ConfirmDialog>
+      )}
+      <VirtualGrid
+        testId="dup-list"
+        ariaLabel={t('dup.title')}
+        count={total}
+        cellWidth="fill"
+        cellHeight={ROW_HEIGHT}
+        overscanRows={1}
+        onRange={groups.ensure}
+        scrollToIndex={current}
+        renderCell={renderGroup}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,58 @@
+/** Browser-mode folder picker, backed by the engine's `library:browse`. */
+import { useState } from 'react';
+import { useQuery } from '../api';
+import { ConfirmDialog, ErrorBox } from '../components/common';
+import { useI18n } from '../i18n';
+
+export function FolderBrowser({ onPick, onCancel }: { onPick: (path: string) => void; onCancel: () => void }) {
+  const { t } = useI18n();
+  const [path, setPath] = useState<string | undefined>(undefined);
+  const [typed, setTyped] = useState('');
+  const listing = useQuery((api) => api.library.browse(path === undefined ? {} : { path }), [path]);
+  const current = listing.data?.path ?? path ?? '';
+
+  return (
+    <ConfirmDialog title={t('browse.title')} confirmLabel={t('browse.choose')} onConfirm={() => current && onPick(current)} onCancel={onCancel}>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (typed.trim()) setPath(typed.trim());
+        }}
+      >
+        <input
+          className="grow"
+          value={typed}
+          placeholder={current}
+          onChange={(e) => setTyped(e.target.value)}
+          aria-label={t('browse.path')}
+          data-testid="browse-path"
+        />
+        <button type="submit" data-testid="browse-go">
+          {t('browse.go')}
+        </button>
+      </form>
+      <p>
+        <code data-testid="browse-current">{current}</code>
+      </p>
+      <ErrorBox error={listing.error} />
+      <ul className="browse-list" data-testid="browse-list">
+        {listing.data?.parent && (
+          <li>
+            <button className="link" onClick={() => setPath(listing.data?.parent ?? undefined)}>
+              ⬑ {t('browse.up')}
+            </button>
+          </li>
+        )}
+        {listing.data?.entries.map((entry) => (
+          <li key={entry.path}>
+            <button className="link" onClick={() => setPath(entry.path)} data-testid="browse-entry">
+              📁 {entry.name}
+            </button>
+            {entry.images !== null && <span className="muted"> · {t('browse.images', { n: entry.images })}</span>}
+          </li>
+        ))}
+      </ul>
+    </ConfirmDialog>
+  );
+}

@@ -1,0 +1,126 @@
+/** Folders, scanning with per-stage progress, and the files that could not be read. */
+import { useState } from 'react';
+import { useRunner, useJobs, useQuery, useServices } from '../api';
+import { EmptyState, ErrorBox, formatBytes, formatDate, ProgressBar } from '../components/common';
+import { useI18n } from '../i18n';
+import { FolderBrowser } from './FolderBrowser';
+
+export function LibraryView() {
+  const { t, locale } = useI18n();
+  const { api, host } = useServices();
+  const folders = useQuery((a) => a.library.listFolders({}), [], ['folders', 'scan']);
+  const status = useQuery((a) => a.library.status({}), [], ['scan', 'folders', 'trash', 'undo']);
+  const errors = useQuery((a) => a.library.errors({ limit: 500 }), [], ['scan', 'folders']);
+  const jobs = useJobs();
+  const [browsing, setBrowsing] = useState(false);
+  const action = useRunner();
+
+  const addFolder = async (): Promise<void> => {
+    if (host.pickFolder) {
+      const path = await host.pickFolder();
+      if (path) await action.run(() => api.library.addFolder({ path }));
+    } else setBrowsing(true);
+  };
+
+  const running = jobs.some((j) => j.state === 'running' || j.state === 'queued');
+  const last = status.data?.lastScan ?? null;
+
+  return (
+    <section className="view" data-testid="view-library">
+      <header className="view-head">
+        <h1>{t('library.title')}</h1>
+        <div className="row">
+          <button onClick={() => void addFolder()} data-testid="add-folder">
+            {t('library.addFolder')}
+          </button>
+          <button
+            className="primary"
+            disabled={running || (folders.data?.length ?? 0) === 0}
+            onClick={() => void action.run(() => api.library.scan({}))}
+            data-testid="scan"
+          >
+            {running ? t('library.scanning') : t('library.scan')}
+          </button>
+        </div>
+      </header>
+      <ErrorBox error={action.error} onClose={action.clearError} />
+      {browsing && (
+        <FolderBrowser
+          onCancel={() => setBrowsing(false)}
+          onPick={(path) => {
+            setBrowsing(false);
+            void action.run(() => api.library.addFolder({ path }));
+          }}
+        />
+      )}
+
+      <h2>{t('library.folders')}</h2>
+      {folders.data && folders.data.length === 0 && <EmptyState>{t('library.noFolders')}</EmptyState>}
+      <ErrorBox error={folders.error} />
+      <ul className="folders" data-testid="folders">
+        {folders.data?.map((f) => (
+          <li key={f.id} className="folder" data-testid="folder">
+            <code>{f.path}</code>
+            <span className="muted">{t('library.files', { n: f.files.toLocaleString() })}</span>
+            <button className="link danger" onClick={() => void action.run(() => api.library.removeFolder({ id: f.id }))}>
+              {t('library.remove')}
+            </button>
+          </li>
+        ))}
+      </ul>
+
+      <h2>{t('library.progress')}</h2>
+      {jobs.length === 0 && <p className="muted">{t('library.noJobs')}</p>}
+      <div className="jobs" data-testid="jobs">
+        {jobs.slice(0, 6).map((job) => (
+          <div key={job.id} className="row">
+            <div className="grow">
+              <ProgressBar job={job} />
+            </div>
+            {(job.state === 'running' || job.state === 'queued') && (
+              <button className="link" onClick={() => void action.run(() => api.jobs.cancel({ id: job.id }))}>
+                {t('common.cancel')}
+              </button>
+            )}
+          </div>
+        ))}
+      </div>
+      {status.data && (
+        <p className="muted" data-testid="library-summary">
+          {t('library.summary', {
+            images: status.data.images.toLocaleString(),
+            bytes: formatBytes(status.data.bytes),
+            errors: status.data.errors.toLocaleString(),
+          })}
+          {last && ` · ${t('library.lastScan')} ${formatDate(last.finishedAt ?? last.startedAt, locale)} (${t(`scanState.${last.state}`)})`}
+        </p>
+      )}
+
+      <h2>{t('library.errors')}</h2>
+      <ErrorBox error={errors.error} />
+      {errors.data && errors.data.total === 0 && <p className="muted">{t('library.noErrors')}</p>}
+      {errors.data && errors.data.total > 0 && (
+        <table className="table" data-testid="scan-errors">
+          <thead>
+            <tr>
+              <th>{t('library.file')}</th>
+              <th>{t('library.why')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {errors.data.errors.map((e) => (
+              <tr key={e.id} data-testid="scan-error">
+                <td>
+                  <code>{e.path}</code>
+                </td>
+                <td>
+                  <strong>{e.code}</strong> {e.message}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,272 @@
+/**
+ * People: cards with faces, rename / merge / split / hide, unknown-face clusters named in bulk,
+ * and inferred (faceless) matches the user confirms or rejects.
+ */
+import { useState } from 'react';
+import type { FaceRef, Person, PersonDetail, UnknownCluster } from '../../../src/common/contract/types';
+import { useQuery, useRunner, useServices } from '../api';
+import { ConfirmDialog, EmptyState, ErrorBox, Thumb } from '../components/common';
+import { useI18n } from '../i18n';
+
+export function PeopleView() {
+  const { t } = useI18n();
+  const [tab, setTab] = useState<'people' | 'unknown'>('people');
+  const [openId, setOpenId] = useState<number | null>(null);
+  return (
+    <section className="view" data-testid="view-people">
+      <header className="view-head">
+        <h1>{t('people.title')}</h1>
+        <div className="segmented" role="tablist">
+          <button role="tab" aria-selected={tab === 'people'} className={tab === 'people' ? 'active' : ''} onClick={() => setTab('people')} data-testid="tab-people">
+            {t('people.named')}
+          </button>
+          <button role="tab" aria-selected={tab === 'unknown'} className={tab === 'unknown' ? 'active' : ''} onClick={() => setTab('unknown')} data-testid="tab-unknown">
+            {t('people.unknown')}
+          </button>
+        </div>
+      </header>
+      {tab === 'people' && openId === null && <PeopleList onOpen={setOpenId} />}
+      {tab === 'people' && openId !== null && <PersonPage id={openId} onBack={() => setOpenId(null)} />}
+      {tab === 'unknown' && <UnknownClusters />}
+    </section>
+  );
+}
+
+function personName(p: Person, unnamed: string): string {
+  return p.name ?? `${unnamed} #${p.id}`;
+}
+
+function PeopleList({ onOpen }: { onOpen: (id: number) => void }) {
+  const { t } = useI18n();
+  const { api } = useServices();
+  const [includeHidden, setIncludeHidden] = useState(false);
+  const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
+  const [merging, setMerging] = useState(false);
+  const people = useQuery((a) => a.people.list({ includeHidden }), [includeHidden], ['people', 'scan', 'trash', 'undo']);
+  const action = useRunner();
+
+  const toggle = (id: number): void =>
+    setSelected((prev) => {
+      const next = new Set(prev);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  const merge = async (into: number): Promise<void> => {
+    setMerging(false);
+    const done = await action.run(() => api.people.merge({ ids: [...selected], into }));
+    if (done) {
+      setSelected(new Set());
+      people.reload();
+    }
+  };
+
+  const chosen = people.data?.filter((p) => selected.has(p.id)) ?? [];
+  return (
+    <>
+      <div className="row toolbar">
+        <label>
+          <input type="checkbox" checked={includeHidden} onChange={(e) => setIncludeHidden(e.target.checked)} /> {t('people.showHidden')}
+        </label>
+        <div className="grow" />
+        <span className="muted">{t('people.selected', { n: selected.size })}</span>
+        <button className="primary" disabled={selected.size < 2} onClick={() => setMerging(true)} data-testid="merge">
+          {t('people.merge')}
+        </button>
+      </div>
+      <ErrorBox error={action.error} onClose={action.clearError} />
+      {people.data?.length === 0 && <EmptyState>{t('people.empty')}</EmptyState>}
+      {people.error && <EmptyState error={people.error}>{t('people.empty')}</EmptyState>}
+      {merging && (
+        <ConfirmDialog title={t('people.mergeTitle')} confirmLabel={t('common.cancel')} onConfirm={() => setMerging(false)} onCancel={() => setMerging(false)}>
+          <p>{t('people.mergeInto')}</p>
+          <div className="row wrap">
+            {chosen.map((p) => (
+              <button key={p.id} className="primary" onClick={() => void merge(p.id)} data-testid="merge-into">
+                {personName(p, t('people.unnamed'))}
+              </button>
+            ))}
+          </div>
+        </ConfirmDialog>
+      )}
+      <div className="cards" data-testid="people">
+        {people.data?.map((p) => (
+          <div key={p.id} className={`card person ${selected.has(p.id) ? 'selected' : ''} ${p.hidden ? 'hidden' : ''}`} data-testid="person" data-person-id={p.id}>
+            <button className="card-open" onClick={() => onOpen(p.id)} data-testid="open-person">
+              {p.cover ? <Thumb photoId={p.cover.photoId} px={120} /> : <div className="thumb placeholder" style={{ width: 120, height: 120 }} />}
+              <div className="card-title" data-testid="person-name">
+                {personName(p, t('people.unnamed'))}
+              </div>
+              <div className="muted">{t('people.counts', { faces: p.faceCount, photos: p.photoCount })}</div>
+            </button>
+            <label className="card-select">
+              <input type="checkbox" checked={selected.has(p.id)} onChange={() => toggle(p.id)} data-testid="select-person" /> {t('people.select')}
+            </label>
+          </div>
+        ))}
+      </div>
+    </>
+  );
+}
+
+function FaceTile({ face, selected, onToggle }: { face: FaceRef; selected?: boolean; onToggle?: () => void }) {
+  return (
+    <button className={`tile face ${selected ? 'selected' : ''}`} aria-pressed={selected} onClick={onToggle} title={face.path} data-testid="face">
+      <Thumb photoId={face.photoId} px={96} />
+    </button>
+  );
+}
+
+function PersonPage({ id, onBack }: { id: number; onBack: () => void }) {
+  const { t } = useI18n();
+  const { api } = useServices();
+  const person = useQuery((a) => a.people.get({ id }), [id], ['people']);
+  const action = useRunner();
+  const [name, setName] = useState<string | null>(null);
+  const [picked, setPicked] = useState<ReadonlySet<number>>(new Set());
+  const [splitName, setSplitName] = useState('');
+
+  const p: PersonDetail | undefined = person.data;
+  const toggle = (faceId: number): void =>
+    setPicked((prev) => {
+      const next = new Set(prev);
+      if (next.has(faceId)) next.delete(faceId);
+      else next.add(faceId);
+      return next;
+    });
+  const after = (): void => person.reload();
+
+  return (
+    <div data-testid="person-page">
+      <button className="link" onClick={onBack} data-testid="back">
+        ← {t('common.back')}
+      </button>
+      <ErrorBox error={action.error ?? person.error} onClose={action.clearError} />
+      {p && (
+        <>
+          <form
+            className="row"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (name?.trim()) void action.run(() => api.people.rename({ id, name: name.trim() })).then(after);
+            }}
+          >
+            <input value={name ?? p.name ?? ''} placeholder={t('people.namePlaceholder')} onChange={(e) => setName(e.target.value)} aria-label={t('people.rename')} data-testid="rename-input" />
+            <button type="submit" className="primary" data-testid="rename">
+              {t('people.rename')}
+            </button>
+            <button type="button" onClick={() => void action.run(() => api.people.hide({ id, hidden: !p.hidden })).then(after)} data-testid="hide">
+              {p.hidden ? t('people.unhide') : t('people.hide')}
+            </button>
+          </form>
+          <h2>{t('people.faces', { n: p.faces.length })}</h2>
+          <div className="row toolbar">
+            <span className="muted">{t('people.splitHint')}</span>
+            <input value={splitName} placeholder={t('people.newName')} onChange={(e) => setSplitName(e.target.value)} aria-label={t('people.newName')} />
+            <button
+              disabled={picked.size === 0 || picked.size === p.faces.length}
+              onClick={() =>
+                void action
+                  .run(() => api.people.split({ id, faceIds: [...picked], ...(splitName.trim() ? { name: splitName.trim() } : {}) }))
+                  .then(() => {
+                    setPicked(new Set());
+                    after();
+                  })
+              }
+              data-testid="split"
+            >
+              {t('people.split', { n: picked.size })}
+            </button>
+          </div>
+          <div className="faces">
+            {p.faces.map((f) => (
+              <div key={f.id} className="face-cell">
+                <FaceTile face={f} selected={picked.has(f.id)} onToggle={() => toggle(f.id)} />
+                <button className="link small" onClick={() => void action.run(() => api.people.setCover({ id, faceId: f.id })).then(after)}>
+                  {t('people.setCover')}
+                </button>
+              </div>
+            ))}
+          </div>
+          <h2>{t('people.inferred', { n: p.inferred.length })}</h2>
+          <p className="muted">{t('people.inferredHint')}</p>
+          {p.inferred.length === 0 && <p className="muted">{t('people.noInferred')}</p>}
+          <div className="faces">
+            {p.inferred.map((f) => (
+              <div key={f.id} className="face-cell" data-testid="inferred">
+                <FaceTile face={f} />
+                <span className="muted small">{Math.round(f.confidence * 100)}%</span>
+                <div className="row">
+                  <button className="small" onClick={() => void action.run(() => api.people.confirmInferred({ faceIds: [f.id], accept: true })).then(after)}>
+                    ✓ {t('people.accept')}
+                  </button>
+                  <button className="small" onClick={() => void action.run(() => api.people.confirmInferred({ faceIds: [f.id], accept: false })).then(after)}>
+                    ✗ {t('people.reject')}
+                  </button>
+                </div>
+              </div>
+            ))}
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+function UnknownClusters() {
+  const { t } = useI18n();
+  const clusters = useQuery((a) => a.people.unknown({ limit: 100 }), [], ['people', 'scan']);
+  return (
+    <>
+      <p className="muted">{t('people.unknownHint')}</p>
+      {(clusters.error || clusters.data?.length === 0) && <EmptyState error={clusters.error}>{t('people.noUnknown')}</EmptyState>}
+      <div data-testid="unknown-clusters">
+        {clusters.data?.map((c) => <ClusterRow key={c.key} cluster={c} onNamed={clusters.reload} />)}
+      </div>
+    </>
+  );
+}
+
+function ClusterRow({ cluster, onNamed }: { cluster: UnknownCluster; onNamed: () => void }) {
+  const { t } = useI18n();
+  const { api } = useServices();
+  const action = useRunner();
+  const [name, setName] = useState('');
+  const [excluded, setExcluded] = useState<ReadonlySet<number>>(new Set());
+  const faceIds = cluster.faces.map((f) => f.id).filter((id) => !excluded.has(id));
+  return (
+    <div className="cluster" data-testid="cluster">
+      <div className="faces">
+        {cluster.faces.map((f) => (
+          <FaceTile
+            key={f.id}
+            face={f}
+            selected={!excluded.has(f.id)}
+            onToggle={() =>
+              setExcluded((prev) => {
+                const next = new Set(prev);
+                if (next.has(f.id)) next.delete(f.id);
+                else next.add(f.id);
+                return next;
+              })
+            }
+          />
+        ))}
+      </div>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (name.trim() && faceIds.length > 0) void action.run(() => api.people.nameFaces({ faceIds, name: name.trim() })).then((r) => r && onNamed());
+        }}
+      >
+        <input value={name} placeholder={t('people.namePlaceholder')} onChange={(e) => setName(e.target.value)} aria-label={t('people.nameCluster')} data-testid="cluster-name" />
+        <button type="submit" className="primary" disabled={!name.trim() || faceIds.length === 0} data-testid="cluster-save">
+          {t('people.nameFaces', { n: faceIds.length })}
+        </button>
+      </form>
+      <ErrorBox error={action.error} onClose={action.clearError} />
+    </div>
+  );
+}

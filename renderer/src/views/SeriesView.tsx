@@ -1,0 +1,129 @@
+/** Series by person and by time; a series page explains why its photos belong together. */
+import { useState } from 'react';
+import type { SeriesSummary } from '../../../src/common/contract/types';
+import { useQuery } from '../api';
+import { EmptyState, ErrorBox, formatDate, Thumb } from '../components/common';
+import { VirtualGrid } from '../components/VirtualGrid';
+import { useI18n } from '../i18n';
+import { usePaged } from '../paged';
+import { useAppState } from '../state';
+
+export function SeriesView() {
+  const [openId, setOpenId] = useState<number | null>(null);
+  return (
+    <section className="view fill" data-testid="view-series">
+      {openId === null ? <SeriesList onOpen={setOpenId} /> : <SeriesPage id={openId} onBack={() => setOpenId(null)} />}
+    </section>
+  );
+}
+
+function SeriesList({ onOpen }: { onOpen: (id: number) => void }) {
+  const { t, locale } = useI18n();
+  const [personId, setPersonId] = useState<number | null>(null);
+  const people = useQuery((a) => a.people.list({}), [], ['people']);
+  const series = usePaged<SeriesSummary>(
+    async (a, offset, limit) => {
+      const r = await a.series.list({ offset, limit, ...(personId === null ? {} : { personId }) });
+      return { total: r.total, items: r.series };
+    },
+    [personId],
+    ['scan', 'people', 'trash', 'undo'],
+    200,
+  );
+  const nameOf = (id: number): string => people.data?.find((p) => p.id === id)?.name ?? `${t('people.unnamed')} #${id}`;
+
+  return (
+    <>
+      <header className="view-head">
+        <h1>
+          {t('series.title')} {series.total !== null && <span className="muted">({series.total.toLocaleString()})</span>}
+        </h1>
+        <label>
+          {t('series.byPerson')}{' '}
+          <select value={personId ?? ''} onChange={(e) => setPersonId(e.target.value ? Number(e.target.value) : null)} data-testid="series-person">
+            <option value="">{t('series.allByTime')}</option>
+            {people.data?.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name ?? `${t('people.unnamed')} #${p.id}`}
+              </option>
+            ))}
+          </select>
+        </label>
+      </header>
+      {series.total === 0 && <EmptyState error={series.error}>{t('series.empty')}</EmptyState>}
+      <VirtualGrid
+        testId="series-list"
+        count={series.total ?? 0}
+        cellWidth={260}
+        cellHeight={250}
+        onRange={series.ensure}
+        renderCell={(i) => {
+          const s = series.get(i);
+          if (!s) return <div className="card placeholder" />;
+          return (
+            <button className="card series-card" onClick={() => onOpen(s.id)} data-testid="series" data-series-id={s.id}>
+              {s.cover ? <Thumb photoId={s.cover.id} px={160} /> : <div className="thumb placeholder" />}
+              <div className="card-title">{s.title}</div>
+              <div className="muted small">
+                {formatDate(s.start, locale)} · {t('series.photos', { n: s.photoCount })}
+              </div>
+              {s.people.length > 0 && <div className="muted small">{s.people.map(nameOf).join(', ')}</div>}
+            </button>
+          );
+        }}
+      />
+    </>
+  );
+}
+
+function SeriesPage({ id, onBack }: { id: number; onBack: () => void }) {
+  const { t, locale } = useI18n();
+  const { addToBasket, basket, toggleBasket } = useAppState();
+  const series = useQuery((a) => a.series.get({ id }), [id], ['scan', 'trash', 'undo']);
+  const s = series.data;
+  const redundant = s?.shots.filter((x) => x.redundant).map((x) => x.id) ?? [];
+  return (
+    <div data-testid="series-page">
+      <button className="link" onClick={onBack} data-testid="back">
+        ← {t('common.back')}
+      </button>
+      <ErrorBox error={series.error} />
+      {s && (
+        <>
+          <header className="view-head">
+            <h1 data-testid="series-title">{s.title}</h1>
+            <button className="danger" disabled={redundant.length === 0} onClick={() => addToBasket(redundant)} data-testid="mark-redundant">
+              {t('series.markRedundant', { n: redundant.length })}
+            </button>
+          </header>
+          <p className="muted">
+            {formatDate(s.start, locale)} – {formatDate(s.end, locale)} · {t('series.photos', { n: s.photoCount })}
+          </p>
+          <h2>{t('series.why')}</h2>
+          <ul className="reasons-list" data-testid="series-reasons">
+            {s.explanation.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+          <div className="shots" data-testid="shots">
+            {s.shots.map((shot) => (
+              <div key={shot.id} className={`shot ${shot.best ? 'best' : ''} ${shot.redundant ? 'redundant' : ''} ${basket.has(shot.id) ? 'marked' : ''}`} data-testid="shot">
+                <button className="tile" onClick={() => toggleBasket(shot.id)} title={shot.path} aria-pressed={basket.has(shot.id)}>
+                  <Thumb photoId={shot.id} px={180} />
+                </button>
+                <div className="row">
+                  {shot.best && <span className="tag keep">{t('series.best')}</span>}
+                  {shot.redundant && <span className="tag danger">{t('series.redundant')}</span>}
+                  <span className="muted small">
+                    {t('series.score')} {shot.score.toFixed(2)}
+                  </span>
+                </div>
+                {shot.reasons.length > 0 && <div className="muted small">{shot.reasons.join('; ')}</div>}
+              </div>
+            ))}
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
