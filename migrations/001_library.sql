@@ -20,10 +20,7 @@ CREATE TABLE contents (
   gps_lat REAL,
   gps_lon REAL,
   exif_fields INTEGER NOT NULL DEFAULT 0,
-  phash BLOB,
-  dhash BLOB,
-  bhash BLOB,
-  phash_flip BLOB,
+  hashes BLOB,                -- perceptual hashes (pHash, dHash, blockhash × 8 dihedral variants), 192 bytes
   sharpness REAL,
   exposure REAL,
   has_thumb INTEGER NOT NULL DEFAULT 0,
@@ -44,6 +41,7 @@ CREATE TABLE files (
   content_id INTEGER REFERENCES contents(id),
   state TEXT NOT NULL DEFAULT 'ok' CHECK (state IN ('ok', 'error', 'missing', 'trashed')),
   last_seen_scan INTEGER,
+  first_seen_scan INTEGER,
   added_at INTEGER NOT NULL
 ) STRICT;
 

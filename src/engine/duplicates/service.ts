@@ -1,0 +1,224 @@
+/**
+ * Duplicate groups: exact (same bytes) and near (same picture, by perceptual hashes), each
+ * with a suggested keeper and reasons. Recomputed after a scan; user decisions (keeper
+ * choice, "not a duplicate") live in their own tables and are applied every time.
+ */
+import type { ApiHandlers } from '../../common/contract/api';
+import type { DuplicateGroup, DuplicateKind, DuplicateMember, ImageFormat } from '../../common/contract/types';
+import { findNearDuplicateGroups, type NearDuplicateGroup } from '../../common/dedup/grouping';
+import { suggestKeeper, type KeeperCandidate } from '../../common/dedup/keeper';
+import { EngineError } from '../../common/errors';
+import type { Logger } from '../../common/logger';
+import type { Db } from '../db/open';
+import { unpackHashes } from '../library/hash-codec';
+
+interface MemberRow {
+  file_id: number;
+  path: string;
+  size: number;
+  mtime_ms: number;
+  content_id: number;
+  width: number | null;
+  height: number | null;
+  format: ImageFormat | null;
+  captured_at: number | null;
+  exif_fields: number;
+}
+
+interface PlannedGroup {
+  kind: DuplicateKind;
+  key: string;
+  evidence: string[];
+  members: MemberRow[];
+}
+
+const MEMBER_COLUMNS = `f.id AS file_id, f.path, f.size, f.mtime_ms, f.content_id, c.width, c.height, c.format, c.captured_at, c.exif_fields`;
+
+export function createDuplicateService(deps: { db: Db; logger: Logger; preferredFolders?: () => string[]; onChange?: () => void }) {
+  const { db, logger } = deps;
+  const q = {
+    hashed: db.prepare(
+      `SELECT c.id, c.hashes FROM contents c
+       WHERE c.hashes IS NOT NULL AND EXISTS (SELECT 1 FROM files f WHERE f.content_id = c.id AND f.state = 'ok')`,
+    ),
+    multiCopy: db.prepare(`SELECT content_id FROM files WHERE state = 'ok' AND content_id IS NOT NULL GROUP BY content_id HAVING COUNT(*) > 1`).pluck(),
+    filesOfContent: db.prepare<[number]>(
+      `SELECT ${MEMBER_COLUMNS} FROM files f JOIN contents c ON c.id = f.content_id WHERE f.content_id = ? AND f.state = 'ok' ORDER BY f.path`,
+    ),
+    notDuplicate: db.prepare('SELECT content_a, content_b FROM not_duplicate'),
+    keeperChoices: db.prepare('SELECT file_id FROM keeper_choice').pluck(),
+    groupKeys: db.prepare('SELECT id, key FROM dup_groups'),
+    deleteGroup: db.prepare<[number]>('DELETE FROM dup_groups WHERE id = ?'),
+    insertGroup: db.prepare<[string, string, string]>('INSERT INTO dup_groups (kind, key, evidence) VALUES (?, ?, ?) RETURNING id'),
+    updateGroup: db.prepare<[string, string, number]>('UPDATE dup_groups SET kind = ?, evidence = ? WHERE id = ?'),
+    clearMembers: db.prepare<[number]>('DELETE FROM dup_members WHERE group_id = ?'),
+    insertMember: db.prepare<[number, number, number, string]>('INSERT INTO dup_members (group_id, file_id, keep, reasons) VALUES (?, ?, ?, ?)'),
+    group: db.prepare<[number]>('SELECT id, kind, key, evidence FROM dup_groups WHERE id = ?'),
+    groupMembers: db.prepare<[number]>(
+      `SELECT ${MEMBER_COLUMNS}, m.keep, m.reasons FROM dup_members m JOIN files f ON f.id = m.file_id JOIN contents c ON c.id = f.content_id
+       WHERE m.group_id = ? ORDER BY m.keep DESC, f.path`,
+    ),
+    countGroups: db.prepare<[string, string]>('SELECT COUNT(*) FROM dup_groups WHERE kind IN (?, ?)').pluck(),
+    pageGroups: db.prepare<[string, string, number, number]>(
+      `SELECT g.id FROM dup_groups g
+       LEFT JOIN (SELECT m.group_id, SUM(CASE WHEN m.keep = 0 THEN f.size ELSE 0 END) AS reclaim
+                  FROM dup_members m JOIN files f ON f.id = m.file_id GROUP BY m.group_id) r ON r.group_id = g.id
+       WHERE g.kind IN (?, ?) ORDER BY r.reclaim DESC, g.id LIMIT ? OFFSET ?`,
+    ).pluck(),
+    insertNotDup: db.prepare<[number, number, number]>('INSERT OR IGNORE INTO not_duplicate (content_a, content_b, at) VALUES (?, ?, ?)'),
+    clearChoices: db.prepare<[number]>('DELETE FROM keeper_choice WHERE file_id IN (SELECT file_id FROM dup_members WHERE group_id = ?)'),
+    choose: db.prepare<[number, number]>('INSERT OR REPLACE INTO keeper_choice (file_id, at) VALUES (?, ?)'),
+    setMember: db.prepare<[number, string, number, number]>('UPDATE dup_members SET keep = ?, reasons = ? WHERE group_id = ? AND file_id = ?'),
+    nonKeepers: db.prepare(
+      `SELECT m.file_id, f.path, f.size, m.group_id, g.kind FROM dup_members m JOIN files f ON f.id = m.file_id JOIN dup_groups g ON g.id = m.group_id
+       WHERE m.keep = 0 AND f.state = 'ok' ORDER BY m.group_id, f.path`,
+    ),
+    stats: db.prepare(
+      `SELECT COUNT(DISTINCT m.group_id) AS groups, COALESCE(SUM(CASE WHEN m.keep = 0 THEN f.size ELSE 0 END), 0) AS reclaim
+       FROM dup_members m JOIN files f ON f.id = m.file_id`,
+    ),
+  };
+
+  function rankMembers(members: MemberRow[], choices: Set<number>): Array<{ fileId: number; keep: boolean; reasons: string[] }> {
+    const candidates: KeeperCandidate[] = members.map((m) => ({
+      id: m.file_id,
+      path: m.path,
+      bytes: m.size,
+      width: m.width ?? 0,
+      height: m.height ?? 0,
+      format: m.format ?? 'other',
+      exifFieldCount: m.exif_fields,
+      capturedAt: m.captured_at,
+      mtime: m.mtime_ms,
+    }));
+    const suggestion = suggestKeeper(candidates, { preferredFolders: deps.preferredFolders?.() ?? [] });
+    const chosen = members.find((m) => choices.has(m.file_id));
+    return suggestion.ranked.map((r) => {
+      if (!chosen) return { fileId: r.id, keep: r.keep, reasons: r.reasons };
+      if (r.id === chosen.file_id) return { fileId: r.id, keep: true, reasons: ['you chose this copy', ...r.reasons.filter((x) => !x.startsWith('lower') && !x.startsWith('smaller'))] };
+      return { fileId: r.id, keep: false, reasons: ['you chose another copy to keep', ...(r.keep ? [] : r.reasons)] };
+    });
+  }
+
+  function planGroups(): PlannedGroup[] {
+    const items = (q.hashed.all() as Array<{ id: number; hashes: Buffer }>).map((r) => ({ id: r.id, hashes: unpackHashes(r.hashes) }));
+    const notDuplicate = (q.notDuplicate.all() as Array<{ content_a: number; content_b: number }>).map((r) => [r.content_a, r.content_b] as const);
+    const near: NearDuplicateGroup[] = findNearDuplicateGroups(items, { notDuplicate });
+    const planned: PlannedGroup[] = [];
+    const inNear = new Set<number>();
+    for (const g of near) {
+      for (const id of g.ids) inNear.add(id);
+      const members = g.ids.flatMap((id) => q.filesOfContent.all(id) as MemberRow[]);
+      const evidence = g.pairs.slice(0, 20).map((p) => {
+        const d = p.distances;
+        const how = p.transform === 'identity' ? '' : ` after ${p.transform}`;
+        return `contents ${p.a}↔${p.b}${how}: pHash ${d.phash}, dHash ${d.dhash}, blockhash ${d.blockhash} of 64 bits differ`;
+      });
+      const copies = members.length - g.ids.length;
+      if (copies > 0) evidence.unshift(`${copies} byte-identical ${copies === 1 ? 'copy' : 'copies'} included`);
+      planned.push({ kind: 'near', key: `n:${g.ids.join(',')}`, evidence, members });
+    }
+    for (const contentId of q.multiCopy.all() as number[]) {
+      if (inNear.has(contentId)) continue;
+      const members = q.filesOfContent.all(contentId) as MemberRow[];
+      planned.push({ kind: 'exact', key: `e:${contentId}`, evidence: [`${members.length} files with identical bytes (same SHA-256)`], members });
+    }
+    return planned;
+  }
+
+  function rebuild(): { groups: number; exact: number; near: number } {
+    const started = performance.now();
+    const planned = planGroups();
+    const choices = new Set(q.keeperChoices.all() as number[]);
+    const existing = new Map((q.groupKeys.all() as Array<{ id: number; key: string }>).map((r) => [r.key, r.id]));
+    db.transaction(() => {
+      const keep = new Set(planned.map((p) => p.key));
+      for (const [key, id] of existing) if (!keep.has(key)) q.deleteGroup.run(id);
+      for (const p of planned) {
+        let id = existing.get(p.key);
+        if (id === undefined) id = (q.insertGroup.get(p.kind, p.key, JSON.stringify(p.evidence)) as { id: number }).id;
+        else {
+          q.updateGroup.run(p.kind, JSON.stringify(p.evidence), id);
+          q.clearMembers.run(id);
+        }
+        for (const r of rankMembers(p.members, choices)) q.insertMember.run(id, r.fileId, r.keep ? 1 : 0, JSON.stringify(r.reasons));
+      }
+    })();
+    const exact = planned.filter((p) => p.kind === 'exact').length;
+    logger.info('duplicate groups rebuilt', { groups: planned.length, exact, ms: Math.round(performance.now() - started) });
+    return { groups: planned.length, exact, near: planned.length - exact };
+  }
+
+  function loadGroup(id: number): DuplicateGroup {
+    const g = q.group.get(id) as { id: number; kind: DuplicateKind; key: string; evidence: string } | undefined;
+    if (!g) throw new EngineError('NOT_FOUND', `No duplicate group ${id}`);
+    const rows = q.groupMembers.all(id) as Array<MemberRow & { keep: number; reasons: string }>;
+    const members: DuplicateMember[] = rows.map((r) => ({
+      id: r.file_id,
+      path: r.path,
+      bytes: r.size,
+      width: r.width,
+      height: r.height,
+      format: r.format,
+      capturedAt: r.captured_at,
+      mtime: r.mtime_ms,
+      keep: r.keep === 1,
+      reasons: JSON.parse(r.reasons) as string[],
+    }));
+    return {
+      id: g.id,
+      kind: g.kind,
+      members,
+      evidence: JSON.parse(g.evidence) as string[],
+      reclaimableBytes: members.filter((m) => !m.keep).reduce((s, m) => s + m.bytes, 0),
+    };
+  }
+
+  const kindsOf = (kind: 'all' | DuplicateKind): [string, string] => (kind === 'all' ? ['exact', 'near'] : [kind, kind]);
+
+  const handlers: ApiHandlers['dedup'] = {
+    groups: ({ offset, limit, kind }) => {
+      const [a, b] = kindsOf(kind);
+      const ids = q.pageGroups.all(a, b, limit, offset) as number[];
+      return Promise.resolve({ total: q.countGroups.get(a, b) as number, groups: ids.map(loadGroup) });
+    },
+    setKeeper: ({ groupId, photoId }) => {
+      const group = loadGroup(groupId);
+      if (!group.members.some((m) => m.id === photoId)) throw new EngineError('INVALID_ARGUMENT', `Photo ${photoId} is not in duplicate group ${groupId}`);
+      db.transaction(() => {
+        q.clearChoices.run(groupId);
+        q.choose.run(photoId, Date.now());
+        const rows = q.groupMembers.all(groupId) as MemberRow[];
+        for (const r of rankMembers(rows, new Set([photoId]))) q.setMember.run(r.keep ? 1 : 0, JSON.stringify(r.reasons), groupId, r.fileId);
+      })();
+      deps.onChange?.();
+      return Promise.resolve(loadGroup(groupId));
+    },
+    notDuplicate: ({ groupId, photoIds }) => {
+      const group = loadGroup(groupId);
+      const chosen = photoIds ? group.members.filter((m) => photoIds.includes(m.id)) : group.members;
+      if (chosen.length < 2 && photoIds) throw new EngineError('INVALID_ARGUMENT', 'Pick at least two photos of the group');
+      const rows = q.groupMembers.all(groupId) as MemberRow[];
+      const contents = [...new Set(rows.filter((r) => chosen.some((c) => c.id === r.file_id)).map((r) => r.content_id))].sort((x, y) => x - y);
+      if (contents.length < 2)
+        throw new EngineError('CONFLICT', 'These files are byte-identical copies: they are always duplicates. Choose which copies to keep instead.');
+      db.transaction(() => {
+        for (let i = 0; i < contents.length; i++)
+          for (let j = i + 1; j < contents.length; j++) q.insertNotDup.run(contents[i] as number, contents[j] as number, Date.now());
+      })();
+      rebuild();
+      deps.onChange?.();
+      return Promise.resolve({ groups: q.countGroups.get('exact', 'near') as number });
+    },
+  };
+
+  return {
+    handlers,
+    rebuild,
+    loadGroup,
+    nonKeepers: () => q.nonKeepers.all() as Array<{ file_id: number; path: string; size: number; group_id: number; kind: DuplicateKind }>,
+    stats: () => q.stats.get() as { groups: number; reclaim: number },
+  };
+}
+
+export type DuplicateService = ReturnType<typeof createDuplicateService>;

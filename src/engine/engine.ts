@@ -1,0 +1,211 @@
+/**
+ * The composition root: `createEngine` wires the database, services and jobs into one object
+ * that implements the typed Api. Hosts (CLI, bridge, Electron utility process) stay thin.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { ApiHandlers } from '../common/contract/api';
+import type { EventHandler, Dispatch } from '../common/contract/rpc';
+import { createDispatcher } from '../common/contract/rpc';
+import { EngineError } from '../common/errors';
+import type { Logger } from '../common/logger';
+import { silentLogger } from '../common/logger';
+import { openDatabase } from './db/open';
+import { computeImageHashes } from './dedup/hashes';
+import { createDuplicateService } from './duplicates/service';
+import { EventBus } from './events';
+import { JobRunner, type JobHandlers } from './jobs/runner';
+import { createLibraryRepository } from './library/repository';
+import { createLibraryService } from './library/service';
+import { DEFAULT_MODELS_DIR } from './paths';
+import { runScan, type ScanReport, type VisionStage } from './scan/scan-job';
+import { ThumbnailStore } from './scan/thumbs';
+import type { TrashBackend } from './trash/backend';
+import { createFreedesktopTrash } from './trash/freedesktop';
+import { createTrashService } from './trash/service';
+import { createRecognition, type Recognition } from './recognition';
+
+export type { TrashBackend } from './trash/backend';
+
+export interface EngineOptions {
+  dataDir: string;
+  modelsDir?: string;
+  logger?: Logger;
+  trash?: TrashBackend;
+  /** Pixel limit for decoding (decompression bomb guard). */
+  maxPixels?: number;
+}
+
+export interface Engine {
+  /** Validated RPC entry for hosts: dispatch('people:merge', arg). */
+  dispatch: Dispatch;
+  /** Direct (unvalidated) handlers, for in-process callers that already hold typed arguments. */
+  api: ApiHandlers;
+  subscribe(handler: EventHandler): () => void;
+  thumbnail(photoId: number, size: 'small' | 'large'): Promise<{ path: string; mime: string } | null>;
+  /** Runs a scan to completion in-process (CLI): the job's report, including every error. */
+  scanAndWait(options: { folderIds?: number[]; ml: boolean; onProgress?: (stage: string, done: number, total: number, rate: number, eta: number | null) => void }): Promise<ScanReport>;
+  waitIdle(): Promise<void>;
+  dispose(): Promise<void>;
+  readonly dataDir: string;
+  /** Read-only exports for the CLI's stable JSON contract (docs/cli.md). */
+  exports: Pick<Recognition, 'exportFaces' | 'exportBodies' | 'redundant'>;
+}
+
+export async function createEngine(options: EngineOptions): Promise<Engine> {
+  const logger = options.logger ?? silentLogger;
+  const dataDir = path.resolve(options.dataDir);
+  const modelsDir = options.modelsDir ?? DEFAULT_MODELS_DIR;
+  await fs.mkdir(dataDir, { recursive: true });
+  const db = openDatabase(path.join(dataDir, 'library.db'), logger.child({ part: 'db' }));
+  const repo = createLibraryRepository(db);
+  const stale = repo.interruptStaleScans();
+  if (stale > 0) logger.warn('a previous scan was interrupted; the next scan resumes where it stopped', { scans: stale });
+  const bus = new EventBus();
+  const thumbs = new ThumbnailStore(path.join(dataDir, 'thumbs'));
+  const backend = options.trash ?? createFreedesktopTrash();
+
+  const duplicates = createDuplicateService({
+    db,
+    logger: logger.child({ part: 'dedup' }),
+    preferredFolders: () => [],
+    onChange: () => bus.emit('library:changed', { reason: 'dedup' }),
+  });
+  const recognition: Recognition = createRecognition({ db, dataDir, modelsDir, logger: logger.child({ part: 'recognition' }), onChange: () => bus.emit('library:changed', { reason: 'people' }) });
+
+  let lastReport: ScanReport | null = null;
+  const jobHandlers: JobHandlers = {
+    scan: async (spec, ctx) => {
+      const vision: VisionStage | null = spec.ml ? await recognition.visionStage() : null;
+      lastReport = await runScan(
+        { db, repo, thumbs, computeHashes: computeImageHashes, vision, logger: ctx.logger, maxPixels: options.maxPixels },
+        { folderIds: spec.folderIds, ml: spec.ml },
+        ctx.signal,
+        ctx.progress,
+      );
+      if (ctx.signal.aborted) return;
+      ctx.progress('duplicates', 0, 1);
+      duplicates.rebuild();
+      ctx.progress('duplicates', 1, 1);
+      if (spec.ml) await recognition.afterScan(ctx);
+      bus.emit('library:changed', { reason: 'scan' });
+    },
+    people: async (_spec, ctx) => {
+      await recognition.cluster(ctx);
+      bus.emit('library:changed', { reason: 'people' });
+    },
+    series: async (_spec, ctx) => {
+      await recognition.group(ctx);
+      bus.emit('library:changed', { reason: 'people' });
+    },
+  };
+  const jobs = new JobRunner(
+    jobHandlers,
+    logger.child({ part: 'jobs' }),
+    (info) => bus.emit('job:progress', info),
+    (info) => bus.emit('job:finished', info),
+  );
+
+  const library = createLibraryService({
+    db,
+    repo,
+    jobs,
+    extraStatus: () => {
+      const d = duplicates.stats();
+      return { duplicateGroups: d.groups, reclaimableBytes: d.reclaim, ...recognition.counts() };
+    },
+    onFoldersChanged: () => {
+      duplicates.rebuild();
+      bus.emit('library:changed', { reason: 'folders' });
+    },
+  });
+  const trash = createTrashService({
+    db,
+    backend,
+    logger: logger.child({ part: 'trash' }),
+    redundantShots: () => recognition.redundantFiles(),
+    afterChange: (reason) => {
+      duplicates.rebuild();
+      bus.emit('library:changed', { reason });
+    },
+  });
+
+  const api: ApiHandlers = {
+    library: library.handlers,
+    dedup: duplicates.handlers,
+    people: recognition.people,
+    series: recognition.series,
+    jobs: {
+      list: () => Promise.resolve(jobs.list()),
+      cancel: ({ id }) => {
+        if (!jobs.get(id)) throw new EngineError('NOT_FOUND', `No job ${id}`);
+        return Promise.resolve({ cancelled: jobs.cancel(id) });
+      },
+    },
+    trash: trash.handlers,
+  };
+  const dispatch = createDispatcher(api, (error, method) =>
+    logger.error('internal error', { method, error: error instanceof Error ? error.stack : String(error) }),
+  );
+
+  const thumbQuery = db.prepare<[number]>("SELECT f.content_id, f.path_bytes FROM files f WHERE f.id = ? AND f.state = 'ok' AND f.content_id IS NOT NULL");
+  let disposed = false;
+
+  return {
+    dataDir,
+    dispatch,
+    api,
+    subscribe: (handler) => bus.subscribe(handler),
+    async thumbnail(photoId, size) {
+      if (!Number.isSafeInteger(photoId) || photoId <= 0) return null;
+      const row = thumbQuery.get(photoId) as { content_id: number; path_bytes: Buffer } | undefined;
+      if (!row) return null;
+      const file = thumbs.pathFor(row.content_id, size);
+      if (!(await thumbs.exists(row.content_id, size))) {
+        if (size === 'small') return null;
+        try {
+          const jpeg = await sharp(await fs.readFile(row.path_bytes), { limitInputPixels: options.maxPixels ?? 200_000_000 })
+            .rotate()
+            .resize({ width: 1280, height: 1280, fit: 'inside', withoutEnlargement: true })
+            .jpeg({ quality: 82 })
+            .toBuffer();
+          await thumbs.write(row.content_id, jpeg, 'large');
+        } catch (error) {
+          logger.warn('large preview failed; serving the small thumbnail', { photoId, error: String(error) });
+          return (await thumbs.exists(row.content_id, 'small')) ? { path: thumbs.pathFor(row.content_id, 'small'), mime: 'image/jpeg' } : null;
+        }
+      }
+      return { path: file, mime: 'image/jpeg' };
+    },
+    async scanAndWait({ folderIds, ml, onProgress }) {
+      const { jobId } = await dispatch('library:scan', { folderIds, ml }) as { jobId: number };
+      const off = bus.subscribe((event, payload) => {
+        const info = payload as { id: number; stage: string; done: number; total: number; rate: number; etaSeconds: number | null };
+        if (event === 'job:progress' && info.id === jobId) onProgress?.(info.stage, info.done, info.total, info.rate, info.etaSeconds);
+      });
+      try {
+        const info = await jobs.waitFor(jobId);
+        if (info.state === 'failed') throw new EngineError('INTERNAL', `Scan failed: ${info.error ?? 'unknown error'}`);
+        if (!lastReport) throw new EngineError('INTERNAL', 'Scan finished without a report');
+        return lastReport;
+      } finally {
+        off();
+      }
+    },
+    waitIdle: () => jobs.waitIdle(),
+    exports: {
+      exportFaces: (e) => recognition.exportFaces(e),
+      exportBodies: () => recognition.exportBodies(),
+      redundant: () => recognition.redundant(),
+    },
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await jobs.shutdown();
+      await recognition.dispose();
+      bus.clear();
+      db.close();
+    },
+  };
+}
