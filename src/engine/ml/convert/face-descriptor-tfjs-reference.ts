@@ -20,7 +20,7 @@ export function faceDescriptorReference(weights: ReadonlyMap<string, WeightTenso
       out = tf.add(tf.mul(out, t(`${p}/scale/weights`)), t(`${p}/scale/biases`));
       return relu ? tf.relu(out) : out;
     };
-    const residual = (x: tf.Tensor4D, p: string): tf.Tensor4D => tf.relu(tf.add(layer(layer(x, `${p}/conv1`, 1, true, 'same'), `${p}/conv2`, 1, false, 'same'), x));
+    const residual = (x: tf.Tensor4D, p: string): tf.Tensor4D => tf.relu(tf.add<tf.Tensor4D>(layer(layer(x, `${p}/conv1`, 1, true, 'same'), `${p}/conv2`, 1, false, 'same'), x));
     const residualDown = (x: tf.Tensor4D, p: string): tf.Tensor4D => {
       let out = layer(layer(x, `${p}/conv1`, 2, true, 'valid'), `${p}/conv2`, 1, false, 'same');
       let pooled: tf.Tensor4D = tf.avgPool(x, 2, 2, 'valid');
@@ -29,7 +29,7 @@ export function faceDescriptorReference(weights: ReadonlyMap<string, WeightTenso
         out = tf.concat([out, tf.zeros([out.shape[0], out.shape[1], 1, out.shape[3]])], 2);
       }
       if (pooled.shape[3] !== out.shape[3]) pooled = tf.concat([pooled, tf.zeros(pooled.shape)], 3);
-      return tf.relu(tf.add(pooled, out));
+      return tf.relu(tf.add<tf.Tensor4D>(pooled, out));
     };
     const input = tf.tensor4d(batch, [n, 150, 150, 3]);
     let x: tf.Tensor4D = tf.div(tf.sub(input, tf.tensor1d([...FACE_DESCRIPTOR_MEAN_RGB])), FACE_DESCRIPTOR_DIVISOR);

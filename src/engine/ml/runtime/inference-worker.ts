@@ -1,0 +1,63 @@
+/**
+ * Worker thread owning ONNX Runtime sessions. `session.run` blocks the thread it runs on, so each
+ * worker runs one inference at a time with one intra-op thread; parallelism comes from the pool.
+ * Sessions load lazily, the first time a model is asked for.
+ */
+import { parentPort } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
+import { transferablesOf, type TensorMap, type WorkerReply, type WorkerRequest } from './protocol';
+
+const port = parentPort;
+if (!port) throw new Error('inference-worker must run in a worker thread');
+
+const sessions = new Map<string, Promise<ort.InferenceSession>>();
+
+function session(modelPath: string, threads: number): { promise: Promise<ort.InferenceSession>; fresh: boolean } {
+  const hit = sessions.get(modelPath);
+  if (hit) return { promise: hit, fresh: false };
+  const promise = ort.InferenceSession.create(modelPath, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  });
+  sessions.set(modelPath, promise);
+  promise.catch(() => sessions.delete(modelPath));
+  return { promise, fresh: true };
+}
+
+async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<WorkerReply> {
+  const t0 = performance.now();
+  let s: ort.InferenceSession;
+  try {
+    s = await session(req.modelPath, req.intraOpThreads).promise;
+  } catch (error) {
+    return { type: 'error', id: req.id, code: 'MODEL', message: `Cannot load model ${req.modelPath}: ${(error as Error).message}` };
+  }
+  const t1 = performance.now();
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const [name, t] of Object.entries(req.inputs)) feeds[name] = new ort.Tensor('float32', t.data, t.dims);
+  const result = await s.run(feeds);
+  const outputs: TensorMap = {};
+  for (const [name, t] of Object.entries(result)) {
+    if (!(t.data instanceof Float32Array)) throw new Error(`Output ${name} is ${t.type}, expected float32`);
+    outputs[name] = { data: t.data, dims: t.dims.map(Number) };
+    t.dispose();
+  }
+  return { type: 'result', id: req.id, outputs, loadMs: t1 - t0, runMs: performance.now() - t1 };
+}
+
+port.on('message', (msg: WorkerRequest) => {
+  if (msg.type === 'close') {
+    void (async () => {
+      for (const p of sessions.values()) await p.then((s) => s.release()).catch(() => undefined);
+      sessions.clear();
+      port.close();
+    })();
+    return;
+  }
+  run(msg).then(
+    (reply) => port.postMessage(reply, reply.type === 'result' ? transferablesOf(reply.outputs) : []),
+    (error: unknown) => port.postMessage({ type: 'error', id: msg.id, code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) } satisfies WorkerReply),
+  );
+});

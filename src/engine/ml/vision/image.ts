@@ -1,0 +1,149 @@
+/**
+ * Pixel plumbing for the vision stage: an RGB image pyramid (2x box filter per level) and an
+ * affine bilinear sampler that reads from the level matching the requested scale, so a strong
+ * downscale (a 1600 px photo into a 256 px detector tile) does not alias.
+ */
+import type { Raster } from '../../../common/raster';
+
+export interface RgbImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** Returns an interleaved RGB view of a raster (copies only for 1 or 4 channels). */
+export function toRgb(raster: Raster): RgbImage {
+  const { width, height, channels, data } = raster;
+  if (data.length < width * height * channels) throw new RangeError(`Raster data holds ${data.length} bytes but ${width}x${height}x${channels} needs ${width * height * channels}`);
+  if (channels === 3) return { data, width, height };
+  const out = new Uint8Array(width * height * 3);
+  for (let i = 0, n = width * height; i < n; i++) {
+    if (channels === 1) {
+      const v = data[i] ?? 0;
+      out[3 * i] = v;
+      out[3 * i + 1] = v;
+      out[3 * i + 2] = v;
+    } else {
+      out[3 * i] = data[4 * i] ?? 0;
+      out[3 * i + 1] = data[4 * i + 1] ?? 0;
+      out[3 * i + 2] = data[4 * i + 2] ?? 0;
+    }
+  }
+  return { data: out, width, height };
+}
+
+function halve(img: RgbImage): RgbImage {
+  const w = Math.max(1, img.width >> 1);
+  const h = Math.max(1, img.height >> 1);
+  const out = new Uint8Array(w * h * 3);
+  const src = img.data;
+  const sw = img.width;
+  for (let y = 0; y < h; y++) {
+    const y0 = Math.min(2 * y, img.height - 1);
+    const y1 = Math.min(2 * y + 1, img.height - 1);
+    for (let x = 0; x < w; x++) {
+      const x0 = Math.min(2 * x, sw - 1);
+      const x1 = Math.min(2 * x + 1, sw - 1);
+      const a = (y0 * sw + x0) * 3;
+      const b = (y0 * sw + x1) * 3;
+      const c = (y1 * sw + x0) * 3;
+      const d = (y1 * sw + x1) * 3;
+      const o = (y * w + x) * 3;
+      for (let k = 0; k < 3; k++) out[o + k] = ((src[a + k] ?? 0) + (src[b + k] ?? 0) + (src[c + k] ?? 0) + (src[d + k] ?? 0) + 2) >> 2;
+    }
+  }
+  return { data: out, width: w, height: h };
+}
+
+export class Pyramid {
+  private readonly levels: RgbImage[];
+  constructor(base: RgbImage) {
+    this.levels = [base];
+  }
+  get base(): RgbImage {
+    return this.levels[0] as RgbImage;
+  }
+  level(k: number): RgbImage {
+    while (this.levels.length <= k) {
+      const last = this.levels[this.levels.length - 1] as RgbImage;
+      if (last.width <= 1 && last.height <= 1) break;
+      this.levels.push(halve(last));
+    }
+    return this.levels[Math.min(k, this.levels.length - 1)] as RgbImage;
+  }
+}
+
+/** dst -> src affine in base-image pixel coordinates: src = [a b; c d] * dst + [e f] (pixel centres). */
+export interface Affine {
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+  e: number;
+  f: number;
+}
+
+export interface SampleTarget {
+  out: Float32Array;
+  /** Index of the first float of the output image in `out` (HWC layout). */
+  offset: number;
+  width: number;
+  height: number;
+  /** out = pixel * scale + bias; outside the image the pixel value is `fill`. */
+  scale: number;
+  bias: number;
+  fill: number;
+}
+
+/** Bilinear resampling of an affine-mapped region, reading from the pyramid level that fits. */
+export function sampleAffine(pyr: Pyramid, m: Affine, t: SampleTarget): void {
+  const stepScale = Math.sqrt(Math.abs(m.a * m.d - m.b * m.c));
+  const levelIndex = Math.max(0, Math.floor(Math.log2(Math.max(stepScale, 1e-6))));
+  const img = pyr.level(levelIndex);
+  const f = pyr.base.width / img.width;
+  const fy = pyr.base.height / img.height;
+  const { data, width: w, height: h } = img;
+  const { out, scale, bias } = t;
+  const fillOut = t.fill * scale + bias;
+  let o = t.offset;
+  for (let y = 0; y < t.height; y++) {
+    for (let x = 0; x < t.width; x++, o += 3) {
+      const bx = m.a * (x + 0.5) + m.b * (y + 0.5) + m.e;
+      const by = m.c * (x + 0.5) + m.d * (y + 0.5) + m.f;
+      const sx = bx / f - 0.5;
+      const sy = by / fy - 0.5;
+      if (sx < -0.5 || sy < -0.5 || sx > w - 0.5 || sy > h - 0.5) {
+        out[o] = fillOut;
+        out[o + 1] = fillOut;
+        out[o + 2] = fillOut;
+        continue;
+      }
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      const ax = sx - x0;
+      const ay = sy - y0;
+      const xa = x0 < 0 ? 0 : x0;
+      const xb = x0 + 1 >= w ? w - 1 : x0 + 1;
+      const ya = y0 < 0 ? 0 : y0;
+      const yb = y0 + 1 >= h ? h - 1 : y0 + 1;
+      const p00 = (ya * w + xa) * 3;
+      const p01 = (ya * w + xb) * 3;
+      const p10 = (yb * w + xa) * 3;
+      const p11 = (yb * w + xb) * 3;
+      const w00 = (1 - ax) * (1 - ay);
+      const w01 = ax * (1 - ay);
+      const w10 = (1 - ax) * ay;
+      const w11 = ax * ay;
+      for (let k = 0; k < 3; k++) {
+        const v = (data[p00 + k] ?? 0) * w00 + (data[p01 + k] ?? 0) * w01 + (data[p10 + k] ?? 0) * w10 + (data[p11 + k] ?? 0) * w11;
+        out[o + k] = v * scale + bias;
+      }
+    }
+  }
+}
+
+/** Axis-aligned crop [x, y, side, side] of the base image into a square target. */
+export function squareCropAffine(x: number, y: number, side: number, outSize: number): Affine {
+  const s = side / outSize;
+  return { a: s, b: 0, c: 0, d: s, e: x, f: y };
+}
