@@ -66,7 +66,8 @@ async function candidateTrashDirs(file: Buffer, env: NodeJS.ProcessEnv): Promise
 export async function locateTrashedFile(original: Buffer, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
   // Trash implementations name the entry after the file, adding a counter on clashes.
   const stem = path.basename(original.toString('latin1')).split('.')[0] ?? '';
-  let best: { trashPath: string; deletedAt: string } | null = null;
+  // DeletionDate has one-second resolution; the .trashinfo's mtime orders same-second deletions.
+  let best: { trashPath: string; deletedAt: string; mtimeMs: number } | null = null;
   for (const { dir, topdir } of await candidateTrashDirs(original, env)) {
     let names: Buffer[];
     try {
@@ -78,8 +79,11 @@ export async function locateTrashedFile(original: Buffer, env: NodeJS.ProcessEnv
       const name = nameBytes.toString('latin1');
       if (!name.endsWith('.trashinfo') || !name.startsWith(stem)) continue;
       let info: ReturnType<typeof parseTrashInfo>;
+      let mtimeMs: number;
       try {
-        info = parseTrashInfo(await fs.readFile(bytes(path.join(dir, 'info', name)), 'utf8'));
+        const infoFile = bytes(path.join(dir, 'info', name));
+        info = parseTrashInfo(await fs.readFile(infoFile, 'utf8'));
+        mtimeMs = (await fs.stat(infoFile)).mtimeMs;
       } catch {
         continue;
       }
@@ -87,7 +91,9 @@ export async function locateTrashedFile(original: Buffer, env: NodeJS.ProcessEnv
       const full = topdir && !info.path.toString('latin1').startsWith('/') ? bytes(path.join(topdir, info.path.toString('latin1'))) : info.path;
       if (!full.equals(original)) continue;
       const trashPath = path.join(dir, 'files', name.slice(0, -'.trashinfo'.length));
-      if (!best || info.deletedAt >= best.deletedAt) best = { trashPath, deletedAt: info.deletedAt };
+      if (!best || info.deletedAt > best.deletedAt || (info.deletedAt === best.deletedAt && mtimeMs >= best.mtimeMs)) {
+        best = { trashPath, deletedAt: info.deletedAt, mtimeMs };
+      }
     }
   }
   return best?.trashPath ?? null;
