@@ -2,7 +2,7 @@
  * The single decode of a photo: bytes → an RGB analysis raster (orientation applied, long
  * side ≤ ANALYSIS_LONG_SIDE, shrink-on-load) plus its thumbnail. Every later stage uses it.
  */
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { ImageFormat } from '../../common/contract/types';
 import type { Raster } from '../../common/raster';
 import { ANALYSIS_LONG_SIDE } from '../../common/raster';
@@ -87,7 +87,7 @@ async function decodeWithSharp(bytes: Buffer, format: ImageFormat, maxPixels: nu
   };
 }
 
-function applyOrientation(img: sharp.Sharp, orientation: number): sharp.Sharp {
+function applyOrientation(img: Sharp, orientation: number): Sharp {
   switch (orientation) {
     case 2: return img.flop();
     case 3: return img.rotate(180);

@@ -21,12 +21,13 @@ export function detectImageFormat(bytes: Uint8Array, extension: string): Detecte
   if (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') return { format: 'webp', codec: 'sharp' };
   if (ascii(b, 0, 4) === 'GIF8') return { format: 'gif', codec: 'sharp' };
   if (ascii(b, 0, 15) === 'FUJIFILMCCD-RAW') return { format: 'raw', codec: 'raw' };
-  const tiffLE = b[0] === 0x49 && b[1] === 0x49 && (b[2] === 0x2a || b[2] === 0x55 || b[2] === 0x52) ;
+  const tiffLE = b[0] === 0x49 && b[1] === 0x49 && b[3] === 0x00 && (b[2] === 0x2a || b[2] === 0x55 || b[2] === 0x52);
   const tiffBE = b[0] === 0x4d && b[1] === 0x4d && b[2] === 0x00 && b[3] === 0x2a;
   if (tiffLE || tiffBE) {
-    // RAW formats are TIFF containers; tell them apart by extension (their magic is the same).
-    const ext = extension.toLowerCase();
-    if (RAW_EXTENSIONS.has(ext) || b[2] !== 0x2a) return { format: 'raw', codec: 'raw' };
+    // Most RAW formats are TIFF containers with TIFF's magic: tell them apart by extension.
+    // Panasonic (IIU) and Olympus (IIRO) use their own magic numbers.
+    const ownMagic = tiffLE && b[2] !== 0x2a;
+    if (ownMagic || RAW_EXTENSIONS.has(extension.toLowerCase())) return { format: 'raw', codec: 'raw' };
     return { format: 'tiff', codec: 'sharp' };
   }
   if (ascii(b, 4, 4) === 'ftyp') {

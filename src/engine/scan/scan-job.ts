@@ -1,0 +1,264 @@
+/**
+ * The library scan: walk → read → identify by content → decode once → hashes, quality,
+ * thumbnail, EXIF → (optional) vision. Every file is committed on its own, so a crash or
+ * `kill -9` loses at most the files in flight; the next scan skips what is done.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { ScanErrorCode } from '../../common/contract/types';
+import type { Raster } from '../../common/raster';
+import type { Logger } from '../../common/logger';
+import type { ImageHashes } from '../../common/dedup/types';
+import type { Db } from '../db/open';
+import type { LibraryRepository } from '../library/repository';
+import { packHashes } from '../library/hash-codec';
+import { DecodeError } from './codecs/decode-error';
+import { decodePhoto, DEFAULT_MAX_PIXELS } from './decode';
+import { detectImageFormat, looksLikeImageName } from './detect';
+import { readMetadata } from './exif';
+import { measureQuality } from './quality';
+import type { ThumbnailStore } from './thumbs';
+import { problemFromFsError, walkFiles, type WalkEntry, type WalkProblem } from './walk';
+
+/** The vision stage as the scan sees it (implemented in ../vision). */
+export interface VisionStage {
+  needs(contentId: number): boolean;
+  analyze(contentId: number, raster: Raster, fullSize: { width: number; height: number }, signal: AbortSignal): Promise<void>;
+}
+
+export interface ScanDeps {
+  db: Db;
+  repo: LibraryRepository;
+  thumbs: ThumbnailStore;
+  computeHashes: (raster: Raster) => Promise<ImageHashes>;
+  vision: VisionStage | null;
+  logger: Logger;
+  maxPixels?: number;
+  concurrency?: number;
+  now?: () => number;
+}
+
+export interface ScanProgress {
+  (stage: string, done: number, total: number): void;
+}
+
+export interface ScanReport {
+  scanId: number;
+  files: number;
+  images: number;
+  skipped: number;
+  unchanged: number;
+  moved: number;
+  missing: number;
+  errors: Array<{ path: string; code: ScanErrorCode; message: string }>;
+  seconds: number;
+  state: 'done' | 'cancelled';
+}
+
+interface Entry extends WalkEntry {
+  folderId: number;
+}
+
+export async function runScan(
+  deps: ScanDeps,
+  options: { folderIds: number[] | null; ml: boolean },
+  signal: AbortSignal,
+  progress: ScanProgress,
+): Promise<ScanReport> {
+  const now = deps.now ?? Date.now;
+  const started = performance.now();
+  const { repo } = deps;
+  const scanId = repo.startScan(now());
+  const folders = options.folderIds ? options.folderIds.map((id) => repo.folder(id)).filter((f) => f !== null) : repo.folders();
+  const report: ScanReport = { scanId, files: 0, images: 0, skipped: 0, unchanged: 0, moved: 0, missing: 0, errors: [], seconds: 0, state: 'done' };
+  const vision = options.ml ? deps.vision : null;
+  const log = deps.logger.child({ scan: scanId });
+
+  const recordError = (pathBytes: Buffer, code: ScanErrorCode, message: string): void => {
+    const display = displayPath(pathBytes);
+    report.errors.push({ path: display, code, message });
+    repo.recordError(scanId, display, pathBytes, code, message, now());
+  };
+  const onProblem = (p: WalkProblem): void => recordError(p.path, p.code, p.message);
+
+  try {
+    // 1. Walk everything first: the total makes progress and ETA honest.
+    const entries: Entry[] = [];
+    for (const folder of folders) {
+      for await (const entry of walkFiles(Buffer.from(folder.path), onProblem, signal)) {
+        entries.push({ ...entry, folderId: folder.id });
+        if (entries.length % 500 === 0) progress('walk', entries.length, 0);
+      }
+    }
+    report.files = entries.length;
+    progress('walk', entries.length, entries.length);
+
+    // 2. Unchanged files (same path, size and mtime, fully analysed) are only marked as seen.
+    const pending: Entry[] = [];
+    const seen: number[] = [];
+    const contentDone = deps.db.prepare<[number]>('SELECT decoded_at FROM contents WHERE id = ?').pluck();
+    for (const entry of entries) {
+      const row = repo.fileByPath(entry.path);
+      if (
+        row &&
+        row.size === entry.size &&
+        row.mtime_ms === entry.mtimeMs &&
+        row.state === 'ok' &&
+        row.content_id !== null &&
+        contentDone.get(row.content_id) !== null &&
+        (!vision || !vision.needs(row.content_id))
+      ) {
+        seen.push(row.id);
+      } else {
+        pending.push(entry);
+      }
+    }
+    deps.db.transaction(() => {
+      for (const id of seen) repo.markSeen(id, scanId);
+    })();
+    report.unchanged = seen.length;
+    report.images += seen.length;
+
+    // 3. Everything else: a small pool keeps sharp's threads and the vision workers busy.
+    let done = 0;
+    const total = pending.length;
+    progress('analyse', 0, total);
+    const concurrency = deps.concurrency ?? 4;
+    let cursor = 0;
+    const worker = async (): Promise<void> => {
+      while (cursor < pending.length) {
+        signal.throwIfAborted();
+        const entry = pending[cursor++] as Entry;
+        try {
+          const outcome = await processFile(deps, entry, scanId, vision, signal, now);
+          if (outcome.kind === 'image') report.images++;
+          else if (outcome.kind === 'skipped') report.skipped++;
+          else recordError(entry.path, outcome.code, outcome.message);
+        } catch (error) {
+          if (signal.aborted) throw error;
+          log.error('unexpected failure on a file', { path: displayPath(entry.path), error: error instanceof Error ? error.stack : String(error) });
+          recordError(entry.path, 'CORRUPT', `Unexpected failure: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        progress('analyse', ++done, total);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+
+    // 4. Moves and deletions.
+    const reconciled = repo.reconcile(scanId, folders.map((f) => f.id));
+    report.moved = reconciled.moved;
+    report.missing = reconciled.missing;
+  } catch (error) {
+    if (signal.aborted) {
+      report.state = 'cancelled';
+    } else {
+      repo.finishScan(scanId, 'failed', { ...report, errors: report.errors.length }, now());
+      throw error;
+    }
+  }
+  report.seconds = (performance.now() - started) / 1000;
+  repo.finishScan(scanId, report.state, { ...report, errors: report.errors.length }, now());
+  log.info('scan finished', { files: report.files, images: report.images, errors: report.errors.length, seconds: report.seconds });
+  return report;
+}
+
+type Outcome = { kind: 'image' } | { kind: 'skipped' } | { kind: 'error'; code: ScanErrorCode; message: string };
+
+async function processFile(
+  deps: ScanDeps,
+  entry: Entry,
+  scanId: number,
+  vision: VisionStage | null,
+  signal: AbortSignal,
+  now: () => number,
+): Promise<Outcome> {
+  const { repo, db } = deps;
+  const display = displayPath(entry.path);
+  const extension = path.extname(display);
+  const existing = repo.fileByPath(entry.path);
+  const saveFile = (contentId: number | null, state: 'ok' | 'error'): void => {
+    if (existing) repo.updateFile(existing.id, entry.folderId, entry.size, entry.mtimeMs, contentId, state, scanId);
+    else repo.insertFile(entry.folderId, display, entry.path, entry.size, entry.mtimeMs, contentId, state, scanId, now());
+  };
+  const fail = (code: ScanErrorCode, message: string): Outcome => {
+    saveFile(null, 'error');
+    return { kind: 'error', code, message };
+  };
+
+  if (entry.size === 0) return looksLikeImageName(extension) ? fail('EMPTY_FILE', 'File is empty (0 bytes)') : { kind: 'skipped' };
+  if (entry.size > 2 ** 31 - 1) return looksLikeImageName(extension) ? fail('TOO_MANY_PIXELS', 'File is larger than 2 GB') : { kind: 'skipped' };
+
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(entry.path, { signal });
+  } catch (error) {
+    if (signal.aborted) throw error;
+    const problem = problemFromFsError(entry.path, error);
+    if (problem.code === 'VANISHED' && existing) repo.setFileState(existing.id, 'missing');
+    return problem.code === 'VANISHED' && !existing ? { kind: 'error', code: problem.code, message: problem.message } : fail(problem.code, problem.message);
+  }
+  const kind = detectImageFormat(bytes, extension);
+  if (!kind) {
+    if (!looksLikeImageName(extension)) return { kind: 'skipped' };
+    return fail(bytes.length === 0 ? 'EMPTY_FILE' : 'NOT_AN_IMAGE', `Not an image: the content is not a known image format despite the "${extension}" extension`);
+  }
+
+  const sha = createHash('sha256').update(bytes).digest();
+  const known = repo.contentBySha(sha);
+  const needsDecode = !known || known.decoded_at === null;
+  const needsVision = vision !== null && (known ? vision.needs(known.id) : true);
+  if (known && !needsDecode && !needsVision) {
+    saveFile(known.id, 'ok');
+    return { kind: 'image' };
+  }
+
+  const metadata = await readMetadata(bytes);
+  let decoded;
+  try {
+    decoded = await decodePhoto(bytes, kind, { maxPixels: deps.maxPixels ?? DEFAULT_MAX_PIXELS, exifOrientation: metadata.orientation });
+  } catch (error) {
+    const e = error instanceof DecodeError ? error : new DecodeError('CORRUPT', String(error));
+    return fail(e.code, e.message);
+  }
+  signal.throwIfAborted();
+
+  const content = known ?? repo.ensureContent(sha, bytes.length);
+  if (needsDecode) {
+    const [hashes, quality] = await Promise.all([deps.computeHashes(decoded.raster), measureQuality(decoded.raster)]);
+    await deps.thumbs.write(content.id, decoded.thumbnail);
+    db.transaction(() => {
+      repo.saveDecoded(
+        content.id,
+        {
+          format: decoded.format,
+          width: decoded.width,
+          height: decoded.height,
+          orientation: decoded.orientation,
+          capturedAt: metadata.capturedAt,
+          camera: metadata.camera,
+          gps: metadata.gps,
+          exifFields: metadata.fieldCount,
+          hashes: packHashes(hashes),
+          sharpness: quality.sharpness,
+          exposure: quality.exposure,
+        },
+        now(),
+      );
+      saveFile(content.id, 'ok');
+    })();
+  } else {
+    saveFile(content.id, 'ok');
+  }
+  if (vision && needsVision) {
+    await vision.analyze(content.id, decoded.raster, { width: decoded.width, height: decoded.height }, signal);
+  }
+  return { kind: 'image' };
+}
+
+/** Paths are kept as bytes; this is the readable form (invalid UTF-8 shows as U+FFFD). */
+export function displayPath(pathBytes: Buffer): string {
+  return pathBytes.toString('utf8');
+}
+
+export type { DecodeError };

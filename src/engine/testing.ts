@@ -1,0 +1,29 @@
+/** Helpers for tests and benchmarks: temp folders, the shared dataset, generated photos. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { PACKAGE_ROOT } from './paths';
+
+export function datasetsRoot(): string {
+  return path.resolve(process.env.SIFT_DATASETS ?? path.join(PACKAGE_ROOT, '../shared/datasets/dev'));
+}
+
+export function tempDir(prefix = 'sift-test-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A photo-like JPEG: smooth gradients plus a few shapes, varied by `seed`. */
+export async function makeJpeg(width: number, height: number, seed: number, quality = 85): Promise<Buffer> {
+  const hue = (seed * 67) % 360;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1">
+      <stop offset="0" stop-color="hsl(${hue},60%,${30 + (seed % 5) * 8}%)"/>
+      <stop offset="1" stop-color="hsl(${(hue + 120) % 360},50%,60%)"/></linearGradient></defs>
+    <rect width="100%" height="100%" fill="url(#g)"/>
+    <circle cx="${((seed * 37) % 80) + 10}%" cy="${((seed * 53) % 70) + 15}%" r="${10 + (seed % 7) * 3}%" fill="hsl(${(hue + 200) % 360},70%,45%)"/>
+    <rect x="${(seed * 13) % 60}%" y="${(seed * 29) % 60}%" width="${20 + (seed % 4) * 5}%" height="${15 + (seed % 3) * 10}%" fill="hsl(${(hue + 60) % 360},80%,${20 + (seed % 3) * 25}%)"/>
+  </svg>`;
+  return sharp(Buffer.from(svg)).jpeg({ quality }).toBuffer();
+}
