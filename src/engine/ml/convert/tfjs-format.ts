@@ -44,7 +44,7 @@ export interface TfjsNode {
 
 export interface TfjsGraphModelJson {
   format?: string;
-  modelTopology: { node: TfjsNode[] };
+  modelTopology: { node: TfjsNode[]; versions?: Record<string, unknown>; library?: unknown };
   weightsManifest: TfjsWeightGroup[];
 }
 

@@ -258,12 +258,27 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: ReadonlyMap
     } else if (fused.length > 0) throw new UnsupportedOpError(n.op, n.name, `fused ops ${fused.join('+')}`);
     const strides = intList(n.attr?.strides);
     const dil = intList(n.attr?.dilations);
+    let padding = padAttrs(n);
+    const dilated = (dil[1] ?? 1) > 1 || (dil[2] ?? 1) > 1;
+    if (dilated && decodeString(n.attr?.padding) === 'SAME') {
+      // ORT rejects auto_pad SAME_* with dilation: spell the pads out (extra pixel at the end, as TF).
+      const total = [0, 1].map((d) => {
+        const keff = (([kh, kw][d] ?? 1) - 1) * (dil[d + 1] ?? 1) + 1;
+        const s = strides[d + 1] ?? 1;
+        if (s === 1) return keff - 1;
+        const size = x.hw?.[d];
+        if (size === undefined) throw new UnsupportedOpError(n.op, n.name, 'dilated strided SAME conv needs a static input size');
+        return Math.max((Math.ceil(size / s) - 1) * s + keff - size, 0);
+      });
+      const [th = 0, tw = 0] = total;
+      padding = { pads: attr.ints([Math.floor(th / 2), Math.floor(tw / 2), th - Math.floor(th / 2), tw - Math.floor(tw / 2)]) };
+    }
     let out = g.op('Conv', inputs, {
       kernel_shape: attr.ints([kh, kw]),
       strides: attr.ints([strides[1] ?? 1, strides[2] ?? 1]),
       dilations: attr.ints([dil[1] ?? 1, dil[2] ?? 1]),
       group: attr.int(depthwise ? cin : 1),
-      ...padAttrs(n),
+      ...padding,
     }, n.name);
     for (const op of fused.slice(1)) out = activation(n, out, op, rest[0]);
     return { name: out, rank: 4, nchw: true, hw: spatialOut(n, x.hw, [kh, kw], [strides[1] ?? 1, strides[2] ?? 1], [dil[1] ?? 1, dil[2] ?? 1]) };
