@@ -10,7 +10,13 @@ interface World {
 }
 
 /** `perIdentity` faces of each identity, one face per photo unless `photo` says otherwise. */
-function makeWorld(identities: number, perIdentity: number, seed: number, noise = 0.35, quality = () => 0.9): World {
+function makeWorld(
+  identities: number,
+  perIdentity: number,
+  seed: number,
+  noise = 0.35,
+  quality = () => 0.9,
+): World {
   const random = createRandom(seed);
   const centres = identityCentres(identities, 128, random);
   const world: World = { faces: [], truth: new Map(), vectors: new Map() };
@@ -41,7 +47,11 @@ function bruteForce(vectors: Map<number, Float32Array>, k: number): (id: number)
   };
 }
 
-function applyOutcome(world: World, outcome: ReturnType<typeof clusterFaces>, firstPersonId = 1): Map<number, number> {
+function applyOutcome(
+  world: World,
+  outcome: ReturnType<typeof clusterFaces>,
+  firstPersonId = 1,
+): Map<number, number> {
   const personOf = new Map<number, number>();
   for (const f of world.faces) if (f.personId !== null) personOf.set(f.id, f.personId);
   for (const j of outcome.joined) personOf.set(j.faceId, j.personId);
@@ -54,7 +64,10 @@ const noRejections = (): undefined => undefined;
 describe('clusterFaces', () => {
   it('finds each synthetic identity as one person', () => {
     const world = makeWorld(30, 8, 1);
-    const outcome = clusterFaces({ faces: world.faces, neighbours: bruteForce(world.vectors, 16), rejectedPeople: noRejections }, DEFAULT_PEOPLE_PARAMS);
+    const outcome = clusterFaces(
+      { faces: world.faces, neighbours: bruteForce(world.vectors, 16), rejectedPeople: noRejections },
+      DEFAULT_PEOPLE_PARAMS,
+    );
     const personOf = applyOutcome(world, outcome);
     const ids = world.faces.map((f) => f.id);
     const scores = pairwiseScores(
@@ -79,7 +92,10 @@ describe('clusterFaces', () => {
       vectors.set(photo * 2 + 1, jitter(a as Float32Array, 0.2, random));
       vectors.set(photo * 2 + 2, jitter(b, 0.2, random));
     }
-    const outcome = clusterFaces({ faces, neighbours: bruteForce(vectors, 16), rejectedPeople: noRejections }, DEFAULT_PEOPLE_PARAMS);
+    const outcome = clusterFaces(
+      { faces, neighbours: bruteForce(vectors, 16), rejectedPeople: noRejections },
+      DEFAULT_PEOPLE_PARAMS,
+    );
     const contentOf = new Map(faces.map((f) => [f.id, f.contentId]));
     expect(outcome.clusters.length).toBeGreaterThanOrEqual(2);
     for (const c of outcome.clusters) {
@@ -96,25 +112,36 @@ describe('clusterFaces', () => {
     (faces[0] as ClusterFace).personId = 500;
     (faces[1] as ClusterFace).personId = 500;
     (faces[10] as ClusterFace).personId = 600;
-    const outcome = clusterFaces({ faces, neighbours: bruteForce(world.vectors, 16), rejectedPeople: noRejections }, DEFAULT_PEOPLE_PARAMS);
+    const outcome = clusterFaces(
+      { faces, neighbours: bruteForce(world.vectors, 16), rejectedPeople: noRejections },
+      DEFAULT_PEOPLE_PARAMS,
+    );
     const joinedTo = new Map(outcome.joined.map((j) => [j.faceId, j.personId]));
     for (let id = 3; id <= 10; id++) expect(joinedTo.get(id)).toBe(500);
     for (let id = 12; id <= 20; id++) expect(joinedTo.get(id)).toBe(600);
     expect(outcome.joined.map((j) => j.faceId)).not.toContain(1);
     // Identity 2 has no person yet and becomes a new one.
     expect(outcome.clusters).toHaveLength(1);
-    expect(outcome.clusters[0]?.faceIds.sort((x, y) => x - y)).toEqual([21, 22, 23, 24, 25, 26, 27, 28, 29, 30]);
+    expect(outcome.clusters[0]?.faceIds.sort((x, y) => x - y)).toEqual([
+      21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+    ]);
   });
 
   it('remembers rejections: a rejected face never rejoins that person', () => {
     const world = makeWorld(1, 8, 3);
     const faces = world.faces.map((f, i) => ({ ...f, personId: i < 7 ? 42 : null }));
     const rejected = new Map([[8, new Set([42])]]);
-    const outcome = clusterFaces({ faces, neighbours: bruteForce(world.vectors, 16), rejectedPeople: (id) => rejected.get(id) }, DEFAULT_PEOPLE_PARAMS);
+    const outcome = clusterFaces(
+      { faces, neighbours: bruteForce(world.vectors, 16), rejectedPeople: (id) => rejected.get(id) },
+      DEFAULT_PEOPLE_PARAMS,
+    );
     expect(outcome.joined).toEqual([]);
     expect(outcome.unassigned).toEqual([8]);
     expect(outcome.blocked.rejected).toBe(1);
-    const without = clusterFaces({ faces, neighbours: bruteForce(world.vectors, 16), rejectedPeople: noRejections }, DEFAULT_PEOPLE_PARAMS);
+    const without = clusterFaces(
+      { faces, neighbours: bruteForce(world.vectors, 16), rejectedPeople: noRejections },
+      DEFAULT_PEOPLE_PARAMS,
+    );
     expect(without.joined.map((j) => [j.faceId, j.personId])).toEqual([[8, 42]]);
   });
 
@@ -122,11 +149,18 @@ describe('clusterFaces', () => {
     const world = makeWorld(20, 10, 4);
     const firstFaces = world.faces.filter((f) => (f.id - 1) % 10 < 7);
     const firstVectors = new Map([...world.vectors].filter(([id]) => (id - 1) % 10 < 7));
-    const first = clusterFaces({ faces: firstFaces, neighbours: bruteForce(firstVectors, 16), rejectedPeople: noRejections }, DEFAULT_PEOPLE_PARAMS);
+    const first = clusterFaces(
+      { faces: firstFaces, neighbours: bruteForce(firstVectors, 16), rejectedPeople: noRejections },
+      DEFAULT_PEOPLE_PARAMS,
+    );
     expect(first.clusters).toHaveLength(20);
     const personOf = applyOutcome({ ...world, faces: firstFaces }, first);
     const second = clusterFaces(
-      { faces: world.faces.map((f) => ({ ...f, personId: personOf.get(f.id) ?? null })), neighbours: bruteForce(world.vectors, 16), rejectedPeople: noRejections },
+      {
+        faces: world.faces.map((f) => ({ ...f, personId: personOf.get(f.id) ?? null })),
+        neighbours: bruteForce(world.vectors, 16),
+        rejectedPeople: noRejections,
+      },
       DEFAULT_PEOPLE_PARAMS,
     );
     expect(second.clusters).toHaveLength(0);
@@ -140,7 +174,10 @@ describe('clusterFaces', () => {
   it('does not let low-quality faces seed a person, but lets them join one', () => {
     const world = makeWorld(2, 8, 5, 0.3);
     const faces = world.faces.map((f) => ({ ...f, quality: f.id <= 8 ? 0.9 : 0.1 }));
-    const outcome = clusterFaces({ faces, neighbours: bruteForce(world.vectors, 16), rejectedPeople: noRejections }, DEFAULT_PEOPLE_PARAMS);
+    const outcome = clusterFaces(
+      { faces, neighbours: bruteForce(world.vectors, 16), rejectedPeople: noRejections },
+      DEFAULT_PEOPLE_PARAMS,
+    );
     expect(outcome.clusters).toHaveLength(1);
     expect(outcome.clusters[0]?.faceIds.every((id) => id <= 8)).toBe(true);
     expect(outcome.unassigned.sort((a, b) => a - b)).toEqual([9, 10, 11, 12, 13, 14, 15, 16]);
@@ -151,8 +188,14 @@ describe('clusterFaces', () => {
     const blurry = jitter(centre, 0.2, random);
     const vectors = new Map(world.vectors);
     vectors.set(99, blurry);
-    const next = [...faces.filter((f) => f.id <= 8).map((f) => ({ ...f, personId: 7 })), { id: 99, contentId: 99, quality: 0.1, personId: null }];
-    const again = clusterFaces({ faces: next, neighbours: bruteForce(vectors, 16), rejectedPeople: noRejections }, DEFAULT_PEOPLE_PARAMS);
+    const next = [
+      ...faces.filter((f) => f.id <= 8).map((f) => ({ ...f, personId: 7 })),
+      { id: 99, contentId: 99, quality: 0.1, personId: null },
+    ];
+    const again = clusterFaces(
+      { faces: next, neighbours: bruteForce(vectors, 16), rejectedPeople: noRejections },
+      DEFAULT_PEOPLE_PARAMS,
+    );
     expect(again.joined.map((j) => j.faceId)).toEqual([99]);
   });
 });

@@ -96,7 +96,8 @@ export function clusterFaces(input: ClusterInput, params: PeopleParams): Cluster
   }
 
   function chooseExistingPerson(face: ClusterFace): JoinDecision | null {
-    const radius = face.quality >= params.minSeedQuality ? params.eps : params.eps * params.lowQualityEpsFactor;
+    const radius =
+      face.quality >= params.minSeedQuality ? params.eps : params.eps * params.lowQualityEpsFactor;
     const votes = new Map<number, { count: number; nearest: number }>();
     for (const n of input.neighbours(face.id)) {
       if (n.distance > radius) break;
@@ -120,7 +121,11 @@ export function clusterFaces(input: ClusterInput, params: PeopleParams): Cluster
       }
       // One close face is enough for a tiny (user-named) person; otherwise ask for two.
       if (vote.count < Math.min(2, personSize.get(personId) ?? 1)) continue;
-      if (best === null || vote.count > best.support || (vote.count === best.support && vote.nearest < best.distance)) {
+      if (
+        best === null ||
+        vote.count > best.support ||
+        (vote.count === best.support && vote.nearest < best.distance)
+      ) {
         best = { faceId: face.id, personId, distance: vote.nearest, support: vote.count };
       }
     }
@@ -139,7 +144,8 @@ export function clusterFaces(input: ClusterInput, params: PeopleParams): Cluster
     }
     close.set(face.id, list);
   }
-  const isCore = (face: ClusterFace): boolean => face.quality >= params.minSeedQuality && (close.get(face.id)?.length ?? 0) >= params.minPts;
+  const isCore = (face: ClusterFace): boolean =>
+    face.quality >= params.minSeedQuality && (close.get(face.id)?.length ?? 0) >= params.minPts;
   const clusterOf = new Map<number, number>();
   const clusters: NewCluster[] = [];
   for (const seed of leftover) {
@@ -232,5 +238,7 @@ export function groupUnknownFaces(
     if (g === undefined) groups.set(r, [f.id]);
     else g.push(f.id);
   }
-  return [...groups.values()].map((g) => g.sort((a, b) => a - b)).sort((a, b) => b.length - a.length || (a[0] ?? 0) - (b[0] ?? 0));
+  return [...groups.values()]
+    .map((g) => g.sort((a, b) => a - b))
+    .sort((a, b) => b.length - a.length || (a[0] ?? 0) - (b[0] ?? 0));
 }

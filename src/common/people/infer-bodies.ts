@@ -41,7 +41,9 @@ export interface BodyInferenceInput {
 const MAX_ANCHORS_PER_TARGET = 2000;
 
 export function inferBodies(input: BodyInferenceInput, params: BodyInferenceParams): BodyInference[] {
-  const timed = input.anchors.filter((a) => a.time !== null).sort((a, b) => (a.time as number) - (b.time as number));
+  const timed = input.anchors
+    .filter((a) => a.time !== null)
+    .sort((a, b) => (a.time as number) - (b.time as number));
   const times = timed.map((a) => a.time as number);
   const bySeries = new Map<number, BodyAnchor[]>();
   for (const a of input.anchors) {
@@ -53,7 +55,8 @@ export function inferBodies(input: BodyInferenceInput, params: BodyInferencePara
   const results: BodyInference[] = [];
   for (const target of input.targets) {
     const candidates = new Map<number, BodyAnchor>();
-    if (target.seriesId !== null) for (const a of bySeries.get(target.seriesId) ?? []) candidates.set(a.bodyId, a);
+    if (target.seriesId !== null)
+      for (const a of bySeries.get(target.seriesId) ?? []) candidates.set(a.bodyId, a);
     if (target.time !== null) {
       const from = lowerBound(times, target.time - params.windowMs);
       const to = lowerBound(times, target.time + params.windowMs + 1);
@@ -78,7 +81,8 @@ export function inferBodies(input: BodyInferenceInput, params: BodyInferencePara
       const d = input.distance(target.bodyId, anchor.bodyId);
       if (d === null) continue;
       const prev = bestPerPerson.get(anchor.personId);
-      if (prev === undefined || d < prev.distance) bestPerPerson.set(anchor.personId, { distance: d, anchor: anchor.bodyId });
+      if (prev === undefined || d < prev.distance)
+        bestPerPerson.set(anchor.personId, { distance: d, anchor: anchor.bodyId });
     }
     const ranked = [...bestPerPerson.entries()].sort((a, b) => a[1].distance - b[1].distance);
     const first = ranked[0];

@@ -47,11 +47,21 @@ export function jitter(centre: Float32Array, noise: number, random: () => number
 }
 
 /** Identity centres; every `siblingEvery`-th identity is a close relative of the previous one. */
-export function identityCentres(count: number, dim: number, random: () => number, siblingEvery = 0, siblingNoise = 0.9): Float32Array[] {
+export function identityCentres(
+  count: number,
+  dim: number,
+  random: () => number,
+  siblingEvery = 0,
+  siblingNoise = 0.9,
+): Float32Array[] {
   const centres: Float32Array[] = [];
   for (let i = 0; i < count; i++) {
     const prev = centres[i - 1];
-    centres.push(siblingEvery > 0 && i % siblingEvery === 1 && prev !== undefined ? jitter(prev, siblingNoise, random) : randomUnitVector(dim, random));
+    centres.push(
+      siblingEvery > 0 && i % siblingEvery === 1 && prev !== undefined
+        ? jitter(prev, siblingNoise, random)
+        : randomUnitVector(dim, random),
+    );
   }
   return centres;
 }
@@ -71,7 +81,10 @@ export function cosineDistance(a: ArrayLike<number>, b: ArrayLike<number>): numb
 }
 
 /** Pairwise precision and recall of a predicted grouping against the truth (labels per item). */
-export function pairwiseScores(truth: readonly (string | number)[], predicted: readonly (string | number | null)[]): { precision: number; recall: number } {
+export function pairwiseScores(
+  truth: readonly (string | number)[],
+  predicted: readonly (string | number | null)[],
+): { precision: number; recall: number } {
   const countPairs = (keys: Array<string | null>): Map<string, number> => {
     const m = new Map<string, number>();
     for (const k of keys) if (k !== null) m.set(k, (m.get(k) ?? 0) + 1);
@@ -80,12 +93,21 @@ export function pairwiseScores(truth: readonly (string | number)[], predicted: r
   const pairs = (n: number): number => (n * (n - 1)) / 2;
   const t = countPairs(truth.map(String));
   const p = countPairs(predicted.map((x) => (x === null ? null : String(x))));
-  const both = countPairs(truth.map((x, i) => (predicted[i] === null || predicted[i] === undefined ? null : `${String(x)}\u0000${String(predicted[i])}`)));
+  const both = countPairs(
+    truth.map((x, i) =>
+      predicted[i] === null || predicted[i] === undefined
+        ? null
+        : `${String(x)}\u0000${String(predicted[i])}`,
+    ),
+  );
   let tp = 0;
   for (const n of both.values()) tp += pairs(n);
   let predictedPairs = 0;
   for (const n of p.values()) predictedPairs += pairs(n);
   let truePairs = 0;
   for (const n of t.values()) truePairs += pairs(n);
-  return { precision: predictedPairs === 0 ? 1 : tp / predictedPairs, recall: truePairs === 0 ? 1 : tp / truePairs };
+  return {
+    precision: predictedPairs === 0 ? 1 : tp / predictedPairs,
+    recall: truePairs === 0 ? 1 : tp / truePairs,
+  };
 }

@@ -36,7 +36,9 @@ export interface ShotVerdict {
 
 const WEIGHTS = { sharpness: 0.4, faceQuality: 0.3, exposure: 0.2, resolution: 0.1 } as const;
 
-export function scoreShots(shots: readonly Shot[]): Map<number, { score: number; parts: Record<string, number> }> {
+export function scoreShots(
+  shots: readonly Shot[],
+): Map<number, { score: number; parts: Record<string, number> }> {
   const maxSharp = Math.max(0, ...shots.map((s) => s.sharpness ?? 0));
   const maxPixels = Math.max(0, ...shots.map((s) => s.pixels ?? 0));
   const out = new Map<number, { score: number; parts: Record<string, number> }>();
@@ -62,7 +64,19 @@ export function judgeShots(input: readonly Shot[], p: SeriesParams): ShotVerdict
   const shots = [...input].sort((a, b) => a.time - b.time || a.contentId - b.contentId);
   const scores = scoreShots(shots);
   const scoreOf = (id: number): number => scores.get(id)?.score ?? 0;
-  const verdicts = new Map<number, ShotVerdict>(shots.map((s) => [s.contentId, { contentId: s.contentId, score: scoreOf(s.contentId), best: false, redundant: false, burst: null, reasons: [] }]));
+  const verdicts = new Map<number, ShotVerdict>(
+    shots.map((s) => [
+      s.contentId,
+      {
+        contentId: s.contentId,
+        score: scoreOf(s.contentId),
+        best: false,
+        redundant: false,
+        burst: null,
+        reasons: [],
+      },
+    ]),
+  );
 
   // Bursts: chains of near-identical consecutive frames.
   const bursts: Array<{ shots: Shot[]; evidence: string[] }> = [];
@@ -84,18 +98,24 @@ export function judgeShots(input: readonly Shot[], p: SeriesParams): ShotVerdict
   }
 
   bursts.forEach((burst, index) => {
-    const keeper = [...burst.shots].sort((x, y) => scoreOf(y.contentId) - scoreOf(x.contentId) || x.time - y.time)[0] as Shot;
+    const keeper = [...burst.shots].sort(
+      (x, y) => scoreOf(y.contentId) - scoreOf(x.contentId) || x.time - y.time,
+    )[0] as Shot;
     const keeperPeople = new Set(keeper.people);
     for (const shot of burst.shots) {
       const v = verdicts.get(shot.contentId) as ShotVerdict;
       v.burst = index;
       if (shot === keeper) {
-        v.reasons.push(`kept from a burst of ${burst.shots.length} near-identical frames: highest score ${v.score.toFixed(2)} (${describeParts(scores.get(shot.contentId)?.parts)})`);
+        v.reasons.push(
+          `kept from a burst of ${burst.shots.length} near-identical frames: highest score ${v.score.toFixed(2)} (${describeParts(scores.get(shot.contentId)?.parts)})`,
+        );
         continue;
       }
       const extra = shot.people.filter((id) => !keeperPeople.has(id));
       if (extra.length > 0) {
-        v.reasons.push(`near-identical to a kept frame but the only frame of the burst showing person ${extra.join(', ')}; kept`);
+        v.reasons.push(
+          `near-identical to a kept frame but the only frame of the burst showing person ${extra.join(', ')}; kept`,
+        );
         continue;
       }
       v.redundant = true;
@@ -111,7 +131,9 @@ export function judgeShots(input: readonly Shot[], p: SeriesParams): ShotVerdict
   if (best !== undefined) {
     const v = verdicts.get(best.contentId) as ShotVerdict;
     v.best = true;
-    v.reasons.unshift(`best shot of the series: score ${v.score.toFixed(2)} (${describeParts(scores.get(best.contentId)?.parts)})`);
+    v.reasons.unshift(
+      `best shot of the series: score ${v.score.toFixed(2)} (${describeParts(scores.get(best.contentId)?.parts)})`,
+    );
   }
   return shots.map((s) => verdicts.get(s.contentId) as ShotVerdict);
 }
@@ -124,7 +146,7 @@ function nearIdentical(a: Shot, b: Shot, p: SeriesParams): string | null {
   const bg = cosineSimilarity(a.background, b.background);
   if (bg < p.redundantBackground) return null;
   const bodies = bestPairSimilarity(a.bodies, b.bodies);
-  if ((a.bodies.length > 0) !== (b.bodies.length > 0)) return null;
+  if (a.bodies.length > 0 !== b.bodies.length > 0) return null;
   if (bodies !== null && bodies < p.redundantClothing) return null;
   const pa = [...new Set(a.people)].sort((x, y) => x - y).join(',');
   const pb = [...new Set(b.people)].sort((x, y) => x - y).join(',');
@@ -139,7 +161,10 @@ function describeParts(parts: Record<string, number> | undefined): string {
     .join(', ');
 }
 
-function describeComparison(mine: Record<string, number> | undefined, kept: Record<string, number> | undefined): string {
+function describeComparison(
+  mine: Record<string, number> | undefined,
+  kept: Record<string, number> | undefined,
+): string {
   if (mine === undefined || kept === undefined) return 'no quality signals';
   const lines: string[] = [];
   for (const [k, v] of Object.entries(mine)) {

@@ -38,14 +38,18 @@ export function describeSeries(
   names: ReadonlyMap<number, string | null>,
   p: SeriesParams,
 ): SeriesDescription {
-  const members = series.contentIds.map((id) => photos.get(id)).filter((x): x is SeriesPhoto & SeriesPhotoMeta => x !== undefined);
+  const members = series.contentIds
+    .map((id) => photos.get(id))
+    .filter((x): x is SeriesPhoto & SeriesPhotoMeta => x !== undefined);
   const times = members.map((m) => m.time);
   const start = Math.min(...times);
   const end = Math.max(...times);
   let largestGapMs = 0;
-  for (let i = 1; i < times.length; i++) largestGapMs = Math.max(largestGapMs, (times[i] as number) - (times[i - 1] as number));
+  for (let i = 1; i < times.length; i++)
+    largestGapMs = Math.max(largestGapMs, (times[i] as number) - (times[i - 1] as number));
   const peopleCount = new Map<number, number>();
-  for (const m of members) for (const id of new Set(m.people)) peopleCount.set(id, (peopleCount.get(id) ?? 0) + 1);
+  for (const m of members)
+    for (const id of new Set(m.people)) peopleCount.set(id, (peopleCount.get(id) ?? 0) + 1);
   const people = [...peopleCount.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   const links: Record<LinkKind, number> = { burst: 0, 'people+clothing': 0, background: 0, time: 0 };
   for (const l of series.links) links[l.kind] += 1;
@@ -62,7 +66,10 @@ export function describeSeries(
     gapThresholdMs: p.sessionGapMs,
     maxGapMs: p.maxGapMs,
     burstGapMs: p.burstGapMs,
-    timeSource: { exif: members.filter((m) => m.timeSource === 'exif').length, mtime: members.filter((m) => m.timeSource === 'mtime').length },
+    timeSource: {
+      exif: members.filter((m) => m.timeSource === 'exif').length,
+      mtime: members.filter((m) => m.timeSource === 'mtime').length,
+    },
     people: people.map(([id, count]) => ({ id, name: names.get(id) ?? null, photos: count })),
     meanBackgroundSimilarity: mean(series.links.map((l) => l.background)),
     meanClothingSimilarity: mean(series.links.map((l) => l.clothing)),
@@ -73,28 +80,54 @@ export function describeSeries(
     `${members.length} photos over ${formatDuration(end - start)} (${formatDateTime(start)} – ${formatDateTime(end)} UTC)`,
     `consecutive photos at most ${formatDuration(largestGapMs)} apart; a gap over ${formatDuration(p.sessionGapMs)} needs a very similar background, none over ${formatDuration(p.maxGapMs)} is bridged`,
   ];
-  for (const person of reasons.people.slice(0, 5)) explanation.push(`${displayName(person.id, person.name)} in ${person.photos} of ${members.length} photos`);
-  if (reasons.meanBackgroundSimilarity !== null) explanation.push(`mean background similarity ${reasons.meanBackgroundSimilarity.toFixed(2)} between linked photos`);
-  if (reasons.meanClothingSimilarity !== null) explanation.push(`mean clothing similarity ${reasons.meanClothingSimilarity.toFixed(2)} between linked photos`);
-  const linkText = (Object.entries(links) as Array<[LinkKind, number]>).filter(([, n]) => n > 0).map(([k, n]) => `${n} by ${k}`);
+  for (const person of reasons.people.slice(0, 5))
+    explanation.push(
+      `${displayName(person.id, person.name)} in ${person.photos} of ${members.length} photos`,
+    );
+  if (reasons.meanBackgroundSimilarity !== null)
+    explanation.push(
+      `mean background similarity ${reasons.meanBackgroundSimilarity.toFixed(2)} between linked photos`,
+    );
+  if (reasons.meanClothingSimilarity !== null)
+    explanation.push(
+      `mean clothing similarity ${reasons.meanClothingSimilarity.toFixed(2)} between linked photos`,
+    );
+  const linkText = (Object.entries(links) as Array<[LinkKind, number]>)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} by ${k}`);
   if (linkText.length > 0) explanation.push(`links: ${linkText.join(', ')}`);
-  if (reasons.timeSource.mtime > 0) explanation.push(`${reasons.timeSource.mtime} photo times come from file dates (no EXIF capture time)`);
+  if (reasons.timeSource.mtime > 0)
+    explanation.push(`${reasons.timeSource.mtime} photo times come from file dates (no EXIF capture time)`);
 
-  return { title: seriesTitle(members, reasons, start, end), reasons, explanation, people: people.map(([id]) => id) };
+  return {
+    title: seriesTitle(members, reasons, start, end),
+    reasons,
+    explanation,
+    people: people.map(([id]) => id),
+  };
 }
 
 export function displayName(id: number, name: string | null): string {
   return name ?? `Person ${id}`;
 }
 
-function seriesTitle(members: ReadonlyArray<SeriesPhotoMeta>, reasons: SeriesReasons, start: number, end: number): string {
+function seriesTitle(
+  members: ReadonlyArray<SeriesPhotoMeta>,
+  reasons: SeriesReasons,
+  start: number,
+  end: number,
+): string {
   let who: string;
   const named = reasons.people.map((p) => displayName(p.id, p.name));
-  if (named.length > 0) who = named.length <= 2 ? named.join(' & ') : `${named.slice(0, 2).join(', ')} +${named.length - 2}`;
+  if (named.length > 0)
+    who = named.length <= 2 ? named.join(' & ') : `${named.slice(0, 2).join(', ')} +${named.length - 2}`;
   else if (members.some((m) => m.figures > 0)) who = 'Unknown people';
   else {
     const gps = members.find((m) => m.gps !== null)?.gps ?? null;
-    who = gps === null ? 'Photos' : `Near ${formatCoordinate(gps.lat, 'N', 'S')} ${formatCoordinate(gps.lon, 'E', 'W')}`;
+    who =
+      gps === null
+        ? 'Photos'
+        : `Near ${formatCoordinate(gps.lat, 'N', 'S')} ${formatCoordinate(gps.lon, 'E', 'W')}`;
   }
   const day = formatDate(start);
   const lastDay = formatDate(end);

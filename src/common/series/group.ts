@@ -39,21 +39,36 @@ const KIND_RANK: Record<LinkKind, number> = { burst: 3, 'people+clothing': 2, ba
 export function linkEvidence(a: SeriesPhoto, b: SeriesPhoto, p: SeriesParams): LinkEvidence | null {
   const gapMs = Math.abs(b.time - a.time);
   if (gapMs > p.maxGapMs) return null;
-  const background = a.background !== null && b.background !== null ? cosineSimilarity(a.background, b.background) : null;
+  const background =
+    a.background !== null && b.background !== null ? cosineSimilarity(a.background, b.background) : null;
   const clothing = bestPairSimilarity(a.bodies, b.bodies);
   const peopleOverlap = jaccard(a.people, b.people);
   const peopleConflict = peopleOverlap === 0 && a.people.length > 0 && b.people.length > 0;
   const samePeopleOrNone = peopleOverlap === null ? true : peopleOverlap > 0;
-  const evidence = (kind: LinkKind): LinkEvidence => ({ kind, gapMs, background: r3(background), clothing: r3(clothing), peopleOverlap: r3(peopleOverlap) });
+  const evidence = (kind: LinkKind): LinkEvidence => ({
+    kind,
+    gapMs,
+    background: r3(background),
+    clothing: r3(clothing),
+    peopleOverlap: r3(peopleOverlap),
+  });
 
-  if (gapMs <= p.burstGapMs && (background === null || background >= p.backgroundDifferent)) return evidence('burst');
+  if (gapMs <= p.burstGapMs && (background === null || background >= p.backgroundDifferent))
+    return evidence('burst');
   if (gapMs <= p.sessionGapMs) {
-    if (peopleOverlap !== null && peopleOverlap > 0 && clothing !== null && clothing >= p.clothingSimilar) return evidence('people+clothing');
-    if (background !== null && background >= p.backgroundSimilar && !peopleConflict) return evidence('background');
+    if (peopleOverlap !== null && peopleOverlap > 0 && clothing !== null && clothing >= p.clothingSimilar)
+      return evidence('people+clothing');
+    if (background !== null && background >= p.backgroundSimilar && !peopleConflict)
+      return evidence('background');
     if (background === null && gapMs <= p.timeOnlyGapMs && !peopleConflict) return evidence('time');
     return null;
   }
-  if (background !== null && background >= p.backgroundStrong && samePeopleOrNone && (clothing === null || clothing >= p.clothingSimilar)) {
+  if (
+    background !== null &&
+    background >= p.backgroundStrong &&
+    samePeopleOrNone &&
+    (clothing === null || clothing >= p.clothingSimilar)
+  ) {
     return evidence('background');
   }
   return null;

@@ -14,11 +14,15 @@ export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): nu
 }
 
 /** Best match between two sets of body descriptors, null when either set is empty. */
-export function bestPairSimilarity(a: readonly ArrayLike<number>[], b: readonly ArrayLike<number>[]): number | null {
+export function bestPairSimilarity(
+  a: readonly ArrayLike<number>[],
+  b: readonly ArrayLike<number>[],
+): number | null {
   let best: number | null = null;
-  for (const x of a) for (const y of b) {
-    const s = cosineSimilarity(x, y);
-    if (best === null || s > best) best = s;
-  }
+  for (const x of a)
+    for (const y of b) {
+      const s = cosineSimilarity(x, y);
+      if (best === null || s > best) best = s;
+    }
   return best;
 }

@@ -28,7 +28,11 @@ export interface VectorIndex {
   remove(id: number): boolean;
   has(id: number): boolean;
   get(id: number): Float32Array | null;
-  search(vector: Float32Array | readonly number[], k: number, filter?: (id: number) => boolean): VectorMatch[];
+  search(
+    vector: Float32Array | readonly number[],
+    k: number,
+    filter?: (id: number) => boolean,
+  ): VectorMatch[];
   size(): number;
   ids(): number[];
 }
@@ -41,7 +45,12 @@ export interface HnswParams {
 }
 
 /** M=16/efConstruction=100 keeps a 100k build affordable on two cores with recall@16 near 0.99 on face-like clusters. */
-export const DEFAULT_HNSW_PARAMS: HnswParams = { m: 16, efConstruction: 100, efSearch: 64, initialCapacity: 1024 };
+export const DEFAULT_HNSW_PARAMS: HnswParams = {
+  m: 16,
+  efConstruction: 100,
+  efSearch: 64,
+  initialCapacity: 1024,
+};
 
 const FILE_PATTERN = /^(faces|bodies|backgrounds)-d(\d+)\.hnsw$/;
 
@@ -86,14 +95,22 @@ export class HnswVectorIndex implements VectorIndex {
     const stored = findIndexFile(this.dir, this.kind);
     if (stored === null) return false;
     if (this.currentDim !== null && stored.dim !== this.currentDim) {
-      this.logger.warn('vector index has the wrong dimension; rebuilding empty', { kind: this.kind, stored: stored.dim, expected: this.currentDim });
+      this.logger.warn('vector index has the wrong dimension; rebuilding empty', {
+        kind: this.kind,
+        stored: stored.dim,
+        expected: this.currentDim,
+      });
       return false;
     }
     const index = new HierarchicalNSW('cosine', stored.dim);
     try {
       index.readIndexSync(stored.file);
     } catch (error) {
-      this.logger.warn('vector index unreadable; rebuilding empty', { kind: this.kind, file: stored.file, error: String(error) });
+      this.logger.warn('vector index unreadable; rebuilding empty', {
+        kind: this.kind,
+        file: stored.file,
+        error: String(error),
+      });
       return false;
     }
     const live = new Set<number>();
@@ -115,10 +132,17 @@ export class HnswVectorIndex implements VectorIndex {
   }
 
   add(id: number, vector: Float32Array | readonly number[]): void {
-    if (!Number.isInteger(id) || id <= 0) throw new EngineError('INVALID_ARGUMENT', `expected a positive integer id for ${this.kind} but received ${id}`);
+    if (!Number.isInteger(id) || id <= 0)
+      throw new EngineError(
+        'INVALID_ARGUMENT',
+        `expected a positive integer id for ${this.kind} but received ${id}`,
+      );
     const index = this.ensureIndex(vector.length);
     if (vector.length !== this.currentDim) {
-      throw new EngineError('INVALID_ARGUMENT', `expected a vector of ${this.currentDim} for ${this.kind} but received ${vector.length}`);
+      throw new EngineError(
+        'INVALID_ARGUMENT',
+        `expected a vector of ${this.currentDim} for ${this.kind} but received ${vector.length}`,
+      );
     }
     const hasSlot = this.live.has(id) || this.tombstones.has(id);
     if (!hasSlot && index.getCurrentCount() >= index.getMaxElements()) {
@@ -149,16 +173,28 @@ export class HnswVectorIndex implements VectorIndex {
     return Float32Array.from(this.index.getPoint(id));
   }
 
-  search(vector: Float32Array | readonly number[], k: number, filter?: (id: number) => boolean): VectorMatch[] {
+  search(
+    vector: Float32Array | readonly number[],
+    k: number,
+    filter?: (id: number) => boolean,
+  ): VectorMatch[] {
     if (this.index === null || this.live.size === 0 || k <= 0) return [];
     if (vector.length !== this.currentDim) {
-      throw new EngineError('INVALID_ARGUMENT', `expected a query of ${this.currentDim} for ${this.kind} but received ${vector.length}`);
+      throw new EngineError(
+        'INVALID_ARGUMENT',
+        `expected a query of ${this.currentDim} for ${this.kind} but received ${vector.length}`,
+      );
     }
     const wanted = Math.min(k, this.live.size);
     this.index.setEf(Math.max(this.params.efSearch, wanted));
-    const result = filter === undefined ? this.index.searchKnn(Array.from(vector), wanted) : this.index.searchKnn(Array.from(vector), wanted, filter);
+    const result =
+      filter === undefined
+        ? this.index.searchKnn(Array.from(vector), wanted)
+        : this.index.searchKnn(Array.from(vector), wanted, filter);
     const matches: VectorMatch[] = [];
-    result.neighbors.forEach((id, i) => matches.push({ id, distance: Math.max(0, result.distances[i] ?? 2) }));
+    result.neighbors.forEach((id, i) =>
+      matches.push({ id, distance: Math.max(0, result.distances[i] ?? 2) }),
+    );
     return matches;
   }
 
@@ -193,7 +229,8 @@ export class HnswVectorIndex implements VectorIndex {
     // A dimension change (bodies/backgrounds model swapped) leaves an older file behind.
     for (const name of readdirSync(this.dir)) {
       const m = FILE_PATTERN.exec(name);
-      if (m !== null && m[1] === this.kind && Number(m[2]) !== this.currentDim) rmSync(path.join(this.dir, name), { force: true });
+      if (m !== null && m[1] === this.kind && Number(m[2]) !== this.currentDim)
+        rmSync(path.join(this.dir, name), { force: true });
     }
     this.dirty = false;
   }
@@ -208,7 +245,12 @@ export class HnswVectorIndex implements VectorIndex {
     if (this.index !== null) return this.index;
     if (this.currentDim === null) this.currentDim = dim;
     const index = new HierarchicalNSW('cosine', this.currentDim);
-    index.initIndex({ maxElements: this.params.initialCapacity, m: this.params.m, efConstruction: this.params.efConstruction, randomSeed: 100 });
+    index.initIndex({
+      maxElements: this.params.initialCapacity,
+      m: this.params.m,
+      efConstruction: this.params.efConstruction,
+      randomSeed: 100,
+    });
     index.setEf(this.params.efSearch);
     this.index = index;
     return index;
@@ -218,10 +260,19 @@ export class HnswVectorIndex implements VectorIndex {
     const old = this.index;
     if (old === null || this.currentDim === null) return;
     const index = new HierarchicalNSW('cosine', this.currentDim);
-    index.initIndex({ maxElements: Math.max(this.params.initialCapacity, Math.ceil(this.live.size * 1.25)), m: this.params.m, efConstruction: this.params.efConstruction, randomSeed: 100 });
+    index.initIndex({
+      maxElements: Math.max(this.params.initialCapacity, Math.ceil(this.live.size * 1.25)),
+      m: this.params.m,
+      efConstruction: this.params.efConstruction,
+      randomSeed: 100,
+    });
     index.setEf(this.params.efSearch);
     for (const id of this.live) index.addPoint(old.getPoint(id), id);
-    this.logger.info('vector index compacted', { kind: this.kind, live: this.live.size, dropped: this.tombstones.size });
+    this.logger.info('vector index compacted', {
+      kind: this.kind,
+      live: this.live.size,
+      dropped: this.tombstones.size,
+    });
     this.index = index;
     this.tombstones.clear();
   }

@@ -10,16 +10,30 @@ import { openVectorIndexes } from './vector-indexes';
 let dir: string;
 let db: Db;
 
-function seedRows(db: Db, contents: number, facesPer: number): { faces: number[]; bodies: number[]; contents: number[] } {
+function seedRows(
+  db: Db,
+  contents: number,
+  facesPer: number,
+): { faces: number[]; bodies: number[]; contents: number[] } {
   const out = { faces: [] as number[], bodies: [] as number[], contents: [] as number[] };
-  const insertContent = db.prepare<[Buffer], number>('INSERT INTO contents (sha256, bytes) VALUES (?, 100) RETURNING id').pluck();
-  const insertRun = db.prepare<[number]>("INSERT INTO vision_runs (content_id, model_version, at) VALUES (?, 'test', 0)");
-  const insertFace = db.prepare<[number, number], number>(
-    "INSERT INTO faces (content_id, idx, x, y, w, h, score, quality, model_version) VALUES (?, ?, 0, 0, 10, 10, 0.9, 0.8, 'test') RETURNING id",
-  ).pluck();
-  const insertBody = db.prepare<[number, number, number], number>(
-    "INSERT INTO bodies (content_id, idx, x, y, w, h, score, face_id, model_version) VALUES (?, ?, 0, 0, 10, 30, 0.9, ?, 'test') RETURNING id",
-  ).pluck();
+  const insertContent = db
+    .prepare<[Buffer], number>('INSERT INTO contents (sha256, bytes) VALUES (?, 100) RETURNING id')
+    .pluck();
+  const insertRun = db.prepare<[number]>(
+    "INSERT INTO vision_runs (content_id, model_version, at) VALUES (?, 'test', 0)",
+  );
+  const insertFace = db
+    .prepare<
+      [number, number],
+      number
+    >("INSERT INTO faces (content_id, idx, x, y, w, h, score, quality, model_version) VALUES (?, ?, 0, 0, 10, 10, 0.9, 0.8, 'test') RETURNING id")
+    .pluck();
+  const insertBody = db
+    .prepare<
+      [number, number, number],
+      number
+    >("INSERT INTO bodies (content_id, idx, x, y, w, h, score, face_id, model_version) VALUES (?, ?, 0, 0, 10, 30, 0.9, ?, 'test') RETURNING id")
+    .pluck();
   for (let c = 0; c < contents; c++) {
     const contentId = insertContent.get(Buffer.from(`content-${c}-${Math.random()}`)) as number;
     insertRun.run(contentId);
@@ -65,13 +79,19 @@ describe('openVectorIndexes', () => {
     expect(hit?.distance).toBeLessThan(0.05);
     const stored = indexes.faces.get(probeId);
     expect(stored).not.toBeNull();
-    expect(Array.from(stored ?? []).map((x) => Math.round(x * 1e4))).toEqual(Array.from(vectors.get(probeId) ?? []).map((x) => Math.round(x * 1e4)));
+    expect(Array.from(stored ?? []).map((x) => Math.round(x * 1e4))).toEqual(
+      Array.from(vectors.get(probeId) ?? []).map((x) => Math.round(x * 1e4)),
+    );
 
     expect(indexes.faces.remove(probeId)).toBe(true);
     expect(indexes.faces.get(probeId)).toBeNull();
     expect(indexes.faces.search(probe, 3).map((m) => m.id)).not.toContain(probeId);
     indexes.close();
-    expect(readdirSync(path.join(dir, 'vectors')).sort()).toEqual(['backgrounds-d32.hnsw', 'bodies-d48.hnsw', 'faces-d128.hnsw']);
+    expect(readdirSync(path.join(dir, 'vectors')).sort()).toEqual([
+      'backgrounds-d32.hnsw',
+      'bodies-d48.hnsw',
+      'faces-d128.hnsw',
+    ]);
 
     const reopened = openVectorIndexes({ dir: path.join(dir, 'vectors'), db, logger: silentLogger });
     expect(reopened.faces.size()).toBe(79);
@@ -106,9 +126,15 @@ describe('openVectorIndexes', () => {
     first.faces.add(999_999, randomUnitVector(128, random)); // a label with no row
     first.save();
     // A face row added after the save, whose vector was lost with the process.
-    const lateContent = db.prepare<[], number>("INSERT INTO contents (sha256, bytes) VALUES (x'01', 1) RETURNING id").pluck().get() as number;
+    const lateContent = db
+      .prepare<[], number>("INSERT INTO contents (sha256, bytes) VALUES (x'01', 1) RETURNING id")
+      .pluck()
+      .get() as number;
     const lateFace = db
-      .prepare<[number], number>("INSERT INTO faces (content_id, idx, x, y, w, h, score, quality, model_version) VALUES (?, 0, 0, 0, 1, 1, 1, 1, 't') RETURNING id")
+      .prepare<
+        [number],
+        number
+      >("INSERT INTO faces (content_id, idx, x, y, w, h, score, quality, model_version) VALUES (?, 0, 0, 0, 1, 1, 1, 1, 't') RETURNING id")
       .pluck()
       .get(lateContent) as number;
     first.faces.remove(rows.faces[0] as number); // removed in memory only: not saved

@@ -8,7 +8,13 @@
 import { mkdirSync } from 'node:fs';
 import type { Logger } from '../../common/logger';
 import type { Db } from '../db/open';
-import { DEFAULT_HNSW_PARAMS, HnswVectorIndex, type HnswParams, type VectorIndex, type VectorKind } from './vector-index';
+import {
+  DEFAULT_HNSW_PARAMS,
+  HnswVectorIndex,
+  type HnswParams,
+  type VectorIndex,
+  type VectorKind,
+} from './vector-index';
 
 export const FACE_VECTOR_DIM = 128;
 
@@ -60,7 +66,10 @@ export function openVectorIndexes(options: OpenVectorIndexesOptions): VectorInde
     faces: db.prepare<[], number>('SELECT id FROM faces ORDER BY id').pluck().all(),
     bodies: db.prepare<[], number>('SELECT id FROM bodies ORDER BY id').pluck().all(),
     // A background vector exists for every content whose vision run succeeded.
-    backgrounds: db.prepare<[], number>('SELECT content_id FROM vision_runs WHERE error IS NULL ORDER BY content_id').pluck().all(),
+    backgrounds: db
+      .prepare<[], number>('SELECT content_id FROM vision_runs WHERE error IS NULL ORDER BY content_id')
+      .pluck()
+      .all(),
   };
   const missing: MissingVectors = { faces: [], bodies: [], backgrounds: [] };
   const removedStray: MissingVectors = { faces: [], bodies: [], backgrounds: [] };
@@ -89,8 +98,16 @@ export function openVectorIndexes(options: OpenVectorIndexesOptions): VectorInde
     if (c !== undefined) contents.add(c);
   }
   const missingContentIds = [...contents].sort((a, b) => a - b);
-  const counts = (m: MissingVectors) => ({ faces: m.faces.length, bodies: m.bodies.length, backgrounds: m.backgrounds.length });
-  if (missingContentIds.length > 0) logger.warn('vectors missing; vision must re-run for some contents', { ...counts(missing), contents: missingContentIds.length });
+  const counts = (m: MissingVectors) => ({
+    faces: m.faces.length,
+    bodies: m.bodies.length,
+    backgrounds: m.backgrounds.length,
+  });
+  if (missingContentIds.length > 0)
+    logger.warn('vectors missing; vision must re-run for some contents', {
+      ...counts(missing),
+      contents: missingContentIds.length,
+    });
   if (removedStray.faces.length + removedStray.bodies.length + removedStray.backgrounds.length > 0) {
     logger.info('stray vectors removed', counts(removedStray));
   }

@@ -55,15 +55,40 @@ const PERSON_COLUMNS = `
 
 export function createPeopleRepository(db: Db) {
   const s = {
-    faces: db.prepare<[], { id: number; content_id: number; quality: number; person_id: number | null; source: 'cluster' | 'user' | null }>(
+    faces: db.prepare<
+      [],
+      {
+        id: number;
+        content_id: number;
+        quality: number;
+        person_id: number | null;
+        source: 'cluster' | 'user' | null;
+      }
+    >(
       `SELECT f.id, f.content_id, f.quality, fp.person_id, fp.source FROM faces f LEFT JOIN face_person fp ON fp.face_id = f.id ORDER BY f.id`,
     ),
-    facesByIds: db.prepare<[string], { id: number; content_id: number; quality: number; person_id: number | null; source: 'cluster' | 'user' | null }>(
+    facesByIds: db.prepare<
+      [string],
+      {
+        id: number;
+        content_id: number;
+        quality: number;
+        person_id: number | null;
+        source: 'cluster' | 'user' | null;
+      }
+    >(
       `SELECT f.id, f.content_id, f.quality, fp.person_id, fp.source FROM faces f LEFT JOIN face_person fp ON fp.face_id = f.id
        WHERE f.id IN (SELECT value FROM json_each(?)) ORDER BY f.id`,
     ),
-    rejections: db.prepare<[], { face_id: number; person_id: number }>('SELECT face_id, person_id FROM face_rejections'),
-    insertPerson: db.prepare<[string | null, number], number>('INSERT INTO people (name, created_at) VALUES (?, ?) RETURNING id').pluck(),
+    rejections: db.prepare<[], { face_id: number; person_id: number }>(
+      'SELECT face_id, person_id FROM face_rejections',
+    ),
+    insertPerson: db
+      .prepare<
+        [string | null, number],
+        number
+      >('INSERT INTO people (name, created_at) VALUES (?, ?) RETURNING id')
+      .pluck(),
     assignCluster: db.prepare<[number, number, number, number]>(
       `INSERT INTO face_person (face_id, person_id, source, confidence, at) VALUES (?, ?, 'cluster', ?, ?) ON CONFLICT (face_id) DO NOTHING`,
     ),
@@ -71,29 +96,55 @@ export function createPeopleRepository(db: Db) {
       `INSERT INTO face_person (face_id, person_id, source, confidence, at) VALUES (?, ?, 'user', 1, ?)
        ON CONFLICT (face_id) DO UPDATE SET person_id = excluded.person_id, source = 'user', confidence = 1, at = excluded.at`,
     ),
-    reject: db.prepare<[number, number, number]>('INSERT INTO face_rejections (face_id, person_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+    reject: db.prepare<[number, number, number]>(
+      'INSERT INTO face_rejections (face_id, person_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
     unreject: db.prepare<[number, number]>('DELETE FROM face_rejections WHERE face_id = ? AND person_id = ?'),
     person: db.prepare<[number], PersonRow>(`SELECT ${PERSON_COLUMNS} FROM people p WHERE p.id = ?`),
-    people: db.prepare<[number], PersonRow>(`SELECT ${PERSON_COLUMNS} FROM people p WHERE p.hidden = 0 OR ? = 1 ORDER BY face_count DESC, p.id`),
-    personByName: db.prepare<[string], number>('SELECT id FROM people WHERE name = ? COLLATE NOCASE ORDER BY hidden, id LIMIT 1').pluck(),
+    people: db.prepare<[number], PersonRow>(
+      `SELECT ${PERSON_COLUMNS} FROM people p WHERE p.hidden = 0 OR ? = 1 ORDER BY face_count DESC, p.id`,
+    ),
+    personByName: db
+      .prepare<
+        [string],
+        number
+      >('SELECT id FROM people WHERE name = ? COLLATE NOCASE ORDER BY hidden, id LIMIT 1')
+      .pluck(),
     rename: db.prepare<[string, number]>('UPDATE people SET name = ? WHERE id = ?'),
     hide: db.prepare<[number, number]>('UPDATE people SET hidden = ? WHERE id = ?'),
     setCover: db.prepare<[number | null, number]>('UPDATE people SET cover_face_id = ? WHERE id = ?'),
     deletePerson: db.prepare<[number]>('DELETE FROM people WHERE id = ?'),
-    deleteEmptyPeople: db.prepare<[], number>(
-      `DELETE FROM people WHERE NOT EXISTS (SELECT 1 FROM face_person fp WHERE fp.person_id = people.id)
+    deleteEmptyPeople: db
+      .prepare<[], number>(
+        `DELETE FROM people WHERE NOT EXISTS (SELECT 1 FROM face_person fp WHERE fp.person_id = people.id)
          AND NOT EXISTS (SELECT 1 FROM body_person bp WHERE bp.person_id = people.id AND bp.state = 'confirmed') RETURNING id`,
-    ).pluck(),
-    personContents: db.prepare<[number], number>('SELECT DISTINCT f.content_id FROM face_person fp JOIN faces f ON f.id = fp.face_id WHERE fp.person_id = ?').pluck(),
-    personFaceIds: db.prepare<[number], number>('SELECT face_id FROM face_person WHERE person_id = ?').pluck(),
-    moveFaces: db.prepare<[number, number, number]>(`UPDATE face_person SET person_id = ?, source = 'user', confidence = 1, at = ? WHERE person_id = ?`),
-    moveRejections: db.prepare<[number, number]>('UPDATE OR IGNORE face_rejections SET person_id = ? WHERE person_id = ?'),
+      )
+      .pluck(),
+    personContents: db
+      .prepare<
+        [number],
+        number
+      >('SELECT DISTINCT f.content_id FROM face_person fp JOIN faces f ON f.id = fp.face_id WHERE fp.person_id = ?')
+      .pluck(),
+    personFaceIds: db
+      .prepare<[number], number>('SELECT face_id FROM face_person WHERE person_id = ?')
+      .pluck(),
+    moveFaces: db.prepare<[number, number, number]>(
+      `UPDATE face_person SET person_id = ?, source = 'user', confidence = 1, at = ? WHERE person_id = ?`,
+    ),
+    moveRejections: db.prepare<[number, number]>(
+      'UPDATE OR IGNORE face_rejections SET person_id = ? WHERE person_id = ?',
+    ),
     dropContradictoryRejections: db.prepare<[number]>(
       `DELETE FROM face_rejections WHERE person_id = ? AND face_id IN (SELECT face_id FROM face_person WHERE person_id = face_rejections.person_id)`,
     ),
     // In place, so the one-live-row-per-body index is never violated; a clash with a row of the target is dropped.
-    moveBodies: db.prepare<[number, number]>('UPDATE OR IGNORE body_person SET person_id = ? WHERE person_id = ?'),
-    isAssigned: db.prepare<[number, number], number>('SELECT 1 FROM face_person WHERE face_id = ? AND person_id = ?').pluck(),
+    moveBodies: db.prepare<[number, number]>(
+      'UPDATE OR IGNORE body_person SET person_id = ? WHERE person_id = ?',
+    ),
+    isAssigned: db
+      .prepare<[number, number], number>('SELECT 1 FROM face_person WHERE face_id = ? AND person_id = ?')
+      .pluck(),
     faceRefs: db.prepare<[number], RefRow>(
       `SELECT f.id, ${photoOf('f.content_id')} AS photo_id, fi.path, f.x, f.y, f.w, f.h, f.quality, fp.confidence
        FROM face_person fp JOIN faces f ON f.id = fp.face_id JOIN files fi ON fi.id = ${photoOf('f.content_id')}
@@ -103,7 +154,12 @@ export function createPeopleRepository(db: Db) {
       `SELECT f.id, ${photoOf('f.content_id')} AS photo_id, fi.path, f.x, f.y, f.w, f.h, f.quality, COALESCE(fp.confidence, 0) AS confidence
        FROM faces f LEFT JOIN face_person fp ON fp.face_id = f.id JOIN files fi ON fi.id = ${photoOf('f.content_id')} WHERE f.id = ?`,
     ),
-    bestFace: db.prepare<[number], number>('SELECT f.id FROM face_person fp JOIN faces f ON f.id = fp.face_id WHERE fp.person_id = ? ORDER BY f.quality DESC, f.id LIMIT 1').pluck(),
+    bestFace: db
+      .prepare<
+        [number],
+        number
+      >('SELECT f.id FROM face_person fp JOIN faces f ON f.id = fp.face_id WHERE fp.person_id = ? ORDER BY f.quality DESC, f.id LIMIT 1')
+      .pluck(),
     bodyRefs: db.prepare<[number], RefRow>(
       `SELECT b.id, ${photoOf('b.content_id')} AS photo_id, fi.path, b.x, b.y, b.w, b.h, COALESCE(f.quality, 0) AS quality,
               CASE bp.state WHEN 'confirmed' THEN 1 ELSE bp.confidence END AS confidence
@@ -111,28 +167,53 @@ export function createPeopleRepository(db: Db) {
        JOIN files fi ON fi.id = ${photoOf('b.content_id')}
        WHERE bp.person_id = ? AND bp.state <> 'rejected' ORDER BY bp.confidence DESC, b.id`,
     ),
-    bodies: db.prepare<[], { id: number; content_id: number; face_id: number | null; face_quality: number | null; face_person: number | null; time: number | null }>(
+    bodies: db.prepare<
+      [],
+      {
+        id: number;
+        content_id: number;
+        face_id: number | null;
+        face_quality: number | null;
+        face_person: number | null;
+        time: number | null;
+      }
+    >(
       `SELECT b.id, b.content_id, b.face_id, f.quality AS face_quality, fp.person_id AS face_person,
               COALESCE(c.captured_at, (SELECT MIN(fi.mtime_ms) FROM files fi WHERE fi.content_id = b.content_id)) AS time
        FROM bodies b JOIN contents c ON c.id = b.content_id LEFT JOIN faces f ON f.id = b.face_id LEFT JOIN face_person fp ON fp.face_id = b.face_id
        ORDER BY b.id`,
     ),
-    bodyDecisions: db.prepare<[], { body_id: number; person_id: number; state: 'inferred' | 'confirmed' | 'rejected' }>(
-      'SELECT body_id, person_id, state FROM body_person',
+    bodyDecisions: db.prepare<
+      [],
+      { body_id: number; person_id: number; state: 'inferred' | 'confirmed' | 'rejected' }
+    >('SELECT body_id, person_id, state FROM body_person'),
+    seriesOfContents: db.prepare<[], { content_id: number; series_id: number }>(
+      'SELECT content_id, series_id FROM series_members',
     ),
-    seriesOfContents: db.prepare<[], { content_id: number; series_id: number }>('SELECT content_id, series_id FROM series_members'),
     deleteInferred: db.prepare<[]>(`DELETE FROM body_person WHERE state = 'inferred'`),
     insertInferred: db.prepare<[number, number, number, string, number]>(
       `INSERT INTO body_person (body_id, person_id, confidence, state, evidence, at) VALUES (?, ?, ?, 'inferred', ?, ?) ON CONFLICT DO NOTHING`,
     ),
-    decideBody: db.prepare<[string, number, number]>(`UPDATE body_person SET state = ?, at = ? WHERE body_id = ? AND state <> 'rejected'`),
+    decideBody: db.prepare<[string, number, number]>(
+      `UPDATE body_person SET state = ?, at = ? WHERE body_id = ? AND state <> 'rejected'`,
+    ),
     peopleCount: db.prepare<[], number>('SELECT COUNT(*) FROM people').pluck(),
   };
 
   const toPerson = (row: PersonRow): Person => {
-    const coverId = row.cover_face_id !== null && s.isAssigned.get(row.cover_face_id, row.id) !== undefined ? row.cover_face_id : (s.bestFace.get(row.id) ?? null);
+    const coverId =
+      row.cover_face_id !== null && s.isAssigned.get(row.cover_face_id, row.id) !== undefined
+        ? row.cover_face_id
+        : (s.bestFace.get(row.id) ?? null);
     const cover = coverId === null ? null : (s.faceRef.get(coverId) ?? null);
-    return { id: row.id, name: row.name, hidden: row.hidden === 1, faceCount: row.face_count, photoCount: row.photo_count, cover: cover === undefined || cover === null ? null : toRef(cover, false) };
+    return {
+      id: row.id,
+      name: row.name,
+      hidden: row.hidden === 1,
+      faceCount: row.face_count,
+      photoCount: row.photo_count,
+      cover: cover === undefined || cover === null ? null : toRef(cover, false),
+    };
   };
 
   return {
@@ -140,10 +221,26 @@ export function createPeopleRepository(db: Db) {
       return db.transaction(fn)();
     },
     faces(): FaceRow[] {
-      return s.faces.all().map((r) => ({ id: r.id, contentId: r.content_id, quality: r.quality, personId: r.person_id, source: r.source }));
+      return s.faces
+        .all()
+        .map((r) => ({
+          id: r.id,
+          contentId: r.content_id,
+          quality: r.quality,
+          personId: r.person_id,
+          source: r.source,
+        }));
     },
     facesByIds(ids: readonly number[]): FaceRow[] {
-      return s.facesByIds.all(JSON.stringify(ids)).map((r) => ({ id: r.id, contentId: r.content_id, quality: r.quality, personId: r.person_id, source: r.source }));
+      return s.facesByIds
+        .all(JSON.stringify(ids))
+        .map((r) => ({
+          id: r.id,
+          contentId: r.content_id,
+          quality: r.quality,
+          personId: r.person_id,
+          source: r.source,
+        }));
     },
     rejections(): Map<number, Set<number>> {
       const map = new Map<number, Set<number>>();
@@ -214,7 +311,16 @@ export function createPeopleRepository(db: Db) {
       return s.bodyRefs.all(personId).map((r) => toRef(r, true));
     },
     bodies(): BodyRow[] {
-      return s.bodies.all().map((r) => ({ id: r.id, contentId: r.content_id, faceId: r.face_id, faceQuality: r.face_quality, facePersonId: r.face_person, time: r.time }));
+      return s.bodies
+        .all()
+        .map((r) => ({
+          id: r.id,
+          contentId: r.content_id,
+          faceId: r.face_id,
+          faceQuality: r.face_quality,
+          facePersonId: r.face_person,
+          time: r.time,
+        }));
     },
     bodyDecisions() {
       return s.bodyDecisions.all();
@@ -222,9 +328,13 @@ export function createPeopleRepository(db: Db) {
     seriesOfContents(): Map<number, number> {
       return new Map(s.seriesOfContents.all().map((r) => [r.content_id, r.series_id]));
     },
-    replaceInferred(rows: ReadonlyArray<{ bodyId: number; personId: number; confidence: number; evidence: unknown }>, at: number): void {
+    replaceInferred(
+      rows: ReadonlyArray<{ bodyId: number; personId: number; confidence: number; evidence: unknown }>,
+      at: number,
+    ): void {
       s.deleteInferred.run();
-      for (const r of rows) s.insertInferred.run(r.bodyId, r.personId, r.confidence, JSON.stringify(r.evidence), at);
+      for (const r of rows)
+        s.insertInferred.run(r.bodyId, r.personId, r.confidence, JSON.stringify(r.evidence), at);
     },
     decideBody(bodyId: number, accept: boolean, at: number): boolean {
       return s.decideBody.run(accept ? 'confirmed' : 'rejected', at, bodyId).changes > 0;
@@ -238,5 +348,13 @@ export function createPeopleRepository(db: Db) {
 export type PeopleRepository = ReturnType<typeof createPeopleRepository>;
 
 function toRef(r: RefRow, inferred: boolean): FaceRef {
-  return { id: r.id, photoId: r.photo_id, path: r.path, box: [r.x, r.y, r.w, r.h], quality: r.quality, inferred, confidence: r.confidence };
+  return {
+    id: r.id,
+    photoId: r.photo_id,
+    path: r.path,
+    box: [r.x, r.y, r.w, r.h],
+    quality: r.quality,
+    inferred,
+    confidence: r.confidence,
+  };
 }

@@ -4,7 +4,13 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EngineError } from '../../common/errors';
 import { silentLogger } from '../../common/logger';
-import { createRandom, identityCentres, jitter, pairwiseScores, randomUnitVector } from '../../common/people/synthetic';
+import {
+  createRandom,
+  identityCentres,
+  jitter,
+  pairwiseScores,
+  randomUnitVector,
+} from '../../common/people/synthetic';
 import { openDatabase, type Db } from '../db/open';
 import { openVectorIndexes, type VectorIndexes } from '../index/vector-indexes';
 import { createPeopleService, type PeopleService } from './service';
@@ -41,7 +47,10 @@ async function expectCode(promise: Promise<unknown>, code: string): Promise<void
 }
 
 function personOfFace(faceId: number): number | null {
-  return db.prepare<[number], number>('SELECT person_id FROM face_person WHERE face_id = ?').pluck().get(faceId) ?? null;
+  return (
+    db.prepare<[number], number>('SELECT person_id FROM face_person WHERE face_id = ?').pluck().get(faceId) ??
+    null
+  );
 }
 
 /** `n` identities, `perIdentity` portraits each, plus group photos with one face of each of 3 identities. */
@@ -79,14 +88,21 @@ describe('people service: clustering', () => {
     expect(scores.precision).toBeGreaterThanOrEqual(0.99);
     expect(scores.recall).toBeGreaterThanOrEqual(0.95);
     const clash = db
-      .prepare('SELECT f.content_id, fp.person_id, COUNT(*) AS n FROM face_person fp JOIN faces f ON f.id = fp.face_id GROUP BY 1, 2 HAVING n > 1')
+      .prepare(
+        'SELECT f.content_id, fp.person_id, COUNT(*) AS n FROM face_person fp JOIN faces f ON f.id = fp.face_id GROUP BY 1, 2 HAVING n > 1',
+      )
       .all();
     expect(clash).toEqual([]);
     expect(changes).toBe(1);
 
     // Incremental: two new photos of identity 3 join its person; no new person appears.
     const personOf3 = personOfFace([...truth].find(([, i]) => i === 3)?.[0] as number);
-    const added = [0, 1].map(() => lib.addFace(lib.addPhoto({ capturedAt: T0 + 1000 * HOUR }).contentId, jitter(centres[3] as Float32Array, 0.35, random)));
+    const added = [0, 1].map(() =>
+      lib.addFace(
+        lib.addPhoto({ capturedAt: T0 + 1000 * HOUR }).contentId,
+        jitter(centres[3] as Float32Array, 0.35, random),
+      ),
+    );
     const second = await people.cluster();
     expect(second).toEqual({ people: 0, assigned: 2, inferred: 0 });
     expect(added.map(personOfFace)).toEqual([personOf3, personOf3]);
@@ -105,7 +121,9 @@ describe('people service: clustering', () => {
 describe('people service: user decisions', () => {
   it('names unknown faces in bulk and lets later faces join the named person', async () => {
     const [centre] = identityCentres(1, 128, random);
-    const faces = [0, 1].map(() => lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, 0.3, random)));
+    const faces = [0, 1].map(() =>
+      lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, 0.3, random)),
+    );
     const lone = lib.addFace(lib.addPhoto().contentId, randomUnitVector(128, random));
     await people.cluster();
     expect(await people.list({ includeHidden: false })).toEqual([]); // two faces are too few for a person
@@ -147,14 +165,21 @@ describe('people service: user decisions', () => {
 
   it('merges people as a must-link and refuses a merge that would put two faces of one photo together', async () => {
     const [centre] = identityCentres(1, 128, random);
-    const a = [0, 1, 2].map(() => lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, 0.3, random)));
-    const b = [0, 1].map(() => lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, 0.3, random)));
+    const a = [0, 1, 2].map(() =>
+      lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, 0.3, random)),
+    );
+    const b = [0, 1].map(() =>
+      lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, 0.3, random)),
+    );
     const pa = await people.nameFaces({ faceIds: a, name: 'Chris' });
     const pb = await people.nameFaces({ faceIds: b, name: 'Christopher' });
     const merged = await people.merge({ ids: [pb.id, pa.id], into: pa.id });
     expect(merged).toMatchObject({ id: pa.id, name: 'Chris', faceCount: 5 });
     expect(await people.get({ id: pb.id }).catch((e: EngineError) => e.code)).toBe('NOT_FOUND');
-    const sources = db.prepare<[number], string>('SELECT DISTINCT source FROM face_person WHERE person_id = ?').pluck().all(pa.id);
+    const sources = db
+      .prepare<[number], string>('SELECT DISTINCT source FROM face_person WHERE person_id = ?')
+      .pluck()
+      .all(pa.id);
     expect(sources).toEqual(['user']);
 
     // Two people seen side by side in one photo cannot be merged.
@@ -195,16 +220,28 @@ describe('people service: people without faces', () => {
       const face = lib.addFace(contentId, jitter(centre as Float32Array, 0.3, random));
       lib.addBody(contentId, jitter(redJacket, 0.2, random), face);
     }
-    await people.nameFaces({ faceIds: db.prepare<[], number>('SELECT id FROM faces').pluck().all(), name: 'Dana' });
+    await people.nameFaces({
+      faceIds: db.prepare<[], number>('SELECT id FROM faces').pluck().all(),
+      name: 'Dana',
+    });
     // Seen from behind an hour later: same jacket, no face.
-    const behind = lib.addBody(lib.addPhoto({ capturedAt: T0 + 2 * HOUR }).contentId, jitter(redJacket, 0.2, random));
+    const behind = lib.addBody(
+      lib.addPhoto({ capturedAt: T0 + 2 * HOUR }).contentId,
+      jitter(redJacket, 0.2, random),
+    );
     // Face turned away (unusable face) in the same jacket.
     const turned = lib.addPhoto({ capturedAt: T0 + 90 * 60_000 }).contentId;
     const blurry = lib.addFace(turned, randomUnitVector(128, random), 0.1);
     const turnedBody = lib.addBody(turned, jitter(redJacket, 0.2, random), blurry);
     // Someone else in a blue shirt, and the same jacket three days later: neither is Dana by clothing.
-    const stranger = lib.addBody(lib.addPhoto({ capturedAt: T0 + HOUR }).contentId, jitter(blueShirt, 0.2, random));
-    const laterDay = lib.addBody(lib.addPhoto({ capturedAt: T0 + 72 * HOUR }).contentId, jitter(redJacket, 0.2, random));
+    const stranger = lib.addBody(
+      lib.addPhoto({ capturedAt: T0 + HOUR }).contentId,
+      jitter(blueShirt, 0.2, random),
+    );
+    const laterDay = lib.addBody(
+      lib.addPhoto({ capturedAt: T0 + 72 * HOUR }).contentId,
+      jitter(redJacket, 0.2, random),
+    );
 
     const result = await people.cluster();
     expect(result.inferred).toBe(2);
@@ -222,6 +259,8 @@ describe('people service: people without faces', () => {
     await people.cluster();
     const after = await people.get({ id: dana?.id as number });
     expect(after.inferred.map((r) => [r.id, r.confidence])).toEqual([[behind, 1]]);
-    expect(db.prepare<[number], string>('SELECT state FROM body_person WHERE body_id = ?').pluck().get(turnedBody)).toBe('rejected');
+    expect(
+      db.prepare<[number], string>('SELECT state FROM body_person WHERE body_id = ?').pluck().get(turnedBody),
+    ).toBe('rejected');
   });
 });

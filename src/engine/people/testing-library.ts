@@ -25,14 +25,29 @@ export class TestLibrary {
     private readonly db: Db,
     private readonly vectors: VectorIndexes,
   ) {
-    this.folderId = db.prepare<[number], number>("INSERT INTO folders (path, added_at) VALUES ('/photos', ?) RETURNING id").pluck().get(Date.now()) as number;
+    this.folderId = db
+      .prepare<[number], number>("INSERT INTO folders (path, added_at) VALUES ('/photos', ?) RETURNING id")
+      .pluck()
+      .get(Date.now()) as number;
   }
 
   addPhoto(spec: PhotoSpec = {}): { contentId: number; fileId: number; path: string } {
     this.photoCount += 1;
     const n = this.photoCount;
     const contentId = this.db
-      .prepare<[Buffer, number | null, number | null, number | null, number | null, number | null, number | null, number | null], number>(
+      .prepare<
+        [
+          Buffer,
+          number | null,
+          number | null,
+          number | null,
+          number | null,
+          number | null,
+          number | null,
+          number | null,
+        ],
+        number
+      >(
         `INSERT INTO contents (sha256, bytes, format, width, height, captured_at, sharpness, exposure, gps_lat, gps_lon)
          VALUES (?, 1000, 'jpeg', ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       )
@@ -53,14 +68,32 @@ export class TestLibrary {
         `INSERT INTO files (folder_id, path, path_bytes, size, mtime_ms, content_id, state, added_at) VALUES (?, ?, ?, 1000, ?, ?, 'ok', ?) RETURNING id`,
       )
       .pluck()
-      .get(this.folderId, path, Buffer.from(path), spec.mtime ?? 1_700_000_000_000 + n, contentId, Date.now()) as number;
-    this.db.prepare<[number]>("INSERT INTO vision_runs (content_id, model_version, at) VALUES (?, 'test', 0)").run(contentId);
+      .get(
+        this.folderId,
+        path,
+        Buffer.from(path),
+        spec.mtime ?? 1_700_000_000_000 + n,
+        contentId,
+        Date.now(),
+      ) as number;
+    this.db
+      .prepare<[number]>("INSERT INTO vision_runs (content_id, model_version, at) VALUES (?, 'test', 0)")
+      .run(contentId);
     if (spec.background !== undefined) this.vectors.backgrounds.add(contentId, spec.background);
     return { contentId, fileId, path };
   }
 
-  addFace(contentId: number, vector: Float32Array, quality = 0.9, box: [number, number, number, number] = [100, 100, 200, 200]): number {
-    const idx = this.db.prepare<[number], number>('SELECT COUNT(*) FROM faces WHERE content_id = ?').pluck().get(contentId) ?? 0;
+  addFace(
+    contentId: number,
+    vector: Float32Array,
+    quality = 0.9,
+    box: [number, number, number, number] = [100, 100, 200, 200],
+  ): number {
+    const idx =
+      this.db
+        .prepare<[number], number>('SELECT COUNT(*) FROM faces WHERE content_id = ?')
+        .pluck()
+        .get(contentId) ?? 0;
     const id = this.db
       .prepare<[number, number, number, number, number, number, number], number>(
         "INSERT INTO faces (content_id, idx, x, y, w, h, score, quality, model_version) VALUES (?, ?, ?, ?, ?, ?, 0.99, ?, 'test') RETURNING id",
@@ -72,11 +105,16 @@ export class TestLibrary {
   }
 
   addBody(contentId: number, vector: Float32Array, faceId: number | null = null): number {
-    const idx = this.db.prepare<[number], number>('SELECT COUNT(*) FROM bodies WHERE content_id = ?').pluck().get(contentId) ?? 0;
+    const idx =
+      this.db
+        .prepare<[number], number>('SELECT COUNT(*) FROM bodies WHERE content_id = ?')
+        .pluck()
+        .get(contentId) ?? 0;
     const id = this.db
-      .prepare<[number, number, number | null], number>(
-        "INSERT INTO bodies (content_id, idx, x, y, w, h, score, face_id, model_version) VALUES (?, ?, 50, 50, 400, 900, 0.95, ?, 'test') RETURNING id",
-      )
+      .prepare<
+        [number, number, number | null],
+        number
+      >("INSERT INTO bodies (content_id, idx, x, y, w, h, score, face_id, model_version) VALUES (?, ?, 50, 50, 400, 900, 0.95, ?, 'test') RETURNING id")
       .pluck()
       .get(contentId, idx, faceId) as number;
     this.vectors.bodies.add(id, vector);

@@ -53,7 +53,23 @@ const FIRST_FILE = `fi.id = (SELECT x.id FROM files x WHERE x.content_id = c.id 
 
 export function createSeriesRepository(db: Db) {
   const s = {
-    contents: db.prepare<[], { id: number; captured_at: number | null; mtime: number | null; width: number | null; height: number | null; sharpness: number | null; exposure: number | null; gps_lat: number | null; gps_lon: number | null; faces: number; face_quality: number | null; bodies: number }>(
+    contents: db.prepare<
+      [],
+      {
+        id: number;
+        captured_at: number | null;
+        mtime: number | null;
+        width: number | null;
+        height: number | null;
+        sharpness: number | null;
+        exposure: number | null;
+        gps_lat: number | null;
+        gps_lon: number | null;
+        faces: number;
+        face_quality: number | null;
+        bodies: number;
+      }
+    >(
       `SELECT c.id, c.captured_at,
               (SELECT MIN(f.mtime_ms) FROM files f WHERE f.content_id = c.id AND f.state = 'ok') AS mtime,
               c.width, c.height, c.sharpness, c.exposure, c.gps_lat, c.gps_lon,
@@ -68,40 +84,75 @@ export function createSeriesRepository(db: Db) {
     bodyPeople: db.prepare<[], { content_id: number; person_id: number }>(
       `SELECT DISTINCT b.content_id, bp.person_id FROM body_person bp JOIN bodies b ON b.id = bp.body_id WHERE bp.state <> 'rejected'`,
     ),
-    bodyIds: db.prepare<[], { content_id: number; id: number }>('SELECT content_id, id FROM bodies ORDER BY content_id, idx'),
+    bodyIds: db.prepare<[], { content_id: number; id: number }>(
+      'SELECT content_id, id FROM bodies ORDER BY content_id, idx',
+    ),
     peopleNames: db.prepare<[], { id: number; name: string | null }>('SELECT id, name FROM people'),
-    oldMembers: db.prepare<[], { key: string; content_id: number }>('SELECT s.key, m.content_id FROM series s JOIN series_members m ON m.series_id = s.id'),
+    oldMembers: db.prepare<[], { key: string; content_id: number }>(
+      'SELECT s.key, m.content_id FROM series s JOIN series_members m ON m.series_id = s.id',
+    ),
     clearMembers: db.prepare<[]>('DELETE FROM series_members'),
     clearPeople: db.prepare<[]>('DELETE FROM series_people'),
-    deleteSeriesNotIn: db.prepare<[string]>('DELETE FROM series WHERE key NOT IN (SELECT value FROM json_each(?))'),
-    upsert: db.prepare<[string, string, number, number, string, string], number>(
-      `INSERT INTO series (key, title, start_at, end_at, reasons, explanation) VALUES (?, ?, ?, ?, ?, ?)
+    deleteSeriesNotIn: db.prepare<[string]>(
+      'DELETE FROM series WHERE key NOT IN (SELECT value FROM json_each(?))',
+    ),
+    upsert: db
+      .prepare<[string, string, number, number, string, string], number>(
+        `INSERT INTO series (key, title, start_at, end_at, reasons, explanation) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (key) DO UPDATE SET title = excluded.title, start_at = excluded.start_at, end_at = excluded.end_at,
          reasons = excluded.reasons, explanation = excluded.explanation
        RETURNING id`,
-    ).pluck(),
+      )
+      .pluck(),
     insertMember: db.prepare<[number, number, number, number, number, number, number | null, string]>(
       'INSERT INTO series_members (series_id, content_id, position, score, best, redundant, burst, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    insertPerson: db.prepare<[number, number, number]>('INSERT INTO series_people (series_id, person_id, photos) VALUES (?, ?, ?)'),
-    count: db.prepare<[number | null, number | null], number>(
-      `SELECT COUNT(*) FROM series s WHERE ? IS NULL OR EXISTS (SELECT 1 FROM series_people sp WHERE sp.series_id = s.id AND sp.person_id = ?)`,
-    ).pluck(),
-    page: db.prepare<[number | null, number | null, number, number], { id: number; title: string; start_at: number | null; end_at: number | null; photo_count: number }>(
+    insertPerson: db.prepare<[number, number, number]>(
+      'INSERT INTO series_people (series_id, person_id, photos) VALUES (?, ?, ?)',
+    ),
+    count: db
+      .prepare<
+        [number | null, number | null],
+        number
+      >(`SELECT COUNT(*) FROM series s WHERE ? IS NULL OR EXISTS (SELECT 1 FROM series_people sp WHERE sp.series_id = s.id AND sp.person_id = ?)`)
+      .pluck(),
+    page: db.prepare<
+      [number | null, number | null, number, number],
+      { id: number; title: string; start_at: number | null; end_at: number | null; photo_count: number }
+    >(
       `SELECT s.id, s.title, s.start_at, s.end_at, (SELECT COUNT(*) FROM series_members m WHERE m.series_id = s.id) AS photo_count
        FROM series s WHERE ? IS NULL OR EXISTS (SELECT 1 FROM series_people sp WHERE sp.series_id = s.id AND sp.person_id = ?)
        ORDER BY s.start_at DESC, s.id DESC LIMIT ? OFFSET ?`,
     ),
-    one: db.prepare<[number], { id: number; title: string; start_at: number | null; end_at: number | null; reasons: string; explanation: string; photo_count: number }>(
+    one: db.prepare<
+      [number],
+      {
+        id: number;
+        title: string;
+        start_at: number | null;
+        end_at: number | null;
+        reasons: string;
+        explanation: string;
+        photo_count: number;
+      }
+    >(
       `SELECT s.id, s.title, s.start_at, s.end_at, s.reasons, s.explanation, (SELECT COUNT(*) FROM series_members m WHERE m.series_id = s.id) AS photo_count
        FROM series s WHERE s.id = ?`,
     ),
-    people: db.prepare<[number], number>('SELECT person_id FROM series_people WHERE series_id = ? ORDER BY photos DESC, person_id').pluck(),
+    people: db
+      .prepare<
+        [number],
+        number
+      >('SELECT person_id FROM series_people WHERE series_id = ? ORDER BY photos DESC, person_id')
+      .pluck(),
     cover: db.prepare<[number], PhotoRow>(
       `SELECT ${PHOTO_COLUMNS} FROM series_members m JOIN contents c ON c.id = m.content_id JOIN files fi ON ${FIRST_FILE}
        WHERE m.series_id = ? ORDER BY m.best DESC, m.score DESC, m.position LIMIT 1`,
     ),
-    shots: db.prepare<[number], PhotoRow & { best: number; redundant: number; score: number; reasons: string }>(
+    shots: db.prepare<
+      [number],
+      PhotoRow & { best: number; redundant: number; score: number; reasons: string }
+    >(
       `SELECT ${PHOTO_COLUMNS}, m.best, m.redundant, m.score, m.reasons FROM series_members m JOIN contents c ON c.id = m.content_id
        JOIN files fi ON ${FIRST_FILE} WHERE m.series_id = ? ORDER BY m.position`,
     ),
@@ -173,14 +224,37 @@ export function createSeriesRepository(db: Db) {
       return map;
     },
     /** Replaces every series in one transaction; series keep their id when their key is kept. */
-    replaceAll(series: ReadonlyArray<{ row: SeriesRowInput; members: MemberInput[]; people: Array<{ id: number; photos: number }> }>): void {
+    replaceAll(
+      series: ReadonlyArray<{
+        row: SeriesRowInput;
+        members: MemberInput[];
+        people: Array<{ id: number; photos: number }>;
+      }>,
+    ): void {
       db.transaction(() => {
         s.clearMembers.run();
         s.clearPeople.run();
         s.deleteSeriesNotIn.run(JSON.stringify(series.map((x) => x.row.key)));
         for (const { row, members, people } of series) {
-          const id = s.upsert.get(row.key, row.title, row.start, row.end, JSON.stringify(row.reasons), JSON.stringify(row.explanation)) as number;
-          for (const m of members) s.insertMember.run(id, m.contentId, m.position, m.score, m.best ? 1 : 0, m.redundant ? 1 : 0, m.burst, JSON.stringify(m.reasons));
+          const id = s.upsert.get(
+            row.key,
+            row.title,
+            row.start,
+            row.end,
+            JSON.stringify(row.reasons),
+            JSON.stringify(row.explanation),
+          ) as number;
+          for (const m of members)
+            s.insertMember.run(
+              id,
+              m.contentId,
+              m.position,
+              m.score,
+              m.best ? 1 : 0,
+              m.redundant ? 1 : 0,
+              m.burst,
+              JSON.stringify(m.reasons),
+            );
           for (const p of people) s.insertPerson.run(id, p.id, p.photos);
         }
       })();
@@ -202,10 +276,25 @@ export function createSeriesRepository(db: Db) {
       return r === undefined ? null : toPhoto(r);
     },
     shots(seriesId: number) {
-      return s.shots.all(seriesId).map((r) => ({ ...toPhoto(r), best: r.best === 1, redundant: r.redundant === 1, score: r.score, reasons: JSON.parse(r.reasons) as string[] }));
+      return s.shots
+        .all(seriesId)
+        .map((r) => ({
+          ...toPhoto(r),
+          best: r.best === 1,
+          redundant: r.redundant === 1,
+          score: r.score,
+          reasons: JSON.parse(r.reasons) as string[],
+        }));
     },
     burstFiles() {
-      return s.burstFiles.all().map((r) => ({ path: r.path, series: r.series_id, keep: r.redundant === 0, reasons: JSON.parse(r.reasons) as string[] }));
+      return s.burstFiles
+        .all()
+        .map((r) => ({
+          path: r.path,
+          series: r.series_id,
+          keep: r.redundant === 0,
+          reasons: JSON.parse(r.reasons) as string[],
+        }));
     },
   };
 }

@@ -12,7 +12,12 @@ import { groupSeries, type GroupedSeries, type SeriesPhoto } from '../../common/
 import { DEFAULT_SERIES_PARAMS, type SeriesParams } from '../../common/series/params';
 import type { Db } from '../db/open';
 import type { VectorIndexes } from '../index/vector-indexes';
-import { createSeriesRepository, type ContentForSeries, type MemberInput, type SeriesRowInput } from './repository';
+import {
+  createSeriesRepository,
+  type ContentForSeries,
+  type MemberInput,
+  type SeriesRowInput,
+} from './repository';
 
 export interface GroupOptions {
   signal?: AbortSignal;
@@ -64,9 +69,14 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
     const names = repo.peopleNames();
     const backgroundCache = new LruCache<number, Float32Array | null>(VECTOR_CACHE);
     const bodyCache = new LruCache<number, Float32Array[]>(VECTOR_CACHE);
-    const backgroundOf = (id: number): Float32Array | null => backgroundCache.getOrSet(id, () => vectors.backgrounds.get(id));
+    const backgroundOf = (id: number): Float32Array | null =>
+      backgroundCache.getOrSet(id, () => vectors.backgrounds.get(id));
     const bodyVectorsOf = (id: number): Float32Array[] =>
-      bodyCache.getOrSet(id, () => (bodiesOf.get(id) ?? []).map((b) => vectors.bodies.get(b)).filter((v): v is Float32Array => v !== null));
+      bodyCache.getOrSet(id, () =>
+        (bodiesOf.get(id) ?? [])
+          .map((b) => vectors.bodies.get(b))
+          .filter((v): v is Float32Array => v !== null),
+      );
 
     const photos = new Map<number, SeriesPhoto & SeriesPhotoMeta>();
     const info = new Map<number, ContentForSeries>();
@@ -96,7 +106,11 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
     signal?.throwIfAborted();
 
     const keys = assignKeys(grouped, repo.oldMembers());
-    const rows: Array<{ row: SeriesRowInput; members: MemberInput[]; people: Array<{ id: number; photos: number }> }> = [];
+    const rows: Array<{
+      row: SeriesRowInput;
+      members: MemberInput[];
+      people: Array<{ id: number; photos: number }>;
+    }> = [];
     let redundant = 0;
     for (let i = 0; i < grouped.length; i++) {
       const g = grouped[i] as GroupedSeries;
@@ -120,8 +134,23 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
       const position = new Map(g.contentIds.map((id, index) => [id, index]));
       redundant += verdicts.filter((v) => v.redundant).length;
       rows.push({
-        row: { key: keys[i] as string, title: description.title, start: description.reasons.start, end: description.reasons.end, reasons: description.reasons, explanation: description.explanation },
-        members: verdicts.map((v) => ({ contentId: v.contentId, position: position.get(v.contentId) ?? 0, score: v.score, best: v.best, redundant: v.redundant, burst: v.burst, reasons: v.reasons })),
+        row: {
+          key: keys[i] as string,
+          title: description.title,
+          start: description.reasons.start,
+          end: description.reasons.end,
+          reasons: description.reasons,
+          explanation: description.explanation,
+        },
+        members: verdicts.map((v) => ({
+          contentId: v.contentId,
+          position: position.get(v.contentId) ?? 0,
+          score: v.score,
+          best: v.best,
+          redundant: v.redundant,
+          burst: v.burst,
+          reasons: v.reasons,
+        })),
         people: description.reasons.people.map((p) => ({ id: p.id, photos: p.photos })),
       });
       if (i % 512 === 511) {
@@ -134,8 +163,16 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
     onProgress?.(0, 1, 'saving');
     repo.replaceAll(rows);
     onProgress?.(1, 1, 'saving');
-    const summary = { series: rows.length, photos: rows.reduce((n, r) => n + r.members.length, 0), redundant };
-    logger.info('series grouped', { ...summary, contents: photos.size, ms: Math.round(performance.now() - started) });
+    const summary = {
+      series: rows.length,
+      photos: rows.reduce((n, r) => n + r.members.length, 0),
+      redundant,
+    };
+    logger.info('series grouped', {
+      ...summary,
+      contents: photos.size,
+      ms: Math.round(performance.now() - started),
+    });
     return summary;
   }
 
@@ -180,12 +217,17 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
  * Keeps a series' key (and so its id) when most of its old members are still together; a new
  * series is keyed by its first photo and start time.
  */
-export function assignKeys(grouped: readonly GroupedSeries[], old: ReadonlyMap<string, readonly number[]>): string[] {
+export function assignKeys(
+  grouped: readonly GroupedSeries[],
+  old: ReadonlyMap<string, readonly number[]>,
+): string[] {
   const oldKeyOf = new Map<number, string>();
   for (const [key, members] of old) for (const id of members) oldKeyOf.set(id, key);
   const claimed = new Set<string>();
   // Larger series choose first, so a split series keeps its key on the bigger part.
-  const order = grouped.map((_, i) => i).sort((a, b) => (grouped[b]?.contentIds.length ?? 0) - (grouped[a]?.contentIds.length ?? 0) || a - b);
+  const order = grouped
+    .map((_, i) => i)
+    .sort((a, b) => (grouped[b]?.contentIds.length ?? 0) - (grouped[a]?.contentIds.length ?? 0) || a - b);
   const result = new Array<string>(grouped.length);
   for (const i of order) {
     const g = grouped[i] as GroupedSeries;
