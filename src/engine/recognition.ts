@@ -188,6 +188,15 @@ export function createRecognition(deps: { db: Db; dataDir: string; modelsDir: st
     })();
   }
 
+  async function cluster(ctx: JobContext): Promise<void> {
+    await people.cluster({ signal: ctx.signal, onProgress: (done, total, s) => ctx.progress(`people: ${s}`, done, total) });
+    indexes().save();
+  }
+
+  async function group(ctx: JobContext): Promise<void> {
+    await series.group({ signal: ctx.signal, onProgress: (done, total, s) => ctx.progress(`series: ${s}`, done, total) });
+  }
+
   let stage: VisionStage | null = null;
   let modelVersion = '';
   let savedAt = Date.now();
@@ -224,16 +233,11 @@ export function createRecognition(deps: { db: Db; dataDir: string; modelsDir: st
     async afterScan(ctx) {
       indexes().save();
       savedAt = Date.now();
-      await this.cluster(ctx);
-      await this.group(ctx);
+      await cluster(ctx);
+      await group(ctx);
     },
-    async cluster(ctx) {
-      await people.cluster({ signal: ctx.signal, onProgress: (done, total, s) => ctx.progress(`people: ${s}`, done, total) });
-      indexes().save();
-    },
-    async group(ctx) {
-      await series.group({ signal: ctx.signal, onProgress: (done, total, s) => ctx.progress(`series: ${s}`, done, total) });
-    },
+    cluster,
+    group,
     people,
     series,
     counts: () => ({ faces: q.countFaces.get() as number, people: q.countPeople.get() as number, series: q.countSeries.get() as number }),

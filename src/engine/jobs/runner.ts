@@ -16,7 +16,7 @@ export interface JobContext {
   signal: AbortSignal;
   logger: Logger;
   /** Reports progress of the current stage; cheap to call per item (throttled). */
-  progress(stage: string, done: number, total: number): void;
+  progress: (stage: string, done: number, total: number) => void;
 }
 
 export type JobHandlers = { [K in JobType]: (spec: Extract<JobSpec, { type: K }>, ctx: JobContext) => Promise<void> };

@@ -3,7 +3,7 @@ import { DIHEDRAL_TRANSFORMS } from '../../common/dedup/dihedral';
 import type { HashTriple, ImageHashes } from '../../common/dedup/types';
 import { HASH_KINDS } from '../../common/dedup/types';
 
-const VARIANTS = DIHEDRAL_TRANSFORMS.filter((t) => t !== 'identity') as Array<Exclude<(typeof DIHEDRAL_TRANSFORMS)[number], 'identity'>>;
+const VARIANTS = DIHEDRAL_TRANSFORMS.filter((t) => t !== 'identity');
 export const PACKED_HASH_BYTES = 8 * HASH_KINDS.length * (VARIANTS.length + 1);
 
 export function packHashes(hashes: ImageHashes): Buffer {

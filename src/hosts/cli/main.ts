@@ -224,14 +224,16 @@ async function runPeople(positional: string[], flags: Map<string, string | true>
       const [id, ...name] = rest;
       if (name.length === 0) throw new UsageError('people rename <id> <name>');
       const p = await api.people.rename({ id: needId(id, 'person id'), name: name.join(' ') });
-      json ? print(io, p) : io.out(`Person ${p.id} is now "${p.name}"\n`);
+      if (json) print(io, p);
+      else io.out(`Person ${p.id} is now "${p.name}"\n`);
       return 0;
     }
     case 'merge': {
       if (rest.length < 2) throw new UsageError('people merge <id> <id>... [--into <id>]');
       const into = flags.get('into');
       const p = await api.people.merge({ ids: rest.map((x) => needId(x, 'person id')), into: typeof into === 'string' ? needId(into, '--into') : undefined });
-      json ? print(io, p) : io.out(`Merged into person ${p.id} (${p.faceCount} faces)\n`);
+      if (json) print(io, p);
+      else io.out(`Merged into person ${p.id} (${p.faceCount} faces)\n`);
       return 0;
     }
     case 'split': {
@@ -239,13 +241,15 @@ async function runPeople(positional: string[], flags: Map<string, string | true>
       if (faces.length === 0) throw new UsageError('people split <personId> <faceId>...');
       const name = flags.get('name');
       const p = await api.people.split({ id: needId(id, 'person id'), faceIds: faces.map((x) => needId(x, 'face id')), name: typeof name === 'string' ? name : undefined });
-      json ? print(io, p) : io.out(`Moved ${faces.length} faces to person ${p.id}\n`);
+      if (json) print(io, p);
+      else io.out(`Moved ${faces.length} faces to person ${p.id}\n`);
       return 0;
     }
     case 'hide': {
       const [id] = rest;
       const p = await api.people.hide({ id: needId(id, 'person id'), hidden: !flags.has('unhide') });
-      json ? print(io, p) : io.out(`Person ${p.id} is ${p.hidden ? 'hidden' : 'visible'}\n`);
+      if (json) print(io, p);
+      else io.out(`Person ${p.id} is ${p.hidden ? 'hidden' : 'visible'}\n`);
       return 0;
     }
     default:

@@ -63,7 +63,7 @@ export function decodeBmp(buf: Uint8Array, maxPixels: number): Raster {
     while (((mask >>> (shift + bits)) & 1) === 1) bits++;
     return [shift, (1 << bits) - 1];
   };
-  const channelShifts = masks.map(shiftOf) as Array<[number, number]>;
+  const channelShifts = masks.map(shiftOf);
   for (let y = 0; y < height; y++) {
     const srcRow = dataOffset + (topDown ? y : height - 1 - y) * rowBytes;
     for (let x = 0; x < width; x++) {
