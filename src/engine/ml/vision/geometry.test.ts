@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { CHIP_TEMPLATE, chipAffine, fitSimilarity } from './align';
+import { BLAZEFACE_INPUT, blazefaceBackAnchors, decodeTile, iou, planTiles, weightedNms, type FaceCandidate } from './face-detect';
+import { Pyramid, sampleAffine, squareCropAffine } from './image';
+import { estimatePose, faceQuality, laplacianVariance } from './quality';
+
+describe('BlazeFace decoding', () => {
+  it('has 512 + 384 anchors on 16x16x2 and 8x8x6 grids', () => {
+    const [a16 = [], a8 = []] = blazefaceBackAnchors();
+    expect(a16).toHaveLength(512);
+    expect(a8).toHaveLength(384);
+    expect(a16[0]).toEqual({ x: 8, y: 8 });
+    expect(a16[1]).toEqual({ x: 8, y: 8 });
+    expect(a8[383]).toEqual({ x: 240, y: 240 });
+  });
+
+  it('decodes one confident anchor into an image-space box and keypoints through the tile transform', () => {
+    const [a16 = [], a8 = []] = blazefaceBackAnchors();
+    const s16 = new Float32Array(512).fill(-10);
+    const s8 = new Float32Array(384).fill(-10);
+    const b16 = new Float32Array(512 * 16);
+    const b8 = new Float32Array(384 * 16);
+    const i = 2 * (5 * 16 + 7); // cell (x=7, y=5), anchor centre (120, 88)
+    s16[i] = 3;
+    b16.set([4, -8, 40, 40, -10, -10, 10, -10, 0, 0, 0, 10, -18, -5, 18, -5], i * 16);
+    const tile = { x: 100, y: 50, side: 512 };
+    const out = decodeTile([{ scores: s16, boxes: b16, anchors: a16, offset: 0 }, { scores: s8, boxes: b8, anchors: a8, offset: 0 }], tile, { width: 2000, height: 2000 }, 0.5);
+    expect(out).toHaveLength(1);
+    const f = out[0] as FaceCandidate;
+    expect(f.score).toBeCloseTo(1 / (1 + Math.exp(-3)), 6);
+    // centre (124, 80) in tile pixels, x2 scale, plus tile origin
+    expect(f.box).toEqual([100 + (124 - 20) * 2, 50 + (80 - 20) * 2, 100 + (124 + 20) * 2, 50 + (80 + 20) * 2]);
+    expect(f.keypoints[0]).toEqual([100 + 110 * 2, 50 + 78 * 2]);
+  });
+
+  it('weighted NMS blends overlapping boxes by score and keeps separate faces apart', () => {
+    const kp = (x: number): Array<[number, number]> => Array.from({ length: 6 }, () => [x, x] as [number, number]);
+    const merged = weightedNms([
+      { box: [0, 0, 10, 10], score: 0.9, keypoints: kp(1) },
+      { box: [2, 0, 12, 10], score: 0.3, keypoints: kp(3) },
+      { box: [50, 50, 60, 60], score: 0.8, keypoints: kp(9) },
+    ]);
+    expect(merged).toHaveLength(2);
+    expect(merged[0]?.score).toBe(0.9);
+    expect(merged[0]?.box[0]).toBeCloseTo((0 * 0.9 + 2 * 0.3) / 1.2, 10);
+    expect(merged[0]?.keypoints[0]?.[0]).toBeCloseTo((1 * 0.9 + 3 * 0.3) / 1.2, 10);
+    expect(iou([0, 0, 10, 10], [5, 0, 15, 10])).toBeCloseTo(1 / 3, 10);
+  });
+
+  it('plans a padded global tile plus overlapping tiles that cover the whole image', () => {
+    const tiles = planTiles(1600, 1200);
+    expect(tiles[0]?.side).toBeGreaterThan(1600);
+    const grid = tiles.slice(1);
+    expect(grid.length).toBeGreaterThanOrEqual(4);
+    for (let y = 0; y < 1200; y += 37)
+      for (let x = 0; x < 1600; x += 41) expect(grid.some((t) => x >= t.x && x <= t.x + t.side && y >= t.y && y <= t.y + t.side)).toBe(true);
+    expect(planTiles(200, 150)).toHaveLength(1);
+    expect(grid.every((t) => t.side >= BLAZEFACE_INPUT)).toBe(true);
+  });
+});
+
+describe('alignment', () => {
+  it('recovers a known similarity transform', () => {
+    const a = 0.8 * Math.cos(0.3), b = 0.8 * Math.sin(0.3);
+    const from: Array<[number, number]> = [[10, 20], [60, 25], [35, 50], [36, 80]];
+    const to = from.map(([x, y]) => [a * x - b * y + 5, b * x + a * y - 7] as [number, number]);
+    const s = fitSimilarity(from, to, [1, 1, 0.5, 0.75]);
+    expect(s.a).toBeCloseTo(a, 10);
+    expect(s.b).toBeCloseTo(b, 10);
+    expect(s.tx).toBeCloseTo(5, 8);
+    expect(s.ty).toBeCloseTo(-7, 8);
+  });
+
+  it('maps the dlib chip template back onto the face keypoints', () => {
+    const kp: Array<[number, number]> = CHIP_TEMPLATE.map(([x, y]) => [300 + 2 * x, 100 + 2 * y]);
+    const m = chipAffine(kp);
+    CHIP_TEMPLATE.forEach(([x, y], i) => {
+      expect(m.a * x + m.b * y + m.e).toBeCloseTo(kp[i]?.[0] ?? NaN, 6);
+      expect(m.c * x + m.d * y + m.f).toBeCloseTo(kp[i]?.[1] ?? NaN, 6);
+    });
+  });
+});
+
+describe('sampling', () => {
+  const checker = (w: number, h: number): Uint8Array => {
+    const d = new Uint8Array(w * h * 3);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) d.fill(((x >> 2) + (y >> 2)) % 2 ? 200 : 20, (y * w + x) * 3, (y * w + x) * 3 + 3);
+    return d;
+  };
+
+  it('identity sampling reproduces the pixels; outside the image gives the fill value', () => {
+    const img = { data: checker(16, 12), width: 16, height: 12 };
+    const out = new Float32Array(20 * 12 * 3);
+    sampleAffine(new Pyramid(img), { a: 1, b: 0, c: 0, d: 1, e: 0, f: 0 }, { out, offset: 0, width: 20, height: 12, scale: 1, bias: 0, fill: 7 });
+    expect(out[(5 * 20 + 3) * 3]).toBe(img.data[(5 * 16 + 3) * 3]);
+    expect(out[(5 * 20 + 18) * 3]).toBe(7);
+  });
+
+  it('downscaling reads a pyramid level, so a 4x4 checker averages to grey instead of aliasing', () => {
+    const img = { data: checker(256, 256), width: 256, height: 256 };
+    const out = new Float32Array(16 * 16 * 3);
+    sampleAffine(new Pyramid(img), squareCropAffine(0, 0, 256, 16), { out, offset: 0, width: 16, height: 16, scale: 1, bias: 0, fill: 0 });
+    for (const v of out) expect(Math.abs(v - 110)).toBeLessThan(15);
+  });
+});
+
+describe('quality', () => {
+  it('Laplacian variance drops when the chip is blurred', () => {
+    const size = 40;
+    const sharp = new Float32Array(size * size * 3).map((_, i) => ((Math.floor(i / 3) % size) >> 1) % 2 ? 255 : 0);
+    const blurred = new Float32Array(sharp.length);
+    for (let y = 0; y < size; y++)
+      for (let x = 0; x < size; x++)
+        for (let c = 0; c < 3; c++) {
+          let s = 0, n = 0;
+          for (let dx = -2; dx <= 2; dx++) if (x + dx >= 0 && x + dx < size) { s += sharp[(y * size + x + dx) * 3 + c] ?? 0; n++; }
+          blurred[(y * size + x) * 3 + c] = s / n;
+        }
+    expect(laplacianVariance(sharp, 0, size)).toBeGreaterThan(10 * laplacianVariance(blurred, 0, size));
+  });
+
+  it('pose: frontal has ~0 yaw, a turned face has large |yaw|; quality stays in [0,1] with its parts', () => {
+    const frontal = estimatePose([[40, 50], [80, 50], [60, 70], [60, 90]]);
+    const turned = estimatePose([[40, 50], [80, 50], [78, 70], [70, 90]]);
+    expect(Math.abs(frontal.yaw)).toBeLessThan(1e-9);
+    expect(turned.yaw).toBeGreaterThan(0.4);
+    const good = faceQuality({ score: 0.95, faceWidth: 120, laplacianVariance: 400, pose: frontal });
+    const bad = faceQuality({ score: 0.7, faceWidth: 30, laplacianVariance: 10, pose: turned });
+    expect(good.quality).toBeGreaterThan(0.8);
+    expect(bad.quality).toBeLessThan(0.3);
+    for (const q of [good, bad]) {
+      expect(q.quality).toBeGreaterThanOrEqual(0);
+      expect(q.quality).toBeLessThanOrEqual(1);
+      expect(Object.keys(q.parts)).toEqual(expect.arrayContaining(['detector', 'size', 'sharpness', 'pose']));
+    }
+  });
+});
