@@ -125,13 +125,14 @@ export async function runScan(
     const total = pending.length;
     progress('analyse', 0, total);
     const concurrency = deps.concurrency ?? 4;
+    const inflight = new Map<string, Promise<unknown>>();
     let cursor = 0;
     const worker = async (): Promise<void> => {
       while (cursor < pending.length) {
         signal.throwIfAborted();
         const entry = pending[cursor++] as Entry;
         try {
-          const outcome = await processFile(deps, entry, scanId, vision, signal, now);
+          const outcome = await processFile(deps, entry, scanId, vision, signal, now, inflight);
           if (outcome.kind === 'image') report.images++;
           else if (outcome.kind === 'skipped') report.skipped++;
           else recordError(entry.path, outcome.code, outcome.message);
@@ -172,8 +173,9 @@ async function processFile(
   vision: VisionStage | null,
   signal: AbortSignal,
   now: () => number,
+  inflight: Map<string, Promise<unknown>>,
 ): Promise<Outcome> {
-  const { repo, db } = deps;
+  const { repo } = deps;
   const display = displayPath(entry.path);
   const extension = path.extname(display);
   const existing = repo.fileByPath(entry.path);
@@ -205,6 +207,31 @@ async function processFile(
   }
 
   const sha = createHash('sha256').update(bytes).digest();
+  // Byte-identical files processed at the same moment: the first decodes, the others wait for it.
+  const key = sha.toString('hex');
+  const busy = inflight.get(key);
+  if (busy) await busy.catch(() => undefined);
+  const work = analyseContent(deps, bytes, kind, sha, saveFile, fail, vision, signal, now);
+  inflight.set(key, work);
+  try {
+    return await work;
+  } finally {
+    if (inflight.get(key) === work) inflight.delete(key);
+  }
+}
+
+async function analyseContent(
+  deps: ScanDeps,
+  bytes: Buffer,
+  kind: NonNullable<ReturnType<typeof detectImageFormat>>,
+  sha: Buffer,
+  saveFile: (contentId: number | null, state: 'ok' | 'error') => void,
+  fail: (code: ScanErrorCode, message: string) => Outcome,
+  vision: VisionStage | null,
+  signal: AbortSignal,
+  now: () => number,
+): Promise<Outcome> {
+  const { repo, db } = deps;
   const known = repo.contentBySha(sha);
   const needsDecode = !known || known.decoded_at === null;
   const needsVision = vision !== null && (known ? vision.needs(known.id) : true);

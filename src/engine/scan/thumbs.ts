@@ -1,5 +1,6 @@
 /** Thumbnail cache on disk: one small JPEG per content, written atomically. */
 import { promises as fs } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
 export class ThumbnailStore {
@@ -13,7 +14,7 @@ export class ThumbnailStore {
   async write(contentId: number, jpeg: Buffer, size: 'small' | 'large' = 'small'): Promise<void> {
     const target = this.pathFor(contentId, size);
     await fs.mkdir(path.dirname(target), { recursive: true });
-    const temp = `${target}.${process.pid}.tmp`;
+    const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     await fs.writeFile(temp, jpeg);
     await fs.rename(temp, target);
   }

@@ -1,0 +1,100 @@
+/**
+ * Benchmark of the scan stage (no ML): `npm run bench:scan [-- --photos N --rescan N]`.
+ * 1. First scan of N (default 300) generated 12-MP JPEGs: photos/s.
+ * 2. Rescan of an unchanged library of M (default 10,000) files: seconds.
+ * Prints peak RSS. Generated data is cached in bench-data/ (gitignored), never committed.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { createEngine } from '../src/engine/engine';
+import { PACKAGE_ROOT } from '../src/engine/paths';
+
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: number): number => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const PHOTOS = opt('photos', 300);
+const RESCAN = opt('rescan', 10_000);
+const benchDir = path.join(PACKAGE_ROOT, 'bench-data');
+
+async function generateLargePhotos(dir: string, count: number): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const have = new Set(readdirSync(dir));
+  // One textured 12-MP base (noise + gradient); each photo shifts, tints and crops it differently,
+  // so the files differ and JPEG has real detail to encode (a flat image would be unrealistically cheap).
+  const width = 4000;
+  const height = 3000;
+  const noise = await sharp({ create: { width: 1000, height: 750, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 50 } } })
+    .blur(1.2)
+    .resize(width + 400, height + 300, { kernel: 'cubic' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const todo = Array.from({ length: count }, (_, i) => i).filter((i) => !have.has(`photo-${String(i).padStart(4, '0')}.jpg`));
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < todo.length) {
+      const i = todo[next++] as number;
+      await sharp(noise.data, { raw: { width: noise.info.width, height: noise.info.height, channels: 3 } })
+        .extract({ left: (i * 37) % 400, top: (i * 53) % 300, width, height })
+        .modulate({ brightness: 0.8 + ((i * 7) % 40) / 100, hue: (i * 29) % 360 })
+        .jpeg({ quality: 88 })
+        .toFile(path.join(dir, `photo-${String(i).padStart(4, '0')}.jpg`));
+      if ((todo.length - next) % 50 === 0) process.stdout.write(`  generated ${count - (todo.length - next)}/${count}\r`);
+    }
+  };
+  await Promise.all(Array.from({ length: os.cpus().length }, worker));
+}
+
+async function generateSmallFiles(dir: string, count: number): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  if (readdirSync(dir).length >= count) return;
+  const pixels = Buffer.alloc(32 * 24 * 3);
+  for (let i = 0; i < count; i++) {
+    for (let p = 0; p < pixels.length; p++) pixels[p] = (p * 31 + i * 17 + ((p * i) % 97)) & 255;
+    const jpeg = await sharp(pixels, { raw: { width: 32, height: 24, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
+    const sub = path.join(dir, String(Math.floor(i / 500)));
+    if (i % 500 === 0) mkdirSync(sub, { recursive: true });
+    writeFileSync(path.join(sub, `f${i}.jpg`), jpeg);
+  }
+}
+
+function peakRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+async function measureScan(folder: string, dataDir: string): Promise<{ seconds: number; images: number; unchanged: number }> {
+  const engine = await createEngine({ dataDir });
+  try {
+    await engine.dispatch('library:addFolder', { path: folder });
+    const started = performance.now();
+    const report = await engine.scanAndWait({ ml: false });
+    return { seconds: (performance.now() - started) / 1000, images: report.images, unchanged: report.unchanged };
+  } finally {
+    await engine.dispose();
+  }
+}
+
+const large = path.join(benchDir, 'scan-12mp');
+const small = path.join(benchDir, `scan-small-${RESCAN}`);
+console.log(`Sift scan benchmark — ${os.cpus().length} cores, Node ${process.version}`);
+console.log(`Preparing ${PHOTOS} 12-MP JPEGs in ${large} …`);
+await generateLargePhotos(large, PHOTOS);
+console.log(`\nPreparing ${RESCAN} small JPEGs in ${small} …`);
+await generateSmallFiles(small, RESCAN);
+
+const data1 = path.join(os.tmpdir(), `sift-bench-scan-${process.pid}-a`);
+const data2 = path.join(os.tmpdir(), `sift-bench-scan-${process.pid}-b`);
+try {
+  const first = await measureScan(large, data1);
+  console.log(`first scan, 12-MP, no ML: ${first.images} photos in ${first.seconds.toFixed(2)} s = ${(first.images / first.seconds).toFixed(1)} photos/s (target ≥ 40)`);
+  const initial = await measureScan(small, data2);
+  console.log(`initial scan of ${initial.images} small files: ${initial.seconds.toFixed(2)} s`);
+  const again = await measureScan(small, data2);
+  console.log(`rescan of ${again.unchanged} unchanged files: ${again.seconds.toFixed(2)} s (target < 3)`);
+  console.log(`peak RSS: ${peakRssMb().toFixed(0)} MB`);
+} finally {
+  for (const d of [data1, data2]) if (existsSync(d)) rmSync(d, { recursive: true, force: true });
+}
