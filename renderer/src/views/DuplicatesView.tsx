@@ -29,7 +29,7 @@ function fieldValue(m: DuplicateMember, field: Field, locale: string): string {
     case 'format':
       return m.format ?? '–';
     case 'path':
-      return m.path;
+      return m.path.split(/[\\/]/).slice(-2).join('/');
   }
 }
 
@@ -69,6 +69,26 @@ export function DuplicatesView() {
     setCurrent((c) => Math.min(c, Math.max(0, total - 1)));
   }, [total, kind]);
 
+  // Keep the focus on the same group when a change (new keeper, not-a-duplicate) reorders the list.
+  const [focusId, setFocusId] = useState<number | null>(null);
+  const currentId = groupAt(current)?.id;
+  useEffect(() => {
+    if (currentId === undefined || focusId === null || currentId === focusId) return;
+    for (let i = 0; i < Math.min(total, 5000); i++) {
+      if (groups.get(i)?.id === focusId) {
+        setCurrent(i);
+        return;
+      }
+    }
+  });
+  const focusIndex = useCallback(
+    (i: number) => {
+      setCurrent(i);
+      setFocusId(groups.get(i)?.id ?? null);
+    },
+    [groups],
+  );
+
   const focused = groupAt(current);
   const selectedMember = useMemo(() => {
     if (!focused) return undefined;
@@ -97,7 +117,7 @@ export function DuplicatesView() {
       if (confirming || (target && ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName))) return;
       if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
         e.preventDefault();
-        setCurrent((c) => Math.max(0, Math.min(total - 1, c + (e.key === 'ArrowRight' ? 1 : -1))));
+        focusIndex(Math.max(0, Math.min(total - 1, current + (e.key === 'ArrowRight' ? 1 : -1))));
         setMember(null);
       } else if (/^[1-9]$/.test(e.key)) {
         setMember(Number(e.key) - 1);
@@ -111,7 +131,7 @@ export function DuplicatesView() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [confirming, total, focused, selectedMember, keep, notDuplicate, toggleBasket]);
+  }, [confirming, total, current, focusIndex, focused, selectedMember, keep, notDuplicate, toggleBasket]);
 
   const resolveAll = async (): Promise<void> => {
     setConfirming(false);
@@ -130,7 +150,7 @@ export function DuplicatesView() {
         data-testid="dup-group"
         data-group-id={g.id}
         data-current={isCurrent}
-        onClick={() => setCurrent(i)}
+        onClick={() => focusIndex(i)}
       >
         <div className="group-head">
           <span className={`tag ${g.kind}`}>{t(`dup.kind.${g.kind}`)}</span>
@@ -157,7 +177,7 @@ export function DuplicatesView() {
                 data-photo-id={m.id}
                 data-keep={m.keep}
                 onClick={() => {
-                  setCurrent(i);
+                  focusIndex(i);
                   setMember(mi);
                 }}
               >
@@ -170,7 +190,7 @@ export function DuplicatesView() {
                   {FIELDS.map((f) => (
                     <div key={f} className={differs.has(f) ? 'differs' : ''}>
                       <dt>{t(`dup.field.${f}`)}</dt>
-                      <dd title={fieldValue(m, f, locale)}>{fieldValue(m, f, locale)}</dd>
+                      <dd title={f === 'path' ? m.path : fieldValue(m, f, locale)}>{fieldValue(m, f, locale)}</dd>
                     </div>
                   ))}
                 </dl>

@@ -5,7 +5,8 @@
 import { useState } from 'react';
 import type { FaceRef, Person, PersonDetail, UnknownCluster } from '../../../src/common/contract/types';
 import { useQuery, useRunner, useServices } from '../api';
-import { ConfirmDialog, EmptyState, ErrorBox, Thumb } from '../components/common';
+import { ConfirmDialog, EmptyState, ErrorBox } from '../components/common';
+import { FaceThumb } from '../components/FaceThumb';
 import { useI18n } from '../i18n';
 
 export function PeopleView() {
@@ -94,7 +95,7 @@ function PeopleList({ onOpen }: { onOpen: (id: number) => void }) {
         {people.data?.map((p) => (
           <div key={p.id} className={`card person ${selected.has(p.id) ? 'selected' : ''} ${p.hidden ? 'hidden' : ''}`} data-testid="person" data-person-id={p.id}>
             <button className="card-open" onClick={() => onOpen(p.id)} data-testid="open-person">
-              {p.cover ? <Thumb photoId={p.cover.photoId} px={120} /> : <div className="thumb placeholder" style={{ width: 120, height: 120 }} />}
+              {p.cover ? <FaceThumb face={p.cover} px={120} round /> : <div className="thumb placeholder" style={{ width: 120, height: 120 }} />}
               <div className="card-title" data-testid="person-name">
                 {personName(p, t('people.unnamed'))}
               </div>
@@ -113,7 +114,7 @@ function PeopleList({ onOpen }: { onOpen: (id: number) => void }) {
 function FaceTile({ face, selected, onToggle }: { face: FaceRef; selected?: boolean; onToggle?: () => void }) {
   return (
     <button className={`tile face ${selected ? 'selected' : ''}`} aria-pressed={selected} onClick={onToggle} title={face.path} data-testid="face">
-      <Thumb photoId={face.photoId} px={96} />
+      <FaceThumb face={face} px={96} />
     </button>
   );
 }

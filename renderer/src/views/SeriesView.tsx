@@ -106,7 +106,7 @@ function SeriesPage({ id, onBack }: { id: number; onBack: () => void }) {
             ))}
           </ul>
           <div className="shots" data-testid="shots">
-            {s.shots.map((shot) => (
+            {[...s.shots].sort((a, b) => Number(b.best) - Number(a.best)).map((shot) => (
               <div key={shot.id} className={`shot ${shot.best ? 'best' : ''} ${shot.redundant ? 'redundant' : ''} ${basket.has(shot.id) ? 'marked' : ''}`} data-testid="shot">
                 <button className="tile" onClick={() => toggleBasket(shot.id)} title={shot.path} aria-pressed={basket.has(shot.id)}>
                   <Thumb photoId={shot.id} px={180} />

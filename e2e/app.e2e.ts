@@ -1,0 +1,198 @@
+/**
+ * The whole app in a browser against the real engine: add a folder, scan with visible
+ * progress, review and resolve a duplicate group, delete to trash, undo, rename and merge
+ * people, open a series, switch to Chinese. A screenshot of every screen goes to e2e/artifacts/.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Harness } from './harness';
+import { screenshot, startHarness } from './harness';
+import { AppShell, DeletePage, DuplicatesPage, LibraryPage, PeoplePage, SeriesPage } from './pages';
+
+let h: Harness;
+let shell: AppShell;
+
+beforeAll(async () => {
+  h = await startHarness();
+  shell = new AppShell(h.page);
+  await shell.open(h.bridge.url);
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+const exists = (p: string): Promise<boolean> =>
+  fs.access(p).then(
+    () => true,
+    () => false,
+  );
+
+describe('Sift in the browser', () => {
+  it('keeps the page away from Node and the token out of the URL', async () => {
+    expect(await h.page.evaluate(() => typeof (globalThis as Record<string, unknown>).require)).toBe('undefined');
+    expect(await h.page.evaluate(() => typeof (globalThis as Record<string, unknown>).process)).toBe('undefined');
+    expect(await h.page.evaluate(() => typeof (globalThis as Record<string, unknown>).siftTransport)).toBe('undefined');
+    expect(h.page.url()).not.toContain('token');
+    // The token lives in an HttpOnly cookie: page scripts cannot read it.
+    expect(await h.page.evaluate(() => document.cookie)).toBe('');
+    await screenshot(h.page, '01-library-empty');
+  });
+
+  it('adds a folder through the folder browser and scans it with visible progress', async () => {
+    const library = new LibraryPage(h.page);
+    await library.addFolderByBrowsing(h.photos);
+    await screenshot(h.page, '02-folder-browser');
+    await library.confirmFolder();
+    await expect(library.folders().first().innerText()).resolves.toContain(h.photos);
+    await library.startScan();
+    await library.job('running').first().waitFor();
+    await screenshot(h.page, '03-scan-progress');
+    await h.engine.waitIdle();
+    await library.job('done').first().waitFor();
+    await library.scanErrors().first().waitFor();
+    const errors = await library.scanErrors().allInnerTexts();
+    expect(errors.some((e) => e.includes('ukbench09268_corrupt.jpg'))).toBe(true);
+    await h.page.getByTestId('library-summary').waitFor();
+    await screenshot(h.page, '04-library-scanned');
+  });
+
+  it('shows the photo grid', async () => {
+    await shell.go('photos');
+    await h.page.getByTestId('photo').first().waitFor();
+    await h.page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid="photo"] img')].slice(0, 8).every((img) => img.complete && img.naturalWidth > 0));
+    await screenshot(h.page, '05-photos');
+  });
+
+  let trashedPaths: string[] = [];
+
+  it('reviews duplicates with the keyboard and marks a group for deletion', async () => {
+    await shell.go('duplicates');
+    const dup = new DuplicatesPage(h.page);
+    await dup.groups().first().waitFor();
+    await h.page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid="dup-member"] img')].slice(0, 6).every((img) => img.complete && img.naturalWidth > 0));
+    await screenshot(h.page, '06-duplicates');
+
+    // → moves to the next group.
+    const firstId = await dup.current().getAttribute('data-group-id');
+    await dup.press('ArrowRight');
+    await expect.poll(() => dup.current().getAttribute('data-group-id')).not.toBe(firstId);
+    await dup.press('ArrowLeft');
+    await expect.poll(() => dup.current().getAttribute('data-group-id')).toBe(firstId);
+
+    // 2 then k makes the second copy the keeper (a real setKeeper round trip). The list may
+    // reorder afterwards; the focus follows the group.
+    const groupId = await dup.current().getAttribute('data-group-id');
+    const second = dup.current().getByTestId('dup-member').nth(1);
+    const photoId = await second.getAttribute('data-photo-id');
+    expect(await second.getAttribute('data-keep')).toBe('false');
+    await dup.press('2');
+    await dup.press('k');
+    const chosen = h.page.locator(`[data-group-id="${groupId}"] [data-photo-id="${photoId}"]`);
+    await expect.poll(() => chosen.getAttribute('data-keep')).toBe('true');
+    await expect.poll(() => dup.current().getAttribute('data-group-id')).toBe(groupId);
+    await expect(chosen.innerText()).resolves.toContain('you chose this copy');
+
+    const ids = await dup.markNonKeepersOfCurrent();
+    expect(ids.length).toBeGreaterThan(0);
+    const members = dup.current().locator('[data-testid="dup-member"][data-keep="false"]');
+    trashedPaths = await members.evaluateAll((els) => els.map((el) => el.querySelector('img')?.getAttribute('alt') ?? ''));
+    expect(trashedPaths.every((p) => p.length > 0)).toBe(true);
+    await screenshot(h.page, '07-duplicate-marked');
+
+    await dup.filter('exact');
+    await dup.groups().first().waitFor();
+    const kinds = await h.page.locator('[data-testid="dup-group"] .tag.exact').count();
+    expect(kinds).toBeGreaterThan(0);
+    expect(await h.page.locator('[data-testid="dup-group"] .tag.near').count()).toBe(0);
+    await dup.filter('all');
+  });
+
+  it('plans the deletion, runs it dry, moves to trash and undoes it', async () => {
+    await shell.go('delete');
+    const del = new DeletePage(h.page);
+    const plan = await del.plan();
+    expect(await del.planItems().count()).toBe(trashedPaths.length);
+    await expect(plan.getByTestId('plan-summary').innerText()).resolves.toMatch(/files/);
+    await screenshot(h.page, '08-delete-plan');
+
+    await del.dryRun();
+    for (const p of trashedPaths) expect(await exists(p), p).toBe(true);
+
+    await del.moveToTrash();
+    await screenshot(h.page, '09-trashed');
+    for (const p of trashedPaths) {
+      expect(await exists(p), `${p} should be in the trash`).toBe(false);
+      expect(p.startsWith(h.photos)).toBe(true);
+    }
+    const trashed = await fs.readdir(path.join(h.trashDir, 'files'));
+    expect(trashed.length).toBe(trashedPaths.length);
+
+    await del.undo();
+    for (const p of trashedPaths) expect(await exists(p), `${p} should be restored`).toBe(true);
+    await screenshot(h.page, '10-undone');
+  });
+
+  it('turns "resolve all suggested" into a plan after confirmation', async () => {
+    await shell.go('duplicates');
+    const dup = new DuplicatesPage(h.page);
+    await dup.groups().first().waitFor();
+    await dup.resolveAllSuggested();
+    await screenshot(h.page, '11-resolve-all-confirm');
+    await h.page.getByTestId('confirm-ok').click();
+    await h.page.getByTestId('plan').waitFor();
+    const status = await h.engine.api.library.status({});
+    expect(await h.page.getByTestId('plan-item').count()).toBeGreaterThan(0);
+    expect(status.duplicateGroups).toBeGreaterThan(0);
+    await screenshot(h.page, '12-resolve-all-plan');
+  });
+
+  it('renames and merges people', async () => {
+    await shell.go('people');
+    const people = new PeoplePage(h.page);
+    await people.cards().first().waitFor();
+    await screenshot(h.page, '13-people');
+    const before = await people.cards().count();
+    expect(before).toBeGreaterThanOrEqual(2);
+
+    // The two smallest clusters: the biggest ones share group photos, and two faces in one
+    // photo are never merged (the engine answers CONFLICT).
+    await people.rename(before - 2, 'Alice');
+    await screenshot(h.page, '14-person');
+    await people.back();
+    await people.cards().getByTestId('person-name').filter({ hasText: 'Alice' }).waitFor();
+
+    await people.merge([before - 2, before - 1], 'Alice');
+    await expect.poll(() => people.cards().count()).toBe(before - 1);
+    const names = await people.cards().getByTestId('person-name').allInnerTexts();
+    expect(names).toContain('Alice');
+    await screenshot(h.page, '15-people-merged');
+
+    await h.page.getByTestId('tab-unknown').click();
+    await h.page.getByTestId('unknown-clusters').waitFor();
+    await screenshot(h.page, '16-unknown-faces');
+  });
+
+  it('opens a series and explains it', async () => {
+    await shell.go('series');
+    const series = new SeriesPage(h.page);
+    await series.cards().first().waitFor();
+    await screenshot(h.page, '17-series');
+    await series.open(0);
+    expect(await h.page.getByTestId('series-reasons').locator('li').count()).toBeGreaterThan(0);
+    expect(await h.page.locator('[data-testid="shot"].best').count()).toBe(1);
+    await screenshot(h.page, '18-series-page');
+  });
+
+  it('switches to Simplified Chinese', async () => {
+    await shell.setLanguage('zh');
+    await shell.go('duplicates');
+    await expect(h.page.getByTestId('nav-duplicates').innerText()).resolves.toContain('重复照片');
+    await h.page.getByTestId('dup-group').first().waitFor();
+    await screenshot(h.page, '19-duplicates-zh');
+    await shell.go('library');
+    await screenshot(h.page, '20-library-zh');
+    await shell.setLanguage('en');
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * E2E harness: a fresh temp data dir, a temp COPY of the dev dataset (deletion tests never
+ * touch shared data), a temp XDG_DATA_HOME so the freedesktop trash is a temp dir, the real
+ * engine behind the real bridge, and Debian's chromium driven by playwright-core.
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import type { Engine } from '../src/engine/engine';
+import { createEngine } from '../src/engine/engine';
+import { PACKAGE_ROOT } from '../src/engine/paths';
+import type { Bridge } from '../src/hosts/bridge/bridge';
+import { startBridge } from '../src/hosts/bridge/bridge';
+import { datasetsRoot } from '../src/hosts/bridge/test-datasets';
+
+export const ARTIFACTS = path.join(PACKAGE_ROOT, 'e2e', 'artifacts');
+export const CHROMIUM = process.env.SIFT_CHROMIUM ?? '/usr/bin/chromium';
+
+export interface Harness {
+  dir: string;
+  photos: string;
+  trashDir: string;
+  engine: Engine;
+  bridge: Bridge;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+}
+
+export async function startHarness(options: { dataset?: string; viewport?: { width: number; height: number }; locale?: string } = {}): Promise<Harness> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sift-e2e-'));
+  const photos = path.join(dir, 'photos');
+  await fs.cp(path.join(datasetsRoot(), options.dataset ?? 'dev'), photos, { recursive: true });
+  // The engine's default trash reads XDG_DATA_HOME when it is created.
+  process.env.XDG_DATA_HOME = path.join(dir, 'xdg');
+  const engine = await createEngine({ dataDir: path.join(dir, 'data') });
+  const bridge = await startBridge({ engine, staticDir: path.join(PACKAGE_ROOT, 'renderer', 'dist') });
+  const browser = await launchChromium();
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1366, height: 860 }, locale: options.locale ?? 'en-US' });
+  const page = await context.newPage();
+  await fs.mkdir(ARTIFACTS, { recursive: true });
+  return {
+    dir,
+    photos,
+    trashDir: path.join(dir, 'xdg', 'Trash'),
+    engine,
+    bridge,
+    browser,
+    page,
+    close: async () => {
+      await browser.close();
+      await bridge.close();
+      await engine.dispose();
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
+}
