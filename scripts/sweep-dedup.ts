@@ -64,6 +64,17 @@ const byF1 = [...combos].sort((x, y) => y.scores.f1 - x.scores.f1 || y.scores.pr
 printTable('Combinations, best 25 by F1', byF1.slice(0, 25));
 const perfect = combos.filter((r) => r.scores.f1 === 1);
 console.log(`\n${perfect.length} of ${combos.length} combinations reach F1 = 1 on the synthetic set.`);
+console.log('\nblockhash thresholds that give F1 = 1, per (k, pHash, dHash):\n');
+console.log('| k | pHash | dHash | blockhash with F1 = 1 |');
+console.log('|---|---:|---:|---|');
+for (const k of [2, 3]) {
+  for (let p = 8; p <= 20; p += 2) {
+    for (let d = 6; d <= 18; d += 2) {
+      const bs = perfect.filter((r) => r.setting.minAgreeing === k && r.setting.phash === p && r.setting.dhash === d).map((r) => r.setting.blockhash);
+      if (bs.length > 0) console.log(`| ${k} | ${p} | ${d} | ${bs.join(', ')} |`);
+    }
+  }
+}
 printTable('Combinations around the defaults', [
   ...[10, 12, 14, 16, 18].map((p) => run({ ...base, phash: p })),
   ...[8, 10, 12, 14, 16].map((d) => run({ ...base, dhash: d })),

@@ -38,7 +38,7 @@ export type DedupOptions = Partial<DedupThresholds> & DedupConstraints;
 /** Defaults chosen from scripts/sweep-dedup.ts on the synthetic set (see docs/dedup.md). */
 export const DEFAULT_DEDUP_THRESHOLDS: Readonly<DedupThresholds> = Object.freeze({
   phash: 14,
-  dhash: 12,
+  dhash: 10,
   blockhash: 12,
   minAgreeing: 2,
   matchTransforms: true,
@@ -115,7 +115,10 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
 
   // Candidates: pigeonhole over hashes. If k of the A active hashes must agree, any A-k+1 of them
   // contain an agreeing one, so querying those indices finds every pair the rule can accept.
-  const active = HASH_KINDS.map((_, k) => k).filter((k) => (limits[k] ?? -1) >= 0);
+  // Smaller radii are much cheaper to search, so the tightest hashes are queried.
+  const active = HASH_KINDS.map((_, k) => k)
+    .filter((k) => (limits[k] ?? -1) >= 0)
+    .sort((x, y) => (limits[x] ?? 0) - (limits[y] ?? 0));
   const queried = active.slice(0, Math.max(0, active.length - thresholds.minAgreeing + 1));
   const candidates = new Set<number>();
   for (const k of queried) {
@@ -127,8 +130,7 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
     for (let i = 0; i < n; i++) {
       for (let t = 0; t < transforms; t++) {
         const offset = i * WORDS_PER_ITEM + t * WORDS_PER_VARIANT + k * WORDS_PER_HASH;
-        const hash = (BigInt(words[offset] ?? 0) << 32n) | BigInt(words[offset + 1] ?? 0);
-        index.forEachWithin(hash, radius, (j) => {
+        index.forEachWithinWords(words[offset] ?? 0, words[offset + 1] ?? 0, radius, (j) => {
           if (j !== i) candidates.add(i < j ? i * n + j : j * n + i);
         });
       }

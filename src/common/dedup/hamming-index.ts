@@ -1,8 +1,9 @@
 /**
- * Multi-index hashing (Norouzi et al.): the 64 bits are cut into m chunks, each with an exact-match
- * table. By the pigeonhole principle, two hashes within distance r agree to within ⌊r/m⌋ bits on at
- * least one chunk, so a query only visits the buckets of keys within ⌊r/m⌋ of its own chunks and then
- * verifies the full distance. Results are exact (same as brute force), without touching all pairs.
+ * Multi-index hashing (Norouzi, Punjani, Fleet): the 64 bits are cut into m chunks, each with an
+ * exact-match table. Pigeonhole: if every chunk i differed by more than t_i bits, the total distance
+ * would exceed Σ(t_i + 1); so with Σ t_i ≥ r − m + 1 two hashes within distance r agree to within
+ * t_i bits on at least one chunk. A query visits only the buckets of keys within t_i of its own chunks
+ * (t_i = −1 skips a chunk) and verifies the full distance. Results equal brute force.
  */
 import { hashHigh32, hashLow32, popcount32, type Hash64 } from './hash64';
 
@@ -13,7 +14,7 @@ export interface HammingMatch {
 }
 
 export interface HammingIndexOptions {
-  /** Largest radius that will be queried; used to choose the number of chunks. */
+  /** Largest radius that will usually be queried; used to choose the number of chunks. */
   maxRadius: number;
   /** Force a number of chunks (4..16); chosen from n and maxRadius when left out. */
   chunks?: number;
@@ -21,14 +22,17 @@ export interface HammingIndexOptions {
 
 const MIN_CHUNKS = 4;
 const MAX_CHUNKS = 16;
+const PROBE_COST = 8;
 
 interface ChunkTable {
-  shift: bigint;
-  mask: bigint;
+  start: number;
   bits: number;
   /** CSR layout: members of key k are items[offsets[k] .. offsets[k + 1]). */
   offsets: Int32Array;
   items: Int32Array;
+  /** The hashes' words in bucket order, so scanning a bucket reads memory sequentially. */
+  itemHi: Uint32Array;
+  itemLo: Uint32Array;
 }
 
 export class HammingIndex {
@@ -56,50 +60,60 @@ export class HammingIndex {
       this.lo[i] = hashLow32(h);
     });
     this.seen = new Int32Array(hashes.length);
-    this.tables = chunkLayout(this.chunkCount).map(({ start, bits }) => buildTable(hashes, start, bits));
+    this.tables = chunkLayout(this.chunkCount).map(({ start, bits }) => buildTable(this.hi, this.lo, start, bits));
   }
 
-  /** Every indexed hash within `radius` of `hash` (radius ≤ 64), in index order. */
+  /** Every indexed hash within `radius` of `hash`, in index order. */
   query(hash: Hash64, radius: number): HammingMatch[] {
     const matches: HammingMatch[] = [];
-    this.forEachWithin(hash, radius, (index, distance) => matches.push({ index, distance }));
+    this.forEachWithinWords(hashHigh32(hash), hashLow32(hash), radius, (index, distance) => matches.push({ index, distance }));
     return matches.sort((a, b) => a.index - b.index);
   }
 
   /** Calls `visit` once for every indexed hash within `radius` of `hash` (unordered). */
   forEachWithin(hash: Hash64, radius: number, visit: (index: number, distance: number) => void): void {
+    this.forEachWithinWords(hashHigh32(hash), hashLow32(hash), radius, visit);
+  }
+
+  /** Same as forEachWithin with the hash given as its high and low 32-bit words. */
+  forEachWithinWords(qHi: number, qLo: number, radius: number, visit: (index: number, distance: number) => void): void {
     if (!Number.isInteger(radius) || radius < 0) throw new RangeError(`expected a non-negative integer radius but received ${radius}`);
-    const subRadius = Math.floor(radius / this.chunkCount);
-    const qHi = hashHigh32(hash);
-    const qLo = hashLow32(hash);
+    const budgets = chunkBudgets(radius, this.chunkCount);
     this.queryStamp++;
     if (this.queryStamp === 0x7fffffff) {
       this.seen.fill(0);
       this.queryStamp = 1;
     }
     const stamp = this.queryStamp;
-    for (const table of this.tables) {
-      const key = Number((hash >> table.shift) & table.mask);
-      forEachKeyWithin(key, table.bits, subRadius, (k) => {
-        const end = table.offsets[k + 1] ?? 0;
-        for (let p = table.offsets[k] ?? 0; p < end; p++) {
-          const i = table.items[p] ?? 0;
-          if (this.seen[i] === stamp) continue;
-          this.seen[i] = stamp;
-          const d = popcount32(((this.hi[i] ?? 0) ^ qHi) >>> 0) + popcount32(((this.lo[i] ?? 0) ^ qLo) >>> 0);
-          if (d <= radius) visit(i, d);
+    const { seen } = this;
+    this.tables.forEach((table, c) => {
+      const budget = budgets[c] ?? -1;
+      if (budget < 0) return;
+      const key = chunkKey(qHi, qLo, table.start, table.bits);
+      const masks = flipMasks(table.bits, budget);
+      const { offsets, items, itemHi, itemLo } = table;
+      for (let m = 0; m < masks.length; m++) {
+        const k = key ^ (masks[m] ?? 0);
+        const end = offsets[k + 1] ?? 0;
+        for (let p = offsets[k] ?? 0; p < end; p++) {
+          const d = popcount32(((itemHi[p] ?? 0) ^ qHi) >>> 0) + popcount32(((itemLo[p] ?? 0) ^ qLo) >>> 0);
+          if (d > radius) continue;
+          const i = items[p] ?? 0;
+          if (seen[i] === stamp) continue;
+          seen[i] = stamp;
+          visit(i, d);
         }
-      });
-    }
+      }
+    });
   }
 
   /** All pairs (i < j) of indexed hashes within `radius`, sorted by i then j. */
   pairsWithin(radius: number): Array<[number, number, number]> {
     const pairs: Array<[number, number, number]> = [];
+    const row: Array<[number, number, number]> = [];
     for (let i = 0; i < this.size; i++) {
-      const h = (BigInt(this.hi[i] ?? 0) << 32n) | BigInt(this.lo[i] ?? 0);
-      const row: Array<[number, number, number]> = [];
-      this.forEachWithin(h, radius, (j, d) => {
+      row.length = 0;
+      this.forEachWithinWords(this.hi[i] ?? 0, this.lo[i] ?? 0, radius, (j, d) => {
         if (j > i) row.push([i, j, d]);
       });
       row.sort((a, b) => a[1] - b[1]);
@@ -121,42 +135,74 @@ function chunkLayout(chunks: number): Array<{ start: number; bits: number }> {
   return layout;
 }
 
-function buildTable(hashes: readonly Hash64[], start: number, bits: number): ChunkTable {
-  const shift = BigInt(64 - start - bits);
-  const mask = (1n << BigInt(bits)) - 1n;
-  const keys = new Int32Array(hashes.length);
+/** Per-chunk error budgets t_i (−1 = skip) with Σ t_i = r − m + 1, larger chunks get the extra bits. */
+function chunkBudgets(radius: number, chunks: number): number[] {
+  const total = radius - chunks + 1;
+  const base = Math.floor(total / chunks);
+  const extra = total - base * chunks;
+  return Array.from({ length: chunks }, (_, c) => base + (c < extra ? 1 : 0));
+}
+
+/** Bits [start, start + bits) of the 64-bit word pair, counted from the most significant bit. */
+function chunkKey(hi: number, lo: number, start: number, bits: number): number {
+  const end = start + bits;
+  const mask = bits >= 32 ? 0xffffffff : (1 << bits) - 1;
+  if (end <= 32) return (hi >>> (32 - end)) & mask;
+  if (start >= 32) return (lo >>> (64 - end)) & mask;
+  const loBits = end - 32;
+  const fromHi = (hi & ((1 << (32 - start)) - 1)) << loBits;
+  const fromLo = loBits === 32 ? lo : lo >>> (32 - loBits);
+  return (fromHi | fromLo) & mask;
+}
+
+function buildTable(hi: Uint32Array, lo: Uint32Array, start: number, bits: number): ChunkTable {
+  const n = hi.length;
+  const keys = new Int32Array(n);
   const offsets = new Int32Array((1 << bits) + 1);
-  hashes.forEach((h, i) => {
-    const key = Number((h >> shift) & mask);
+  for (let i = 0; i < n; i++) {
+    const key = chunkKey(hi[i] ?? 0, lo[i] ?? 0, start, bits);
     keys[i] = key;
     offsets[key + 1] = (offsets[key + 1] ?? 0) + 1;
-  });
+  }
   for (let k = 0; k < 1 << bits; k++) offsets[k + 1] = (offsets[k + 1] ?? 0) + (offsets[k] ?? 0);
   const fill = offsets.slice(0, 1 << bits);
-  const items = new Int32Array(hashes.length);
-  for (let i = 0; i < hashes.length; i++) {
+  const items = new Int32Array(n);
+  const itemHi = new Uint32Array(n);
+  const itemLo = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
     const key = keys[i] ?? 0;
     const at = fill[key] ?? 0;
     items[at] = i;
+    itemHi[at] = hi[i] ?? 0;
+    itemLo[at] = lo[i] ?? 0;
     fill[key] = at + 1;
   }
-  return { shift, mask, bits, offsets, items };
+  return { start, bits, offsets, items, itemHi, itemLo };
 }
 
-/** Visits every `bits`-bit key within Hamming distance `radius` of `key` (each exactly once). */
-function forEachKeyWithin(key: number, bits: number, radius: number, visit: (k: number) => void): void {
-  visit(key);
-  const flip = (current: number, from: number, left: number): void => {
+const maskCache = new Map<number, Int32Array>();
+
+/** All `bits`-bit masks with at most `radius` bits set (0 first), cached. */
+function flipMasks(bits: number, radius: number): Int32Array {
+  const cacheKey = bits * 100 + radius;
+  const cached = maskCache.get(cacheKey);
+  if (cached) return cached;
+  const masks: number[] = [0];
+  const extend = (mask: number, from: number, left: number): void => {
     for (let b = from; b < bits; b++) {
-      const next = current ^ (1 << b);
-      visit(next);
-      if (left > 1) flip(next, b + 1, left - 1);
+      const next = mask | (1 << b);
+      masks.push(next);
+      if (left > 1) extend(next, b + 1, left - 1);
     }
   };
-  if (radius > 0) flip(key, 0, Math.min(radius, bits));
+  if (radius > 0) extend(0, 0, Math.min(radius, bits));
+  const result = Int32Array.from(masks);
+  maskCache.set(cacheKey, result);
+  return result;
 }
 
 function binomialSum(n: number, k: number): number {
+  if (k < 0) return 0;
   let total = 0;
   let term = 1;
   for (let i = 0; i <= Math.min(k, n); i++) {
@@ -166,14 +212,16 @@ function binomialSum(n: number, k: number): number {
   return total;
 }
 
-/** Picks m minimising (keys probed) × (1 + expected bucket size) for uniformly spread hashes. */
+/**
+ * Picks m minimising Σ keys probed × (PROBE_COST + expected bucket size) for uniformly spread
+ * hashes: a probe is a random memory access, a bucket entry a sequential read.
+ */
 function chooseChunkCount(n: number, maxRadius: number): number {
   let best = MIN_CHUNKS;
   let bestCost = Infinity;
   for (let m = MIN_CHUNKS; m <= MAX_CHUNKS; m++) {
-    const bits = Math.ceil(64 / m);
-    const probes = m * binomialSum(bits, Math.floor(maxRadius / m));
-    const cost = probes * (1 + n / 2 ** bits);
+    const budgets = chunkBudgets(maxRadius, m);
+    const cost = chunkLayout(m).reduce((sum, { bits }, c) => sum + binomialSum(bits, budgets[c] ?? -1) * (PROBE_COST + n / 2 ** bits), 0);
     if (cost < bestCost) {
       bestCost = cost;
       best = m;

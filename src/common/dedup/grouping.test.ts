@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { DIHEDRAL_TRANSFORMS, type DihedralTransform } from './dihedral';
+import { findNearDuplicateGroups, type DedupItem } from './grouping';
+import { hammingDistance } from './hash64';
+import { flipBits, randomHash, seededRandom } from './test-random';
+import type { HashTriple, ImageHashes } from './types';
+import { UnionFind } from './union-find';
+
+const random = seededRandom(2024);
+
+function randomTriple(): HashTriple {
+  return { phash: randomHash(random), dhash: randomHash(random), blockhash: randomHash(random) };
+}
+
+function imageHashes(identity: HashTriple, variants: Partial<Record<DihedralTransform, HashTriple>> = {}): ImageHashes {
+  const all = {} as ImageHashes['variants'];
+  for (const t of DIHEDRAL_TRANSFORMS) if (t !== 'identity') all[t] = variants[t] ?? randomTriple();
+  return { ...identity, variants: all };
+}
+
+function near(triple: HashTriple, bits: number): HashTriple {
+  return { phash: flipBits(triple.phash, bits, random), dhash: flipBits(triple.dhash, bits, random), blockhash: flipBits(triple.blockhash, bits, random) };
+}
+
+const strict = { phash: 12, dhash: 12, blockhash: 12, minAgreeing: 2 as const, linkScale: 1 };
+
+describe('findNearDuplicateGroups', () => {
+  it('groups near copies with evidence and leaves other images alone', () => {
+    const base = randomTriple();
+    const items: DedupItem[] = [
+      { id: 10, hashes: imageHashes(base) },
+      { id: 11, hashes: imageHashes(near(base, 4)) },
+      { id: 12, hashes: imageHashes(randomTriple()) },
+    ];
+    const groups = findNearDuplicateGroups(items, strict);
+    expect(groups.map((g) => g.ids)).toEqual([[10, 11]]);
+    const pair = groups[0]?.pairs[0];
+    expect(pair).toMatchObject({ a: 10, b: 11, transform: 'identity', distances: { phash: 4, dhash: 4, blockhash: 4 }, agreeing: ['phash', 'dhash', 'blockhash'] });
+  });
+
+  it('needs minAgreeing hashes to agree', () => {
+    const base = randomTriple();
+    const onlyPhash: HashTriple = { ...randomTriple(), phash: flipBits(base.phash, 2, random) };
+    const items = [
+      { id: 1, hashes: imageHashes(base) },
+      { id: 2, hashes: imageHashes(onlyPhash) },
+    ];
+    expect(findNearDuplicateGroups(items, strict)).toEqual([]);
+    expect(findNearDuplicateGroups(items, { ...strict, minAgreeing: 1 }).map((g) => g.ids)).toEqual([[1, 2]]);
+  });
+
+  it.each(['hflip', 'rot90', 'rot270', 'rot180'] as const)('matches a %s copy through the variant hashes and names the transform', (transform) => {
+    const original = randomTriple();
+    const transformed = randomTriple();
+    const items = [
+      { id: 1, hashes: imageHashes(original, { [transform]: near(transformed, 2) }) },
+      { id: 2, hashes: imageHashes(transformed) },
+    ];
+    const groups = findNearDuplicateGroups(items, strict);
+    expect(groups.map((g) => g.ids)).toEqual([[1, 2]]);
+    expect(groups[0]?.pairs[0]?.transform).toBe(transform);
+    expect(findNearDuplicateGroups(items, { ...strict, matchTransforms: false })).toEqual([]);
+  });
+
+  it('reports the inverse transform when the ids come in the other order', () => {
+    const original = randomTriple();
+    const rotated = randomTriple();
+    // id 2 is the original, id 1 its clockwise rotation: so 2 = rot270(1).
+    const items = [
+      { id: 2, hashes: imageHashes(original, { rot90: rotated }) },
+      { id: 1, hashes: imageHashes(rotated) },
+    ];
+    expect(findNearDuplicateGroups(items, strict)[0]?.pairs[0]).toMatchObject({ a: 1, b: 2, transform: 'rot270' });
+  });
+
+  it('does not chain A≈B≈C into one group when A and C differ (complete link)', () => {
+    const a = randomTriple();
+    const b = near(a, 9);
+    const c = near(b, 9);
+    const items = [a, b, c].map((h, i) => ({ id: i + 1, hashes: imageHashes(h) }));
+    expect(hammingDistance(a.phash, c.phash)).toBeGreaterThan(12);
+    const groups = findNearDuplicateGroups(items, strict);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]?.ids).toHaveLength(2);
+    expect(findNearDuplicateGroups(items, { ...strict, linkScale: Infinity }).map((g) => g.ids)).toEqual([[1, 2, 3]]);
+  });
+
+  it('never puts a "not a duplicate" pair in one group', () => {
+    const base = randomTriple();
+    const items = [1, 2, 3, 4].map((id) => ({ id, hashes: imageHashes(near(base, 1)) }));
+    const all = findNearDuplicateGroups(items, strict);
+    expect(all.map((g) => g.ids)).toEqual([[1, 2, 3, 4]]);
+    const split = findNearDuplicateGroups(items, { ...strict, notDuplicate: [[1, 3]] });
+    for (const g of split) expect(g.ids.includes(1) && g.ids.includes(3)).toBe(false);
+    // 3 cannot join {1, 2, 4} because of 1, and stays alone.
+    expect(split.map((g) => g.ids)).toEqual([[1, 2, 4]]);
+  });
+
+  it('finds the same components as the brute-force pair rule (single link, 3000 items)', () => {
+    const items: DedupItem[] = [];
+    const triples: HashTriple[] = [];
+    while (items.length < 3000) {
+      const centre = randomTriple();
+      const copies = 1 + Math.floor(random() * 4);
+      for (let c = 0; c < copies; c++) {
+        const t = c === 0 ? centre : near(centre, Math.floor(random() * 16));
+        triples.push(t);
+        items.push({ id: items.length * 3 + 7, hashes: imageHashes(t) });
+      }
+    }
+    const options = { phash: 12, dhash: 10, blockhash: 11, minAgreeing: 2 as const, matchTransforms: false, linkScale: Infinity };
+    const sets = new UnionFind(items.length);
+    const limits = [options.phash, options.dhash, options.blockhash];
+    for (let i = 0; i < items.length; i++) {
+      for (let j = i + 1; j < items.length; j++) {
+        const ti = triples[i] as HashTriple;
+        const tj = triples[j] as HashTriple;
+        const ds = [hammingDistance(ti.phash, tj.phash), hammingDistance(ti.dhash, tj.dhash), hammingDistance(ti.blockhash, tj.blockhash)];
+        if (ds.filter((d, k) => d <= (limits[k] ?? 0)).length >= 2) sets.union(i, j);
+      }
+    }
+    const expected = new Map<number, number[]>();
+    items.forEach((item, i) => expected.set(sets.find(i), [...(expected.get(sets.find(i)) ?? []), item.id]));
+    const expectedGroups = [...expected.values()].filter((g) => g.length > 1).sort((x, y) => (x[0] ?? 0) - (y[0] ?? 0));
+    expect(expectedGroups.length).toBeGreaterThan(100);
+    expect(findNearDuplicateGroups(items, options).map((g) => g.ids)).toEqual(expectedGroups);
+  });
+
+  it('rejects bad input with the expected and received values', () => {
+    const h = imageHashes(randomTriple());
+    expect(() => findNearDuplicateGroups([{ id: 1, hashes: h }, { id: 1, hashes: h }])).toThrow(/unique ids but received 1 twice/);
+    expect(() => findNearDuplicateGroups([], { phash: 70 })).toThrow(/-1\.\.64 for phash but received 70/);
+    expect(() => findNearDuplicateGroups([], { linkScale: 0.5 })).toThrow(/linkScale but received 0.5/);
+  });
+});
+
+describe('grouping at scale', () => {
+  it('groups 20k images (8 variants each) in reasonable time', () => {
+    const items: DedupItem[] = [];
+    while (items.length < 20_000) {
+      const t = randomTriple();
+      items.push({ id: items.length, hashes: imageHashes(t) });
+      if (random() < 0.05) items.push({ id: items.length, hashes: imageHashes(near(t, 3)) });
+    }
+    const started = performance.now();
+    const groups = findNearDuplicateGroups(items);
+    const elapsed = performance.now() - started;
+    expect(groups.length).toBeGreaterThan(800);
+    expect(groups.every((g) => g.ids.length === 2 && (g.ids[1] ?? 0) - (g.ids[0] ?? 0) === 1)).toBe(true);
+    expect(elapsed).toBeLessThan(60_000);
+  }, 120_000);
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { hammingDistance, type Hash64 } from './hash64';
+import { HammingIndex } from './hamming-index';
+import { flipBits, randomHash, seededRandom } from './test-random';
+
+function brutePairs(hashes: Hash64[], radius: number): Array<[number, number, number]> {
+  const pairs: Array<[number, number, number]> = [];
+  for (let i = 0; i < hashes.length; i++) {
+    for (let j = i + 1; j < hashes.length; j++) {
+      const d = hammingDistance(hashes[i] ?? 0n, hashes[j] ?? 0n);
+      if (d <= radius) pairs.push([i, j, d]);
+    }
+  }
+  return pairs;
+}
+
+/** Random hashes with clusters of near copies, so there are many pairs at every distance. */
+function clustered(count: number, seed: number): Hash64[] {
+  const random = seededRandom(seed);
+  const hashes: Hash64[] = [];
+  while (hashes.length < count) {
+    const centre = randomHash(random);
+    hashes.push(centre);
+    const copies = Math.floor(random() * 6);
+    for (let c = 0; c < copies && hashes.length < count; c++) hashes.push(flipBits(centre, Math.floor(random() * 20), random));
+  }
+  return hashes;
+}
+
+describe('HammingIndex (multi-index hashing)', () => {
+  it.each([0, 1, 3, 6, 8, 10, 12, 16, 20])('returns exactly the brute-force pairs at radius %i', (radius) => {
+    const hashes = clustered(1500, 100 + radius);
+    const index = new HammingIndex(hashes, { maxRadius: radius });
+    const expected = brutePairs(hashes, radius);
+    expect(expected.length).toBeGreaterThan(radius === 0 ? 0 : 50);
+    expect(index.pairsWithin(radius)).toEqual(expected);
+  });
+
+  it.each([4, 5, 7, 11, 16])('is exact with %i chunks, including radii below maxRadius', (chunks) => {
+    const hashes = clustered(800, chunks);
+    const index = new HammingIndex(hashes, { maxRadius: 14, chunks });
+    for (const radius of [2, 9, 14]) expect(index.pairsWithin(radius)).toEqual(brutePairs(hashes, radius));
+  });
+
+  it('answers single queries like a linear scan', () => {
+    const random = seededRandom(3);
+    const hashes = clustered(2000, 3);
+    const index = new HammingIndex(hashes, { maxRadius: 12 });
+    for (let q = 0; q < 50; q++) {
+      const query = flipBits(hashes[Math.floor(random() * hashes.length)] ?? 0n, Math.floor(random() * 10), random);
+      const expected = hashes.map((h, i) => ({ index: i, distance: hammingDistance(h, query) })).filter((m) => m.distance <= 12);
+      expect(index.query(query, 12)).toEqual(expected);
+    }
+  });
+
+  it('keeps duplicates of the same hash apart', () => {
+    const index = new HammingIndex([5n, 5n, 5n, 6n], { maxRadius: 0 });
+    expect(index.pairsWithin(0)).toEqual([
+      [0, 1, 0],
+      [0, 2, 0],
+      [1, 2, 0],
+    ]);
+  });
+
+  it('rejects bad arguments with the expected and received values', () => {
+    expect(() => new HammingIndex([], { maxRadius: 65 })).toThrow(/0\.\.64 for maxRadius but received 65/);
+    expect(() => new HammingIndex([], { maxRadius: 4, chunks: 2 })).toThrow(/for chunks but received 2/);
+  });
+
+  it('self-joins 100k random hashes without looking at all pairs', () => {
+    const hashes = clustered(100_000, 42);
+    const started = performance.now();
+    const index = new HammingIndex(hashes, { maxRadius: 10 });
+    const pairs = index.pairsWithin(10);
+    const elapsed = performance.now() - started;
+    // Spot-check exactness against brute force on a slice (the full brute force would be 5e9 pairs).
+    const slice = hashes.slice(0, 3000);
+    const inSlice = pairs.filter(([i, j]) => i < 3000 && j < 3000);
+    expect(inSlice).toEqual(brutePairs(slice, 10));
+    expect(elapsed).toBeLessThan(20_000);
+  });
+});

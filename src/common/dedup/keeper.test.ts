@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { derivedNameHint, suggestKeeper, type KeeperCandidate } from './keeper';
+
+const DAY = 86_400_000;
+function candidate(over: Partial<KeeperCandidate> & { id: number }): KeeperCandidate {
+  return { path: `/photos/img${over.id}.jpg`, bytes: 2_000_000, width: 4000, height: 3000, format: 'jpeg', exifFieldCount: 20, capturedAt: null, mtime: 1_600_000_000_000, ...over };
+}
+
+describe('suggestKeeper', () => {
+  it('prefers the highest resolution and says so', () => {
+    const result = suggestKeeper([candidate({ id: 1, width: 1600, height: 1200, bytes: 9_000_000 }), candidate({ id: 2 })]);
+    expect(result.keeperId).toBe(2);
+    expect(result.ranked[0]).toEqual({ id: 2, keep: true, reasons: ['highest resolution (4000×3000)'] });
+    expect(result.ranked[1]).toEqual({ id: 1, keep: false, reasons: ['lower resolution than keeper (1600×1200 vs 4000×3000)'] });
+  });
+
+  it('ranks formats RAW > HEIC/PNG/TIFF > WebP/JPEG at equal pixels, before file size', () => {
+    const result = suggestKeeper([
+      candidate({ id: 1, format: 'jpeg', bytes: 30_000_000 }),
+      candidate({ id: 2, format: 'webp' }),
+      candidate({ id: 3, format: 'heic', bytes: 1_000_000 }),
+      candidate({ id: 4, format: 'raw', bytes: 500_000 }),
+    ]);
+    expect(result.ranked.map((r) => r.id)).toEqual([4, 3, 1, 2]);
+    expect(result.ranked[0]?.reasons).toContain('best format (RAW original)');
+    expect(result.ranked[1]?.reasons[0]).toMatch(/lower-quality format than keeper \(HEIC vs RAW original\)/);
+    expect(result.ranked.filter((r) => r.keep)).toHaveLength(1);
+  });
+
+  it('prefers the larger file at equal pixels and format (less compression)', () => {
+    const result = suggestKeeper([candidate({ id: 1, bytes: 800_000 }), candidate({ id: 2, bytes: 3_500_000 })]);
+    expect(result.keeperId).toBe(2);
+    expect(result.ranked[0]?.reasons).toEqual(['largest file at this resolution (3.3 MB: least compressed)']);
+    expect(result.ranked[1]?.reasons[0]).toMatch(/smaller file than keeper \(781 KB vs 3.3 MB/);
+  });
+
+  it('then richer EXIF, then originals over copies and edits', () => {
+    const exif = suggestKeeper([candidate({ id: 1, exifFieldCount: 5 }), candidate({ id: 2, exifFieldCount: 34 })]);
+    expect(exif.ranked[0]?.reasons).toEqual(['richest metadata (34 EXIF fields)']);
+    const derived = suggestKeeper([candidate({ id: 1, path: '/photos/IMG_1 copy.jpg' }), candidate({ id: 2, path: '/photos/IMG_1.jpg', mtime: 1_700_000_000_000 })]);
+    expect(derived.keeperId).toBe(2);
+    expect(derived.ranked[0]?.reasons).toContain('original (not a copy or edit)');
+    expect(derived.ranked[1]?.reasons[0]).toBe('looks derived (name has "copy") while keeper looks original');
+    const marked = suggestKeeper([candidate({ id: 1, isDerived: true }), candidate({ id: 2 })]);
+    expect(marked.keeperId).toBe(2);
+  });
+
+  it('then the preferred folder, then the oldest, then the path', () => {
+    const folder = suggestKeeper([candidate({ id: 1, path: '/inbox/a.jpg' }), candidate({ id: 2, path: '/archive/a.jpg', mtime: 1_700_000_000_000 })], {
+      preferredFolders: ['/archive/'],
+    });
+    expect(folder.keeperId).toBe(2);
+    expect(folder.ranked[0]?.reasons).toContain('in preferred folder /archive');
+    expect(folder.ranked[1]?.reasons).toEqual(['not in a preferred folder (keeper is in /archive)']);
+
+    const oldest = suggestKeeper([candidate({ id: 1, capturedAt: Date.UTC(2021, 0, 2) }), candidate({ id: 2, capturedAt: Date.UTC(2021, 0, 1), mtime: Date.UTC(2024, 0, 1) })]);
+    expect(oldest.keeperId).toBe(2);
+    expect(oldest.ranked[0]?.reasons).toEqual(['oldest (2021-01-01)']);
+
+    const tie = suggestKeeper([candidate({ id: 9, path: '/b.jpg' }), candidate({ id: 3, path: '/a.jpg' })]);
+    expect(tie.keeperId).toBe(3);
+    expect(tie.ranked[0]?.reasons).toEqual(['equal on every criterion; first by path']);
+    expect(tie.ranked[1]?.reasons).toEqual(['equal to keeper on every criterion; path sorts after keeper']);
+  });
+
+  it('applies the criteria in order: resolution beats format and metadata', () => {
+    const result = suggestKeeper([
+      candidate({ id: 1, format: 'raw', width: 3000, height: 2000, exifFieldCount: 80, capturedAt: 0 }),
+      candidate({ id: 2, format: 'jpeg', width: 6000, height: 4000, exifFieldCount: 3, mtime: Date.now() }),
+    ]);
+    expect(result.keeperId).toBe(2);
+  });
+
+  it('is deterministic whatever the input order', () => {
+    const cs = [candidate({ id: 1 }), candidate({ id: 2, bytes: 10 }), candidate({ id: 3, path: '/photos/x (1).jpg' }), candidate({ id: 4, mtime: 1_600_000_000_000 - DAY })];
+    const a = suggestKeeper(cs);
+    const b = suggestKeeper([...cs].reverse());
+    expect(b).toEqual(a);
+    expect(a.ranked.map((r) => r.id)).toEqual([4, 1, 3, 2]);
+  });
+
+  it('rejects empty input and duplicate ids', () => {
+    expect(() => suggestKeeper([])).toThrow(/at least one candidate/);
+    expect(() => suggestKeeper([candidate({ id: 1 }), candidate({ id: 1 })])).toThrow(/unique candidate ids but received 1 twice/);
+  });
+});
+
+describe('derivedNameHint', () => {
+  it.each([
+    ['/a/IMG_0001 copy.jpg', '"copy"'],
+    ['/a/IMG_0001 - Copy.jpg', '"copy"'],
+    ['/a/Copy of beach.png', '"Copy of"'],
+    ['/a/beach (1).jpg', 'a "(n)" suffix'],
+    ['/a/beach-edited.jpg', '"edited"'],
+    ['/a/beach_resized.jpg', 'a resize suffix'],
+    ['/a/beach_1920x1080.jpg', 'a size suffix'],
+  ])('recognises %s', (path, what) => {
+    expect(derivedNameHint(path)).toBe(`name has ${what}`);
+  });
+
+  it.each(['/a/IMG_0001.jpg', '/copy/beach.jpg', '/a/copyright.jpg', '/a/2019.jpg'])('leaves %s alone', (path) => {
+    expect(derivedNameHint(path)).toBeNull();
+  });
+});
