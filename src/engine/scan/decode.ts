@@ -22,6 +22,8 @@ export interface DecodedPhoto {
   height: number;
   orientation: number;
   raster: Raster;
+  /** The thumbnail's pixels (RGB, long side ≤ THUMB_LONG_SIDE): cheap input for hashes and quality. */
+  preview: Raster;
   thumbnail: Buffer;
 }
 
@@ -67,24 +69,15 @@ async function decodeWithSharp(bytes: Buffer, format: ImageFormat, maxPixels: nu
   if (rawW * rawH > maxPixels) throw new DecodeError('TOO_MANY_PIXELS', `Image is ${rawW}×${rawH}, above the pixel limit of ${maxPixels}`);
   const orientation = forcedOrientation ?? meta.orientation ?? 1;
   const swap = orientation >= 5 && orientation <= 8;
-  let pipeline = sharp(bytes, input);
-  pipeline = forcedOrientation === undefined ? pipeline.rotate() : applyOrientation(pipeline, orientation);
-  const { data, info } = await pipeline
-    .resize({ width: ANALYSIS_LONG_SIDE, height: ANALYSIS_LONG_SIDE, fit: 'inside', withoutEnlargement: true })
-    .flatten({ background: '#ffffff' })
-    .toColourspace('srgb')
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  // Orientation is applied by the loader (autoOrient) so JPEG shrink-on-load still applies.
+  let pipeline = sharp(bytes, { ...input, autoOrient: forcedOrientation === undefined });
+  if (forcedOrientation !== undefined) pipeline = applyOrientation(pipeline, orientation);
+  pipeline = pipeline.resize({ width: ANALYSIS_LONG_SIDE, height: ANALYSIS_LONG_SIDE, fit: 'inside', withoutEnlargement: true });
+  if (meta.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });
+  if (meta.space !== 'srgb' || (meta.channels ?? 3) !== 3) pipeline = pipeline.toColourspace('srgb').removeAlpha();
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
   const raster: Raster = { data, width: info.width, height: info.height, channels: 3 };
-  return {
-    format,
-    width: swap ? rawH : rawW,
-    height: swap ? rawW : rawH,
-    orientation,
-    raster,
-    thumbnail: await makeThumbnail(raster),
-  };
+  return { format, width: swap ? rawH : rawW, height: swap ? rawW : rawH, orientation, raster, ...(await makeThumbnail(raster)) };
 }
 
 function applyOrientation(img: Sharp, orientation: number): Sharp {
@@ -108,14 +101,18 @@ async function fromFullRaster(full: Raster, format: ImageFormat, orientation: nu
     .raw()
     .toBuffer({ resolveWithObject: true });
   const raster: Raster = { data, width: info.width, height: info.height, channels: 3 };
-  return { format, width: full.width, height: full.height, orientation, raster, thumbnail: await makeThumbnail(raster) };
+  return { format, width: full.width, height: full.height, orientation, raster, ...(await makeThumbnail(raster)) };
 }
 
-export async function makeThumbnail(raster: Raster, longSide = THUMB_LONG_SIDE): Promise<Buffer> {
-  return sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: raster.channels } })
+/** The thumbnail, once as pixels (for hashes and quality) and once as a JPEG (for the UI). */
+export async function makeThumbnail(raster: Raster, longSide = THUMB_LONG_SIDE): Promise<{ preview: Raster; thumbnail: Buffer }> {
+  const { data, info } = await sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: raster.channels } })
     .resize({ width: longSide, height: longSide, fit: 'inside', withoutEnlargement: true })
-    .jpeg({ quality: 78 })
-    .toBuffer();
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const preview: Raster = { data, width: info.width, height: info.height, channels: 3 };
+  const thumbnail = await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).jpeg({ quality: 78 }).toBuffer();
+  return { preview, thumbnail };
 }
 
 /** Maps decoder failures to the recorded error codes. */

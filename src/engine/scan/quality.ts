@@ -3,7 +3,6 @@
  * sharpness = variance of the Laplacian on a 256 px luma image; exposure in [0,1],
  * 1 = well exposed (mid-tone mean, little clipping).
  */
-import sharp from 'sharp';
 import type { Raster } from '../../common/raster';
 
 export interface QualitySignals {
@@ -11,13 +10,19 @@ export interface QualitySignals {
   exposure: number;
 }
 
-export async function measureQuality(raster: Raster): Promise<QualitySignals> {
-  const { data, info } = await sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: raster.channels } })
-    .resize({ width: 256, height: 256, fit: 'inside' })
-    .greyscale()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { sharpness: laplacianVariance(data, info.width, info.height), exposure: exposureScore(data) };
+/** Measured on the thumbnail's pixels (long side ~320): cheap, and comparable between photos. */
+export function measureQuality(raster: Raster): QualitySignals {
+  const gray = toLuma(raster);
+  return { sharpness: laplacianVariance(gray, raster.width, raster.height), exposure: exposureScore(gray) };
+}
+
+export function toLuma(raster: Raster): Uint8Array {
+  const { data, channels } = raster;
+  const n = raster.width * raster.height;
+  if (channels === 1) return data;
+  const out = new Uint8Array(n);
+  for (let i = 0, p = 0; i < n; i++, p += channels) out[i] = (77 * (data[p] ?? 0) + 150 * (data[p + 1] ?? 0) + 29 * (data[p + 2] ?? 0)) >> 8;
+  return out;
 }
 
 export function laplacianVariance(gray: Uint8Array, width: number, height: number): number {

@@ -252,7 +252,8 @@ async function analyseContent(
 
   const content = known ?? repo.ensureContent(sha, bytes.length);
   if (needsDecode) {
-    const [hashes, quality] = await Promise.all([deps.computeHashes(decoded.raster), measureQuality(decoded.raster)]);
+    const quality = measureQuality(decoded.preview);
+    const hashes = await deps.computeHashes(decoded.preview);
     await deps.thumbs.write(content.id, decoded.thumbnail);
     db.transaction(() => {
       repo.saveDecoded(
