@@ -283,6 +283,30 @@ describe('scan: formats', () => {
     expect(Buffer.compare(hashes[0] as Buffer, hashes[1] as Buffer)).toBe(0);
   });
 
+  it('decodes AVIF, and a RAW file through its embedded JPEG preview with the RAW orientation applied', async () => {
+    writeFileSync(path.join(photos, 'pic.avif'), await sharp(await makeJpeg(400, 300, 12)).avif({ quality: 60 }).toBuffer());
+    // A minimal TIFF-container RAW: an IFD with Orientation = 6 (rotate 90°), then a full-size JPEG preview.
+    const preview = await makeJpeg(600, 400, 13);
+    const ifd = Buffer.alloc(8 + 2 + 12 + 4);
+    ifd.write('II', 0);
+    ifd.writeUInt16LE(42, 2);
+    ifd.writeUInt32LE(8, 4);
+    ifd.writeUInt16LE(1, 8);
+    ifd.writeUInt16LE(0x0112, 10);
+    ifd.writeUInt16LE(3, 12);
+    ifd.writeUInt32LE(1, 14);
+    ifd.writeUInt16LE(6, 18);
+    writeFileSync(path.join(photos, 'camera.dng'), Buffer.concat([ifd, Buffer.alloc(64), preview]));
+    const report = await scan();
+    expect(report.errors).toEqual([]);
+    expect(report.images).toBe(2);
+    const rows = db.prepare('SELECT format, width, height FROM contents ORDER BY format').all();
+    expect(rows).toEqual([
+      { format: 'avif', width: 400, height: 300 },
+      { format: 'raw', width: 400, height: 600 },
+    ]);
+  });
+
   it('reads the shared formats corpus (TIFF, GIF, WebP, PGM, PBM, PPM, alpha PNG)', async () => {
     const src = path.join(process.env.SIFT_DATASETS ?? path.resolve('../shared/datasets/dev'), 'dedup/imagededup/formats_images');
     for (const f of ['copyleft.tiff', 'giphy.gif', 'ukbench09380.webp', 'baboon.pgm', 'marbles.pbm', 'Iggy.1024.ppm']) copyFileSync(path.join(src, f), path.join(photos, f));
