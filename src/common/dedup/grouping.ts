@@ -5,7 +5,7 @@
  */
 import { EngineError } from '../errors';
 import { DIHEDRAL_TRANSFORMS, type DihedralTransform } from './dihedral';
-import { hashHigh32, hashLow32, popcount32 } from './hash64';
+import { hammingDistance, hashHigh32, hashLow32, popcount32 } from './hash64';
 import { HammingIndex } from './hamming-index';
 import { HASH_KINDS, type HashKind, type HashTriple, type ImageHashes } from './types';
 import { UnionFind } from './union-find';
@@ -21,6 +21,12 @@ export interface DedupThresholds {
   minAgreeing: 1 | 2 | 3;
   /** Also match flipped, rotated (90/180/270) and transposed copies. */
   matchTransforms: boolean;
+  /**
+   * Tilt rule for copies rotated by an arbitrary angle (6°–51°, see tilt.ts): pHash and dHash of a
+   * probe must both be within these distances. -1 turns the rule off.
+   */
+  tiltPhash: number;
+  tiltDhash: number;
   /**
    * Complete-link tolerance: two groups merge only if every cross pair passes the pair rule with
    * each threshold multiplied by this factor. 1 = strict complete link; Infinity = single link.
@@ -42,6 +48,8 @@ export const DEFAULT_DEDUP_THRESHOLDS: Readonly<DedupThresholds> = Object.freeze
   blockhash: 12,
   minAgreeing: 2,
   matchTransforms: true,
+  tiltPhash: 8,
+  tiltDhash: 8,
   linkScale: 1.25,
 });
 
@@ -51,9 +59,12 @@ export interface PairEvidence {
   b: number;
   /** b looks like `transform` applied to a ('identity' when no flip or rotation was needed). */
   transform: DihedralTransform;
+  /** Hamming distances per hash (-1: not measured, e.g. blockhash for a tilt match). */
   distances: Record<HashKind, number>;
-  /** Hashes within their threshold. */
+  /** Hashes within their threshold (empty for a tilt match). */
   agreeing: HashKind[];
+  /** Set when the pair matched through the tilt rule: b looks like a turned by about this many degrees. */
+  tiltDegrees?: number;
 }
 
 export interface NearDuplicateGroup {
@@ -88,6 +99,12 @@ interface PairMatch {
   distances: [number, number, number];
   agreeing: number;
   sum: number;
+  tilt?: number;
+}
+
+interface TiltLimits {
+  phash: number;
+  dhash: number;
 }
 
 export function findNearDuplicateGroups(items: readonly DedupItem[], options: DedupOptions = {}): NearDuplicateGroup[] {
@@ -105,12 +122,18 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
   const limits = HASH_KINDS.map((k) => thresholds[k]) as [number, number, number];
   const linkLimits = limits.map((t) => (t < 0 ? t : Math.floor(t * thresholds.linkScale))) as [number, number, number];
 
-  const evaluate = (i: number, j: number, lim: [number, number, number]): PairMatch | null => {
+  const tiltOn = thresholds.tiltPhash >= 0 && thresholds.tiltDhash >= 0;
+  const tiltLimits: TiltLimits = { phash: thresholds.tiltPhash, dhash: thresholds.tiltDhash };
+  const tiltLinkLimits: TiltLimits = { phash: Math.floor(thresholds.tiltPhash * thresholds.linkScale), dhash: Math.floor(thresholds.tiltDhash * thresholds.linkScale) };
+
+  const evaluate = (i: number, j: number, lim: [number, number, number], tiltLim: TiltLimits): PairMatch | null => {
     const forward = bestVariant(words, i, j, lim, transforms);
     const backward = bestVariant(words, j, i, lim, transforms);
     let best = forward;
     if (backward && (!best || better(backward, best))) best = { ...backward, transform: INVERSE[backward.transform] };
-    return best && best.agreeing >= thresholds.minAgreeing ? best : null;
+    if (best && best.agreeing >= thresholds.minAgreeing) return best;
+    if (!tiltOn) return null;
+    return tiltMatch(items[i]?.hashes, items[j]?.hashes, tiltLim);
   };
 
   // Candidates: pigeonhole over hashes. If k of the A active hashes must agree, any A-k+1 of them
@@ -137,11 +160,32 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
     }
   }
 
+  if (tiltOn) {
+    // One index per probe angle over the unrotated boxes; every probe of every image queries it.
+    const byAngle = new Map<number, HammingIndex>();
+    for (const probe of items[0]?.hashes.tilt.probes ?? []) {
+      const key = Math.abs(probe.angle);
+      if (byAngle.has(key)) continue;
+      byAngle.set(key, new HammingIndex(items.map((item) => item.hashes.tilt.cropped[key]?.phash ?? 0n), { maxRadius: thresholds.tiltPhash }));
+    }
+    items.forEach((item, i) => {
+      for (const probe of item.hashes.tilt.probes) {
+        const index = byAngle.get(Math.abs(probe.angle));
+        if (!index) continue;
+        for (const hash of [probe.rotated.phash, probe.rotatedMirrored.phash]) {
+          index.forEachWithin(hash, thresholds.tiltPhash, (j) => {
+            if (j !== i) candidates.add(i < j ? i * n + j : j * n + i);
+          });
+        }
+      }
+    });
+  }
+
   const accepted: Array<{ i: number; j: number; match: PairMatch }> = [];
   for (const key of candidates) {
     const i = Math.floor(key / n);
     const j = key - i * n;
-    const match = evaluate(i, j, limits);
+    const match = evaluate(i, j, limits, tiltLimits);
     if (match) accepted.push({ i, j, match });
   }
   accepted.sort((x, y) => (better(x.match, y.match) ? -1 : better(y.match, x.match) ? 1 : x.i - y.i || x.j - y.j));
@@ -149,7 +193,7 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
   const sets = new UnionFind(n);
   for (const { i, j } of accepted) {
     if (sets.find(i) === sets.find(j)) continue;
-    if (canMerge(sets.membersOf(i), sets.membersOf(j), blocked, n, (x, y) => evaluate(x, y, linkLimits) !== null)) sets.union(i, j);
+    if (canMerge(sets.membersOf(i), sets.membersOf(j), blocked, n, (x, y) => evaluate(x, y, linkLimits, tiltLinkLimits) !== null)) sets.union(i, j);
   }
 
   const byRoot = new Map<number, PairEvidence[]>();
@@ -175,9 +219,11 @@ function resolveThresholds(options: DedupOptions): DedupThresholds {
     blockhash: options.blockhash ?? DEFAULT_DEDUP_THRESHOLDS.blockhash,
     minAgreeing: options.minAgreeing ?? DEFAULT_DEDUP_THRESHOLDS.minAgreeing,
     matchTransforms: options.matchTransforms ?? DEFAULT_DEDUP_THRESHOLDS.matchTransforms,
+    tiltPhash: options.tiltPhash ?? DEFAULT_DEDUP_THRESHOLDS.tiltPhash,
+    tiltDhash: options.tiltDhash ?? DEFAULT_DEDUP_THRESHOLDS.tiltDhash,
     linkScale: options.linkScale ?? DEFAULT_DEDUP_THRESHOLDS.linkScale,
   };
-  for (const kind of HASH_KINDS) {
+  for (const kind of [...HASH_KINDS, 'tiltPhash', 'tiltDhash'] as const) {
     const v = t[kind];
     if (!Number.isInteger(v) || v < -1 || v > 64) throw new EngineError('INVALID_ARGUMENT', `expected an integer -1..64 for ${kind} but received ${String(v)}`);
   }
@@ -229,7 +275,39 @@ function bestVariant(words: Uint32Array, i: number, j: number, limits: [number, 
 }
 
 function better(x: PairMatch, y: PairMatch): boolean {
+  const xt = x.tilt === undefined ? 0 : 1;
+  const yt = y.tilt === undefined ? 0 : 1;
+  if (xt !== yt) return xt < yt;
   return x.agreeing > y.agreeing || (x.agreeing === y.agreeing && x.sum < y.sum);
+}
+
+/**
+ * Tilt rule: some probe of one image (possibly mirrored) agrees with the unrotated box of the other
+ * at the same angle, on pHash and dHash. Distances reported are those of the probe.
+ */
+function tiltMatch(a: ImageHashes | undefined, b: ImageHashes | undefined, limits: TiltLimits): PairMatch | null {
+  if (!a || !b) return null;
+  let best: PairMatch | null = null;
+  for (const [from, to, forward] of [
+    [a, b, true],
+    [b, a, false],
+  ] as const) {
+    for (const probe of from.tilt.probes) {
+      const box = to.tilt.cropped[Math.abs(probe.angle)];
+      if (!box) continue;
+      for (const mirrored of [false, true]) {
+        const h = mirrored ? probe.rotatedMirrored : probe.rotated;
+        const dp = hammingDistance(h.phash, box.phash);
+        const dd = hammingDistance(h.dhash, box.dhash);
+        if (dp > limits.phash || dd > limits.dhash) continue;
+        // probe θ un-rotates `from`, so `from` ≈ `to` turned by −θ; seen from a: b ≈ a turned by ±θ.
+        const angle = forward ? probe.angle : -probe.angle;
+        const match: PairMatch = { transform: mirrored ? 'hflip' : 'identity', distances: [dp, dd, -1], agreeing: 0, sum: dp + dd, tilt: angle };
+        if (!best || match.sum < best.sum) best = match;
+      }
+    }
+  }
+  return best;
 }
 
 function blockedPairs(pairs: ReadonlyArray<readonly [number, number]>, indexOf: Map<number, number>, n: number): Set<number> {
@@ -269,12 +347,14 @@ function toEvidence(items: readonly DedupItem[], i: number, j: number, match: Pa
   const idJ = items[j]?.id ?? 0;
   const swap = idJ < idI;
   const distances = { phash: match.distances[0], dhash: match.distances[1], blockhash: match.distances[2] };
-  const agreeing = HASH_KINDS.filter((k, x) => (limits[x] ?? -1) >= 0 && distances[k] <= (limits[x] ?? -1));
-  return {
+  const agreeing = match.tilt === undefined ? HASH_KINDS.filter((k, x) => (limits[x] ?? -1) >= 0 && distances[k] <= (limits[x] ?? -1)) : [];
+  const evidence: PairEvidence = {
     a: swap ? idJ : idI,
     b: swap ? idI : idJ,
     transform: swap ? INVERSE[match.transform] : match.transform,
     distances,
     agreeing,
   };
+  if (match.tilt !== undefined) evidence.tiltDegrees = swap ? -match.tilt : match.tilt;
+  return evidence;
 }

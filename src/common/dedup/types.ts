@@ -1,5 +1,6 @@
 import type { DihedralTransform } from './dihedral';
 import type { Hash64 } from './hash64';
+import type { TiltSignature } from './tilt';
 
 export const HASH_KINDS = ['phash', 'dhash', 'blockhash'] as const;
 export type HashKind = (typeof HASH_KINDS)[number];
@@ -14,4 +15,6 @@ export type HashTriple = Record<HashKind, Hash64>;
  */
 export interface ImageHashes extends HashTriple {
   variants: Record<Exclude<DihedralTransform, 'identity'>, HashTriple>;
+  /** Probes for copies rotated by an arbitrary angle (see tilt.ts). */
+  tilt: TiltSignature;
 }

@@ -18,6 +18,7 @@ import {
   resampleArea,
   transformDct,
 } from '../../common/dedup/perceptual';
+import { tiltSignature } from '../../common/dedup/tilt';
 import type { HashTriple, ImageHashes } from '../../common/dedup/types';
 import type { Raster } from '../../common/raster';
 import { blockhash64 } from './blockhash-bridge';
@@ -60,7 +61,7 @@ export async function computeImageHashes(raster: Raster): Promise<ImageHashes> {
   for (const transform of DIHEDRAL_TRANSFORMS) {
     if (transform !== 'identity') variants[transform] = hashesFor(transform);
   }
-  return { ...identity, variants };
+  return { ...identity, variants, tilt: tiltSignature(luma, THUMB, width, height) };
 }
 
 /**

@@ -1,0 +1,66 @@
+/**
+ * Near-duplicate detection on the real dev datasets with the default thresholds: real files, real
+ * sharp, no mocks. The datasets live outside the repo (see docs/dedup.md; SIFT_DATASETS overrides).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findNearDuplicateGroups } from '../../common/dedup/grouping';
+import { pairwiseScores } from '../../common/dedup/metrics';
+import { compareWithImagededup, loadImagededupSet, loadSyntheticSet, type ImagededupSet, type SyntheticSet } from './testing-datasets';
+
+describe('dedup on dev/dedup/synthetic', () => {
+  let set: SyntheticSet;
+  beforeAll(async () => {
+    set = await loadSyntheticSet();
+  }, 60_000);
+
+  it('reaches pairwise precision ≥ 0.99 and recall ≥ 0.95 over all 10 transforms', () => {
+    expect(set.files).toHaveLength(160);
+    const groups = findNearDuplicateGroups(set.files.map((f) => ({ id: f.id, hashes: f.hashes })));
+    const labels = new Map(set.files.map((f) => [f.id, f.group]));
+    const scores = pairwiseScores(groups.map((g) => g.ids), labels);
+    expect(scores.truePositives + scores.falseNegatives).toBe(720);
+    expect(scores.precision).toBeGreaterThanOrEqual(0.99);
+    expect(scores.recall).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('explains hflip matches with the hflip variant', () => {
+    const groups = findNearDuplicateGroups(set.files.map((f) => ({ id: f.id, hashes: f.hashes })));
+    const byId = new Map(set.files.map((f) => [f.id, f]));
+    const flipPairs = groups.flatMap((g) => g.pairs).filter((p) => byId.get(p.a)?.transform === 'base' && byId.get(p.b)?.transform === 'hflip');
+    expect(flipPairs.length).toBeGreaterThanOrEqual(15);
+    for (const p of flipPairs) expect(p.transform).toBe('hflip');
+  });
+
+  it('keeps the user\'s "not a duplicate" decisions', () => {
+    const base = set.files.find((f) => f.path === 'syn01_aqua_base.jpg');
+    const burst = set.files.find((f) => f.path === 'syn01_aqua_burst_shift3.jpg');
+    if (!base || !burst) throw new Error('synthetic files missing');
+    const groups = findNearDuplicateGroups(set.files.map((f) => ({ id: f.id, hashes: f.hashes })), { notDuplicate: [[base.id, burst.id]] });
+    expect(groups.some((g) => g.ids.includes(base.id) && g.ids.includes(burst.id))).toBe(false);
+  });
+});
+
+describe('dedup on dev/dedup/imagededup', () => {
+  let set: ImagededupSet;
+  beforeAll(async () => {
+    set = await loadImagededupSet();
+  }, 60_000);
+
+  it('fails to decode the corrupt files', () => {
+    const failed = set.failed.map((f) => f.path);
+    for (const path of Object.keys(set.expected.unreadable)) expect(failed).toContain(path);
+    expect(set.files.map((f) => f.path)).not.toContain('mixed_images/ukbench09268_corrupt.jpg');
+  });
+
+  it('finds the 3 expected groups and groups no other file', () => {
+    const groups = findNearDuplicateGroups(set.files.map((f) => ({ id: f.id, hashes: f.hashes })));
+    const report = compareWithImagededup(set, groups.map((g) => g.ids));
+    expect(report.groups.map((g) => [g.name, g.found])).toEqual([
+      ['ukbench00120', true],
+      ['ukbench09268', true],
+      ['ukbench09380', true],
+    ]);
+    expect(report.wronglyGrouped).toEqual([]);
+    expect(groups).toHaveLength(3);
+  });
+});

@@ -1,0 +1,70 @@
+import sharp, { type Sharp } from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { DIHEDRAL_TRANSFORMS } from '../../common/dedup/dihedral';
+import { hammingDistance } from '../../common/dedup/hash64';
+import { HASH_KINDS } from '../../common/dedup/types';
+import type { Raster } from '../../common/raster';
+import { computeImageHashes } from './hashes';
+import { datasetsRoot } from './testing-datasets';
+import { decodeAnalysisRaster } from './testing-decode';
+
+const photo = `${datasetsRoot()}/dedup/synthetic/syn07_ladybird_base.jpg`;
+
+async function transformed(raster: Raster, op: (s: Sharp) => Sharp): Promise<Raster> {
+  const { data, info } = await op(sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: raster.channels } }))
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data), width: info.width, height: info.height, channels: 3 };
+}
+
+describe('computeImageHashes (real sharp)', () => {
+  it('is deterministic and separates two different photos', async () => {
+    const a = await decodeAnalysisRaster(photo);
+    const b = await decodeAnalysisRaster(`${datasetsRoot()}/dedup/synthetic/syn12_yellowflower_base.jpg`);
+    const ha = await computeImageHashes(a);
+    expect(await computeImageHashes(a)).toEqual(ha);
+    const hb = await computeImageHashes(b);
+    for (const kind of HASH_KINDS) expect(hammingDistance(ha[kind], hb[kind])).toBeGreaterThan(16);
+  });
+
+  it.each([
+    ['hflip', (s: Sharp) => s.flop()],
+    ['vflip', (s: Sharp) => s.flip()],
+    ['rot90', (s: Sharp) => s.rotate(90)],
+    ['rot180', (s: Sharp) => s.rotate(180)],
+    ['rot270', (s: Sharp) => s.rotate(270)],
+  ] as const)('the %s variant of the original matches the hashes of the transformed image', async (transform, op) => {
+    const original = await computeImageHashes(await decodeAnalysisRaster(photo));
+    const copy = await computeImageHashes(await transformed(await decodeAnalysisRaster(photo), op));
+    for (const kind of HASH_KINDS) {
+      expect(hammingDistance(original.variants[transform][kind], copy[kind]), kind).toBeLessThanOrEqual(4);
+      // Without the variant the copy looks like another photo.
+      expect(hammingDistance(original[kind], copy[kind]), kind).toBeGreaterThan(12);
+    }
+  });
+
+  it('accepts gray and RGBA rasters', async () => {
+    const rgb = await decodeAnalysisRaster(photo);
+    const gray = await transformed(rgb, (s) => s.greyscale().toColourspace('b-w'));
+    const grayRaster: Raster = { ...gray, channels: 1 };
+    const rgba = await transformed(rgb, (s) => s.ensureAlpha());
+    const h = await computeImageHashes(rgb);
+    const hGray = await computeImageHashes(grayRaster);
+    const hRgba = await computeImageHashes({ ...rgba, channels: 4 });
+    expect(hammingDistance(h.phash, hGray.phash)).toBeLessThanOrEqual(6);
+    expect(hRgba.phash).toBe(h.phash);
+    expect(Object.keys(h.variants).sort()).toEqual(DIHEDRAL_TRANSFORMS.filter((t) => t !== 'identity').sort());
+    await expect(computeImageHashes({ data: new Uint8Array(5), width: 2, height: 2, channels: 3 })).rejects.toThrow(/expected 12 bytes/);
+  });
+
+  it('hashes a 1600 px analysis raster in a few milliseconds', async () => {
+    const big = await transformed(await decodeAnalysisRaster(photo), (s) => s.resize(1600, 1000, { fit: 'fill' }));
+    await computeImageHashes(big);
+    const runs = 20;
+    const started = performance.now();
+    for (let i = 0; i < runs; i++) await computeImageHashes(big);
+    const perPhoto = (performance.now() - started) / runs;
+    // Target < 5 ms on an idle core; the bound leaves room for a loaded CI machine.
+    expect(perPhoto).toBeLessThan(50);
+  });
+});
