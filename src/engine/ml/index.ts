@@ -14,8 +14,8 @@ export interface VisionOptions {
   /** Tuning knobs; the defaults were chosen by measurement (see docs/models.md). */
   faceMinScore?: number;
   personMinScore?: number;
-  /** Extra BlazeFace tile grids (tiles along the long side per level). Default [2]. */
-  faceTileLevels?: readonly number[];
+  /** Long side (px) of the whole-image detail pass for small faces; 0 disables it. Default 512. */
+  faceDetailLongSide?: number;
 }
 
 export interface DetectedFace {

@@ -140,6 +140,17 @@ describe('tfjs-to-onnx per-op conversion (vs TF.js cpu)', () => {
     }
   });
 
+  it('spatially dynamic conversion: a flattening Reshape infers its spatial extent, so other input sizes run', async () => {
+    const g = makeGraph([1, 4, 4, 2], [
+      { name: 'conv', op: 'Conv2D', input: ['input', 'w'], attr: { strides: ints(1, 2, 2, 1), padding: str('SAME'), dilations: ints(1, 1, 1, 1) } },
+      { name: 'rs', op: 'Reshape', input: ['conv', 's'] },
+    ], { w: { shape: [3, 3, 2, 3], data: [...pseudo(54, 9)] }, s: { shape: [3], data: [1, 12, 1], dtype: 'int32' } });
+    const rep = await expectSame(g, 'rs', [1, 4, 4, 2], { spatial: 'dynamic' });
+    expect(rep.inferredSpatialReshapes).toBe(1);
+    const bigger = await runOnnx(rep.bytes, pseudo(2 * 8 * 6 * 2), [2, 8, 6, 2]);
+    expect(bigger.shape).toEqual([2, 4 * 3 * 3, 1]);
+  });
+
   it('ConcatV2 on channels, per-channel Mul/Sub/Add constants, Mean with and without keep_dims', async () => {
     const g = makeGraph([1, 5, 6, 2], [
       { name: 'cat', op: 'ConcatV2', input: ['input', 'input', 'axis'] },

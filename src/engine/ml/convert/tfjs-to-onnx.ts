@@ -33,6 +33,7 @@ export interface ConversionReport {
   onnxNodes: number;
   fusedPrelu: number;
   fixedBatchReshapes: number;
+  inferredSpatialReshapes: number;
   opTypes: string[];
 }
 
@@ -81,6 +82,7 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: ReadonlyMap
   const values = new Map<string, Value>();
   let fusedPrelu = 0;
   let fixedBatchReshapes = 0;
+  let inferredSpatialReshapes = 0;
 
   const dataInputs = (n: TfjsNode): string[] => (n.input ?? []).filter((i) => !i.startsWith('^'));
 
@@ -419,6 +421,14 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: ReadonlyMap
           shape[0] = 0;
           fixedBatchReshapes++;
         }
+        // With a dynamic input size, a flattening reshape's spatial extent is not a constant any
+        // more: the largest non-batch dim (the flattened H*W*anchors one) is inferred instead.
+        if (options.spatial === 'dynamic' && !shape.includes(-1) && shape.length >= 2) {
+          let at = 1;
+          for (let k = 2; k < shape.length; k++) if ((shape[k] ?? 0) > (shape[at] ?? 0)) at = k;
+          shape[at] = -1;
+          inferredSpatialReshapes++;
+        }
         const out = g.op('Reshape', [toNative(x), g.constInt64(`${n.name}/shape`, shape)], undefined, n.name);
         return { name: out, rank: shape.length, nchw: false };
       }
@@ -501,5 +511,5 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: ReadonlyMap
   }
 
   const bytes = g.toBytes({ producer: 'sift-tfjs-to-onnx', docString: `Converted from TF.js graph ${options.graphName}`, metadata: options.metadata });
-  return { bytes, convertedNodes: needed.size, onnxNodes: g.nodeCount, fusedPrelu, fixedBatchReshapes, opTypes: [...new Set(g.opTypes())].sort() };
+  return { bytes, convertedNodes: needed.size, onnxNodes: g.nodeCount, fusedPrelu, fixedBatchReshapes, inferredSpatialReshapes, opTypes: [...new Set(g.opTypes())].sort() };
 }

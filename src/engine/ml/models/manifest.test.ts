@@ -33,7 +33,7 @@ describe('model manifest and registry', () => {
     expect(registry.forTask('face-embedding').id).toBe('dlib-resnet34-face-descriptor');
     expect(() => registry.forTask('age')).toThrow(EngineError);
     expect(() => registry.forTask('age')).toThrow('Unknown vision task "age"; valid tasks: face-detection, face-embedding, person-detection');
-    expect(registry.version).toMatch(/face-detection=blazeface-back-256@[0-9a-f]{12}/);
+    expect(registry.version).toMatch(/face-detection=blazeface-back-dynamic@[0-9a-f]{12}/);
   });
 
   it('pins every source file and every output by sha256', async () => {
@@ -59,28 +59,28 @@ describe('model build', () => {
 
   it('rebuilds deterministically: a fresh build reproduces the pinned sha256', async () => {
     const dir = await manifestCopy('fresh', (m) => {
-      m.models = m.models.filter((x) => x.id === 'blazeface-back-256');
+      m.models = m.models.filter((x) => x.id === 'blazeface-back-dynamic');
     });
     const r = await ensureModelFiles(dir, silentLogger, { resolveFrom: REPO_ROOT });
     expect(r.built).toHaveLength(1);
-    const pinned = (await readManifest(DEFAULT_MODELS_DIR)).models.find((x) => x.id === 'blazeface-back-256')?.output.sha256;
-    expect(sha256Hex(await readFile(path.join(dir, 'build', 'face-detection.blazeface-back-256.onnx')))).toBe(pinned);
+    const pinned = (await readManifest(DEFAULT_MODELS_DIR)).models.find((x) => x.id === 'blazeface-back-dynamic')?.output.sha256;
+    expect(sha256Hex(await readFile(path.join(dir, 'build', 'face-detection.blazeface-back-dynamic.onnx')))).toBe(pinned);
   });
 
   it('fails clearly when a source file does not match its pinned sha256', async () => {
     const dir = await manifestCopy('tampered', (m) => {
-      m.models = m.models.filter((x) => x.id === 'blazeface-back-256');
+      m.models = m.models.filter((x) => x.id === 'blazeface-back-dynamic');
       const files = m.models[0]?.source.files ?? {};
       files['models/blazeface-back.bin'] = '0'.repeat(64);
     });
     await expect(ensureModelFiles(dir, silentLogger, { resolveFrom: REPO_ROOT })).rejects.toThrow(
-      /Model blazeface-back-256: source file @vladmandic\/human-models\/models\/blazeface-back\.bin has sha256 [0-9a-f]{64}, manifest pins 0{64}/,
+      /Model blazeface-back-dynamic: source file @vladmandic\/human-models\/models\/blazeface-back\.bin has sha256 [0-9a-f]{64}, manifest pins 0{64}/,
     );
   });
 
   it('fails clearly when the installed package version differs from the manifest', async () => {
     const dir = await manifestCopy('version', (m) => {
-      m.models = m.models.filter((x) => x.id === 'blazeface-back-256');
+      m.models = m.models.filter((x) => x.id === 'blazeface-back-dynamic');
       const first = m.models[0];
       if (first) first.source.version = '9.9.9';
     });
@@ -89,7 +89,7 @@ describe('model build', () => {
 
   it('fails when the built output does not match the pinned output sha256', async () => {
     const dir = await manifestCopy('outhash', (m) => {
-      m.models = m.models.filter((x) => x.id === 'blazeface-back-256');
+      m.models = m.models.filter((x) => x.id === 'blazeface-back-dynamic');
       const first = m.models[0];
       if (first) first.output.sha256 = 'f'.repeat(64);
     });

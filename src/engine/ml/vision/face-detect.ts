@@ -10,51 +10,59 @@ export interface Anchor {
   y: number;
 }
 
-/** Anchor centres (input pixels) for the back model: 16x16 grid x2, then 8x8 grid x6. */
-export function blazefaceBackAnchors(inputSize = BLAZEFACE_INPUT, strides: readonly number[] = [16, 32], perCell: readonly number[] = [2, 6], offset = 0.5): Anchor[][] {
+/**
+ * Anchor centres (input pixels) of the back model for an input of width x height (multiples of
+ * 32): a stride-16 grid with 2 anchors per cell, then a stride-32 grid with 6, row-major as the
+ * model's NHWC reshape lays them out. At 256x256 that is the familiar 512 + 384.
+ */
+export function blazefaceBackAnchors(width = BLAZEFACE_INPUT, height = width, strides: readonly number[] = [16, 32], perCell: readonly number[] = [2, 6], offset = 0.5): Anchor[][] {
   return strides.map((stride, k) => {
-    const grid = Math.ceil(inputSize / stride);
+    const gw = Math.ceil(width / stride);
+    const gh = Math.ceil(height / stride);
     const out: Anchor[] = [];
-    for (let y = 0; y < grid; y++) for (let x = 0; x < grid; x++) for (let a = 0; a < (perCell[k] ?? 1); a++) out.push({ x: (x + offset) * stride, y: (y + offset) * stride });
+    for (let y = 0; y < gh; y++) for (let x = 0; x < gw; x++) for (let a = 0; a < (perCell[k] ?? 1); a++) out.push({ x: (x + offset) * stride, y: (y + offset) * stride });
     return out;
   });
 }
 
-/** A square window of the image fed to the detector. */
-export interface Tile {
+/**
+ * One detector pass: the image region [x, x + inWidth*scale) x [y, y + inHeight*scale) resampled
+ * to an inWidth x inHeight input (uniform scale, image pixels per input pixel).
+ */
+export interface DetectionPass {
   x: number;
   y: number;
-  side: number;
+  scale: number;
+  inWidth: number;
+  inHeight: number;
 }
 
-export interface TilePlanOptions {
-  /** Margin around the whole image in the first (global) tile, as a fraction of the long side. */
+export interface PassPlanOptions {
+  /** Margin around the image in the square global pass, as a fraction of the long side. */
   globalMargin: number;
-  /** Extra tile grids: number of tiles along the long side for each level (e.g. [2] or [2, 3]). */
-  gridLevels: readonly number[];
-  /** Overlap between neighbouring tiles as a fraction of the tile side. */
-  overlap: number;
+  /** Long side (px) of the detail pass over the whole image; 0 disables it. */
+  detailLongSide: number;
 }
 
-export const DEFAULT_TILE_PLAN: TilePlanOptions = { globalMargin: 0.125, gridLevels: [2], overlap: 0.25 };
+export const DEFAULT_PASS_PLAN: PassPlanOptions = { globalMargin: 0.125, detailLongSide: 512 };
 
-export function planTiles(width: number, height: number, o: TilePlanOptions = DEFAULT_TILE_PLAN): Tile[] {
+const ceil32 = (v: number): number => Math.max(32, Math.ceil(v / 32) * 32);
+
+/**
+ * Multi-scale plan: a square 256x256 pass over the whole image with a margin (large faces, faces
+ * cut by the border), plus a detail pass over the whole image at a higher resolution for small
+ * faces in group photos (skipped when it would not be finer than the global pass).
+ */
+export function planPasses(width: number, height: number, o: PassPlanOptions = DEFAULT_PASS_PLAN): DetectionPass[] {
   const long = Math.max(width, height);
   const side0 = long * (1 + 2 * o.globalMargin);
-  const tiles: Tile[] = [{ x: (width - side0) / 2, y: (height - side0) / 2, side: side0 }];
-  for (const n of o.gridLevels) {
-    if (n < 2) continue;
-    const side = long / (n - (n - 1) * o.overlap);
-    // Tiles smaller than the detector input would only upsample: the global tile already sees those faces.
-    if (side < BLAZEFACE_INPUT) continue;
-    const axis = (len: number): number[] => {
-      if (len <= side) return [(len - side) / 2];
-      const count = Math.ceil((len - side) / (side * (1 - o.overlap))) + 1;
-      return Array.from({ length: count }, (_, k) => (k * (len - side)) / (count - 1));
-    };
-    for (const ty of axis(height)) for (const tx of axis(width)) tiles.push({ x: tx, y: ty, side });
+  const passes: DetectionPass[] = [{ x: (width - side0) / 2, y: (height - side0) / 2, scale: side0 / BLAZEFACE_INPUT, inWidth: BLAZEFACE_INPUT, inHeight: BLAZEFACE_INPUT }];
+  if (o.detailLongSide > 0 && o.detailLongSide > BLAZEFACE_INPUT * 1.25) {
+    const scale = Math.max(1, long / o.detailLongSide);
+    const finer = side0 / BLAZEFACE_INPUT / scale;
+    if (finer >= 1.5) passes.push({ x: 0, y: 0, scale, inWidth: ceil32(width / scale), inHeight: ceil32(height / scale) });
   }
-  return tiles;
+  return passes;
 }
 
 export interface FaceCandidate {
@@ -64,24 +72,15 @@ export interface FaceCandidate {
   keypoints: Array<[number, number]>;
 }
 
-const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
-
-/**
- * Decodes one tile's raw outputs (one grid at a time) into image-space candidates above minScore.
- * Candidates that run over a tile edge lying inside the image are dropped: a neighbouring tile or
- * the global tile sees that face whole.
- */
-export function decodeTile(
+/** Decodes one pass's raw outputs into image-space candidates above minScore. */
+export function decodePass(
   grids: ReadonlyArray<{ scores: Float32Array; boxes: Float32Array; anchors: readonly Anchor[]; offset: number }>,
-  tile: Tile,
-  image: { width: number; height: number },
+  pass: DetectionPass,
   minScore: number,
-  inputSize = BLAZEFACE_INPUT,
 ): FaceCandidate[] {
   const out: FaceCandidate[] = [];
-  const k = tile.side / inputSize;
+  const k = pass.scale;
   const minLogit = Math.log(minScore / (1 - minScore));
-  const edge = 2 * k;
   for (const g of grids) {
     for (let i = 0; i < g.anchors.length; i++) {
       const logit = g.scores[g.offset / 16 + i] ?? -Infinity;
@@ -94,16 +93,10 @@ export function decodeTile(
       const w = b[r + 2] ?? 0;
       const h = b[r + 3] ?? 0;
       if (w <= 0 || h <= 0) continue;
-      const box: [number, number, number, number] = [tile.x + (cx - w / 2) * k, tile.y + (cy - h / 2) * k, tile.x + (cx + w / 2) * k, tile.y + (cy + h / 2) * k];
-      const interiorCut =
-        (box[0] < tile.x + edge && tile.x > 0) ||
-        (box[1] < tile.y + edge && tile.y > 0) ||
-        (box[2] > tile.x + tile.side - edge && tile.x + tile.side < image.width) ||
-        (box[3] > tile.y + tile.side - edge && tile.y + tile.side < image.height);
-      if (interiorCut) continue;
+      const box: [number, number, number, number] = [pass.x + (cx - w / 2) * k, pass.y + (cy - h / 2) * k, pass.x + (cx + w / 2) * k, pass.y + (cy + h / 2) * k];
       const keypoints: Array<[number, number]> = [];
-      for (let p = 0; p < KEYPOINTS; p++) keypoints.push([tile.x + (a.x + (b[r + 4 + 2 * p] ?? 0)) * k, tile.y + (a.y + (b[r + 5 + 2 * p] ?? 0)) * k]);
-      out.push({ box, score: sigmoid(logit), keypoints });
+      for (let p = 0; p < KEYPOINTS; p++) keypoints.push([pass.x + (a.x + (b[r + 4 + 2 * p] ?? 0)) * k, pass.y + (a.y + (b[r + 5 + 2 * p] ?? 0)) * k]);
+      out.push({ box, score: 1 / (1 + Math.exp(-logit)), keypoints });
     }
   }
   return out;

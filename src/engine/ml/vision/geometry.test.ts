@@ -1,20 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { CHIP_TEMPLATE, chipAffine, fitSimilarity } from './align';
-import { BLAZEFACE_INPUT, blazefaceBackAnchors, decodeTile, iou, planTiles, weightedNms, type FaceCandidate } from './face-detect';
+import { BLAZEFACE_INPUT, blazefaceBackAnchors, decodePass, iou, planPasses, weightedNms, type FaceCandidate } from './face-detect';
 import { Pyramid, sampleAffine, squareCropAffine } from './image';
 import { estimatePose, faceQuality, laplacianVariance } from './quality';
 
 describe('BlazeFace decoding', () => {
-  it('has 512 + 384 anchors on 16x16x2 and 8x8x6 grids', () => {
+  it('has 512 + 384 anchors on 16x16x2 and 8x8x6 grids at 256x256, row-major for other sizes', () => {
     const [a16 = [], a8 = []] = blazefaceBackAnchors();
     expect(a16).toHaveLength(512);
     expect(a8).toHaveLength(384);
     expect(a16[0]).toEqual({ x: 8, y: 8 });
     expect(a16[1]).toEqual({ x: 8, y: 8 });
     expect(a8[383]).toEqual({ x: 240, y: 240 });
+    const [w16 = [], w8 = []] = blazefaceBackAnchors(512, 384);
+    expect(w16).toHaveLength(32 * 24 * 2);
+    expect(w8).toHaveLength(16 * 12 * 6);
+    expect(w16[2 * 32]).toEqual({ x: 8, y: 24 });
   });
 
-  it('decodes one confident anchor into an image-space box and keypoints through the tile transform', () => {
+  it('decodes one confident anchor into an image-space box and keypoints through the pass transform', () => {
     const [a16 = [], a8 = []] = blazefaceBackAnchors();
     const s16 = new Float32Array(512).fill(-10);
     const s8 = new Float32Array(384).fill(-10);
@@ -23,8 +27,8 @@ describe('BlazeFace decoding', () => {
     const i = 2 * (5 * 16 + 7); // cell (x=7, y=5), anchor centre (120, 88)
     s16[i] = 3;
     b16.set([4, -8, 40, 40, -10, -10, 10, -10, 0, 0, 0, 10, -18, -5, 18, -5], i * 16);
-    const tile = { x: 100, y: 50, side: 512 };
-    const out = decodeTile([{ scores: s16, boxes: b16, anchors: a16, offset: 0 }, { scores: s8, boxes: b8, anchors: a8, offset: 0 }], tile, { width: 2000, height: 2000 }, 0.5);
+    const pass = { x: 100, y: 50, scale: 2, inWidth: 256, inHeight: 256 };
+    const out = decodePass([{ scores: s16, boxes: b16, anchors: a16, offset: 0 }, { scores: s8, boxes: b8, anchors: a8, offset: 0 }], pass, 0.5);
     expect(out).toHaveLength(1);
     const f = out[0] as FaceCandidate;
     expect(f.score).toBeCloseTo(1 / (1 + Math.exp(-3)), 6);
@@ -47,15 +51,19 @@ describe('BlazeFace decoding', () => {
     expect(iou([0, 0, 10, 10], [5, 0, 15, 10])).toBeCloseTo(1 / 3, 10);
   });
 
-  it('plans a padded global tile plus overlapping tiles that cover the whole image', () => {
-    const tiles = planTiles(1600, 1200);
-    expect(tiles[0]?.side).toBeGreaterThan(1600);
-    const grid = tiles.slice(1);
-    expect(grid.length).toBeGreaterThanOrEqual(4);
-    for (let y = 0; y < 1200; y += 37)
-      for (let x = 0; x < 1600; x += 41) expect(grid.some((t) => x >= t.x && x <= t.x + t.side && y >= t.y && y <= t.y + t.side)).toBe(true);
-    expect(planTiles(200, 150)).toHaveLength(1);
-    expect(grid.every((t) => t.side >= BLAZEFACE_INPUT)).toBe(true);
+  it('plans a padded square global pass plus a finer whole-image pass for large photos', () => {
+    const [global, detail, ...rest] = planPasses(1600, 1200);
+    expect(rest).toEqual([]);
+    expect(global?.inWidth).toBe(BLAZEFACE_INPUT);
+    // global pass: the square around the image with a margin on every side
+    expect(global?.x).toBeLessThan(0);
+    expect(global?.y).toBeLessThan(0);
+    expect((global?.x ?? 0) + BLAZEFACE_INPUT * (global?.scale ?? 0)).toBeGreaterThan(1600);
+    // detail pass: whole image at long side 512, sizes multiples of 32, covering the image
+    expect(detail).toMatchObject({ x: 0, y: 0, inWidth: 512, inHeight: 384 });
+    expect((detail?.inHeight ?? 0) * (detail?.scale ?? 0)).toBeGreaterThanOrEqual(1200);
+    expect(planPasses(200, 150)).toHaveLength(1);
+    expect(planPasses(1600, 1200, { globalMargin: 0.125, detailLongSide: 0 })).toHaveLength(1);
   });
 });
 

@@ -37,19 +37,18 @@ function halve(img: RgbImage): RgbImage {
   const h = Math.max(1, img.height >> 1);
   const out = new Uint8Array(w * h * 3);
   const src = img.data;
-  const sw = img.width;
+  const stride = img.width * 3;
+  // w = floor(W/2), so 2x+1 <= W-1 whenever W >= 2: no clamping in the loop (1-px sides repeat).
+  const dx = img.width >= 2 ? 3 : 0;
+  const dy = img.height >= 2 ? stride : 0;
+  let o = 0;
   for (let y = 0; y < h; y++) {
-    const y0 = Math.min(2 * y, img.height - 1);
-    const y1 = Math.min(2 * y + 1, img.height - 1);
-    for (let x = 0; x < w; x++) {
-      const x0 = Math.min(2 * x, sw - 1);
-      const x1 = Math.min(2 * x + 1, sw - 1);
-      const a = (y0 * sw + x0) * 3;
-      const b = (y0 * sw + x1) * 3;
-      const c = (y1 * sw + x0) * 3;
-      const d = (y1 * sw + x1) * 3;
-      const o = (y * w + x) * 3;
-      for (let k = 0; k < 3; k++) out[o + k] = ((src[a + k] ?? 0) + (src[b + k] ?? 0) + (src[c + k] ?? 0) + (src[d + k] ?? 0) + 2) >> 2;
+    let a = 2 * y * stride;
+    for (let x = 0; x < w; x++, a += 6) {
+      for (let k = 0; k < 3; k++, o++) {
+        const p = a + k;
+        out[o] = ((src[p] ?? 0) + (src[p + dx] ?? 0) + (src[p + dy] ?? 0) + (src[p + dy + dx] ?? 0) + 2) >> 2;
+      }
     }
   }
   return { data: out, width: w, height: h };
@@ -105,6 +104,10 @@ export function sampleAffine(pyr: Pyramid, m: Affine, t: SampleTarget): void {
   const { data, width: w, height: h } = img;
   const { out, scale, bias } = t;
   const fillOut = t.fill * scale + bias;
+  if (m.b === 0 && m.c === 0) {
+    sampleAxisAligned(data, w, h, m.a / f, m.e / f, m.d / fy, m.f / fy, t, fillOut);
+    return;
+  }
   let o = t.offset;
   for (let y = 0; y < t.height; y++) {
     for (let x = 0; x < t.width; x++, o += 3) {
@@ -137,6 +140,58 @@ export function sampleAffine(pyr: Pyramid, m: Affine, t: SampleTarget): void {
       for (let k = 0; k < 3; k++) {
         const v = (data[p00 + k] ?? 0) * w00 + (data[p01 + k] ?? 0) * w01 + (data[p10 + k] ?? 0) * w10 + (data[p11 + k] ?? 0) * w11;
         out[o + k] = v * scale + bias;
+      }
+    }
+  }
+}
+
+/**
+ * Fast path for scale + translate (detector inputs): the source column/row and weights are computed
+ * once per output column and row instead of per pixel.
+ */
+function sampleAxisAligned(data: Uint8Array, w: number, h: number, sx: number, ex: number, sy: number, ey: number, t: SampleTarget, fillOut: number): void {
+  const { out, scale, bias, width: ow, height: oh } = t;
+  const col0 = new Int32Array(ow);
+  const col1 = new Int32Array(ow);
+  const colW = new Float32Array(ow);
+  const colIn = new Uint8Array(ow);
+  for (let x = 0; x < ow; x++) {
+    const s = sx * (x + 0.5) + ex - 0.5;
+    colIn[x] = s >= -0.5 && s <= w - 0.5 ? 1 : 0;
+    const x0 = Math.floor(s);
+    colW[x] = s - x0;
+    col0[x] = (x0 < 0 ? 0 : x0 >= w ? w - 1 : x0) * 3;
+    col1[x] = (x0 + 1 >= w ? w - 1 : x0 + 1 < 0 ? 0 : x0 + 1) * 3;
+  }
+  let o = t.offset;
+  for (let y = 0; y < oh; y++) {
+    const s = sy * (y + 0.5) + ey - 0.5;
+    if (s < -0.5 || s > h - 0.5) {
+      out.fill(fillOut, o, o + ow * 3);
+      o += ow * 3;
+      continue;
+    }
+    const y0 = Math.floor(s);
+    const ay = s - y0;
+    const r0 = (y0 < 0 ? 0 : y0) * w * 3;
+    const r1 = (y0 + 1 >= h ? h - 1 : y0 + 1) * w * 3;
+    const wy0 = (1 - ay) * scale;
+    const wy1 = ay * scale;
+    for (let x = 0; x < ow; x++, o += 3) {
+      if (!colIn[x]) {
+        out[o] = fillOut;
+        out[o + 1] = fillOut;
+        out[o + 2] = fillOut;
+        continue;
+      }
+      const ax = colW[x] ?? 0;
+      const c0 = col0[x] ?? 0;
+      const c1 = col1[x] ?? 0;
+      const p00 = r0 + c0, p01 = r0 + c1, p10 = r1 + c0, p11 = r1 + c1;
+      for (let k = 0; k < 3; k++) {
+        const top = (data[p00 + k] ?? 0) + ((data[p01 + k] ?? 0) - (data[p00 + k] ?? 0)) * ax;
+        const bottom = (data[p10 + k] ?? 0) + ((data[p11 + k] ?? 0) - (data[p10 + k] ?? 0)) * ax;
+        out[o + k] = top * wy0 + bottom * wy1 + bias;
       }
     }
   }

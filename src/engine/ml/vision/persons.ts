@@ -6,7 +6,7 @@
 import type { TensorData } from '../runtime/protocol';
 import { iou } from './face-detect';
 
-export const CENTERNET_LONG_SIDE = 384;
+export const CENTERNET_LONG_SIDE = 320;
 export const CENTERNET_STRIDE = 4;
 export const FEATURE_STRIDE = 8;
 

@@ -8,18 +8,16 @@ import { createModelRegistry, readManifest, type ModelRegistry, type VisionTask 
 import { createInferencePool, type InferencePool } from '../runtime/pool';
 import type { TensorMap } from '../runtime/protocol';
 import { chipAffine } from './align';
-import { BLAZEFACE_INPUT, DEFAULT_TILE_PLAN, blazefaceBackAnchors, decodeTile, planTiles, weightedNms, type FaceCandidate } from './face-detect';
-import { Pyramid, sampleAffine, squareCropAffine, toRgb } from './image';
+import { DEFAULT_PASS_PLAN, blazefaceBackAnchors, decodePass, planPasses, weightedNms, type FaceCandidate } from './face-detect';
+import { Pyramid, sampleAffine, toRgb } from './image';
 import { backgroundDescriptor, bodyDescriptor, centernetGeometry, decodePersons, matchFacesToPersons } from './persons';
 import { estimatePose, faceQuality, laplacianVariance } from './quality';
 
 export const DEFAULT_FACE_MIN_SCORE = 0.6;
-export const DEFAULT_PERSON_MIN_SCORE = 0.35;
+export const DEFAULT_PERSON_MIN_SCORE = 0.3;
 /** Face chips per descriptor inference call (spread over the workers). */
 export const CHIP_BATCH = 16;
 const CHIP_FLOATS = FACE_DESCRIPTOR_INPUT * FACE_DESCRIPTOR_INPUT * 3;
-
-const ANCHORS = blazefaceBackAnchors();
 
 function need<T>(v: T | undefined, what: string): T {
   if (v === undefined) throw new EngineError('MODEL', `Model output ${what} is missing`);
@@ -34,7 +32,7 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline {
   const logger = opts.logger.child({ component: 'vision' });
   const faceMinScore = opts.faceMinScore ?? DEFAULT_FACE_MIN_SCORE;
   const personMinScore = opts.personMinScore ?? DEFAULT_PERSON_MIN_SCORE;
-  const tilePlan = { ...DEFAULT_TILE_PLAN, gridLevels: opts.faceTileLevels ?? DEFAULT_TILE_PLAN.gridLevels };
+  const passPlan = { ...DEFAULT_PASS_PLAN, detailLongSide: opts.faceDetailLongSide ?? DEFAULT_PASS_PLAN.detailLongSide };
   let pool: InferencePool | undefined;
   let registry: Promise<ModelRegistry> | undefined;
   let disposed = false;
@@ -86,33 +84,27 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline {
 
   const detectFaces = async (pyr: Pyramid, signal?: AbortSignal): Promise<FaceCandidate[]> => {
     const { width, height } = pyr.base;
-    const tiles = planTiles(width, height, tilePlan);
-    const per = BLAZEFACE_INPUT * BLAZEFACE_INPUT * 3;
-    const input = new Float32Array(tiles.length * per);
-    tiles.forEach((t, i) =>
-      sampleAffine(pyr, squareCropAffine(t.x, t.y, t.side, BLAZEFACE_INPUT), { out: input, offset: i * per, width: BLAZEFACE_INPUT, height: BLAZEFACE_INPUT, scale: 1 / 127.5, bias: -1, fill: 0 }),
-    );
-    const res = await run('face-detection', { input: { data: input, dims: [tiles.length, BLAZEFACE_INPUT, BLAZEFACE_INPUT, 3] } }, signal);
-    const s16 = need(res.scores16, 'scores16').data;
-    const s8 = need(res.scores8, 'scores8').data;
-    const b16 = need(res.boxes16, 'boxes16').data;
-    const b8 = need(res.boxes8, 'boxes8').data;
-    const [a16 = [], a8 = []] = ANCHORS;
-    const candidates: FaceCandidate[] = [];
-    tiles.forEach((tile, i) => {
-      candidates.push(
-        ...decodeTile(
+    const passes = planPasses(width, height, passPlan);
+    // The passes have different input sizes, so they run as separate inferences, in parallel.
+    const perPass = await Promise.all(
+      passes.map(async (pass) => {
+        const input = new Float32Array(pass.inWidth * pass.inHeight * 3);
+        sampleAffine(pyr, { a: pass.scale, b: 0, c: 0, d: pass.scale, e: pass.x, f: pass.y }, { out: input, offset: 0, width: pass.inWidth, height: pass.inHeight, scale: 1 / 127.5, bias: -1, fill: 0 });
+        const res = await run('face-detection', { input: { data: input, dims: [1, pass.inHeight, pass.inWidth, 3] } }, signal);
+        const [a16 = [], a8 = []] = blazefaceBackAnchors(pass.inWidth, pass.inHeight);
+        const s16 = need(res.scores16, 'scores16');
+        if (s16.data.length !== a16.length) throw new EngineError('MODEL', `Face detector returned ${s16.data.length} stride-16 scores, expected ${a16.length} anchors`);
+        return decodePass(
           [
-            { scores: s16, boxes: b16, anchors: a16, offset: i * a16.length * 16 },
-            { scores: s8, boxes: b8, anchors: a8, offset: i * a8.length * 16 },
+            { scores: s16.data, boxes: need(res.boxes16, 'boxes16').data, anchors: a16, offset: 0 },
+            { scores: need(res.scores8, 'scores8').data, boxes: need(res.boxes8, 'boxes8').data, anchors: a8, offset: 0 },
           ],
-          tile,
-          { width, height },
+          pass,
           faceMinScore,
-        ),
-      );
-    });
-    return weightedNms(candidates, 0.3);
+        );
+      }),
+    );
+    return weightedNms(perPass.flat(), 0.3);
   };
 
   const describeScene = async (pyr: Pyramid, signal?: AbortSignal) => {

@@ -1,0 +1,129 @@
+/**
+ * Vision stage benchmark: 12-MP JPEGs of people (the dev group photos scaled to 4000x3000, some
+ * with an EXIF rotation), decoded with sharp (shrink-on-load to <= 1600 px, orientation applied)
+ * and analysed with several photos in flight. Prints photos/s for the whole stage, faces/s for
+ * batched descriptors and peak RSS. Generated photos live in a temp dir and are not committed.
+ *
+ *   npm run bench:vision [-- --photos 60 --inflight 4 --workers 2]
+ */
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+
+// One decode at a time per lane; libvips' operation cache only costs memory here.
+sharp.cache(false);
+import { createLogger } from '../src/common/logger';
+import { ANALYSIS_LONG_SIDE, type Raster } from '../src/common/raster';
+import { createVisionPipeline, ensureModels } from '../src/engine/ml/index';
+import { DATASETS_DIR, DEFAULT_MODELS_DIR } from '../src/engine/ml/test-support';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : NaN;
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+const PHOTOS = arg('photos', 60);
+const INFLIGHT = arg('inflight', 4);
+const WORKERS = arg('workers', 2);
+const logger = createLogger((level, message, context) => console.log(`[vision] ${level} ${message} ${JSON.stringify(context)}`), 'warn');
+
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+
+async function makePhotos(dir: string): Promise<string[]> {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const groupDir = path.join(DATASETS_DIR, 'faces', 'group');
+  const sources = (await readdir(groupDir)).filter((f) => f.endsWith('.jpg')).sort();
+  const files: string[] = [];
+  for (const [i, f] of sources.entries()) {
+    for (const variant of ['plain', 'mirrored-rotated'] as const) {
+      const out = path.join(dir, `${path.basename(f, '.jpg')}-${variant}.jpg`);
+      let img = sharp(path.join(groupDir, f)).resize(4000, 3000, { fit: 'cover', kernel: 'lanczos3' });
+      if (variant === 'mirrored-rotated') {
+        // Stored rotated with EXIF orientation 6 (display = rotate 90° cw), so decode must apply it.
+        img = sharp(await img.flop().jpeg({ quality: 92 }).toBuffer()).rotate(-90).withMetadata({ orientation: 6 });
+      }
+      await img.jpeg({ quality: 90, mozjpeg: false }).toFile(out);
+      files.push(out);
+    }
+    void i;
+  }
+  return files;
+}
+
+async function decode(file: string): Promise<Raster> {
+  // autoOrient applies EXIF orientation; ignoreIcc skips the colour-profile transform, which
+  // cost ~3x the whole decode for a 12-MP JPEG carrying an sRGB profile and does not help analysis.
+  const { data, info } = await sharp(file, { failOn: 'none', autoOrient: true, ignoreIcc: true })
+    .resize(ANALYSIS_LONG_SIDE, ANALYSIS_LONG_SIDE, { fit: 'inside', withoutEnlargement: true })
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 3 };
+}
+
+async function main(): Promise<void> {
+  await ensureModels(DEFAULT_MODELS_DIR, logger);
+  const dir = path.join(os.tmpdir(), 'sift-bench-vision');
+  const photos = await makePhotos(dir);
+  const meta = await sharp(photos[1] ?? '').metadata();
+  console.log(`photos: ${photos.length} distinct 12-MP JPEGs (${meta.width}x${meta.height}, orientation ${String(meta.orientation)}), ${PHOTOS} analysed, ${INFLIGHT} in flight, ${WORKERS} inference workers, ${os.availableParallelism()} cores`);
+
+  const pipeline = createVisionPipeline({ modelsDir: DEFAULT_MODELS_DIR, logger, workers: WORKERS });
+  try {
+    // Warm-up: load every model on every worker (not timed).
+    await Promise.all(Array.from({ length: WORKERS }, (_, i) => decode(photos[i % photos.length] ?? '').then((r) => pipeline.analyze(r))));
+
+    let next = 0;
+    let faces = 0;
+    let persons = 0;
+    let decodeMs = 0;
+    const cpu0 = process.cpuUsage();
+    const started = performance.now();
+    const lane = async (): Promise<void> => {
+      while (next < PHOTOS) {
+        const file = photos[next++ % photos.length] ?? '';
+        const t0 = performance.now();
+        const raster = await decode(file);
+        decodeMs += performance.now() - t0;
+        const r = await pipeline.analyze(raster);
+        faces += r.faces.length;
+        persons += r.persons.length;
+      }
+    };
+    await Promise.all(Array.from({ length: INFLIGHT }, lane));
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMsPerPhoto = (cpu.user + cpu.system) / 1000 / PHOTOS;
+    console.log(`whole stage (decode + detect + align + embed + persons + background): ${(PHOTOS / seconds).toFixed(1)} photos/s (${((seconds * 1000) / PHOTOS).toFixed(1)} ms/photo wall, decode ${(decodeMs / PHOTOS).toFixed(1)} ms/photo), ${(faces / PHOTOS).toFixed(1)} faces and ${(persons / PHOTOS).toFixed(1)} persons per photo`);
+    // Wall-clock numbers depend on what else runs on the machine; CPU time per photo (all threads of
+    // this process: libvips, main thread, inference workers) projects the rate on idle cores.
+    console.log(`CPU time: ${cpuMsPerPhoto.toFixed(1)} ms/photo (all threads) => ${((os.availableParallelism() * 1000) / cpuMsPerPhoto).toFixed(1)} photos/s projected on ${os.availableParallelism()} idle cores; load average now ${os.loadavg()[0]?.toFixed(1)}`);
+
+    // Batched descriptors alone: 512 chips in batches of 16 over the pool.
+    const count = 256;
+    const chips = new Float32Array(count * 150 * 150 * 3).map((_, i) => (i * 13) % 256);
+    await pipeline.embedChips(chips.subarray(0, 32 * 150 * 150 * 3), 32);
+    const c1 = process.cpuUsage();
+    const t1 = performance.now();
+    await pipeline.embedChips(chips, count);
+    const embedSeconds = (performance.now() - t1) / 1000;
+    const embedCpu = process.cpuUsage(c1);
+    const cpuMsPerFace = (embedCpu.user + embedCpu.system) / 1000 / count;
+    console.log(`face descriptors (batch 16, ${WORKERS} workers): ${(count / embedSeconds).toFixed(0)} faces/s wall; CPU ${cpuMsPerFace.toFixed(2)} ms/face => ${((Math.min(WORKERS, os.availableParallelism()) * 1000) / cpuMsPerFace).toFixed(0)} faces/s projected on idle cores`);
+  } finally {
+    await pipeline.dispose();
+    clearInterval(sampler);
+  }
+  console.log(`peak RSS: ${(peakRss / 1024 / 1024).toFixed(0)} MiB`);
+}
+
+main().catch((error: unknown) => {
+  clearInterval(sampler);
+  console.error(error);
+  process.exitCode = 1;
+});
