@@ -48,6 +48,7 @@ describe('Sift in the browser', () => {
     await expect(library.folders().first().innerText()).resolves.toContain(h.photos);
     await library.startScan();
     await library.job('running').first().waitFor();
+    await library.progressVisible();
     await screenshot(h.page, '03-scan-progress');
     await h.engine.waitIdle();
     await library.job('done').first().waitFor();

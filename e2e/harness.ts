@@ -65,6 +65,14 @@ export async function startHarness(options: { dataset?: string; viewport?: { wid
   };
 }
 
+/** Waits for every image in the viewport to finish loading (lazy images elsewhere are not asked for), then captures. */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.waitForFunction(() =>
+    [...document.images].every((img) => {
+      const r = img.getBoundingClientRect();
+      const inView = r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth && r.width > 0;
+      return !inView || img.complete;
+    }),
+  );
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
 }

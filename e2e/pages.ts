@@ -45,8 +45,16 @@ export class LibraryPage {
   }
 
   job(state?: string): Locator {
-    const jobs = this.page.getByTestId('job');
+    const jobs = this.page.getByTestId('job-group');
     return state ? jobs.and(this.page.locator(`[data-state="${state}"]`)) : jobs;
+  }
+
+  /** Resolves once a running stage has made progress (or the job already finished). */
+  async progressVisible(): Promise<void> {
+    await this.page.waitForFunction(() => {
+      const bars = [...document.querySelectorAll('[data-testid="job-group"][data-state="running"] [role="progressbar"]')];
+      return bars.some((b) => Number(b.getAttribute('aria-valuenow')) > 0) || document.querySelector('[data-testid="job-group"][data-state="done"]') !== null;
+    });
   }
 
   scanErrors(): Locator {

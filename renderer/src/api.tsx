@@ -70,16 +70,26 @@ export function useQuery<T>(fetcher: (api: ApiClient) => Promise<T>, deps: reado
   return { ...state, reload };
 }
 
-/** Latest state of every job the engine reports, seeded from `jobs:list`. */
-export function useJobs(): JobInfo[] {
+export interface JobView {
+  job: JobInfo;
+  /** The last report of each stage, in the order the stages started. */
+  stages: JobInfo[];
+}
+
+/** Every job the engine reports (seeded from `jobs:list`), with its per-stage history. */
+export function useJobs(): JobView[] {
   const { api } = useServices();
-  const [jobs, setJobs] = useState<Map<number, JobInfo>>(new Map());
+  const [jobs, setJobs] = useState<ReadonlyMap<number, JobView>>(new Map());
   useEffect(() => {
     let live = true;
     const put = (job: JobInfo): void =>
       setJobs((prev) => {
         const next = new Map(prev);
-        next.set(job.id, job);
+        const stages = [...(prev.get(job.id)?.stages ?? [])];
+        const at = stages.findIndex((s) => s.stage === job.stage);
+        if (at >= 0) stages[at] = job;
+        else stages.push(job);
+        next.set(job.id, { job, stages });
         return next;
       });
     api.jobs.list({}).then(
@@ -94,7 +104,7 @@ export function useJobs(): JobInfo[] {
       offFinished();
     };
   }, [api]);
-  return [...jobs.values()].sort((a, b) => b.id - a.id);
+  return [...jobs.values()].sort((a, b) => b.job.id - a.job.id);
 }
 
 /** Runs actions, exposing whether one is pending and the EngineError the last one failed with. */

@@ -17,9 +17,20 @@ interface AppState {
 }
 
 const StateContext = createContext<AppState | null>(null);
+const VIEW_NAMES: readonly ViewName[] = ['library', 'photos', 'duplicates', 'people', 'series', 'delete'];
+
+/** The view named in the URL fragment (`#duplicates`), so a view can be linked and reloaded. */
+function viewFromHash(): ViewName {
+  const name = location.hash.slice(1);
+  return (VIEW_NAMES as readonly string[]).includes(name) ? (name as ViewName) : 'library';
+}
 
 export function AppStateProvider({ children }: { children: ReactNode }) {
-  const [view, navigate] = useState<ViewName>('library');
+  const [view, setView] = useState<ViewName>(viewFromHash);
+  const navigate = useCallback((next: ViewName) => {
+    setView(next);
+    history.replaceState(null, '', `#${next}`);
+  }, []);
   const [basket, setBasket] = useState<ReadonlySet<number>>(new Set());
   const [plan, setPlan] = useState<DeletePlan | null>(null);
   const toggleBasket = useCallback(
@@ -37,10 +48,10 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
   const showPlan = useCallback((p: DeletePlan | null) => {
     setPlan(p);
     if (p) navigate('delete');
-  }, []);
+  }, [navigate]);
   const value = useMemo(
     () => ({ view, navigate, basket, toggleBasket, addToBasket, clearBasket, plan, showPlan }),
-    [view, basket, toggleBasket, addToBasket, clearBasket, plan, showPlan],
+    [view, navigate, basket, toggleBasket, addToBasket, clearBasket, plan, showPlan],
   );
   return <StateContext.Provider value={value}>{children}</StateContext.Provider>;
 }

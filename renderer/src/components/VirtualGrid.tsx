@@ -36,7 +36,9 @@ export function VirtualGrid({
 }: VirtualGridProps) {
   const viewport = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
-  const [scrollTop, setScrollTop] = useState(0);
+  // Rows are mounted in blocks, so scrolling re-renders only when a block boundary is crossed
+  // (React bails out when the block index does not change), not on every scroll event.
+  const [block, setBlock] = useState(0);
 
   useLayoutEffect(() => {
     const el = viewport.current;
@@ -51,8 +53,10 @@ export function VirtualGrid({
   const columns = cellWidth === 'fill' ? 1 : Math.max(1, Math.floor((size.width + gap) / (cellWidth + gap)));
   const rowHeight = cellHeight + gap;
   const rows = Math.ceil(count / columns);
-  const firstRow = Math.max(0, Math.floor(scrollTop / rowHeight) - overscanRows);
-  const lastRow = Math.min(rows, Math.ceil((scrollTop + size.height) / rowHeight) + overscanRows);
+  const blockRows = Math.max(1, overscanRows);
+  const blockPx = blockRows * rowHeight;
+  const firstRow = Math.max(0, block * blockRows - blockRows);
+  const lastRow = Math.min(rows, Math.ceil(((block + 1) * blockPx + size.height) / rowHeight) + blockRows);
   const start = firstRow * columns;
   const end = Math.min(count, lastRow * columns);
 
@@ -92,7 +96,7 @@ export function VirtualGrid({
       data-testid={testId}
       role="list"
       aria-label={ariaLabel}
-      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      onScroll={(e) => setBlock(Math.floor(e.currentTarget.scrollTop / blockPx))}
     >
       <div className="vgrid-canvas" style={{ height: rows * rowHeight }}>
         {cells}

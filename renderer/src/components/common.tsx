@@ -87,7 +87,7 @@ export function ProgressBar({ job }: { job: JobInfo }) {
     <div className="job" data-testid="job" data-state={job.state} data-stage={job.stage}>
       <div className="job-head">
         <span>
-          {t(`job.${job.type}`)} · <strong>{job.stage}</strong>
+          <strong>{job.stage}</strong>
         </span>
         <span className="muted">
           {job.done.toLocaleString()} / {job.total.toLocaleString()}
@@ -100,7 +100,6 @@ export function ProgressBar({ job }: { job: JobInfo }) {
       <div className="bar" role="progressbar" aria-valuemin={0} aria-valuemax={job.total} aria-valuenow={job.done}>
         <div className="bar-fill" style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
       </div>
-      {job.error && <div className="error">{job.error}</div>}
     </div>
   );
 }

@@ -22,7 +22,7 @@ export function LibraryView() {
     } else setBrowsing(true);
   };
 
-  const running = jobs.some((j) => j.state === 'running' || j.state === 'queued');
+  const running = jobs.some(({ job }) => job.state === 'running' || job.state === 'queued');
   const last = status.data?.lastScan ?? null;
 
   return (
@@ -72,18 +72,29 @@ export function LibraryView() {
       <h2>{t('library.progress')}</h2>
       {jobs.length === 0 && <p className="muted">{t('library.noJobs')}</p>}
       <div className="jobs" data-testid="jobs">
-        {jobs.slice(0, 6).map((job) => (
-          <div key={job.id} className="row">
-            <div className="grow">
-              <ProgressBar job={job} />
+        {jobs.slice(0, 3).map(({ job, stages }) => {
+          const active = job.state === 'running' || job.state === 'queued';
+          return (
+            <div key={job.id} className="job-group" data-testid="job-group" data-state={job.state}>
+              <div className="row">
+                <strong>
+                  {t(`job.${job.type}`)} #{job.id}
+                </strong>
+                <span className="muted">{t(`jobState.${job.state}`)}</span>
+                <div className="grow" />
+                {active && (
+                  <button className="link" onClick={() => void action.run(() => api.jobs.cancel({ id: job.id }))}>
+                    {t('common.cancel')}
+                  </button>
+                )}
+              </div>
+              {job.error && <div className="error">{job.error}</div>}
+              {stages.map((stage, i) => (
+                <ProgressBar key={stage.stage} job={i < stages.length - 1 ? { ...stage, state: 'done', done: Math.max(stage.done, stage.total) } : stage} />
+              ))}
             </div>
-            {(job.state === 'running' || job.state === 'queued') && (
-              <button className="link" onClick={() => void action.run(() => api.jobs.cancel({ id: job.id }))}>
-                {t('common.cancel')}
-              </button>
-            )}
-          </div>
-        ))}
+          );
+        })}
       </div>
       {status.data && (
         <p className="muted" data-testid="library-summary">
