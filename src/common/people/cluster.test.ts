@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { clusterFaces, groupUnknownFaces, type ClusterFace, type Neighbour } from './cluster';
 import { DEFAULT_PEOPLE_PARAMS } from './params';
-import { cosineDistance, createRandom, identityCentres, jitter, pairwiseScores } from './synthetic';
+import {
+  cosineDistance,
+  createRandom,
+  FACE_LIKE,
+  identityCentres,
+  jitter,
+  pairwiseScores,
+} from './synthetic';
 
 interface World {
+  centres: Float32Array[];
   faces: ClusterFace[];
   truth: Map<number, number>;
   vectors: Map<number, Float32Array>;
@@ -14,12 +22,12 @@ function makeWorld(
   identities: number,
   perIdentity: number,
   seed: number,
-  noise = 0.35,
+  noise: number = FACE_LIKE.noise,
   quality = () => 0.9,
 ): World {
   const random = createRandom(seed);
   const centres = identityCentres(identities, 128, random);
-  const world: World = { faces: [], truth: new Map(), vectors: new Map() };
+  const world: World = { centres, faces: [], truth: new Map(), vectors: new Map() };
   let id = 1;
   for (let i = 0; i < identities; i++) {
     for (let j = 0; j < perIdentity; j++) {
@@ -172,7 +180,7 @@ describe('clusterFaces', () => {
   });
 
   it('does not let low-quality faces seed a person, but lets them join one', () => {
-    const world = makeWorld(2, 8, 5, 0.3);
+    const world = makeWorld(2, 8, 5);
     const faces = world.faces.map((f) => ({ ...f, quality: f.id <= 8 ? 0.9 : 0.1 }));
     const outcome = clusterFaces(
       { faces, neighbours: bruteForce(world.vectors, 16), rejectedPeople: noRejections },
@@ -184,8 +192,7 @@ describe('clusterFaces', () => {
 
     // A blurry face of identity 0 joins the existing person (tighter radius, still close enough).
     const random = createRandom(55);
-    const centre = world.vectors.get(1) as Float32Array;
-    const blurry = jitter(centre, 0.2, random);
+    const blurry = jitter(world.centres[0] as Float32Array, 0.1, random);
     const vectors = new Map(world.vectors);
     vectors.set(99, blurry);
     const next = [
@@ -202,7 +209,7 @@ describe('clusterFaces', () => {
 
 describe('groupUnknownFaces', () => {
   it('groups unassigned faces by identity and keeps faces of one photo apart', () => {
-    const world = makeWorld(3, 3, 6, 0.3);
+    const world = makeWorld(3, 3, 6);
     const faces = world.faces.map((f) => ({ ...f, contentId: f.id <= 2 ? 1 : f.contentId })); // faces 1 and 2 share a photo
     const groups = groupUnknownFaces(faces, bruteForce(world.vectors, 8), DEFAULT_PEOPLE_PARAMS.eps);
     expect(groups).toContainEqual([4, 5, 6]);

@@ -221,26 +221,22 @@ export function createPeopleRepository(db: Db) {
       return db.transaction(fn)();
     },
     faces(): FaceRow[] {
-      return s.faces
-        .all()
-        .map((r) => ({
-          id: r.id,
-          contentId: r.content_id,
-          quality: r.quality,
-          personId: r.person_id,
-          source: r.source,
-        }));
+      return s.faces.all().map((r) => ({
+        id: r.id,
+        contentId: r.content_id,
+        quality: r.quality,
+        personId: r.person_id,
+        source: r.source,
+      }));
     },
     facesByIds(ids: readonly number[]): FaceRow[] {
-      return s.facesByIds
-        .all(JSON.stringify(ids))
-        .map((r) => ({
-          id: r.id,
-          contentId: r.content_id,
-          quality: r.quality,
-          personId: r.person_id,
-          source: r.source,
-        }));
+      return s.facesByIds.all(JSON.stringify(ids)).map((r) => ({
+        id: r.id,
+        contentId: r.content_id,
+        quality: r.quality,
+        personId: r.person_id,
+        source: r.source,
+      }));
     },
     rejections(): Map<number, Set<number>> {
       const map = new Map<number, Set<number>>();
@@ -311,16 +307,14 @@ export function createPeopleRepository(db: Db) {
       return s.bodyRefs.all(personId).map((r) => toRef(r, true));
     },
     bodies(): BodyRow[] {
-      return s.bodies
-        .all()
-        .map((r) => ({
-          id: r.id,
-          contentId: r.content_id,
-          faceId: r.face_id,
-          faceQuality: r.face_quality,
-          facePersonId: r.face_person,
-          time: r.time,
-        }));
+      return s.bodies.all().map((r) => ({
+        id: r.id,
+        contentId: r.content_id,
+        faceId: r.face_id,
+        faceQuality: r.face_quality,
+        facePersonId: r.face_person,
+        time: r.time,
+      }));
     },
     bodyDecisions() {
       return s.bodyDecisions.all();

@@ -6,6 +6,7 @@ import { EngineError } from '../../common/errors';
 import { silentLogger } from '../../common/logger';
 import {
   createRandom,
+  FACE_LIKE,
   identityCentres,
   jitter,
   pairwiseScores,
@@ -60,14 +61,14 @@ function seedIdentities(n: number, perIdentity: number, groups = 0) {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < perIdentity; j++) {
       const { contentId } = lib.addPhoto({ capturedAt: T0 + (i * perIdentity + j) * HOUR * 5 });
-      truth.set(lib.addFace(contentId, jitter(centres[i] as Float32Array, 0.35, random)), i);
+      truth.set(lib.addFace(contentId, jitter(centres[i] as Float32Array, FACE_LIKE.noise, random)), i);
     }
   }
   for (let g = 0; g < groups; g++) {
     const { contentId } = lib.addPhoto({ capturedAt: T0 - g * HOUR });
     for (let k = 0; k < 3; k++) {
       const i = (g + k) % n;
-      truth.set(lib.addFace(contentId, jitter(centres[i] as Float32Array, 0.35, random)), i);
+      truth.set(lib.addFace(contentId, jitter(centres[i] as Float32Array, FACE_LIKE.noise, random)), i);
     }
   }
   return { centres, truth };
@@ -100,7 +101,7 @@ describe('people service: clustering', () => {
     const added = [0, 1].map(() =>
       lib.addFace(
         lib.addPhoto({ capturedAt: T0 + 1000 * HOUR }).contentId,
-        jitter(centres[3] as Float32Array, 0.35, random),
+        jitter(centres[3] as Float32Array, FACE_LIKE.noise, random),
       ),
     );
     const second = await people.cluster();
@@ -122,7 +123,7 @@ describe('people service: user decisions', () => {
   it('names unknown faces in bulk and lets later faces join the named person', async () => {
     const [centre] = identityCentres(1, 128, random);
     const faces = [0, 1].map(() =>
-      lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, 0.3, random)),
+      lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, FACE_LIKE.noise, random)),
     );
     const lone = lib.addFace(lib.addPhoto().contentId, randomUnitVector(128, random));
     await people.cluster();
@@ -135,7 +136,10 @@ describe('people service: user decisions', () => {
     const anna = await people.nameFaces({ faceIds: faces, name: 'Anna' });
     expect(anna).toMatchObject({ name: 'Anna', faceCount: 2, photoCount: 2, hidden: false });
     expect(anna.cover?.path).toMatch(/IMG_\d+\.jpg$/);
-    const later = lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, 0.3, random));
+    const later = lib.addFace(
+      lib.addPhoto().contentId,
+      jitter(centre as Float32Array, FACE_LIKE.noise, random),
+    );
     await people.cluster();
     expect(personOfFace(later)).toBe(anna.id);
     // Naming again by the same name adds to the same person.
@@ -166,10 +170,10 @@ describe('people service: user decisions', () => {
   it('merges people as a must-link and refuses a merge that would put two faces of one photo together', async () => {
     const [centre] = identityCentres(1, 128, random);
     const a = [0, 1, 2].map(() =>
-      lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, 0.3, random)),
+      lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, FACE_LIKE.noise, random)),
     );
     const b = [0, 1].map(() =>
-      lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, 0.3, random)),
+      lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, FACE_LIKE.noise, random)),
     );
     const pa = await people.nameFaces({ faceIds: a, name: 'Chris' });
     const pb = await people.nameFaces({ faceIds: b, name: 'Christopher' });
@@ -217,8 +221,8 @@ describe('people service: people without faces', () => {
     // Dana, face visible, red jacket, on one afternoon.
     for (let i = 0; i < 4; i++) {
       const { contentId } = lib.addPhoto({ capturedAt: T0 + i * 10 * 60_000 });
-      const face = lib.addFace(contentId, jitter(centre as Float32Array, 0.3, random));
-      lib.addBody(contentId, jitter(redJacket, 0.2, random), face);
+      const face = lib.addFace(contentId, jitter(centre as Float32Array, FACE_LIKE.noise, random));
+      lib.addBody(contentId, jitter(redJacket, 0.1, random), face);
     }
     await people.nameFaces({
       faceIds: db.prepare<[], number>('SELECT id FROM faces').pluck().all(),
@@ -227,20 +231,20 @@ describe('people service: people without faces', () => {
     // Seen from behind an hour later: same jacket, no face.
     const behind = lib.addBody(
       lib.addPhoto({ capturedAt: T0 + 2 * HOUR }).contentId,
-      jitter(redJacket, 0.2, random),
+      jitter(redJacket, 0.1, random),
     );
     // Face turned away (unusable face) in the same jacket.
     const turned = lib.addPhoto({ capturedAt: T0 + 90 * 60_000 }).contentId;
     const blurry = lib.addFace(turned, randomUnitVector(128, random), 0.1);
-    const turnedBody = lib.addBody(turned, jitter(redJacket, 0.2, random), blurry);
+    const turnedBody = lib.addBody(turned, jitter(redJacket, 0.1, random), blurry);
     // Someone else in a blue shirt, and the same jacket three days later: neither is Dana by clothing.
     const stranger = lib.addBody(
       lib.addPhoto({ capturedAt: T0 + HOUR }).contentId,
-      jitter(blueShirt, 0.2, random),
+      jitter(blueShirt, 0.1, random),
     );
     const laterDay = lib.addBody(
       lib.addPhoto({ capturedAt: T0 + 72 * HOUR }).contentId,
-      jitter(redJacket, 0.2, random),
+      jitter(redJacket, 0.1, random),
     );
 
     const result = await people.cluster();

@@ -276,25 +276,21 @@ export function createSeriesRepository(db: Db) {
       return r === undefined ? null : toPhoto(r);
     },
     shots(seriesId: number) {
-      return s.shots
-        .all(seriesId)
-        .map((r) => ({
-          ...toPhoto(r),
-          best: r.best === 1,
-          redundant: r.redundant === 1,
-          score: r.score,
-          reasons: JSON.parse(r.reasons) as string[],
-        }));
+      return s.shots.all(seriesId).map((r) => ({
+        ...toPhoto(r),
+        best: r.best === 1,
+        redundant: r.redundant === 1,
+        score: r.score,
+        reasons: JSON.parse(r.reasons) as string[],
+      }));
     },
     burstFiles() {
-      return s.burstFiles
-        .all()
-        .map((r) => ({
-          path: r.path,
-          series: r.series_id,
-          keep: r.redundant === 0,
-          reasons: JSON.parse(r.reasons) as string[],
-        }));
+      return s.burstFiles.all().map((r) => ({
+        path: r.path,
+        series: r.series_id,
+        keep: r.redundant === 0,
+        reasons: JSON.parse(r.reasons) as string[],
+      }));
     },
   };
 }

@@ -3,7 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger';
-import { createRandom, identityCentres, jitter, randomUnitVector } from '../../common/people/synthetic';
+import {
+  createRandom,
+  FACE_LIKE,
+  identityCentres,
+  jitter,
+  randomUnitVector,
+} from '../../common/people/synthetic';
 import { openDatabase, type Db } from '../db/open';
 import { openVectorIndexes, type VectorIndexes } from '../index/vector-indexes';
 import { createPeopleService } from '../people/service';
@@ -36,29 +42,31 @@ afterEach(() => {
 describe('series service', () => {
   it('groups a shoot with a named person, explains it, picks the best shot and flags burst frames', async () => {
     const [anna] = identityCentres(1, 128, random);
-    const park = randomUnitVector(96, random);
-    const home = randomUnitVector(96, random);
+    // Like the pipeline's background descriptors: different scenes are still ~0.88 similar.
+    const anyScene = randomUnitVector(96, random);
+    const park = jitter(anyScene, 0.35, random);
+    const home = jitter(anyScene, 0.35, random);
     const faces: number[] = [];
     // 6 photos in the park over 25 min; photos 3-5 are a burst 0.5 s apart, the middle one sharpest.
     const times = [0, 5 * MIN, 12 * MIN, 12 * MIN + 500, 12 * MIN + 1000, 25 * MIN];
     const sharpness = [50, 60, 30, 90, 45, 55];
-    const burstBackground = jitter(park, 0.3, random);
+    const burstBackground = jitter(park, 0.1, random);
     times.forEach((t, i) => {
       const inBurst = i >= 2 && i <= 4;
       const p = lib.addPhoto({
         capturedAt: T0 + t,
         sharpness: sharpness[i] as number,
         exposure: 0.7,
-        background: inBurst ? jitter(burstBackground, 0.02, random) : jitter(park, 0.3, random),
+        background: inBurst ? jitter(burstBackground, 0.02, random) : jitter(park, 0.1, random),
       });
-      faces.push(lib.addFace(p.contentId, jitter(anna as Float32Array, 0.3, random)));
+      faces.push(lib.addFace(p.contentId, jitter(anna as Float32Array, FACE_LIKE.noise, random)));
     });
     // Later at home, no people, no EXIF date (file mtime), two photos.
     [0, 1].forEach((i) =>
       lib.addPhoto({
         capturedAt: null,
         mtime: T0 + 6 * 60 * MIN + i * MIN,
-        background: jitter(home, 0.3, random),
+        background: jitter(home, 0.1, random),
       }),
     );
     // A lone photo far away in time is in no series.
@@ -101,7 +109,7 @@ describe('series service', () => {
     expect(redundant.every((r) => r.series === annaSeries?.id && r.reasons.length > 0)).toBe(true);
 
     // Regrouping after a new photo joins keeps the series id.
-    lib.addPhoto({ capturedAt: T0 + 30 * MIN, background: jitter(park, 0.3, random) });
+    lib.addPhoto({ capturedAt: T0 + 30 * MIN, background: jitter(park, 0.1, random) });
     await series.group();
     const again = await series.list({ offset: 0, limit: 10 });
     expect(again.series.map((s) => s.id).sort()).toEqual(list.series.map((s) => s.id).sort());
