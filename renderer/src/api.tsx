@@ -76,8 +76,13 @@ export interface JobView {
   stages: JobInfo[];
 }
 
-/** Every job the engine reports (seeded from `jobs:list`), with its per-stage history. */
-export function useJobs(): JobView[] {
+const JobsContext = createContext<JobView[]>([]);
+
+/**
+ * Every job the engine reports (seeded from `jobs:list`), with its per-stage history. Held for
+ * the whole app so the history survives switching views.
+ */
+export function JobsProvider({ children }: { children: ReactNode }) {
   const { api } = useServices();
   const [jobs, setJobs] = useState<ReadonlyMap<number, JobView>>(new Map());
   useEffect(() => {
@@ -104,7 +109,12 @@ export function useJobs(): JobView[] {
       offFinished();
     };
   }, [api]);
-  return [...jobs.values()].sort((a, b) => b.job.id - a.job.id);
+  const sorted = useMemo(() => [...jobs.values()].sort((a, b) => b.job.id - a.job.id), [jobs]);
+  return <JobsContext.Provider value={sorted}>{children}</JobsContext.Provider>;
+}
+
+export function useJobs(): JobView[] {
+  return useContext(JobsContext);
 }
 
 /** Runs actions, exposing whether one is pending and the EngineError the last one failed with. */

@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createClient } from '../../src/common/contract/rpc';
-import { ServicesProvider } from './api';
+import { JobsProvider, ServicesProvider } from './api';
 import { App } from './App';
 import { I18nProvider } from './i18n';
 import { AppStateProvider } from './state';
@@ -16,11 +16,13 @@ if (!root) throw new Error('#root missing');
 createRoot(root).render(
   <StrictMode>
     <ServicesProvider api={api} host={host}>
-      <I18nProvider>
-        <AppStateProvider>
-          <App />
-        </AppStateProvider>
-      </I18nProvider>
+      <JobsProvider>
+        <I18nProvider>
+          <AppStateProvider>
+            <App />
+          </AppStateProvider>
+        </I18nProvider>
+      </JobsProvider>
     </ServicesProvider>
   </StrictMode>,
 );

@@ -44,7 +44,7 @@ export function formatDuration(seconds: number): string {
 }
 
 export function formatDate(ms: number | null, locale: string): string {
-  return ms === null ? '–' : new Date(ms).toLocaleString(locale);
+  return ms === null ? '–' : new Date(ms).toLocaleString(locale, { dateStyle: 'short', timeStyle: 'short' });
 }
 
 export function ErrorBox({ error, onClose }: { error: EngineError | null; onClose?: () => void }) {

@@ -111,9 +111,15 @@ function PeopleList({ onOpen }: { onOpen: (id: number) => void }) {
   );
 }
 
-function FaceTile({ face, selected, onToggle }: { face: FaceRef; selected?: boolean; onToggle?: () => void }) {
+function FaceTile({ face, picked, excluded, onToggle }: { face: FaceRef; picked?: boolean; excluded?: boolean; onToggle?: () => void }) {
   return (
-    <button className={`tile face ${selected ? 'selected' : ''}`} aria-pressed={selected} onClick={onToggle} title={face.path} data-testid="face">
+    <button
+      className={`tile face ${picked ? 'picked' : ''} ${excluded ? 'excluded' : ''}`}
+      aria-pressed={onToggle ? Boolean(picked) || !excluded : undefined}
+      onClick={onToggle}
+      title={face.path}
+      data-testid="face"
+    >
       <FaceThumb face={face} px={96} />
     </button>
   );
@@ -183,7 +189,7 @@ function PersonPage({ id, onBack }: { id: number; onBack: () => void }) {
           <div className="faces">
             {p.faces.map((f) => (
               <div key={f.id} className="face-cell">
-                <FaceTile face={f} selected={picked.has(f.id)} onToggle={() => toggle(f.id)} />
+                <FaceTile face={f} picked={picked.has(f.id)} onToggle={() => toggle(f.id)} />
                 <button className="link small" onClick={() => void action.run(() => api.people.setCover({ id, faceId: f.id })).then(after)}>
                   {t('people.setCover')}
                 </button>
@@ -243,7 +249,7 @@ function ClusterRow({ cluster, onNamed }: { cluster: UnknownCluster; onNamed: ()
           <FaceTile
             key={f.id}
             face={f}
-            selected={!excluded.has(f.id)}
+            excluded={excluded.has(f.id)}
             onToggle={() =>
               setExcluded((prev) => {
                 const next = new Set(prev);
