@@ -208,9 +208,22 @@ if (!app.requestSingleInstanceLock()) {
     if (!win) createWindow();
   });
   app.on('window-all-closed', () => app.quit());
-  app.on('before-quit', () => {
+  // Quit waits for the engine to finish its work and close the database (bounded: 10 s).
+  app.on('before-quit', (event) => {
+    if (quitting || !engine) return;
     quitting = true;
-    engine?.postMessage({ t: 'host', kind: 'shutdown' } satisfies HostRequest);
+    event.preventDefault();
+    const child = engine;
+    const done = (): void => app.quit();
+    const timer = setTimeout(() => {
+      child.kill();
+      done();
+    }, 10_000);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      done();
+    });
+    child.postMessage({ t: 'host', kind: 'shutdown' } satisfies HostRequest);
   });
 
   void app.whenReady().then(() => {
