@@ -39,6 +39,7 @@ declare module 'electron' {
   };
   interface WebFrameMain {
     url: string;
+    parent: WebFrameMain | null;
   }
   interface WebContents {
     id: number;

@@ -135,7 +135,8 @@ function onConnect(event: IpcMainEvent): void {
 
 function isTrustedSender(event: IpcMainEvent): boolean {
   const frame = event.senderFrame;
-  return frame !== null && frame === event.sender.mainFrame && isTrustedRendererUrl(frame.url);
+  // Top frame only (no parent): an embedded frame never gets a port, whatever its URL.
+  return frame !== null && frame.parent === null && isTrustedRendererUrl(frame.url);
 }
 
 async function serveApp(request: Request): Promise<Response> {
