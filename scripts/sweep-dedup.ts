@@ -4,6 +4,8 @@
  * defaults on the imagededup expected groups. `npm run sweep:dedup`; SIFT_DATASETS overrides the
  * dataset folder.
  */
+import { HammingIndex } from '../src/common/dedup/hamming-index';
+import { flipBits, randomHash, randomImageHashes, seededRandom } from '../src/common/dedup/test-random';
 import { DEFAULT_DEDUP_THRESHOLDS, findNearDuplicateGroups, type DedupThresholds } from '../src/common/dedup/grouping';
 import { pairwiseScores, type PairwiseScores } from '../src/common/dedup/metrics';
 import { compareWithImagededup, datasetsRoot, loadImagededupSet, loadSyntheticSet } from '../src/engine/dedup/testing-datasets';
@@ -15,7 +17,8 @@ interface Row {
 
 const fmt = (x: number): string => x.toFixed(4);
 const label = (s: DedupThresholds): string =>
-  `p${s.phash < 0 ? '–' : s.phash} d${s.dhash < 0 ? '–' : s.dhash} b${s.blockhash < 0 ? '–' : s.blockhash} k${s.minAgreeing} link×${s.linkScale === Infinity ? '∞' : s.linkScale}${s.matchTransforms ? '' : ' no-transforms'}`;
+  `p${s.phash < 0 ? '–' : s.phash} d${s.dhash < 0 ? '–' : s.dhash} b${s.blockhash < 0 ? '–' : s.blockhash} k${s.minAgreeing} ` +
+  `tilt ${s.tiltPhash < 0 || s.tiltDhash < 0 ? 'off' : `${s.tiltPhash}/${s.tiltDhash}`} link×${s.linkScale === Infinity ? '∞' : s.linkScale}${s.matchTransforms ? '' : ' no-transforms'}`;
 
 function printTable(title: string, rows: Row[]): void {
   console.log(`\n### ${title}\n`);
@@ -44,10 +47,14 @@ const base: DedupThresholds = { ...DEFAULT_DEDUP_THRESHOLDS };
 const single: Row[] = [];
 for (const kind of ['phash', 'dhash', 'blockhash'] as const) {
   for (let t = 4; t <= 20; t += 2) {
-    single.push(run({ ...base, phash: -1, dhash: -1, blockhash: -1, minAgreeing: 1, [kind]: t }));
+    single.push(run({ ...base, phash: -1, dhash: -1, blockhash: -1, tiltPhash: -1, tiltDhash: -1, minAgreeing: 1, [kind]: t }));
   }
 }
-printTable('Single hash (complete link ×1.25, transforms on)', single);
+printTable('Single hash (complete link ×1.25, transforms on, tilt rule off)', single);
+printTable(
+  'Tilt rule alone (pHash and dHash of a probe; the three main hashes off)',
+  [4, 6, 8, 10, 12].map((t) => run({ ...base, phash: -1, dhash: -1, blockhash: -1, minAgreeing: 1, tiltPhash: t, tiltDhash: t })),
+);
 
 // 2. Combinations: 2 or 3 of the hashes must agree.
 const combos: Row[] = [];
@@ -90,6 +97,7 @@ printTable('Link rule and transforms at the default thresholds', [
   run({ ...base, linkScale: 1.5 }),
   run({ ...base, linkScale: Infinity }),
   run({ ...base, matchTransforms: false }),
+  run({ ...base, tiltPhash: -1 }),
 ]);
 
 // 4. The defaults on the imagededup files.
@@ -106,4 +114,43 @@ console.log(`- pairwise: TP ${s.truePositives} FP ${s.falsePositives} FN ${s.fal
 for (const g of groups) {
   const transforms = [...new Set(g.pairs.map((p) => p.transform))].join(', ');
   console.log(`  group ${g.ids.map((id) => dedupSet.files.find((f) => f.id === id)?.path).join(' | ')} [transforms: ${transforms}]`);
+}
+
+// 5. Optional timings on 100k synthetic hashes (SWEEP_BENCH=1): the search and the full grouping.
+if (process.env.SWEEP_BENCH === '1') {
+  const random = seededRandom(1);
+  const hashes: bigint[] = [];
+  while (hashes.length < 100_000) {
+    const centre = randomHash(random);
+    hashes.push(centre);
+    if (random() < 0.1) hashes.push(flipBits(centre, Math.floor(random() * 12), random));
+  }
+  console.log('\n### Hamming search on 100,000 hashes (self-join, all pairs within r)\n');
+  for (const radius of [6, 8, 10, 12]) {
+    const t0 = performance.now();
+    const index = new HammingIndex(hashes, { maxRadius: radius });
+    const t1 = performance.now();
+    const pairs = index.pairsWithin(radius);
+    const t2 = performance.now();
+    console.log(`- r = ${radius}: ${index.chunkCount} chunks, build ${(t1 - t0).toFixed(0)} ms, self-join ${(t2 - t1).toFixed(0)} ms (${(((t2 - t1) / hashes.length) * 1000).toFixed(1)} µs per query), ${pairs.length} pairs`);
+  }
+  // Grouping: random images, 10 % with a near copy (3 bits off in every hash).
+  const many: Array<{ id: number; hashes: ReturnType<typeof randomImageHashes> }> = [];
+  while (many.length < 100_000) {
+    const hashes = randomImageHashes(random);
+    many.push({ id: many.length, hashes });
+    if (random() < 0.1) {
+      const near = { ...hashes, phash: flipBits(hashes.phash, 3, random), dhash: flipBits(hashes.dhash, 3, random), blockhash: flipBits(hashes.blockhash, 3, random) };
+      many.push({ id: many.length, hashes: near });
+    }
+  }
+  for (const [name, options] of [
+    ['defaults', {}],
+    ['defaults, tilt rule off', { tiltPhash: -1 }],
+    ['defaults, no transforms, tilt off', { matchTransforms: false, tiltPhash: -1 }],
+  ] as const) {
+    const t0 = performance.now();
+    const groups = findNearDuplicateGroups(many, options);
+    console.log(`- findNearDuplicateGroups on 100,000 items (${name}): ${((performance.now() - t0) / 1000).toFixed(1)} s, ${groups.length} groups`);
+  }
 }

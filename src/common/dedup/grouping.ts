@@ -172,7 +172,10 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
       for (const probe of item.hashes.tilt.probes) {
         const index = byAngle.get(Math.abs(probe.angle));
         if (!index) continue;
-        for (const hash of [probe.rotated.phash, probe.rotatedMirrored.phash]) {
+        // B = A turned by φ is found by A's probe at +φ or by B's probe at −φ, so unmirrored probes
+        // with θ > 0 suffice; a mirror reverses the turn on one side only, so those use every angle.
+        const queries = probe.angle > 0 ? [probe.rotated.phash, probe.rotatedMirrored.phash] : [probe.rotatedMirrored.phash];
+        for (const hash of queries) {
           index.forEachWithin(hash, thresholds.tiltPhash, (j) => {
             if (j !== i) candidates.add(i < j ? i * n + j : j * n + i);
           });

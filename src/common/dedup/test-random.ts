@@ -1,5 +1,8 @@
 /** Deterministic pseudo-random numbers and hashes for tests and benchmarks (mulberry32). */
+import { DIHEDRAL_TRANSFORMS } from './dihedral';
 import type { Hash64 } from './hash64';
+import { TILT_ANGLES, type TiltHashes } from './tilt';
+import type { HashTriple, ImageHashes } from './types';
 
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
@@ -25,4 +28,16 @@ export function flipBits(hash: Hash64, bits: number, random: () => number): Hash
   let out = hash;
   for (const b of chosen) out ^= 1n << BigInt(b);
   return out;
+}
+
+/** Random hashes for every field of ImageHashes (an image unlike any other). */
+export function randomImageHashes(random: () => number): ImageHashes {
+  const triple = (): HashTriple => ({ phash: randomHash(random), dhash: randomHash(random), blockhash: randomHash(random) });
+  const pair = (): TiltHashes => ({ phash: randomHash(random), dhash: randomHash(random) });
+  const variants = {} as ImageHashes['variants'];
+  for (const t of DIHEDRAL_TRANSFORMS) if (t !== 'identity') variants[t] = triple();
+  const cropped: Record<number, TiltHashes> = {};
+  for (const angle of TILT_ANGLES) cropped[Math.abs(angle)] = pair();
+  const probes = TILT_ANGLES.map((angle) => ({ angle, rotated: pair(), rotatedMirrored: pair() }));
+  return { ...triple(), variants, tilt: { probes, cropped } };
 }

@@ -1,6 +1,7 @@
 import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DIHEDRAL_TRANSFORMS } from '../../common/dedup/dihedral';
+import { findNearDuplicateGroups } from '../../common/dedup/grouping';
 import { hammingDistance } from '../../common/dedup/hash64';
 import { HASH_KINDS } from '../../common/dedup/types';
 import type { Raster } from '../../common/raster';
@@ -41,6 +42,22 @@ describe('computeImageHashes (real sharp)', () => {
       // Without the variant the copy looks like another photo.
       expect(hammingDistance(original[kind], copy[kind]), kind).toBeGreaterThan(12);
     }
+  });
+
+  it.each([-33, -21, 8, 15, 27, 40])('groups a copy turned by %i° (black corners, same size) through the tilt probes', async (angle) => {
+    const base = await decodeAnalysisRaster(photo);
+    const turned = await transformed(base, (s) => s.rotate(angle, { background: '#000000' }));
+    const left = Math.floor((turned.width - base.width) / 2);
+    const top = Math.floor((turned.height - base.height) / 2);
+    const cropped = await transformed(turned, (s) => s.extract({ left, top, width: base.width, height: base.height }));
+    const items = [
+      { id: 1, hashes: await computeImageHashes(base) },
+      { id: 2, hashes: await computeImageHashes(cropped) },
+    ];
+    const groups = findNearDuplicateGroups(items);
+    expect(groups.map((g) => g.ids)).toEqual([[1, 2]]);
+    expect(Math.abs(groups[0]?.pairs[0]?.tiltDegrees ?? 0)).toBeGreaterThan(0);
+    expect(findNearDuplicateGroups(items, { tiltPhash: -1 })).toEqual([]);
   });
 
   it('accepts gray and RGBA rasters', async () => {
