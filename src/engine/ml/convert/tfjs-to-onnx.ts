@@ -13,8 +13,11 @@ export type BatchPolicy = 'dynamic' | 'fixed';
 
 export interface ConvertOptions {
   graphName: string;
-  /** TF node names to expose, with the ONNX output name for each. */
-  outputs: ReadonlyArray<{ node: string; name: string }>;
+  /**
+   * TF node names to expose, with the ONNX output name for each. `channels` keeps only
+   * [start, end) of the last (channel) axis, e.g. the one class of a detection heatmap we use.
+   */
+  outputs: ReadonlyArray<{ node: string; name: string; channels?: readonly [number, number] }>;
   /** ONNX name of the (single) image input. */
   inputName: string;
   batch: BatchPolicy;
@@ -505,7 +508,13 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: ReadonlyMap
   };
 
   for (const o of options.outputs) {
-    const v = resolve(o.node);
+    let v = resolve(o.node);
+    if (o.channels) {
+      // Slice channels before going back to NHWC, so the dropped channels are never transposed.
+      const axis = v.nchw ? 1 : (v.rank ?? 1) - 1;
+      const sliced = g.op('Slice', [v.name, g.constInt64(`${o.name}/start`, [o.channels[0]]), g.constInt64(`${o.name}/end`, [o.channels[1]]), g.constInt64(`${o.name}/axis`, [axis])]);
+      v = { ...v, name: sliced };
+    }
     g.node('Identity', [toNative(v)], { outputs: [o.name], exactOutputs: true });
     g.output(o.name, 'float32', Array.from({ length: v.rank ?? 0 }, (_, k) => (k === 0 && options.batch === 'dynamic' ? 'N' : `${o.name}_d${k}`)));
   }

@@ -21,7 +21,7 @@ const modelSchema = z.object({
     files: z.record(z.string(), sha256),
   }),
   convert: z.object({
-    outputs: z.array(z.object({ node: z.string(), name: z.string(), meaning: z.string() })).min(1),
+    outputs: z.array(z.object({ node: z.string(), name: z.string(), meaning: z.string(), channels: z.tuple([z.number().int(), z.number().int()]).optional() })).min(1),
     batch: z.enum(['dynamic', 'fixed']),
     spatial: z.enum(['dynamic', 'fixed']),
   }),

@@ -108,14 +108,17 @@ export function sampleAffine(pyr: Pyramid, m: Affine, t: SampleTarget): void {
     sampleAxisAligned(data, w, h, m.a / f, m.e / f, m.d / fy, m.f / fy, t, fillOut);
     return;
   }
+  // General affine (face chips): source coordinates advance by a constant step along each row.
+  const ia = m.a / f, ib = m.b / f, ic = m.c / fy, id = m.d / fy;
+  const ie = m.e / f - 0.5, iff = m.f / fy - 0.5;
+  const maxX = w - 0.5, maxY = h - 0.5;
+  const ow = t.width;
   let o = t.offset;
   for (let y = 0; y < t.height; y++) {
-    for (let x = 0; x < t.width; x++, o += 3) {
-      const bx = m.a * (x + 0.5) + m.b * (y + 0.5) + m.e;
-      const by = m.c * (x + 0.5) + m.d * (y + 0.5) + m.f;
-      const sx = bx / f - 0.5;
-      const sy = by / fy - 0.5;
-      if (sx < -0.5 || sy < -0.5 || sx > w - 0.5 || sy > h - 0.5) {
+    let sx = ia * 0.5 + ib * (y + 0.5) + ie;
+    let sy = ic * 0.5 + id * (y + 0.5) + iff;
+    for (let x = 0; x < ow; x++, o += 3, sx += ia, sy += ic) {
+      if (sx < -0.5 || sy < -0.5 || sx > maxX || sy > maxY) {
         out[o] = fillOut;
         out[o + 1] = fillOut;
         out[o + 2] = fillOut;
@@ -127,19 +130,14 @@ export function sampleAffine(pyr: Pyramid, m: Affine, t: SampleTarget): void {
       const ay = sy - y0;
       const xa = x0 < 0 ? 0 : x0;
       const xb = x0 + 1 >= w ? w - 1 : x0 + 1;
-      const ya = y0 < 0 ? 0 : y0;
-      const yb = y0 + 1 >= h ? h - 1 : y0 + 1;
-      const p00 = (ya * w + xa) * 3;
-      const p01 = (ya * w + xb) * 3;
-      const p10 = (yb * w + xa) * 3;
-      const p11 = (yb * w + xb) * 3;
-      const w00 = (1 - ax) * (1 - ay);
-      const w01 = ax * (1 - ay);
-      const w10 = (1 - ax) * ay;
-      const w11 = ax * ay;
+      const ya = (y0 < 0 ? 0 : y0) * w;
+      const yb = (y0 + 1 >= h ? h - 1 : y0 + 1) * w;
+      const p00 = (ya + xa) * 3, p01 = (ya + xb) * 3, p10 = (yb + xa) * 3, p11 = (yb + xb) * 3;
+      const wy0 = (1 - ay) * scale, wy1 = ay * scale;
       for (let k = 0; k < 3; k++) {
-        const v = (data[p00 + k] ?? 0) * w00 + (data[p01 + k] ?? 0) * w01 + (data[p10 + k] ?? 0) * w10 + (data[p11 + k] ?? 0) * w11;
-        out[o + k] = v * scale + bias;
+        const top = (data[p00 + k] ?? 0) + ((data[p01 + k] ?? 0) - (data[p00 + k] ?? 0)) * ax;
+        const bottom = (data[p10 + k] ?? 0) + ((data[p11 + k] ?? 0) - (data[p10 + k] ?? 0)) * ax;
+        out[o + k] = top * wy0 + bottom * wy1 + bias;
       }
     }
   }

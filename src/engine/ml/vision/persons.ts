@@ -5,6 +5,7 @@
  */
 import type { TensorData } from '../runtime/protocol';
 import { iou } from './face-detect';
+import type { RgbImage } from './image';
 
 export const CENTERNET_LONG_SIDE = 320;
 export const CENTERNET_STRIDE = 4;
@@ -112,53 +113,60 @@ function poolRect(features: TensorData, geom: CenternetGeometry, rect: readonly 
   return out;
 }
 
-/** Per-channel mean and standard deviation (0..1) of the canvas pixels in a rectangle. */
-function colourStats(canvas: Float32Array, geom: CenternetGeometry, rect: readonly [number, number, number, number]): Float32Array {
-  const x0 = Math.max(0, Math.floor(rect[0] * geom.scale));
-  const y0 = Math.max(0, Math.floor(rect[1] * geom.scale));
-  const x1 = Math.min(geom.width, Math.ceil(rect[2] * geom.scale));
-  const y1 = Math.min(geom.height, Math.ceil(rect[3] * geom.scale));
-  const sum = [0, 0, 0], sum2 = [0, 0, 0];
-  let n = 0;
-  for (let y = y0; y < y1; y += 2)
-    for (let x = x0; x < x1; x += 2) {
-      const o = (y * geom.width + x) * 3;
-      for (let k = 0; k < 3; k++) {
-        const v = (canvas[o + k] ?? 0) / 255;
-        sum[k] = (sum[k] ?? 0) + v;
-        sum2[k] = (sum2[k] ?? 0) + v * v;
-      }
-      n++;
-    }
-  const out = new Float32Array(6);
-  for (let k = 0; k < 3; k++) {
-    const m = n ? (sum[k] ?? 0) / n : 0;
-    out[k] = m;
-    out[3 + k] = n ? Math.sqrt(Math.max(0, (sum2[k] ?? 0) / n - m * m)) : 0;
-  }
-  return out;
+/**
+ * A small copy of the photo for colour statistics (a pyramid level), with the factor that maps
+ * analysis-raster coordinates onto it.
+ */
+export interface ColourImage {
+  img: RgbImage;
+  scale: number;
 }
 
-export function bodyDescriptor(features: TensorData, canvas: Float32Array, geom: CenternetGeometry, box: readonly [number, number, number, number]): Float32Array {
+/** Per-channel mean and standard deviation (0..1) of the pixels in a raster-space rectangle. */
+function colourStats(c: ColourImage, rect: readonly [number, number, number, number], skip?: (x: number, y: number) => boolean): { stats: Float32Array; n: number } {
+  const { img, scale } = c;
+  const x0 = Math.max(0, Math.floor(rect[0] * scale));
+  const y0 = Math.max(0, Math.floor(rect[1] * scale));
+  const x1 = Math.min(img.width, Math.ceil(rect[2] * scale));
+  const y1 = Math.min(img.height, Math.ceil(rect[3] * scale));
+  let s0 = 0, s1 = 0, s2 = 0, q0 = 0, q1 = 0, q2 = 0, n = 0;
+  for (let y = y0; y < y1; y++)
+    for (let x = x0; x < x1; x++) {
+      if (skip?.(x / scale, y / scale)) continue;
+      const o = (y * img.width + x) * 3;
+      const r = (img.data[o] ?? 0) / 255, g = (img.data[o + 1] ?? 0) / 255, b = (img.data[o + 2] ?? 0) / 255;
+      s0 += r; s1 += g; s2 += b;
+      q0 += r * r; q1 += g * g; q2 += b * b;
+      n++;
+    }
+  const stats = new Float32Array(6);
+  if (n) {
+    stats.set([s0 / n, s1 / n, s2 / n]);
+    stats.set([Math.sqrt(Math.max(0, q0 / n - (s0 / n) ** 2)), Math.sqrt(Math.max(0, q1 / n - (s1 / n) ** 2)), Math.sqrt(Math.max(0, q2 / n - (s2 / n) ** 2))], 3);
+  }
+  return { stats, n };
+}
+
+export function bodyDescriptor(features: TensorData, colour: ColourImage, geom: CenternetGeometry, box: readonly [number, number, number, number]): Float32Array {
   const [x1, y1, x2, y2] = box;
   const bw = x2 - x1;
   const bh = y2 - y1;
   const torso: [number, number, number, number] = [x1 + 0.15 * bw, y1 + 0.2 * bh, x2 - 0.15 * bw, y1 + 0.55 * bh];
   const legs: [number, number, number, number] = [x1 + 0.15 * bw, y1 + 0.55 * bh, x2 - 0.15 * bw, y2];
-  const colour = new Float32Array(12);
-  colour.set(colourStats(canvas, geom, torso), 0);
-  colour.set(colourStats(canvas, geom, legs), 6);
+  const colours = new Float32Array(12);
+  colours.set(colourStats(colour, torso).stats, 0);
+  colours.set(colourStats(colour, legs).stats, 6);
   return weightedConcat([
     { v: poolRect(features, geom, box), weight: 0.5 },
     { v: poolRect(features, geom, torso), weight: 0.6 },
     { v: poolRect(features, geom, legs), weight: 0.4 },
-    { v: colour, weight: 0.5 },
+    { v: colours, weight: 0.5 },
   ]);
 }
 
 export const BACKGROUND_GRID = 4;
 
-export function backgroundDescriptor(features: TensorData, canvas: Float32Array, geom: CenternetGeometry, image: { width: number; height: number }, persons: ReadonlyArray<readonly [number, number, number, number]>): Float32Array {
+export function backgroundDescriptor(features: TensorData, colour: ColourImage, geom: CenternetGeometry, image: { width: number; height: number }, persons: ReadonlyArray<readonly [number, number, number, number]>): Float32Array {
   const [, fh = 0, fw = 0] = features.dims;
   const mask = new Uint8Array(fw * fh);
   const cellOf = (v: number): number => (v * geom.scale) / FEATURE_STRIDE;
@@ -169,32 +177,16 @@ export function backgroundDescriptor(features: TensorData, canvas: Float32Array,
   const usedH = Math.min(fh, Math.ceil(cellOf(image.height)));
   let free = 0;
   for (let y = 0; y < usedH; y++) for (let x = 0; x < usedW; x++) if (!mask[y * fw + x]) free++;
-  const whole: [number, number, number, number] = [0, 0, image.width, image.height];
-  const feat = poolRect(features, geom, whole, free >= 4 ? mask : undefined);
-  // Colour layout: mean RGB per grid cell, skipping person pixels where enough remain.
+  const feat = poolRect(features, geom, [0, 0, image.width, image.height], free >= 4 ? mask : undefined);
+  // Colour layout: mean RGB per grid cell, leaving out person pixels where enough others remain.
   const layout = new Float32Array(BACKGROUND_GRID * BACKGROUND_GRID * 3);
   const inPerson = (x: number, y: number): boolean => persons.some(([a, b, c, d]) => x >= a && x < c && y >= b && y < d);
   for (let gy = 0; gy < BACKGROUND_GRID; gy++)
     for (let gx = 0; gx < BACKGROUND_GRID; gx++) {
-      const sum = [0, 0, 0], all = [0, 0, 0];
-      let n = 0, nAll = 0;
-      const px0 = Math.floor((gx * image.width * geom.scale) / BACKGROUND_GRID);
-      const px1 = Math.floor(((gx + 1) * image.width * geom.scale) / BACKGROUND_GRID);
-      const py0 = Math.floor((gy * image.height * geom.scale) / BACKGROUND_GRID);
-      const py1 = Math.floor(((gy + 1) * image.height * geom.scale) / BACKGROUND_GRID);
-      for (let y = py0; y < py1; y += 2)
-        for (let x = px0; x < px1; x += 2) {
-          const o = (y * geom.width + x) * 3;
-          const masked = inPerson(x / geom.scale, y / geom.scale);
-          for (let k = 0; k < 3; k++) {
-            const v = (canvas[o + k] ?? 0) / 255;
-            all[k] = (all[k] ?? 0) + v;
-            if (!masked) sum[k] = (sum[k] ?? 0) + v;
-          }
-          nAll++;
-          if (!masked) n++;
-        }
-      for (let k = 0; k < 3; k++) layout[(gy * BACKGROUND_GRID + gx) * 3 + k] = n >= 4 ? (sum[k] ?? 0) / n : nAll ? (all[k] ?? 0) / nAll : 0;
+      const cell: [number, number, number, number] = [(gx * image.width) / BACKGROUND_GRID, (gy * image.height) / BACKGROUND_GRID, ((gx + 1) * image.width) / BACKGROUND_GRID, ((gy + 1) * image.height) / BACKGROUND_GRID];
+      const background = colourStats(colour, cell, inPerson);
+      const use = background.n >= 4 ? background : colourStats(colour, cell);
+      layout.set(use.stats.subarray(0, 3), (gy * BACKGROUND_GRID + gx) * 3);
     }
   return weightedConcat([
     { v: feat, weight: 0.7 },

@@ -110,15 +110,12 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline {
   const describeScene = async (pyr: Pyramid, signal?: AbortSignal) => {
     const { width, height } = pyr.base;
     const geom = centernetGeometry(width, height);
+    // The raster scaled into the top-left of a canvas whose sides are multiples of 32; the padding
+    // falls outside the image and is filled with black by the sampler.
     const canvas = new Float32Array(geom.width * geom.height * 3);
-    // Top-left aligned, scaled raster; the rest stays black (padding to a multiple of 32).
-    const sw = Math.min(geom.width, Math.round(width * geom.scale));
-    const sh = Math.min(geom.height, Math.round(height * geom.scale));
-    const tmp = new Float32Array(sw * sh * 3);
-    sampleAffine(pyr, { a: width / sw, b: 0, c: 0, d: height / sh, e: 0, f: 0 }, { out: tmp, offset: 0, width: sw, height: sh, scale: 1, bias: 0, fill: 0 });
-    for (let y = 0; y < sh; y++) canvas.set(tmp.subarray(y * sw * 3, (y + 1) * sw * 3), y * geom.width * 3);
-    const res = await run('person-detection', { input: { data: canvas.slice(), dims: [1, geom.height, geom.width, 3] } }, signal);
-    return { geom, canvas, heatmap: need(res.heatmap, 'heatmap'), ltrb: need(res.ltrb, 'ltrb'), features: need(res.features, 'features') };
+    sampleAffine(pyr, { a: 1 / geom.scale, b: 0, c: 0, d: 1 / geom.scale, e: 0, f: 0 }, { out: canvas, offset: 0, width: geom.width, height: geom.height, scale: 1, bias: 0, fill: 0 });
+    const res = await run('person-detection', { input: { data: canvas, dims: [1, geom.height, geom.width, 3] } }, signal);
+    return { geom, heatmap: need(res.person_heatmap, 'person_heatmap'), ltrb: need(res.ltrb, 'ltrb'), features: need(res.features, 'features') };
   };
 
   return {
@@ -166,13 +163,16 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline {
         box: [Math.max(0, p.box[0]), Math.max(0, p.box[1]), Math.min(width, p.box[2]), Math.min(height, p.box[3])] as [number, number, number, number],
       }));
       const faceOf = matchFacesToPersons(personCands, faceCands);
+      // Colour statistics read a pyramid level about 128-256 px on its long side.
+      const colourLevel = pyr.level(Math.max(0, Math.floor(Math.log2(Math.max(width, height) / 128))));
+      const colour = { img: colourLevel, scale: colourLevel.width / width };
       const persons: DetectedPerson[] = personCands.map((p, i) => ({
         box: [p.box[0], p.box[1], p.box[2] - p.box[0], p.box[3] - p.box[1]],
         score: p.score,
-        descriptor: bodyDescriptor(scene.features, scene.canvas, scene.geom, p.box),
+        descriptor: bodyDescriptor(scene.features, colour, scene.geom, p.box),
         faceIndex: faceOf[i] ?? null,
       }));
-      const background = backgroundDescriptor(scene.features, scene.canvas, scene.geom, { width, height }, personCands.map((p) => p.box));
+      const background = backgroundDescriptor(scene.features, colour, scene.geom, { width, height }, personCands.map((p) => p.box));
       const r = await getRegistry();
       onProgress?.({ stage: 'done', done: 3, total: 3 });
       const ms = performance.now() - started;
