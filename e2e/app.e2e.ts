@@ -42,6 +42,9 @@ describe('Sift in the browser', () => {
 
   it('adds a folder through the folder browser and scans it with visible progress', async () => {
     const library = new LibraryPage(h.page);
+    // A folder that does not exist: the engine's error message is shown, not a blank dialog.
+    await library.addFolderByBrowsing(path.join(h.dir, 'no-such-folder'), false);
+    await expect(h.page.getByTestId('confirm').getByTestId('error').innerText()).resolves.toMatch(/no-such-folder|not found|exist/i);
     await library.addFolderByBrowsing(h.photos);
     await screenshot(h.page, '02-folder-browser');
     await library.confirmFolder();

@@ -22,13 +22,17 @@ export class AppShell {
 export class LibraryPage {
   constructor(readonly page: Page) {}
 
-  async addFolderByBrowsing(folder: string): Promise<void> {
-    await this.page.getByTestId('add-folder').click();
+  /** Types a folder into the browse dialog; waits until it is listed (or, for a bad path, until an error shows). */
+  async addFolderByBrowsing(folder: string, expectListing = true): Promise<void> {
     const dialog = this.page.getByTestId('confirm');
-    await dialog.waitFor();
+    if (!(await dialog.isVisible())) {
+      await this.page.getByTestId('add-folder').click();
+      await dialog.waitFor();
+    }
     await this.page.getByTestId('browse-path').fill(folder);
     await this.page.getByTestId('browse-go').click();
-    await this.page.getByTestId('browse-current').filter({ hasText: folder }).waitFor();
+    if (expectListing) await this.page.getByTestId('browse-current').filter({ hasText: folder }).waitFor();
+    else await dialog.getByTestId('error').waitFor();
   }
 
   async confirmFolder(): Promise<void> {

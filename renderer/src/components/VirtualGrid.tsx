@@ -4,6 +4,7 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
+import { blockIndex, computeWindow } from './windowing';
 
 export interface VirtualGridProps {
   count: number;
@@ -50,15 +51,11 @@ export function VirtualGrid({
     return () => observer.disconnect();
   }, []);
 
-  const columns = cellWidth === 'fill' ? 1 : Math.max(1, Math.floor((size.width + gap) / (cellWidth + gap)));
-  const rowHeight = cellHeight + gap;
-  const rows = Math.ceil(count / columns);
   const blockRows = Math.max(1, overscanRows);
-  const blockPx = blockRows * rowHeight;
-  const firstRow = Math.max(0, block * blockRows - blockRows);
-  const lastRow = Math.min(rows, Math.ceil(((block + 1) * blockPx + size.height) / rowHeight) + blockRows);
-  const start = firstRow * columns;
-  const end = Math.min(count, lastRow * columns);
+  const { columns, rowHeight, rows, start, end } = computeWindow(
+    { count, viewportWidth: size.width, viewportHeight: size.height, cellWidth, cellHeight, gap, blockRows, scrollTop: 0 },
+    block,
+  );
 
   useEffect(() => {
     if (end > start || count === 0) onRange?.(start, Math.max(end, Math.min(count, columns * 10)));
@@ -96,7 +93,7 @@ export function VirtualGrid({
       data-testid={testId}
       role="list"
       aria-label={ariaLabel}
-      onScroll={(e) => setBlock(Math.floor(e.currentTarget.scrollTop / blockPx))}
+      onScroll={(e) => setBlock(blockIndex(e.currentTarget.scrollTop, rowHeight, blockRows))}
     >
       <div className="vgrid-canvas" style={{ height: rows * rowHeight }}>
         {cells}
