@@ -10,7 +10,7 @@ import { suggestKeeper, type KeeperCandidate } from '../../common/dedup/keeper';
 import { EngineError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import type { Db } from '../db/open';
-import { unpackHashes } from '../library/hash-codec';
+import { PACKED_HASH_BYTES, unpackHashes } from '../library/hash-codec';
 
 interface MemberRow {
   file_id: number;
@@ -39,7 +39,7 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
   const q = {
     hashed: db.prepare(
       `SELECT c.id, c.hashes FROM contents c
-       WHERE c.hashes IS NOT NULL AND EXISTS (SELECT 1 FROM files f WHERE f.content_id = c.id AND f.state = 'ok')`,
+       WHERE length(c.hashes) = ${PACKED_HASH_BYTES} AND EXISTS (SELECT 1 FROM files f WHERE f.content_id = c.id AND f.state = 'ok')`,
     ),
     multiCopy: db.prepare(`SELECT content_id FROM files WHERE state = 'ok' AND content_id IS NOT NULL GROUP BY content_id HAVING COUNT(*) > 1`).pluck(),
     filesOfContent: db.prepare<[number]>(

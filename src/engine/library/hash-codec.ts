@@ -1,39 +1,71 @@
-/** Packs the 24 perceptual hashes of a photo into one 192-byte BLOB (big-endian u64s). */
-import { DIHEDRAL_TRANSFORMS } from '../../common/dedup/dihedral';
+/**
+ * Packs the perceptual hashes of a photo into one BLOB of big-endian u64s: the plain triple,
+ * the 7 dihedral variants, then the tilt probes (TILT_ANGLES order: rotated, rotatedMirrored)
+ * and the cropped boxes (ascending |angle|). The layout is fixed by these constants; a BLOB of
+ * another length is from an older hash version and is recomputed by the scan.
+ */
+import { DIHEDRAL_TRANSFORMS, type DihedralTransform } from '../../common/dedup/dihedral';
 import type { HashTriple, ImageHashes } from '../../common/dedup/types';
 import { HASH_KINDS } from '../../common/dedup/types';
+import { TILT_ANGLES, type TiltHashes, type TiltSignature } from '../../common/dedup/tilt';
 
-const VARIANTS = DIHEDRAL_TRANSFORMS.filter((t) => t !== 'identity');
-export const PACKED_HASH_BYTES = 8 * HASH_KINDS.length * (VARIANTS.length + 1);
+const VARIANTS = DIHEDRAL_TRANSFORMS.filter((t): t is Exclude<DihedralTransform, 'identity'> => t !== 'identity');
+const CROPPED_ANGLES = [...new Set(TILT_ANGLES.map((a) => Math.abs(a)))].sort((a, b) => a - b);
+const WORDS = HASH_KINDS.length * (VARIANTS.length + 1) + TILT_ANGLES.length * 4 + CROPPED_ANGLES.length * 2;
+export const PACKED_HASH_BYTES = 8 * WORDS;
 
 export function packHashes(hashes: ImageHashes): Buffer {
   const out = Buffer.alloc(PACKED_HASH_BYTES);
   let offset = 0;
-  const write = (triple: HashTriple): void => {
-    for (const kind of HASH_KINDS) {
-      out.writeBigUInt64BE(BigInt.asUintN(64, triple[kind]), offset);
-      offset += 8;
-    }
+  const put = (h: bigint): void => {
+    out.writeBigUInt64BE(BigInt.asUintN(64, h), offset);
+    offset += 8;
   };
-  write(hashes);
-  for (const v of VARIANTS) write(hashes.variants[v]);
+  const triple = (t: HashTriple): void => HASH_KINDS.forEach((k) => put(t[k]));
+  const tilt = (t: TiltHashes): void => {
+    put(t.phash);
+    put(t.dhash);
+  };
+  triple(hashes);
+  for (const v of VARIANTS) triple(hashes.variants[v]);
+  for (const angle of TILT_ANGLES) {
+    const probe = hashes.tilt.probes.find((p) => p.angle === angle);
+    if (!probe) throw new RangeError(`expected a tilt probe at ${angle}° but the hashes have none`);
+    tilt(probe.rotated);
+    tilt(probe.rotatedMirrored);
+  }
+  for (const angle of CROPPED_ANGLES) {
+    const cropped = hashes.tilt.cropped[angle];
+    if (!cropped) throw new RangeError(`expected a cropped tilt box at ${angle}° but the hashes have none`);
+    tilt(cropped);
+  }
   return out;
+}
+
+export function isCurrentHashBlob(blob: Uint8Array | null): boolean {
+  return blob !== null && blob.length === PACKED_HASH_BYTES;
 }
 
 export function unpackHashes(blob: Uint8Array): ImageHashes {
   if (blob.length !== PACKED_HASH_BYTES) throw new RangeError(`expected ${PACKED_HASH_BYTES} bytes of hashes but received ${blob.length}`);
   const buf = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
   let offset = 0;
-  const read = (): HashTriple => {
-    const triple = {} as HashTriple;
-    for (const kind of HASH_KINDS) {
-      triple[kind] = buf.readBigUInt64BE(offset);
-      offset += 8;
-    }
-    return triple;
+  const get = (): bigint => {
+    const v = buf.readBigUInt64BE(offset);
+    offset += 8;
+    return v;
   };
-  const identity = read();
+  const triple = (): HashTriple => {
+    const t = {} as HashTriple;
+    for (const k of HASH_KINDS) t[k] = get();
+    return t;
+  };
+  const tilt = (): TiltHashes => ({ phash: get(), dhash: get() });
+  const identity = triple();
   const variants = {} as ImageHashes['variants'];
-  for (const v of VARIANTS) variants[v] = read();
-  return { ...identity, variants };
+  for (const v of VARIANTS) variants[v] = triple();
+  const probes = TILT_ANGLES.map((angle) => ({ angle, rotated: tilt(), rotatedMirrored: tilt() }));
+  const cropped: TiltSignature['cropped'] = {};
+  for (const angle of CROPPED_ANGLES) cropped[angle] = tilt();
+  return { ...identity, variants, tilt: { probes, cropped } };
 }

@@ -23,6 +23,7 @@ export interface ContentRow {
   captured_at: number | null;
   decoded_at: number | null;
   has_thumb: number;
+  hash_bytes: number | null;
 }
 
 export interface ContentFacts {
@@ -59,8 +60,8 @@ export function createLibraryRepository(db: Db) {
       'UPDATE files SET folder_id = ?, size = ?, mtime_ms = ?, content_id = ?, state = ?, last_seen_scan = ? WHERE id = ?',
     ),
     fileSeen: db.prepare<[number, number]>('UPDATE files SET last_seen_scan = ? WHERE id = ?'),
-    contentBySha: db.prepare<[Buffer]>('SELECT id, sha256, bytes, format, width, height, captured_at, decoded_at, has_thumb FROM contents WHERE sha256 = ?'),
-    contentById: db.prepare<[number]>('SELECT id, sha256, bytes, format, width, height, captured_at, decoded_at, has_thumb FROM contents WHERE id = ?'),
+    contentBySha: db.prepare<[Buffer]>('SELECT id, sha256, bytes, format, width, height, captured_at, decoded_at, has_thumb, length(hashes) AS hash_bytes FROM contents WHERE sha256 = ?'),
+    contentById: db.prepare<[number]>('SELECT id, sha256, bytes, format, width, height, captured_at, decoded_at, has_thumb, length(hashes) AS hash_bytes FROM contents WHERE id = ?'),
     contentInsert: db.prepare<[Buffer, number]>('INSERT INTO contents (sha256, bytes) VALUES (?, ?) ON CONFLICT(sha256) DO NOTHING'),
     contentDecoded: db.prepare(
       `UPDATE contents SET format = @format, width = @width, height = @height, orientation = @orientation,

@@ -12,7 +12,7 @@ import type { Logger } from '../../common/logger';
 import type { ImageHashes } from '../../common/dedup/types';
 import type { Db } from '../db/open';
 import type { LibraryRepository } from '../library/repository';
-import { packHashes } from '../library/hash-codec';
+import { PACKED_HASH_BYTES, packHashes } from '../library/hash-codec';
 import { DecodeError } from './codecs/decode-error';
 import { decodePhoto, DEFAULT_MAX_PIXELS } from './decode';
 import { detectImageFormat, looksLikeImageName } from './detect';
@@ -97,7 +97,8 @@ export async function runScan(
     // 2. Unchanged files (same path, size and mtime, fully analysed) are only marked as seen.
     const pending: Entry[] = [];
     const seen: number[] = [];
-    const contentDone = deps.db.prepare<[number]>('SELECT decoded_at FROM contents WHERE id = ?').pluck();
+    // Done = decoded with the current hash layout (a newer Sift recomputes older hashes).
+    const contentDone = deps.db.prepare<[number, number]>('SELECT 1 FROM contents WHERE id = ? AND decoded_at IS NOT NULL AND length(hashes) = ?').pluck();
     for (const entry of entries) {
       const row = repo.fileByPath(entry.path);
       if (
@@ -106,7 +107,7 @@ export async function runScan(
         row.mtime_ms === entry.mtimeMs &&
         row.state === 'ok' &&
         row.content_id !== null &&
-        contentDone.get(row.content_id) !== null &&
+        contentDone.get(row.content_id, PACKED_HASH_BYTES) !== undefined &&
         (!vision || !vision.needs(row.content_id))
       ) {
         seen.push(row.id);
@@ -233,7 +234,7 @@ async function analyseContent(
 ): Promise<Outcome> {
   const { repo, db } = deps;
   const known = repo.contentBySha(sha);
-  const needsDecode = !known || known.decoded_at === null;
+  const needsDecode = !known || known.decoded_at === null || known.hash_bytes !== PACKED_HASH_BYTES;
   const needsVision = vision !== null && (known ? vision.needs(known.id) : true);
   if (known && !needsDecode && !needsVision) {
     saveFile(known.id, 'ok');
