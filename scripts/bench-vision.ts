@@ -74,10 +74,12 @@ async function main(): Promise<void> {
   console.log(`photos: ${photos.length} distinct 12-MP JPEGs (${meta.width}x${meta.height}, orientation ${String(meta.orientation)}), ${PHOTOS} analysed, ${INFLIGHT} in flight, ${WORKERS} inference workers, ${os.availableParallelism()} cores`);
 
   const pipeline = createVisionPipeline({ modelsDir: DEFAULT_MODELS_DIR, logger, workers: WORKERS });
+  let warmRss = 0;
   try {
     // Warm-up: load every model on every worker (not timed).
     await Promise.all(Array.from({ length: WORKERS }, (_, i) => decode(photos[i % photos.length] ?? '').then((r) => pipeline.analyze(r))));
 
+    warmRss = process.memoryUsage().rss;
     let next = 0;
     let faces = 0;
     let persons = 0;
@@ -119,7 +121,7 @@ async function main(): Promise<void> {
     await pipeline.dispose();
     clearInterval(sampler);
   }
-  console.log(`peak RSS: ${(peakRss / 1024 / 1024).toFixed(0)} MiB`);
+  console.log(`peak RSS: ${(peakRss / 1024 / 1024).toFixed(0)} MiB (process incl. worker threads; ${(warmRss / 1024 / 1024).toFixed(0)} MiB after model warm-up)`);
 }
 
 main().catch((error: unknown) => {
