@@ -69,5 +69,12 @@ describe('inference pool', () => {
     expect(outcomes.filter((o) => o === 'done').length).toBeGreaterThanOrEqual(2);
     expect(outcomes.every((o) => o === 'done' || o === 'CANCELLED')).toBe(true);
     await expect(pool.run(model, chip(1, 0))).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(pool.liveWorkers).toBe(0);
+  });
+
+  it('starts no thread before the first run', async () => {
+    const pool = createInferencePool({ workers: 2, logger: silentLogger });
+    expect(pool.liveWorkers).toBe(0);
+    await pool.dispose();
   });
 });

@@ -24,6 +24,8 @@ export interface RunOptions {
 
 export interface InferencePool {
   readonly size: number;
+  /** Number of live worker threads (0 before the first run and after dispose). */
+  readonly liveWorkers: number;
   run(modelPath: string, inputs: TensorMap, options?: RunOptions): Promise<TensorMap>;
   dispose(): Promise<void>;
 }
@@ -114,6 +116,19 @@ export function createInferencePool(options: InferencePoolOptions): InferencePoo
         job.reject(new EngineError('INTERNAL', `Inference worker failed: ${error.message}`));
       }
     });
+    worker.once('exit', (code) => {
+      if (disposed) return;
+      // A worker died outside dispose (crash, OOM): fail its job and put a fresh worker in its place.
+      logger.error('inference worker exited unexpectedly', { worker: index, code });
+      const job = slot.job;
+      if (job) {
+        finish(job);
+        job.reject(new EngineError('INTERNAL', `Inference worker exited with code ${code}`));
+      }
+      const at = slots.indexOf(slot);
+      if (at >= 0) slots[at] = spawn(index);
+      pump();
+    });
     return slot;
   };
 
@@ -123,6 +138,9 @@ export function createInferencePool(options: InferencePoolOptions): InferencePoo
 
   return {
     size,
+    get liveWorkers() {
+      return slots.length;
+    },
     run(modelPath, inputs, runOptions = {}) {
       if (disposed) return Promise.reject(new EngineError('CANCELLED', 'Inference pool is disposed'));
       const { signal } = runOptions;
