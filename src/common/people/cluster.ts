@@ -8,6 +8,7 @@
  * 2. Leftovers: DBSCAN over the faces still unassigned. Cores (quality >= minSeedQuality and at
  *    least minPts unassigned neighbours within eps) grow clusters; border faces join but do not
  *    propagate; a face never enters a cluster that holds another face of its photo.
+ * 3. What is still left gets the attach step again, now against the new clusters too.
  *
  * Pure: neighbour lists are given (the engine reads them from HNSW).
  */
@@ -177,8 +178,29 @@ export function clusterFaces(input: ClusterInput, params: PeopleParams): Cluster
   }
   // A cluster needs as many faces as a core has neighbours plus itself; smaller ones stay unknown.
   const kept = clusters.filter((c) => c.faceIds.length >= params.minPts + 1);
-  const inKept = new Set(kept.flatMap((c) => c.faceIds));
-  const unassigned = leftover.filter((f) => !inKept.has(f.id)).map((f) => f.id);
+
+  // 3. Faces left over can now join the people just born (provisional ids -1, -2, ...), exactly
+  //    as they would on the next incremental run; otherwise a fresh library needs two passes.
+  kept.forEach((c, i) => {
+    for (const id of c.faceIds) assign(id, (byId.get(id) as ClusterFace).contentId, -(i + 1));
+  });
+  let rest = leftover.filter((f) => !personOf.has(f.id));
+  for (let round = 0; round < params.attachRounds && rest.length > 0; round++) {
+    const still: ClusterFace[] = [];
+    for (const face of rest) {
+      const decision = chooseExistingPerson(face);
+      if (decision === null) {
+        still.push(face);
+        continue;
+      }
+      assign(face.id, face.contentId, decision.personId);
+      if (decision.personId < 0) (kept[-decision.personId - 1] as NewCluster).faceIds.push(face.id);
+      else joined.push(decision);
+    }
+    if (still.length === rest.length) break;
+    rest = still;
+  }
+  const unassigned = leftover.filter((f) => !personOf.has(f.id)).map((f) => f.id);
   return { joined, clusters: kept, unassigned, blocked };
 }
 

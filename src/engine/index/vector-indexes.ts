@@ -58,7 +58,12 @@ export function openVectorIndexes(options: OpenVectorIndexesOptions): VectorInde
     index.load();
     return index;
   };
-  const faces = make('faces', FACE_VECTOR_DIM);
+  // Face vectors are all kept in memory (128 floats, 51 MB per 100k faces): clustering reads them all.
+  const faces = new HnswVectorIndex('faces', dir, logger, FACE_VECTOR_DIM, {
+    ...params,
+    cacheEntries: options.hnsw?.cacheEntries ?? 2_000_000,
+  });
+  faces.load();
   const bodies = make('bodies', options.bodyDim ?? null);
   const backgrounds = make('backgrounds', options.backgroundDim ?? null);
 

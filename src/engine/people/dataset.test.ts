@@ -55,7 +55,7 @@ async function ingest(raster: Raster, capturedAt: number, name: string): Promise
   });
   const faceIds = result.faces.map((f) => lib.addFace(contentId, f.embedding, f.quality, f.box));
   const bodyIds = result.persons.map((p) =>
-    lib.addBody(contentId, p.descriptor, p.faceIndex === null ? null : (faceIds[p.faceIndex] ?? null)),
+    lib.addBody(contentId, p.descriptor, p.faceIndex === null ? null : (faceIds[p.faceIndex] ?? null), p.box),
   );
   return { contentId, result, faceIds, bodyIds };
 }
