@@ -31,36 +31,41 @@ export interface DecodeOptions {
   maxPixels?: number;
   /** Orientation from EXIF, used where the pixel container cannot apply it itself (RAW previews). */
   exifOrientation?: number | null;
+  /**
+   * Long side of the analysis raster. Vision needs ANALYSIS_LONG_SIDE; without it the thumbnail size
+   * is enough, and JPEG's DCT scaling then decodes a 12-MP photo at 1/8 scale for a fraction of the cost.
+   */
+  longSide?: number;
 }
 
 sharp.cache(false);
 
 export async function decodePhoto(bytes: Buffer, kind: DetectedKind, options: DecodeOptions = {}): Promise<DecodedPhoto> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const longSide = options.longSide ?? ANALYSIS_LONG_SIDE;
   try {
     switch (kind.codec) {
       case 'sharp':
-        return await decodeWithSharp(bytes, kind.format, maxPixels);
+        return await decodeWithSharp(bytes, kind.format, maxPixels, longSide);
       case 'raw': {
         const preview = await extractRawPreview(bytes);
-        const decoded = await decodeWithSharp(preview, 'raw', maxPixels, options.exifOrientation ?? 1);
-        return decoded;
+        return await decodeWithSharp(preview, 'raw', maxPixels, longSide, options.exifOrientation ?? 1);
       }
       case 'heic': {
         const { decodeHeic } = await import('./codecs/heic');
-        return await fromFullRaster(await decodeHeic(bytes, maxPixels), kind.format, 1);
+        return await fromFullRaster(await decodeHeic(bytes, maxPixels), kind.format, longSide);
       }
       case 'bmp':
-        return await fromFullRaster(decodeBmp(bytes, maxPixels), kind.format, 1);
+        return await fromFullRaster(decodeBmp(bytes, maxPixels), kind.format, longSide);
       case 'netpbm':
-        return await fromFullRaster(decodeNetpbm(bytes, maxPixels), kind.format, 1);
+        return await fromFullRaster(decodeNetpbm(bytes, maxPixels), kind.format, longSide);
     }
   } catch (error) {
     throw toDecodeError(error);
   }
 }
 
-async function decodeWithSharp(bytes: Buffer, format: ImageFormat, maxPixels: number, forcedOrientation?: number): Promise<DecodedPhoto> {
+async function decodeWithSharp(bytes: Buffer, format: ImageFormat, maxPixels: number, longSide: number, forcedOrientation?: number): Promise<DecodedPhoto> {
   const input = { limitInputPixels: maxPixels, failOn: 'warning' as const, sequentialRead: true };
   const meta = await sharp(bytes, input).metadata();
   const rawW = meta.width;
@@ -72,7 +77,7 @@ async function decodeWithSharp(bytes: Buffer, format: ImageFormat, maxPixels: nu
   // Orientation is applied by the loader (autoOrient) so JPEG shrink-on-load still applies.
   let pipeline = sharp(bytes, { ...input, autoOrient: forcedOrientation === undefined });
   if (forcedOrientation !== undefined) pipeline = applyOrientation(pipeline, orientation);
-  pipeline = pipeline.resize({ width: ANALYSIS_LONG_SIDE, height: ANALYSIS_LONG_SIDE, fit: 'inside', withoutEnlargement: true });
+  pipeline = pipeline.resize({ width: longSide, height: longSide, fit: 'inside', withoutEnlargement: true });
   if (meta.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });
   if (meta.space !== 'srgb' || (meta.channels ?? 3) !== 3) pipeline = pipeline.toColourspace('srgb').removeAlpha();
   const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
@@ -93,9 +98,10 @@ function applyOrientation(img: Sharp, orientation: number): Sharp {
   }
 }
 
-async function fromFullRaster(full: Raster, format: ImageFormat, orientation: number): Promise<DecodedPhoto> {
+async function fromFullRaster(full: Raster, format: ImageFormat, longSide: number): Promise<DecodedPhoto> {
+  const orientation = 1;
   const { data, info } = await sharp(full.data, { raw: { width: full.width, height: full.height, channels: full.channels } })
-    .resize({ width: ANALYSIS_LONG_SIDE, height: ANALYSIS_LONG_SIDE, fit: 'inside', withoutEnlargement: true })
+    .resize({ width: longSide, height: longSide, fit: 'inside', withoutEnlargement: true })
     .removeAlpha()
     .toColourspace('srgb')
     .raw()

@@ -14,7 +14,8 @@ import type { Db } from '../db/open';
 import type { LibraryRepository } from '../library/repository';
 import { PACKED_HASH_BYTES, packHashes } from '../library/hash-codec';
 import { DecodeError } from './codecs/decode-error';
-import { decodePhoto, DEFAULT_MAX_PIXELS } from './decode';
+import { ANALYSIS_LONG_SIDE } from '../../common/raster';
+import { decodePhoto, DEFAULT_MAX_PIXELS, THUMB_LONG_SIDE } from './decode';
 import { detectImageFormat, looksLikeImageName } from './detect';
 import { readMetadata } from './exif';
 import { measureQuality } from './quality';
@@ -244,7 +245,11 @@ async function analyseContent(
   const metadata = await readMetadata(bytes);
   let decoded;
   try {
-    decoded = await decodePhoto(bytes, kind, { maxPixels: deps.maxPixels ?? DEFAULT_MAX_PIXELS, exifOrientation: metadata.orientation });
+    decoded = await decodePhoto(bytes, kind, {
+      maxPixels: deps.maxPixels ?? DEFAULT_MAX_PIXELS,
+      exifOrientation: metadata.orientation,
+      longSide: vision && needsVision ? ANALYSIS_LONG_SIDE : THUMB_LONG_SIDE,
+    });
   } catch (error) {
     const e = error instanceof DecodeError ? error : new DecodeError('CORRUPT', String(error));
     return fail(e.code, e.message);
