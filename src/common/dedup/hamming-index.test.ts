@@ -74,9 +74,11 @@ describe('HammingIndex (multi-index hashing)', () => {
     const pairs = index.pairsWithin(10);
     const elapsed = performance.now() - started;
     // Spot-check exactness against brute force on a slice (the full brute force would be 5e9 pairs).
-    const slice = hashes.slice(0, 3000);
-    const inSlice = pairs.filter(([i, j]) => i < 3000 && j < 3000);
+    const slice = hashes.slice(0, 2000);
+    const inSlice = pairs.filter(([i, j]) => i < 2000 && j < 2000);
     expect(inSlice).toEqual(brutePairs(slice, 10));
-    expect(elapsed).toBeLessThan(20_000);
-  });
+    expect(pairs.length).toBeGreaterThan(5000);
+    // ~2 s on an idle core; the bound only catches a fall back to all pairs (minutes).
+    expect(elapsed).toBeLessThan(60_000);
+  }, 120_000);
 });
