@@ -9,6 +9,7 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import sharp from 'sharp';
 
 // One decode at a time per lane; libvips' operation cache only costs memory here.
@@ -16,7 +17,7 @@ sharp.cache(false);
 import { createLogger } from '../src/common/logger';
 import { ANALYSIS_LONG_SIDE, type Raster } from '../src/common/raster';
 import { createVisionPipeline, ensureModels } from '../src/engine/ml/index';
-import { DATASETS_DIR, DEFAULT_MODELS_DIR } from '../src/engine/ml/test-support';
+import { DATASETS_DIR, DEFAULT_MODELS_DIR } from '../src/engine/ml/paths';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -84,6 +85,11 @@ async function main(): Promise<void> {
     let faces = 0;
     let persons = 0;
     let decodeMs = 0;
+    let gcMs = 0;
+    const gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) gcMs += e.duration;
+    });
+    gcObserver.observe({ entryTypes: ['gc'] });
     const cpu0 = process.cpuUsage();
     const started = performance.now();
     const lane = async (): Promise<void> => {
@@ -100,11 +106,12 @@ async function main(): Promise<void> {
     await Promise.all(Array.from({ length: INFLIGHT }, lane));
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpu0);
+    gcObserver.disconnect();
     const cpuMsPerPhoto = (cpu.user + cpu.system) / 1000 / PHOTOS;
     console.log(`whole stage (decode + detect + align + embed + persons + background): ${(PHOTOS / seconds).toFixed(1)} photos/s (${((seconds * 1000) / PHOTOS).toFixed(1)} ms/photo wall, decode ${(decodeMs / PHOTOS).toFixed(1)} ms/photo), ${(faces / PHOTOS).toFixed(1)} faces and ${(persons / PHOTOS).toFixed(1)} persons per photo`);
     // Wall-clock numbers depend on what else runs on the machine; CPU time per photo (all threads of
     // this process: libvips, main thread, inference workers) projects the rate on idle cores.
-    console.log(`CPU time: ${cpuMsPerPhoto.toFixed(1)} ms/photo (all threads) => ${((os.availableParallelism() * 1000) / cpuMsPerPhoto).toFixed(1)} photos/s projected on ${os.availableParallelism()} idle cores; load average now ${os.loadavg()[0]?.toFixed(1)}`);
+    console.log(`CPU time: ${cpuMsPerPhoto.toFixed(1)} ms/photo (all threads) => ${((os.availableParallelism() * 1000) / cpuMsPerPhoto).toFixed(1)} photos/s projected on ${os.availableParallelism()} idle cores; main-thread GC ${(gcMs / PHOTOS).toFixed(1)} ms/photo; load average now ${os.loadavg()[0]?.toFixed(1)}`);
 
     // Batched descriptors alone: 512 chips in batches of 16 over the pool.
     const count = 256;

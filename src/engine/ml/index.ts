@@ -7,6 +7,9 @@ import type { Raster } from '../../common/raster';
 import { ensureModelFiles } from './models/build';
 import { createVisionPipelineImpl } from './vision/pipeline';
 
+/** `<repo>/models`: manifest.json plus the built ONNX files in build/. */
+export { DEFAULT_MODELS_DIR } from './paths';
+
 export interface VisionOptions {
   modelsDir: string;
   workers?: number;

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../common/logger';
 import { faceDescriptorReference } from '../convert/face-descriptor-tfjs-reference';
 import { loadTfjsGraphModel, loadTfjsWeightManifest } from '../convert/tfjs-format';
-import { DEFAULT_MODELS_DIR, REPO_ROOT } from '../test-support';
+import { DEFAULT_MODELS_DIR, REPO_ROOT } from '../paths';
 import { ensureModelFiles, packageDir } from './build';
 import { createModelRegistry, readManifest, type ModelRegistry, type ModelSpec } from './manifest';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineError } from '../../../common/errors';
 import { silentLogger } from '../../../common/logger';
-import { DEFAULT_MODELS_DIR, REPO_ROOT } from '../test-support';
+import { DEFAULT_MODELS_DIR, REPO_ROOT } from '../paths';
 import { ensureModelFiles, sha256Hex } from './build';
 import { VISION_TASKS, createModelRegistry, parseManifest, readManifest } from './manifest';
 

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EngineError } from '../../../common/errors';
 import { silentLogger } from '../../../common/logger';
 import { ensureModelFiles } from '../models/build';
-import { DEFAULT_MODELS_DIR, REPO_ROOT } from '../test-support';
+import { DEFAULT_MODELS_DIR, REPO_ROOT } from '../paths';
 import { createInferencePool } from './pool';
 
 const model = path.join(DEFAULT_MODELS_DIR, 'build', 'face-embedding.dlib-resnet34-face-descriptor.onnx');

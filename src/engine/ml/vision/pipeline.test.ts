@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../common/logger';
 import { ANALYSIS_LONG_SIDE, type Raster } from '../../../common/raster';
 import { FACE_MATCH_THRESHOLD, cosineDistance, createVisionPipeline, ensureModels, type VisionPipeline, type VisionResult } from '../index';
-import { DATASETS_DIR, DEFAULT_MODELS_DIR } from '../test-support';
+import { DATASETS_DIR, DEFAULT_MODELS_DIR } from '../paths';
 import groupFixture from './fixtures/group-faces.json';
 
 const FACES = path.join(DATASETS_DIR, 'faces');

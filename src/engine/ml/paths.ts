@@ -1,4 +1,4 @@
-/** Paths shared by the ml tests, benchmark and build script (no test framework imports here). */
+/** Repository paths: the default models dir (manifest + build/) and the dev datasets used by tests and benchmarks. */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
