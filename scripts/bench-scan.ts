@@ -52,8 +52,16 @@ async function generateSmallFiles(dir: string, count: number): Promise<void> {
   mkdirSync(dir, { recursive: true });
   if (readdirSync(dir).length >= count) return;
   const pixels = Buffer.alloc(32 * 24 * 3);
+  let state = 0x9e3779b9;
+  const random = (): number => {
+    // xorshift32: distinct, repeatable noise per file so no two files look alike.
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) & 255;
+  };
   for (let i = 0; i < count; i++) {
-    for (let p = 0; p < pixels.length; p++) pixels[p] = (p * 31 + i * 17 + ((p * i) % 97)) & 255;
+    for (let p = 0; p < pixels.length; p++) pixels[p] = random();
     const jpeg = await sharp(pixels, { raw: { width: 32, height: 24, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
     const sub = path.join(dir, String(Math.floor(i / 500)));
     if (i % 500 === 0) mkdirSync(sub, { recursive: true });
@@ -78,7 +86,7 @@ async function measureScan(folder: string, dataDir: string): Promise<{ seconds: 
 }
 
 const large = path.join(benchDir, 'scan-12mp');
-const small = path.join(benchDir, `scan-small-${RESCAN}`);
+const small = path.join(benchDir, `scan-noise-${RESCAN}`);
 console.log(`Sift scan benchmark — ${os.cpus().length} cores, Node ${process.version}`);
 console.log(`Preparing ${PHOTOS} 12-MP JPEGs in ${large} …`);
 await generateLargePhotos(large, PHOTOS);

@@ -85,9 +85,14 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         ctx.progress,
       );
       if (ctx.signal.aborted) return;
-      ctx.progress('duplicates', 0, 1);
-      duplicates.rebuild();
-      ctx.progress('duplicates', 1, 1);
+      const report = lastReport;
+      // Nothing new, changed, moved or gone: the groups (and people, series) are still right.
+      const changed = report.files - report.unchanged - report.skipped - report.errors.length > 0 || report.moved > 0 || report.missing > 0;
+      if (changed || duplicates.stats().groups === 0) {
+        ctx.progress('duplicates', 0, 1);
+        duplicates.rebuild();
+        ctx.progress('duplicates', 1, 1);
+      }
       if (spec.ml) await recognition.afterScan(ctx);
       bus.emit('library:changed', { reason: 'scan' });
     },
