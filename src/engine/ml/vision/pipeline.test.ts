@@ -167,6 +167,23 @@ describe('vision pipeline on the dev faces', () => {
     expect(stages).toEqual(['detect', 'embed', 'describe', 'done']);
   });
 
+  it('handles tiny, panoramic, grey and RGBA rasters', async () => {
+    const grey = (w: number, h: number, channels: 1 | 3 | 4): Raster => ({ data: new Uint8Array(w * h * channels).map((_, i) => (i * 37) % 251), width: w, height: h, channels });
+    for (const r of [grey(12, 9, 3), grey(1600, 180, 3), grey(300, 200, 1), grey(200, 300, 4)]) {
+      const result = await pipeline.analyze(r);
+      expect(Math.abs(norm(result.background) - 1), `${r.width}x${r.height}x${r.channels}`).toBeLessThan(1e-5);
+      expect(result.faces).toEqual([]);
+    }
+    // A face crop given as RGBA and as grey still yields its face.
+    const rgb = await loadRaster(path.join(FACES, 'images/sheldon/sheldon1.png'), 32);
+    const rgba = new Uint8Array(rgb.width * rgb.height * 4);
+    for (let i = 0; i < rgb.width * rgb.height; i++) rgba.set([rgb.data[3 * i] ?? 0, rgb.data[3 * i + 1] ?? 0, rgb.data[3 * i + 2] ?? 0, 255], 4 * i);
+    const fromRgba = await pipeline.analyze({ data: rgba, width: rgb.width, height: rgb.height, channels: 4 });
+    const fromRgb = await pipeline.analyze(rgb);
+    expect(fromRgba.faces).toHaveLength(1);
+    expect(cosineDistance(fromRgba.faces[0]?.embedding ?? new Float32Array(128), fromRgb.faces[0]?.embedding ?? new Float32Array(128))).toBeLessThan(1e-6);
+  });
+
   it('fails with a MODEL error naming the fix when models are missing', async () => {
     const p = createVisionPipeline({ modelsDir: path.join(DATASETS_DIR, 'no-such-models'), logger: silentLogger });
     await expect(p.analyze({ data: new Uint8Array(3 * 64 * 64), width: 64, height: 64, channels: 3 })).rejects.toMatchObject({ code: 'MODEL' });

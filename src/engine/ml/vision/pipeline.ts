@@ -59,11 +59,14 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline {
     return pool.run(r.modelPath(r.forTask(task)), inputs, { signal });
   };
 
-  const embedChips = async (chips: Float32Array, count: number, signal?: AbortSignal): Promise<Float32Array[]> => {
+  /** `owned`: the chips buffer is ours to give away (transferred to a worker instead of copied). */
+  const embedChips = async (chips: Float32Array, count: number, signal?: AbortSignal, owned = false): Promise<Float32Array[]> => {
     const jobs: Array<Promise<TensorMap>> = [];
     for (let start = 0; start < count; start += CHIP_BATCH) {
       const n = Math.min(CHIP_BATCH, count - start);
-      const data = chips.slice(start * CHIP_FLOATS, (start + n) * CHIP_FLOATS);
+      // One batch: hand the caller's buffer over as is (it is transferred, not copied).
+      const whole = owned && start === 0 && n === count && chips.byteOffset === 0 && chips.length === count * CHIP_FLOATS;
+      const data = whole ? chips : chips.slice(start * CHIP_FLOATS, (start + n) * CHIP_FLOATS);
       jobs.push(run('face-embedding', { input: { data, dims: [n, FACE_DESCRIPTOR_INPUT, FACE_DESCRIPTOR_INPUT, 3] } }, signal));
     }
     const out: Float32Array[] = [];
@@ -138,7 +141,7 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline {
       const quality = faceCands.map((c, i) =>
         faceQuality({ score: c.score, faceWidth: c.box[2] - c.box[0], laplacianVariance: laplacianVariance(chips, i * CHIP_FLOATS, FACE_DESCRIPTOR_INPUT), pose: estimatePose(c.keypoints) }),
       );
-      const embeddings = faceCands.length ? await embedChips(chips, faceCands.length, signal) : [];
+      const embeddings = faceCands.length ? await embedChips(chips, faceCands.length, signal, true) : [];
       throwIfAborted(signal);
       onProgress?.({ stage: 'describe', done: 2, total: 3 });
 
