@@ -123,7 +123,7 @@ const scores = pairwiseScores(
   faceIds.map((id) => personOf.get(id) ?? null),
 );
 console.log(
-  `  ${clustered.people} people for ${IDENTITIES} identities, ${clustered.assigned} faces assigned; pairwise precision ${scores.precision.toFixed(4)}, recall ${scores.recall.toFixed(4)}`,
+  `  ${clustered.people} people for ${new Set(truth.values()).size} identities present, ${clustered.assigned} faces assigned; pairwise precision ${scores.precision.toFixed(4)}, recall ${scores.recall.toFixed(4)}`,
 );
 const grouped = await timed(`group ${photos} photos into series`, () => series.group());
 console.log(`  ${grouped.series} series covering ${grouped.photos} photos, ${grouped.redundant} redundant`);
