@@ -6,6 +6,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger';
 import { pairwiseScores } from '../../common/people/synthetic';
@@ -13,11 +14,20 @@ import type { Raster } from '../../common/raster';
 import { openDatabase, type Db } from '../db/open';
 import { decodeAnalysisRaster } from '../dedup/testing-decode';
 import { openVectorIndexes, type VectorIndexes } from '../index/vector-indexes';
-import { createVisionPipeline, ensureModels, type VisionPipeline, type VisionResult } from '../ml';
-import { DATASETS_DIR, DEFAULT_MODELS_DIR } from '../ml/test-support';
+import {
+  createVisionPipeline,
+  DEFAULT_MODELS_DIR,
+  ensureModels,
+  type VisionPipeline,
+  type VisionResult,
+} from '../ml';
 import { createPeopleService, type PeopleService } from './service';
 import { TestLibrary } from './testing-library';
 
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const DATASETS_DIR = process.env.SIFT_DATASETS
+  ? path.resolve(process.env.SIFT_DATASETS)
+  : path.resolve(REPO_ROOT, '../shared/datasets/dev');
 const FACES_DIR = path.join(DATASETS_DIR, 'faces');
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 1);
