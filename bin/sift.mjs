@@ -3,5 +3,12 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// `sift dupes --json | head` closes the pipe early: that is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 const { main } = await import('../src/hosts/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -11,6 +11,15 @@ export interface PhotoMetadata {
 
 const EMPTY: PhotoMetadata = { capturedAt: null, camera: null, orientation: null, gps: null, fieldCount: 0 };
 
+/** Cameras with an unset clock write "0000:00:00 00:00:00" (read as 1899-11-30) or years far off. */
+export function plausibleTime(value: unknown, now = Date.now()): number | null {
+  if (!(value instanceof Date)) return null;
+  const t = value.getTime();
+  if (Number.isNaN(t)) return null;
+  const year = value.getUTCFullYear();
+  return year >= 1900 && t <= now + 2 * 86_400_000 ? t : null;
+}
+
 export async function readMetadata(bytes: Buffer): Promise<PhotoMetadata> {
   let tags: Record<string, unknown> | undefined;
   try {
@@ -20,7 +29,7 @@ export async function readMetadata(bytes: Buffer): Promise<PhotoMetadata> {
   }
   if (!tags) return EMPTY;
   const date = tags.DateTimeOriginal ?? tags.CreateDate ?? tags.DateTimeDigitized ?? tags.ModifyDate;
-  const capturedAt = date instanceof Date && !Number.isNaN(date.getTime()) ? date.getTime() : null;
+  const capturedAt = plausibleTime(date);
   const make = typeof tags.Make === 'string' ? tags.Make.trim() : '';
   const model = typeof tags.Model === 'string' ? tags.Model.trim() : '';
   const camera = [make, model.startsWith(make) ? model.slice(make.length).trim() : model].filter(Boolean).join(' ') || null;
