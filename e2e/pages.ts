@@ -56,8 +56,10 @@ export class LibraryPage {
   /** Resolves once a running stage has made progress (or the job already finished). */
   async progressVisible(): Promise<void> {
     await this.page.waitForFunction(() => {
+      // The stage now running (the last bar of the running job) has moved.
       const bars = [...document.querySelectorAll('[data-testid="job-group"][data-state="running"] [role="progressbar"]')];
-      return bars.some((b) => Number(b.getAttribute('aria-valuenow')) > 0) || document.querySelector('[data-testid="job-group"][data-state="done"]') !== null;
+      const current = bars[bars.length - 1];
+      return (current !== undefined && Number(current.getAttribute('aria-valuenow')) > 0) || document.querySelector('[data-testid="job-group"][data-state="done"]') !== null;
     });
   }
 

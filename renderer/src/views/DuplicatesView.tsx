@@ -29,7 +29,7 @@ function fieldValue(m: DuplicateMember, field: Field, locale: string): string {
     case 'format':
       return m.format ?? '–';
     case 'path':
-      return m.path.split(/[\\/]/).slice(-2).join('/');
+      return m.path;
   }
 }
 
@@ -190,11 +190,18 @@ export function DuplicatesView() {
                   {FIELDS.map((f) => (
                     <div key={f} className={differs.has(f) ? 'differs' : ''}>
                       <dt>{t(`dup.field.${f}`)}</dt>
-                      <dd title={f === 'path' ? m.path : fieldValue(m, f, locale)}>{fieldValue(m, f, locale)}</dd>
+                      {/* The path is clipped at its start (rtl box) so the file name stays visible. */}
+                      <dd className={f === 'path' ? 'path' : undefined} title={f === 'path' ? m.path : fieldValue(m, f, locale)}>
+                        {f === 'path' ? `\u200e${m.path}` : fieldValue(m, f, locale)}
+                      </dd>
                     </div>
                   ))}
                 </dl>
-                {m.keep && m.reasons.length > 0 && <div className="reasons muted">{m.reasons.join('; ')}</div>}
+                {m.keep && m.reasons.length > 0 && (
+                  <div className="reasons muted" title={m.reasons.join('\n')}>
+                    {m.reasons.join('; ')}
+                  </div>
+                )}
                 <div className="row">
                   {!m.keep && (
                     <button onClick={() => void keep(g, m.id)} data-testid="keep">

@@ -89,8 +89,8 @@ export function LibraryView() {
                 )}
               </div>
               {job.error && <div className="error">{job.error}</div>}
-              {stages.map((stage, i) => (
-                <ProgressBar key={stage.stage} job={i < stages.length - 1 ? { ...stage, state: 'done', done: Math.max(stage.done, stage.total) } : stage} />
+              {stages.filter((stage) => stage.stage !== 'queued' || stages.length === 1).map((stage, i, shown) => (
+                <ProgressBar key={stage.stage} job={i < shown.length - 1 ? { ...stage, state: 'done', done: Math.max(stage.done, stage.total) } : stage} />
               ))}
             </div>
           );
