@@ -40,14 +40,15 @@ export function FolderBrowser({ onPick, onCancel }: { onPick: (path: string) => 
         {listing.data?.parent && (
           <li>
             <button className="link" onClick={() => setPath(listing.data?.parent ?? undefined)}>
-              ⬑ {t('browse.up')}
+              ↑ {t('browse.up')}
             </button>
           </li>
         )}
         {listing.data?.entries.map((entry) => (
           <li key={entry.path}>
             <button className="link" onClick={() => setPath(entry.path)} data-testid="browse-entry">
-              📁 {entry.name}
+              <span className="folder-icon" aria-hidden="true" />
+              {entry.name}
             </button>
             {entry.images !== null && <span className="muted"> · {t('browse.images', { n: entry.images })}</span>}
           </li>
