@@ -6,17 +6,17 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { IpcMainEvent, MessagePortMain, UtilityProcess, WebContents } from 'electron';
+import type { IpcMainEvent, UtilityProcess, WebContents } from 'electron';
 import { BrowserWindow, MessageChannelMain, app, dialog, ipcMain, protocol, session, shell, utilityProcess } from 'electron';
 import type { WireMessage } from '../src/common/contract/rpc';
-import { isWireMessage } from '../src/common/contract/rpc';
 import { EngineError } from '../src/common/errors';
 import { defaultDataDir } from '../src/engine/paths';
 import { contentTypeFor, resolveAppAsset } from './app-assets';
 import type { HostReply, HostRequest } from './host-messages';
 import { isHostMessage } from './host-messages';
 import { createOsTrash } from './os-trash';
-import { APP_SCHEME, APP_URL, RENDERER_CSP, THUMB_SCHEME, appUrlPath, checkRendererMessage, isTrustedRendererUrl, parseThumbUrl } from './security';
+import { createRendererRouter } from './router';
+import { APP_SCHEME, APP_URL, RENDERER_CSP, THUMB_SCHEME, appUrlPath, isTrustedRendererUrl, parseThumbUrl } from './security';
 
 // Bundled to dist/electron/main.cjs; the renderer build sits at <root>/renderer/dist.
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -33,10 +33,8 @@ protocol.registerSchemesAsPrivileged([
 let engine: UtilityProcess | null = null;
 let quitting = false;
 
-/** Requests in flight: the main process renumbers them so windows cannot see each other's replies. */
-let nextRequestId = 1;
-const inFlight = new Map<number, { port: MessagePortMain; id: number }>();
-const windowPorts = new Set<MessagePortMain>();
+/** Checks, renumbers and routes window messages (see router.ts). */
+const router = createRendererRouter((message) => toEngine(message));
 let nextHostId = 1;
 const thumbRequests = new Map<number, (result: { path: string; mime: string } | null) => void>();
 const osTrash = createOsTrash({ trashItem: (file) => shell.trashItem(file) });
@@ -51,10 +49,7 @@ function startEngine(): UtilityProcess {
   child.on('message', (message) => void onEngineMessage(message));
   child.on('exit', (code) => {
     engine = null;
-    for (const [, pending] of inFlight) {
-      pending.port.postMessage({ t: 'res', id: pending.id, ok: false, error: new EngineError('IO', `The engine stopped (exit code ${code})`).toJSON() });
-    }
-    inFlight.clear();
+    router.failAll(`The engine stopped (exit code ${code})`);
     if (!quitting) engine = startEngine();
   });
   return child;
@@ -62,15 +57,7 @@ function startEngine(): UtilityProcess {
 
 async function onEngineMessage(message: unknown): Promise<void> {
   if (isHostMessage(message)) return onHostReply(message as HostReply);
-  if (!isWireMessage(message)) return;
-  if (message.t === 'evt') {
-    for (const port of windowPorts) port.postMessage(message);
-  } else if (message.t === 'res') {
-    const pending = inFlight.get(message.id);
-    if (!pending) return;
-    inFlight.delete(message.id);
-    pending.port.postMessage({ ...message, id: pending.id });
-  }
+  router.fromEngine(message);
 }
 
 async function onHostReply(message: HostReply): Promise<void> {
@@ -107,27 +94,13 @@ async function onHostReply(message: HostReply): Promise<void> {
 function onConnect(event: IpcMainEvent): void {
   if (!isTrustedSender(event)) return;
   const { port1, port2 } = new MessageChannelMain();
-  windowPorts.add(port1);
-  port1.on('message', ({ data }) => {
-    const check = checkRendererMessage(data);
-    if (!check.ok) {
-      if (check.reply) port1.postMessage(check.reply);
-      return;
-    }
-    const id = nextRequestId++;
-    inFlight.set(id, { port: port1, id: check.request.id });
-    try {
-      toEngine({ ...check.request, id });
-    } catch (error) {
-      inFlight.delete(id);
-      port1.postMessage({ t: 'res', id: check.request.id, ok: false, error: EngineError.from(error).toJSON() });
-    }
-  });
-  port1.on('close', () => windowPorts.delete(port1));
+  const detach = router.attach(port1);
+  port1.on('message', ({ data }) => router.fromRenderer(port1, data));
+  port1.on('close', detach);
   port1.start();
   const contents = event.sender;
   contents.once('destroyed', () => {
-    windowPorts.delete(port1);
+    detach();
     port1.close();
   });
   contents.postMessage('sift:port', null, [port2]);
