@@ -17,8 +17,13 @@ export interface VisionOptions {
   /** Tuning knobs; the defaults were chosen by measurement (see docs/models.md). */
   faceMinScore?: number;
   personMinScore?: number;
-  /** Long side (px) of the whole-image detail pass for small faces; 0 disables it. Default 512. */
+  /** Resolution of the detail face pass for small faces: long side (px) of the whole image. Default 512. */
   faceDetailLongSide?: number;
+  /**
+   * When the detail pass runs: 'auto' (default) when a detected person has no reliable face from
+   * the global pass, 'always', or 'never'.
+   */
+  faceDetailPass?: 'auto' | 'always' | 'never';
 }
 
 export interface DetectedFace {

@@ -65,6 +65,55 @@ export function planPasses(width: number, height: number, o: PassPlanOptions = D
   return passes;
 }
 
+export type DetailMode = 'auto' | 'always' | 'never';
+
+/** Faces narrower than this many detector-input pixels are found, but placed too roughly to trust. */
+export const MIN_RELIABLE_FACE_INPUT_PX = 16;
+
+export function isReliable(face: FaceCandidate, pass: DetectionPass): boolean {
+  return (face.box[2] - face.box[0]) / pass.scale >= MIN_RELIABLE_FACE_INPUT_PX;
+}
+
+/** Keeps the global pass's faces except rough small ones inside the detail region, which the detail pass re-detects. */
+export function supersededByDetail(globalFaces: readonly FaceCandidate[], global: DetectionPass, detail: DetectionPass): FaceCandidate[] {
+  const x2 = detail.x + detail.inWidth * detail.scale;
+  const y2 = detail.y + detail.inHeight * detail.scale;
+  return globalFaces.filter((f) => {
+    if (isReliable(f, global)) return true;
+    const cx = (f.box[0] + f.box[2]) / 2;
+    const cy = (f.box[1] + f.box[3]) / 2;
+    return !(cx >= detail.x && cx <= x2 && cy >= detail.y && cy <= y2);
+  });
+}
+
+/**
+ * Whether the detail pass is worth running. 'auto': only when CenterNet sees a person without a
+ * reliable face from the global pass in the upper half of their box (a person far away, a face too
+ * small for the global pass). Then it runs over the whole image, like 'always'; a region-limited
+ * pass was tried and lost faces at its edges. No person, no detail pass: a face too small for
+ * CenterNet to see the body is too small to recognise anyway.
+ */
+export function planDetailPass(
+  full: DetectionPass,
+  global: DetectionPass,
+  persons: ReadonlyArray<{ box: readonly [number, number, number, number] }>,
+  globalFaces: readonly FaceCandidate[],
+  mode: DetailMode,
+): DetectionPass | undefined {
+  if (mode === 'never') return undefined;
+  if (mode === 'always') return full;
+  const reliable = globalFaces.filter((f) => isReliable(f, global));
+  const someoneLacksAFace = persons.some(({ box: [x1, y1, x2, y2] }) => {
+    const upper = y1 + 0.5 * (y2 - y1);
+    return !reliable.some((f) => {
+      const cx = (f.box[0] + f.box[2]) / 2;
+      const cy = (f.box[1] + f.box[3]) / 2;
+      return cx >= x1 && cx <= x2 && cy >= y1 && cy <= upper;
+    });
+  });
+  return someoneLacksAFace ? full : undefined;
+}
+
 export interface FaceCandidate {
   /** x1, y1, x2, y2 in image pixels. */
   box: [number, number, number, number];
@@ -112,6 +161,20 @@ export function iou(a: readonly number[], b: readonly number[]): number {
   return inter / ((ax2 - ax1) * (ay2 - ay1) + (bx2 - bx1) * (by2 - by1) - inter);
 }
 
+/**
+ * Passes at different scales can place the same small face with offset boxes whose IoU falls
+ * under the threshold; centres closer than half the smaller width at a similar size are one face
+ * (distinct neighbouring faces sit about a face width apart).
+ */
+function sameFaceByCentre(a: readonly number[], b: readonly number[]): boolean {
+  const [ax1 = 0, ay1 = 0, ax2 = 0, ay2 = 0] = a;
+  const [bx1 = 0, by1 = 0, bx2 = 0, by2 = 0] = b;
+  const wa = ax2 - ax1, wb = bx2 - bx1;
+  const small = Math.min(wa, wb), large = Math.max(wa, wb);
+  if (small <= 0 || large > 2 * small) return false;
+  return Math.hypot((ax1 + ax2 - bx1 - bx2) / 2, (ay1 + ay2 - by1 - by2) / 2) < 0.5 * small;
+}
+
 /** Weighted NMS: each cluster (IoU > threshold with its best member) becomes a score-weighted average. */
 export function weightedNms(candidates: readonly FaceCandidate[], iouThreshold = 0.3): FaceCandidate[] {
   const rest = [...candidates].sort((a, b) => b.score - a.score);
@@ -121,7 +184,7 @@ export function weightedNms(candidates: readonly FaceCandidate[], iouThreshold =
     const cluster: FaceCandidate[] = [];
     for (let i = rest.length - 1; i >= 0; i--) {
       const c = rest[i] as FaceCandidate;
-      if (iou(best.box, c.box) > iouThreshold) {
+      if (iou(best.box, c.box) > iouThreshold || sameFaceByCentre(best.box, c.box)) {
         cluster.push(c);
         rest.splice(i, 1);
       }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHIP_TEMPLATE, chipAffine, fitSimilarity } from './align';
-import { BLAZEFACE_INPUT, blazefaceBackAnchors, decodePass, iou, planPasses, weightedNms, type FaceCandidate } from './face-detect';
+import { BLAZEFACE_INPUT, blazefaceBackAnchors, decodePass, iou, planDetailPass, planPasses, supersededByDetail, weightedNms, type FaceCandidate } from './face-detect';
 import { Pyramid, sampleAffine, squareCropAffine } from './image';
 import { estimatePose, faceQuality, laplacianVariance } from './quality';
 
@@ -49,6 +49,30 @@ describe('BlazeFace decoding', () => {
     expect(merged[0]?.box[0]).toBeCloseTo((0 * 0.9 + 2 * 0.3) / 1.2, 10);
     expect(merged[0]?.keypoints[0]?.[0]).toBeCloseTo((1 * 0.9 + 3 * 0.3) / 1.2, 10);
     expect(iou([0, 0, 10, 10], [5, 0, 15, 10])).toBeCloseTo(1 / 3, 10);
+  });
+
+  it('weighted NMS also merges offset boxes of one small face, but not neighbouring faces', () => {
+    const kp = (): Array<[number, number]> => Array.from({ length: 6 }, () => [0, 0] as [number, number]);
+    // IoU ~0.2 but centres 12 px apart on ~50 px faces: one face seen by two passes.
+    expect(weightedNms([{ box: [700, 575, 757, 632], score: 0.9, keypoints: kp() }, { box: [712, 570, 760, 618], score: 0.8, keypoints: kp() }])).toHaveLength(1);
+    // Two faces side by side, one face width apart.
+    expect(weightedNms([{ box: [700, 575, 750, 625], score: 0.9, keypoints: kp() }, { box: [752, 575, 802, 625], score: 0.8, keypoints: kp() }])).toHaveLength(2);
+  });
+
+  it("runs the detail pass in 'auto' mode only for a person without a reliable global face", () => {
+    const [global, full] = planPasses(1600, 1200);
+    if (!global || !full) throw new Error('passes missing');
+    const face = (x: number, y: number, w: number): FaceCandidate => ({ box: [x, y, x + w, y + w], score: 0.9, keypoints: [] });
+    const person = { box: [400, 300, 700, 1100] as [number, number, number, number] };
+    expect(planDetailPass(full, global, [person], [face(500, 350, 200)], 'auto')).toBeUndefined();
+    // a 60 px face is under 16 input px in the global pass: not reliable, so look closer
+    expect(planDetailPass(full, global, [person], [face(500, 350, 60)], 'auto')).toBe(full);
+    expect(planDetailPass(full, global, [person], [], 'auto')).toBe(full);
+    expect(planDetailPass(full, global, [], [], 'auto')).toBeUndefined();
+    expect(planDetailPass(full, global, [], [], 'always')).toBe(full);
+    expect(planDetailPass(full, global, [person], [], 'never')).toBeUndefined();
+    // rough small global faces are replaced by the detail pass, large ones kept
+    expect(supersededByDetail([face(500, 350, 60), face(100, 100, 300)], global, full).map((f) => f.box[0])).toEqual([100]);
   });
 
   it('plans a padded square global pass plus a finer whole-image pass for large photos', () => {

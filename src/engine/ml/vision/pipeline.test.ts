@@ -89,6 +89,24 @@ describe('vision pipeline on the dev faces', () => {
     expect(r?.result.faces).toHaveLength(count);
   });
 
+  it.each([
+    ['bbt4.jpg', 400, 6],
+    ['bbt3.jpg', 450, 5],
+    ['bbt5.jpg', 450, 5],
+  ])('finds the small faces of %s shrunk to %i px inside a 1600x1200 photo (detail pass)', async (name, width, expected) => {
+    const small = await sharp(path.join(FACES, 'group', name)).resize(width).toBuffer();
+    const { data, info } = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: { r: 120, g: 130, b: 110 } } })
+      .composite([{ input: small, left: 500, top: 500 }])
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const raster: Raster = { data: new Uint8Array(data), width: info.width, height: info.height, channels: 3 };
+    const { faces } = await pipeline.analyze(raster);
+    console.info(`[quality] ${name} at ${width} px in 1600x1200: ${faces.length} faces (expected ${expected}), widths ${faces.map((f) => Math.round(f.box[2])).join('/')}`);
+    expect(faces).toHaveLength(expected);
+    for (const f of faces) expect(f.box[0]).toBeGreaterThanOrEqual(490);
+  });
+
   it('returns well-formed results: boxes in bounds, unit-length descriptors, consistent face links', () => {
     for (const [name, { raster, result }] of groupResults) {
       expect(result.modelVersion).toMatch(/face-embedding=dlib-resnet34-face-descriptor@/);

@@ -8,7 +8,7 @@ import { createModelRegistry, readManifest, type ModelRegistry, type VisionTask 
 import { createInferencePool, type InferencePool } from '../runtime/pool';
 import type { TensorMap } from '../runtime/protocol';
 import { chipAffine } from './align';
-import { DEFAULT_PASS_PLAN, blazefaceBackAnchors, decodePass, planPasses, weightedNms, type FaceCandidate } from './face-detect';
+import { DEFAULT_PASS_PLAN, blazefaceBackAnchors, decodePass, planDetailPass, supersededByDetail, planPasses, weightedNms, type DetectionPass, type FaceCandidate } from './face-detect';
 import { Pyramid, sampleAffine, toRgb } from './image';
 import { backgroundDescriptor, bodyDescriptor, centernetGeometry, decodePersons, matchFacesToPersons } from './persons';
 import { estimatePose, faceQuality, laplacianVariance } from './quality';
@@ -33,6 +33,7 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline {
   const faceMinScore = opts.faceMinScore ?? DEFAULT_FACE_MIN_SCORE;
   const personMinScore = opts.personMinScore ?? DEFAULT_PERSON_MIN_SCORE;
   const passPlan = { ...DEFAULT_PASS_PLAN, detailLongSide: opts.faceDetailLongSide ?? DEFAULT_PASS_PLAN.detailLongSide };
+  const detailMode = opts.faceDetailPass ?? 'auto';
   let pool: InferencePool | undefined;
   let registry: Promise<ModelRegistry> | undefined;
   let disposed = false;
@@ -85,29 +86,21 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline {
     return out;
   };
 
-  const detectFaces = async (pyr: Pyramid, signal?: AbortSignal): Promise<FaceCandidate[]> => {
-    const { width, height } = pyr.base;
-    const passes = planPasses(width, height, passPlan);
-    // The passes have different input sizes, so they run as separate inferences, in parallel.
-    const perPass = await Promise.all(
-      passes.map(async (pass) => {
-        const input = new Float32Array(pass.inWidth * pass.inHeight * 3);
-        sampleAffine(pyr, { a: pass.scale, b: 0, c: 0, d: pass.scale, e: pass.x, f: pass.y }, { out: input, offset: 0, width: pass.inWidth, height: pass.inHeight, scale: 1 / 127.5, bias: -1, fill: 0 });
-        const res = await run('face-detection', { input: { data: input, dims: [1, pass.inHeight, pass.inWidth, 3] } }, signal);
-        const [a16 = [], a8 = []] = blazefaceBackAnchors(pass.inWidth, pass.inHeight);
-        const s16 = need(res.scores16, 'scores16');
-        if (s16.data.length !== a16.length) throw new EngineError('MODEL', `Face detector returned ${s16.data.length} stride-16 scores, expected ${a16.length} anchors`);
-        return decodePass(
-          [
-            { scores: s16.data, boxes: need(res.boxes16, 'boxes16').data, anchors: a16, offset: 0 },
-            { scores: need(res.scores8, 'scores8').data, boxes: need(res.boxes8, 'boxes8').data, anchors: a8, offset: 0 },
-          ],
-          pass,
-          faceMinScore,
-        );
-      }),
+  const detectPass = async (pyr: Pyramid, pass: DetectionPass, signal?: AbortSignal): Promise<FaceCandidate[]> => {
+    const input = new Float32Array(pass.inWidth * pass.inHeight * 3);
+    sampleAffine(pyr, { a: pass.scale, b: 0, c: 0, d: pass.scale, e: pass.x, f: pass.y }, { out: input, offset: 0, width: pass.inWidth, height: pass.inHeight, scale: 1 / 127.5, bias: -1, fill: 0 });
+    const res = await run('face-detection', { input: { data: input, dims: [1, pass.inHeight, pass.inWidth, 3] } }, signal);
+    const [a16 = [], a8 = []] = blazefaceBackAnchors(pass.inWidth, pass.inHeight);
+    const s16 = need(res.scores16, 'scores16');
+    if (s16.data.length !== a16.length) throw new EngineError('MODEL', `Face detector returned ${s16.data.length} stride-16 scores, expected ${a16.length} anchors`);
+    return decodePass(
+      [
+        { scores: s16.data, boxes: need(res.boxes16, 'boxes16').data, anchors: a16, offset: 0 },
+        { scores: need(res.scores8, 'scores8').data, boxes: need(res.boxes8, 'boxes8').data, anchors: a8, offset: 0 },
+      ],
+      pass,
+      faceMinScore,
     );
-    return weightedNms(perPass.flat(), 0.3);
   };
 
   const describeScene = async (pyr: Pyramid, signal?: AbortSignal) => {
@@ -130,7 +123,20 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline {
       const pyr = new Pyramid(toRgb(raster));
       const { width, height } = pyr.base;
       onProgress?.({ stage: 'detect', done: 0, total: 3 });
-      const [faceCands, scene] = await Promise.all([detectFaces(pyr, signal), describeScene(pyr, signal)]);
+      const [globalPass, fullDetailPass] = planPasses(width, height, passPlan);
+      if (!globalPass) throw new EngineError('INTERNAL', 'no face detection pass planned');
+      // Stage 1, in parallel: the global face pass and CenterNet (persons + features).
+      const [globalFaces, scene] = await Promise.all([detectPass(pyr, globalPass, signal), describeScene(pyr, signal)]);
+      throwIfAborted(signal);
+      const personCands = decodePersons(scene.heatmap, scene.ltrb, scene.geom, personMinScore).map((p) => ({
+        score: p.score,
+        box: [Math.max(0, p.box[0]), Math.max(0, p.box[1]), Math.min(width, p.box[2]), Math.min(height, p.box[3])] as [number, number, number, number],
+      }));
+      // Stage 2: the detail pass, only where it can add faces (see planDetailPass).
+      const detailPass = fullDetailPass ? planDetailPass(fullDetailPass, globalPass, personCands, globalFaces, detailMode) : undefined;
+      const detailFaces = detailPass ? await detectPass(pyr, detailPass, signal) : [];
+      const keptGlobal = detailPass ? supersededByDetail(globalFaces, globalPass, detailPass) : globalFaces;
+      const faceCands = weightedNms([...keptGlobal, ...detailFaces], 0.3);
       throwIfAborted(signal);
       onProgress?.({ stage: 'embed', done: 1, total: 3 });
 
@@ -161,10 +167,6 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline {
         };
       });
 
-      const personCands = decodePersons(scene.heatmap, scene.ltrb, scene.geom, personMinScore).map((p) => ({
-        score: p.score,
-        box: [Math.max(0, p.box[0]), Math.max(0, p.box[1]), Math.min(width, p.box[2]), Math.min(height, p.box[3])] as [number, number, number, number],
-      }));
       const faceOf = matchFacesToPersons(personCands, faceCands);
       // Colour statistics read a pyramid level about 128-256 px on its long side.
       const colourLevel = pyr.level(Math.max(0, Math.floor(Math.log2(Math.max(width, height) / 128))));
