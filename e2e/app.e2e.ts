@@ -207,4 +207,8 @@ describe('Sift in the browser', () => {
     await screenshot(h.page, '20-library-zh');
     await shell.setLanguage('en');
   });
+
+  it('ran every screen under the strict CSP without a violation', () => {
+    expect(h.cspViolations).toEqual([]);
+  });
 });

@@ -26,6 +26,8 @@ export interface Harness {
   bridge: Bridge;
   browser: Browser;
   page: Page;
+  /** Console messages about Content-Security-Policy violations (there must be none). */
+  cspViolations: string[];
   close(): Promise<void>;
 }
 
@@ -47,6 +49,10 @@ export async function startHarness(options: { dataset?: string; viewport?: { wid
   const browser = await launchChromium();
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1366, height: 860 }, locale: options.locale ?? 'en-US' });
   const page = await context.newPage();
+  const cspViolations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
   await fs.mkdir(ARTIFACTS, { recursive: true });
   return {
     dir,
@@ -56,6 +62,7 @@ export async function startHarness(options: { dataset?: string; viewport?: { wid
     bridge,
     browser,
     page,
+    cspViolations,
     close: async () => {
       await browser.close();
       await bridge.close();
