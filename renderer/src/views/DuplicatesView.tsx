@@ -13,7 +13,7 @@ import { usePaged } from '../paged';
 import { useAppState } from '../state';
 
 type Kind = 'all' | 'exact' | 'near';
-const ROW_HEIGHT = 330;
+const ROW_HEIGHT = 352;
 const THUMB = 150;
 
 type Field = 'resolution' | 'size' | 'date' | 'format' | 'path';
