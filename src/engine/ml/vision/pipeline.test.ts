@@ -153,7 +153,7 @@ describe('vision pipeline on the dev faces', () => {
     expect(Math.max(...distances)).toBeGreaterThan(FACE_MATCH_THRESHOLD);
   });
 
-  it('background descriptor: a slightly shifted crop of a photo is closer than another photo', async () => {
+  it('background and body descriptors: a slightly shifted crop matches its photo and its people', async () => {
     const full = groupResults.get('bbt1.jpg');
     if (!full) throw new Error('bbt1 missing');
     const { data, info } = await sharp(full.raster.data, { raw: { width: full.raster.width, height: full.raster.height, channels: 3 } })
@@ -163,6 +163,17 @@ describe('vision pipeline on the dev faces', () => {
     const shifted = await pipeline.analyze({ data: new Uint8Array(data), width: info.width, height: info.height, channels: 3 });
     const other = groupResults.get('bbt3.jpg')?.result.background ?? new Float32Array(0);
     expect(cosineDistance(full.result.background, shifted.background)).toBeLessThan(cosineDistance(full.result.background, other));
+
+    // Body descriptors: each person of the full photo is nearest to the same person in the crop
+    // (identified by position), i.e. clothing features tell the four men apart.
+    const centreX = (b: readonly number[]): number => (b[0] ?? 0) + (b[2] ?? 0) / 2;
+    expect(full.result.persons).toHaveLength(4);
+    expect(shifted.persons).toHaveLength(4);
+    for (const p of full.result.persons) {
+      const samePlace = shifted.persons.reduce((a, b) => (Math.abs(centreX(b.box) + 40 - centreX(p.box)) < Math.abs(centreX(a.box) + 40 - centreX(p.box)) ? b : a));
+      const nearest = shifted.persons.reduce((a, b) => (cosineDistance(p.descriptor, b.descriptor) < cosineDistance(p.descriptor, a.descriptor) ? b : a));
+      expect(nearest).toBe(samePlace);
+    }
   });
 
   it('batches face chips across workers: 20 chips give 20 unit descriptors, identical chips identical descriptors', async () => {
