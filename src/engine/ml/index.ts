@@ -62,9 +62,13 @@ export interface AnalyzeOptions {
 
 export interface VisionPipeline {
   analyze(raster: Raster, opts?: AnalyzeOptions): Promise<VisionResult>;
-  /** Descriptors for ready-made 150x150 RGB face chips (HWC, 0..255), batched across workers. */
-  embedChips(chips: Float32Array, count: number, opts?: { signal?: AbortSignal }): Promise<Float32Array[]>;
   dispose(): Promise<void>;
+}
+
+/** Extra capability of the pipeline createVisionPipeline returns (benchmarks, re-embedding). */
+export interface FaceChipEmbedder {
+  /** L2-normalised descriptors for ready-made 150x150 RGB dlib chips (HWC, 0..255), batched across workers. */
+  embedChips(chips: Float32Array, count: number, opts?: { signal?: AbortSignal }): Promise<Float32Array[]>;
 }
 
 /**
@@ -73,7 +77,7 @@ export interface VisionPipeline {
  */
 export const FACE_MATCH_THRESHOLD = 0.085;
 
-export function createVisionPipeline(opts: VisionOptions): VisionPipeline {
+export function createVisionPipeline(opts: VisionOptions): VisionPipeline & FaceChipEmbedder {
   return createVisionPipelineImpl(opts);
 }
 

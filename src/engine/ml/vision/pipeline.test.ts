@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../common/logger';
 import { ANALYSIS_LONG_SIDE, type Raster } from '../../../common/raster';
-import { FACE_MATCH_THRESHOLD, cosineDistance, createVisionPipeline, ensureModels, type VisionPipeline, type VisionResult } from '../index';
+import { FACE_MATCH_THRESHOLD, cosineDistance, createVisionPipeline, ensureModels, type FaceChipEmbedder, type VisionPipeline, type VisionResult } from '../index';
 import { DATASETS_DIR, DEFAULT_MODELS_DIR } from '../paths';
 import groupFixture from './fixtures/group-faces.json';
 
@@ -28,7 +28,7 @@ async function loadRaster(file: string, pad = 0): Promise<Raster> {
 
 const norm = (v: Float32Array): number => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
 
-let pipeline: VisionPipeline;
+let pipeline: VisionPipeline & FaceChipEmbedder;
 const groupResults = new Map<string, { raster: Raster; result: VisionResult }>();
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { access } from 'node:fs/promises';
 import { EngineError } from '../../../common/errors';
 import type { Raster } from '../../../common/raster';
 import { FACE_DESCRIPTOR_INPUT } from '../convert/face-descriptor-net';
-import type { AnalyzeOptions, DetectedFace, DetectedPerson, VisionOptions, VisionPipeline, VisionResult } from '../index';
+import type { AnalyzeOptions, DetectedFace, DetectedPerson, FaceChipEmbedder, VisionOptions, VisionPipeline, VisionResult } from '../index';
 import { createModelRegistry, readManifest, type ModelRegistry, type VisionTask } from '../models/manifest';
 import { createInferencePool, type InferencePool } from '../runtime/pool';
 import type { TensorMap } from '../runtime/protocol';
@@ -28,7 +28,7 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new EngineError('CANCELLED', 'Vision analysis cancelled');
 }
 
-export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline {
+export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & FaceChipEmbedder {
   const logger = opts.logger.child({ component: 'vision' });
   const faceMinScore = opts.faceMinScore ?? DEFAULT_FACE_MIN_SCORE;
   const personMinScore = opts.personMinScore ?? DEFAULT_PERSON_MIN_SCORE;
