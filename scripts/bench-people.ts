@@ -35,7 +35,13 @@ const MIN = 60_000;
 const random = createRandom(42);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sift-bench-people-'));
 const db = openDatabase(path.join(dir, 'library.db'), silentLogger);
-const vectors = openVectorIndexes({ dir: path.join(dir, 'vectors'), db, logger: silentLogger });
+const EF_CONSTRUCTION = arg('ef-construction', 100);
+const vectors = openVectorIndexes({
+  dir: path.join(dir, 'vectors'),
+  db,
+  logger: silentLogger,
+  hnsw: { efConstruction: EF_CONSTRUCTION },
+});
 const lib = new TestLibrary(db, vectors);
 const people = createPeopleService({ db, vectors, logger: silentLogger });
 const series = createSeriesService({ db, vectors, logger: silentLogger });
@@ -102,7 +108,7 @@ function addSessions(faceBudget: number, identityPool: () => number): number {
 let cursor = 0;
 const nextIdentity = (): number => (cursor++ * 7919 + Math.floor(random() * 3)) % IDENTITIES;
 console.log(
-  `people benchmark: ${IDENTITIES} identities x ${FACES_PER} faces = ${IDENTITIES * FACES_PER} faces, incremental ${INCREMENTAL} photos, ${os.cpus().length} cores\n`,
+  `people benchmark: ${IDENTITIES} identities x ${FACES_PER} faces = ${IDENTITIES * FACES_PER} faces, incremental ${INCREMENTAL} photos, efConstruction ${EF_CONSTRUCTION}, ${os.cpus().length} cores\n`,
 );
 const photos = await timed(`generate + insert rows + HNSW add (faces, backgrounds)`, () =>
   addSessions(IDENTITIES * FACES_PER, nextIdentity),
