@@ -69,4 +69,30 @@ describe('004_people_series', () => {
     ).toThrow(/CHECK/);
     db.close();
   });
+
+  it('serves the hot lookups from indexes', () => {
+    const db = openDatabase(':memory:', silentLogger);
+    const plan = (sql: string): string =>
+      db
+        .prepare<[number], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(1)
+        .map((r) => r.detail)
+        .join(' | ');
+    expect(plan('SELECT face_id FROM face_person WHERE person_id = ?')).toMatch(
+      /USING (COVERING )?INDEX face_person_person/,
+    );
+    expect(plan("SELECT body_id FROM body_person WHERE person_id = ? AND state <> 'rejected'")).toMatch(
+      /INDEX body_person_person/,
+    );
+    expect(plan('SELECT series_id FROM series_people WHERE person_id = ?')).toMatch(
+      /INDEX series_people_person/,
+    );
+    expect(plan('SELECT content_id FROM series_members WHERE series_id = ?')).toMatch(
+      /SEARCH series_members USING/,
+    );
+    expect(plan('SELECT series_id FROM series_members WHERE content_id = ?')).toMatch(
+      /SEARCH series_members USING/,
+    );
+    db.close();
+  });
 });
