@@ -6,6 +6,7 @@ import { flipBits, randomHash, seededRandom } from './test-random';
 import { TILT_ANGLES, type TiltHashes, type TiltSignature } from './tilt';
 import type { HashTriple, ImageHashes } from './types';
 import { UnionFind } from './union-find';
+import { ZOOM_SCALES, type ZoomSignature } from './zoom';
 
 const random = seededRandom(2024);
 
@@ -20,10 +21,15 @@ function randomTilt(): TiltSignature {
   return { probes: TILT_ANGLES.map((angle) => ({ angle, rotated: pair(), rotatedMirrored: pair() })), cropped };
 }
 
-function imageHashes(identity: HashTriple, variants: Partial<Record<DihedralTransform, HashTriple>> = {}, tilt = randomTilt()): ImageHashes {
+/** Zoom boxes that agree with every other `flatZoom()`: the zoom verification passes for any pair. */
+function flatZoom(): ZoomSignature {
+  return DIHEDRAL_TRANSFORMS.map(() => ZOOM_SCALES.map(() => 0n));
+}
+
+function imageHashes(identity: HashTriple, variants: Partial<Record<DihedralTransform, HashTriple>> = {}, tilt = randomTilt(), zoom = flatZoom()): ImageHashes {
   const all = {} as ImageHashes['variants'];
   for (const t of DIHEDRAL_TRANSFORMS) if (t !== 'identity') all[t] = variants[t] ?? randomTriple();
-  return { ...identity, variants: all, tilt };
+  return { ...identity, variants: all, tilt, zoom };
 }
 
 function near(triple: HashTriple, bits: number): HashTriple {
@@ -104,6 +110,26 @@ describe('findNearDuplicateGroups', () => {
     expect(findNearDuplicateGroups(items, { ...strict, tiltDhash: 1 })).toEqual([]);
   });
 
+  it('rejects a hash match whose zoom boxes differ, under the matched transform', () => {
+    const original = randomTriple();
+    const flipped = randomTriple();
+    const zoomA = DIHEDRAL_TRANSFORMS.map(() => ZOOM_SCALES.map(() => randomHash(random)));
+    const hflip = DIHEDRAL_TRANSFORMS.indexOf('hflip');
+    // B = hflip(A): B's plain zoom boxes are A's hflip boxes, 5 bits off per box (40 in total).
+    const zoomB = DIHEDRAL_TRANSFORMS.map(() => ZOOM_SCALES.map(() => randomHash(random)));
+    zoomB[0] = (zoomA[hflip] ?? []).map((h) => flipBits(h, 5, random));
+    const items = [
+      { id: 1, hashes: imageHashes(original, { hflip: near(flipped, 2) }, randomTilt(), zoomA) },
+      { id: 2, hashes: imageHashes(flipped, {}, randomTilt(), zoomB) },
+    ];
+    expect(findNearDuplicateGroups(items, { ...strict, zoom: 40 }).map((g) => g.ids)).toEqual([[1, 2]]);
+    expect(findNearDuplicateGroups(items, { ...strict, zoom: 39 })).toEqual([]);
+    // Same hashes, but the zoom boxes of another photo with the same layout: rejected unless the check is off.
+    const other = { id: 2, hashes: imageHashes(flipped, {}, randomTilt(), DIHEDRAL_TRANSFORMS.map(() => ZOOM_SCALES.map(() => randomHash(random)))) };
+    expect(findNearDuplicateGroups([items[0] as DedupItem, other], strict)).toEqual([]);
+    expect(findNearDuplicateGroups([items[0] as DedupItem, other], { ...strict, zoom: -1 }).map((g) => g.ids)).toEqual([[1, 2]]);
+  });
+
   it('does not chain A≈B≈C into one group when A and C differ (complete link)', () => {
     const a = randomTriple();
     const b = near(a, 9);
@@ -162,6 +188,7 @@ describe('findNearDuplicateGroups', () => {
     expect(() => findNearDuplicateGroups([{ id: 1, hashes: h }, { id: 1, hashes: h }])).toThrow(/unique ids but received 1 twice/);
     expect(() => findNearDuplicateGroups([], { phash: 70 })).toThrow(/-1\.\.64 for phash but received 70/);
     expect(() => findNearDuplicateGroups([], { linkScale: 0.5 })).toThrow(/linkScale but received 0.5/);
+    expect(() => findNearDuplicateGroups([], { zoom: 600 })).toThrow(/-1\.\.512 for zoom but received 600/);
   });
 });
 

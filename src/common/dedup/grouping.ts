@@ -9,6 +9,7 @@ import { hammingDistance, hashHigh32, hashLow32, popcount32 } from './hash64';
 import { HammingIndex } from './hamming-index';
 import { HASH_KINDS, type HashKind, type HashTriple, type ImageHashes } from './types';
 import { UnionFind } from './union-find';
+import { packZoomWords, ZOOM_SCALES, ZOOM_WORDS_PER_ITEM, zoomDistanceWords } from './zoom';
 
 export interface DedupThresholds {
   /** Largest Hamming distance (of 64 bits) at which the pHash counts as agreeing; -1 ignores pHash. */
@@ -27,6 +28,12 @@ export interface DedupThresholds {
    */
   tiltPhash: number;
   tiltDhash: number;
+  /**
+   * Zoom verification for pairs accepted by the hash rule: the pHashes of the 8 centred zoom boxes
+   * (zoom.ts), under the pair's transform, may differ by at most this many bits in total (of
+   * 8 × 64). Separates different photos with the same layout (portraits). -1 turns it off.
+   */
+  zoom: number;
   /**
    * Complete-link tolerance: two groups merge only if every cross pair passes the pair rule with
    * each threshold multiplied by this factor. 1 = strict complete link; Infinity = single link.
@@ -50,6 +57,7 @@ export const DEFAULT_DEDUP_THRESHOLDS: Readonly<DedupThresholds> = Object.freeze
   matchTransforms: true,
   tiltPhash: 8,
   tiltDhash: 8,
+  zoom: 112,
   linkScale: 1.25,
 });
 
@@ -107,6 +115,13 @@ interface TiltLimits {
   dhash: number;
 }
 
+interface PairLimits {
+  hashes: [number, number, number];
+  tilt: TiltLimits;
+  /** Largest zoom distance; -1 = not checked. */
+  zoom: number;
+}
+
 export function findNearDuplicateGroups(items: readonly DedupItem[], options: DedupOptions = {}): NearDuplicateGroup[] {
   const thresholds = resolveThresholds(options);
   const n = items.length;
@@ -123,17 +138,29 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
   const linkLimits = limits.map((t) => (t < 0 ? t : Math.floor(t * thresholds.linkScale))) as [number, number, number];
 
   const tiltOn = thresholds.tiltPhash >= 0 && thresholds.tiltDhash >= 0;
-  const tiltLimits: TiltLimits = { phash: thresholds.tiltPhash, dhash: thresholds.tiltDhash };
-  const tiltLinkLimits: TiltLimits = { phash: Math.floor(thresholds.tiltPhash * thresholds.linkScale), dhash: Math.floor(thresholds.tiltDhash * thresholds.linkScale) };
+  const scaled = (t: number): number => (t < 0 ? t : Math.floor(t * thresholds.linkScale));
+  const pairLimits: PairLimits = { hashes: limits, tilt: { phash: thresholds.tiltPhash, dhash: thresholds.tiltDhash }, zoom: thresholds.zoom };
+  const linkPairLimits: PairLimits = { hashes: linkLimits, tilt: { phash: scaled(thresholds.tiltPhash), dhash: scaled(thresholds.tiltDhash) }, zoom: scaled(thresholds.zoom) };
+  const zoomWords = thresholds.zoom >= 0 ? packZoom(items) : null;
 
-  const evaluate = (i: number, j: number, lim: [number, number, number], tiltLim: TiltLimits): PairMatch | null => {
-    const forward = bestVariant(words, i, j, lim, transforms);
-    const backward = bestVariant(words, j, i, lim, transforms);
-    let best = forward;
-    if (backward && (!best || better(backward, best))) best = { ...backward, transform: INVERSE[backward.transform] };
-    if (best && best.agreeing >= thresholds.minAgreeing) return best;
+  const evaluate = (i: number, j: number, lim: PairLimits): PairMatch | null => {
+    // The best transform (most agreeing hashes, then smallest total) among those that pass the hash
+    // rule and, when on, the zoom verification; b ≈ t(a) is tried from both sides.
+    let best: PairMatch | null = null;
+    for (const [from, to, forward] of [
+      [i, j, true],
+      [j, i, false],
+    ] as const) {
+      for (let t = 0; t < transforms; t++) {
+        const match = variantMatch(words, from, to, t, lim.hashes);
+        if (match.agreeing < thresholds.minAgreeing || (best && !better(match, best))) continue;
+        if (zoomWords && lim.zoom >= 0 && zoomDistanceWords(zoomWords, from, t, to) > lim.zoom) continue;
+        best = forward ? match : { ...match, transform: INVERSE[match.transform] };
+      }
+    }
+    if (best) return best;
     if (!tiltOn) return null;
-    return tiltMatch(items[i]?.hashes, items[j]?.hashes, tiltLim);
+    return tiltMatch(items[i]?.hashes, items[j]?.hashes, lim.tilt);
   };
 
   // Candidates: pigeonhole over hashes. If k of the A active hashes must agree, any A-k+1 of them
@@ -188,7 +215,7 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
   for (const key of candidates) {
     const i = Math.floor(key / n);
     const j = key - i * n;
-    const match = evaluate(i, j, limits, tiltLimits);
+    const match = evaluate(i, j, pairLimits);
     if (match) accepted.push({ i, j, match });
   }
   accepted.sort((x, y) => (better(x.match, y.match) ? -1 : better(y.match, x.match) ? 1 : x.i - y.i || x.j - y.j));
@@ -196,7 +223,7 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
   const sets = new UnionFind(n);
   for (const { i, j } of accepted) {
     if (sets.find(i) === sets.find(j)) continue;
-    if (canMerge(sets.membersOf(i), sets.membersOf(j), blocked, n, (x, y) => evaluate(x, y, linkLimits, tiltLinkLimits) !== null)) sets.union(i, j);
+    if (canMerge(sets.membersOf(i), sets.membersOf(j), blocked, n, (x, y) => evaluate(x, y, linkPairLimits) !== null)) sets.union(i, j);
   }
 
   const byRoot = new Map<number, PairEvidence[]>();
@@ -224,12 +251,15 @@ function resolveThresholds(options: DedupOptions): DedupThresholds {
     matchTransforms: options.matchTransforms ?? DEFAULT_DEDUP_THRESHOLDS.matchTransforms,
     tiltPhash: options.tiltPhash ?? DEFAULT_DEDUP_THRESHOLDS.tiltPhash,
     tiltDhash: options.tiltDhash ?? DEFAULT_DEDUP_THRESHOLDS.tiltDhash,
+    zoom: options.zoom ?? DEFAULT_DEDUP_THRESHOLDS.zoom,
     linkScale: options.linkScale ?? DEFAULT_DEDUP_THRESHOLDS.linkScale,
   };
   for (const kind of [...HASH_KINDS, 'tiltPhash', 'tiltDhash'] as const) {
     const v = t[kind];
     if (!Number.isInteger(v) || v < -1 || v > 64) throw new EngineError('INVALID_ARGUMENT', `expected an integer -1..64 for ${kind} but received ${String(v)}`);
   }
+  const zoomBits = ZOOM_SCALES.length * 64;
+  if (!Number.isInteger(t.zoom) || t.zoom < -1 || t.zoom > zoomBits) throw new EngineError('INVALID_ARGUMENT', `expected an integer -1..${zoomBits} for zoom but received ${String(t.zoom)}`);
   if (![1, 2, 3].includes(t.minAgreeing)) throw new EngineError('INVALID_ARGUMENT', `expected 1, 2 or 3 for minAgreeing but received ${String(t.minAgreeing)}`);
   if (!(t.linkScale >= 1)) throw new EngineError('INVALID_ARGUMENT', `expected a number ≥ 1 for linkScale but received ${String(t.linkScale)}`);
   return t;
@@ -251,30 +281,31 @@ function packHashes(items: readonly DedupItem[]): Uint32Array {
   return words;
 }
 
-/** Best transform t for "j ≈ t(i)": most agreeing hashes, then smallest total distance. */
-function bestVariant(words: Uint32Array, i: number, j: number, limits: [number, number, number], transforms: number): PairMatch | null {
-  let best: PairMatch | null = null;
+function packZoom(items: readonly DedupItem[]): Uint32Array {
+  const words = new Uint32Array(items.length * ZOOM_WORDS_PER_ITEM);
+  items.forEach((item, i) => packZoomWords(item.hashes.zoom, words, i * ZOOM_WORDS_PER_ITEM));
+  return words;
+}
+
+/** Distances between transform t of i and the plain hashes of j ("j ≈ t(i)"). */
+function variantMatch(words: Uint32Array, i: number, j: number, t: number, limits: [number, number, number]): PairMatch {
   const base = j * WORDS_PER_ITEM;
-  for (let t = 0; t < transforms; t++) {
-    const offset = i * WORDS_PER_ITEM + t * WORDS_PER_VARIANT;
-    const distances: [number, number, number] = [0, 0, 0];
-    let agreeing = 0;
-    let sum = 0;
-    for (let k = 0; k < HASH_KINDS.length; k++) {
-      const w = offset + k * WORDS_PER_HASH;
-      const v = base + k * WORDS_PER_HASH;
-      const d = popcount32(((words[w] ?? 0) ^ (words[v] ?? 0)) >>> 0) + popcount32(((words[w + 1] ?? 0) ^ (words[v + 1] ?? 0)) >>> 0);
-      distances[k] = d;
-      const limit = limits[k] ?? -1;
-      if (limit >= 0) {
-        sum += d;
-        if (d <= limit) agreeing++;
-      }
+  const offset = i * WORDS_PER_ITEM + t * WORDS_PER_VARIANT;
+  const distances: [number, number, number] = [0, 0, 0];
+  let agreeing = 0;
+  let sum = 0;
+  for (let k = 0; k < HASH_KINDS.length; k++) {
+    const w = offset + k * WORDS_PER_HASH;
+    const v = base + k * WORDS_PER_HASH;
+    const d = popcount32(((words[w] ?? 0) ^ (words[v] ?? 0)) >>> 0) + popcount32(((words[w + 1] ?? 0) ^ (words[v + 1] ?? 0)) >>> 0);
+    distances[k] = d;
+    const limit = limits[k] ?? -1;
+    if (limit >= 0) {
+      sum += d;
+      if (d <= limit) agreeing++;
     }
-    const candidate: PairMatch = { transform: DIHEDRAL_TRANSFORMS[t] ?? 'identity', distances, agreeing, sum };
-    if (!best || better(candidate, best)) best = candidate;
   }
-  return best;
+  return { transform: DIHEDRAL_TRANSFORMS[t] ?? 'identity', distances, agreeing, sum };
 }
 
 function better(x: PairMatch, y: PairMatch): boolean {

@@ -3,6 +3,7 @@ import { DIHEDRAL_TRANSFORMS } from './dihedral';
 import type { Hash64 } from './hash64';
 import { TILT_ANGLES, type TiltHashes } from './tilt';
 import type { HashTriple, ImageHashes } from './types';
+import { ZOOM_SCALES } from './zoom';
 
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
@@ -39,5 +40,6 @@ export function randomImageHashes(random: () => number): ImageHashes {
   const cropped: Record<number, TiltHashes> = {};
   for (const angle of TILT_ANGLES) cropped[Math.abs(angle)] = pair();
   const probes = TILT_ANGLES.map((angle) => ({ angle, rotated: pair(), rotatedMirrored: pair() }));
-  return { ...triple(), variants, tilt: { probes, cropped } };
+  const zoom = DIHEDRAL_TRANSFORMS.map(() => ZOOM_SCALES.map(() => randomHash(random)));
+  return { ...triple(), variants, tilt: { probes, cropped }, zoom };
 }

@@ -78,7 +78,7 @@ function hashesOf(grid: Float64Array): { plain: TiltHashes; mirrored: TiltHashes
 }
 
 /** Samples a 32×32 grid over the centred box (scale × frame) turned by `degrees`, bilinear. */
-function sampleBox(luma: Float64Array, thumbSize: number, width: number, height: number, degrees: number, scale: number): Float64Array {
+export function sampleBox(luma: Float64Array, thumbSize: number, width: number, height: number, degrees: number, scale: number): Float64Array {
   const n = PHASH_INPUT_SIZE;
   const out = new Float64Array(n * n);
   const t = (degrees * Math.PI) / 180;

@@ -1,6 +1,7 @@
 import type { DihedralTransform } from './dihedral';
 import type { Hash64 } from './hash64';
 import type { TiltSignature } from './tilt';
+import type { ZoomSignature } from './zoom';
 
 export const HASH_KINDS = ['phash', 'dhash', 'blockhash'] as const;
 export type HashKind = (typeof HASH_KINDS)[number];
@@ -17,4 +18,6 @@ export interface ImageHashes extends HashTriple {
   variants: Record<Exclude<DihedralTransform, 'identity'>, HashTriple>;
   /** Probes for copies rotated by an arbitrary angle (see tilt.ts). */
   tilt: TiltSignature;
+  /** Centred boxes at several scales, per dihedral transform, for the zoom verification (see zoom.ts). */
+  zoom: ZoomSignature;
 }

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findNearDuplicateGroups } from '../../common/dedup/grouping';
 import { pairwiseScores } from '../../common/dedup/metrics';
-import { compareWithImagededup, loadImagededupSet, loadSyntheticSet, type ImagededupSet, type SyntheticSet } from './testing-datasets';
+import { compareWithImagededup, loadFacePhotos, loadImagededupSet, loadSyntheticSet, type HashedFile, type ImagededupSet, type SyntheticSet } from './testing-datasets';
 
 describe('dedup on dev/dedup/synthetic', () => {
   let set: SyntheticSet;
@@ -62,5 +62,25 @@ describe('dedup on dev/dedup/imagededup', () => {
     ]);
     expect(report.wronglyGrouped).toEqual([]);
     expect(groups).toHaveLength(3);
+  });
+});
+
+describe('dedup on dev/faces (distinct portraits with the same layout)', () => {
+  let files: HashedFile[];
+  beforeAll(async () => {
+    files = await loadFacePhotos();
+  }, 60_000);
+
+  it('groups no two of the face crops, group photos and unlabelled crops', () => {
+    expect(files.filter((f) => f.path.startsWith('images/'))).toHaveLength(40);
+    expect(files.filter((f) => !f.path.startsWith('images/')).length).toBeGreaterThanOrEqual(12);
+    const groups = findNearDuplicateGroups(files.map((f) => ({ id: f.id, hashes: f.hashes })));
+    const pathOf = new Map(files.map((f) => [f.id, f.path]));
+    expect(groups.map((g) => g.ids.map((id) => pathOf.get(id)))).toEqual([]);
+  });
+
+  it('would group some of them on the global hashes alone (the zoom check is what separates them)', () => {
+    const groups = findNearDuplicateGroups(files.map((f) => ({ id: f.id, hashes: f.hashes })), { zoom: -1 });
+    expect(groups.length).toBeGreaterThan(0);
   });
 });

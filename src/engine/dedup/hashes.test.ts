@@ -42,6 +42,12 @@ describe('computeImageHashes (real sharp)', () => {
       // Without the variant the copy looks like another photo.
       expect(hammingDistance(original[kind], copy[kind]), kind).toBeGreaterThan(12);
     }
+    // The zoom boxes follow the transform too (the box is centred, so it maps onto itself).
+    const t = DIHEDRAL_TRANSFORMS.indexOf(transform);
+    const zoomDistance = (row: readonly bigint[] | undefined): number =>
+      (row ?? []).reduce((sum, h, s) => sum + hammingDistance(h, copy.zoom[0]?.[s] ?? 0n), 0);
+    expect(zoomDistance(original.zoom[t])).toBeLessThanOrEqual(24);
+    expect(zoomDistance(original.zoom[0])).toBeGreaterThan(112);
   });
 
   it.each([-33, -21, 8, 15, 27, 40])('groups a copy turned by %i° (black corners, same size) through the tilt probes', async (angle) => {

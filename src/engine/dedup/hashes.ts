@@ -19,6 +19,7 @@ import {
   transformDct,
 } from '../../common/dedup/perceptual';
 import { tiltSignature } from '../../common/dedup/tilt';
+import { zoomSignature } from '../../common/dedup/zoom';
 import type { HashTriple, ImageHashes } from '../../common/dedup/types';
 import type { Raster } from '../../common/raster';
 import { blockhash64 } from './blockhash-bridge';
@@ -61,7 +62,7 @@ export async function computeImageHashes(raster: Raster): Promise<ImageHashes> {
   for (const transform of DIHEDRAL_TRANSFORMS) {
     if (transform !== 'identity') variants[transform] = hashesFor(transform);
   }
-  return { ...identity, variants, tilt: tiltSignature(luma, THUMB, width, height) };
+  return { ...identity, variants, tilt: tiltSignature(luma, THUMB, width, height), zoom: zoomSignature(luma, THUMB, width, height) };
 }
 
 /**

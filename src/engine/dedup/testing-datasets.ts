@@ -125,3 +125,20 @@ export function compareWithImagededup(set: ImagededupSet, predicted: ReadonlyArr
   const unlabelled = set.files.filter((f) => !labels.has(f.id)).map((f) => f.path);
   return { groups, wronglyGrouped, unlabelled, labels };
 }
+
+/**
+ * Every photo of dev/faces: the labelled crops in images/<person>/, the group photos in group/ and
+ * the crops in unlabeled/. All are distinct photos (hard negatives: tight portraits share a layout).
+ */
+export async function loadFacePhotos(root = datasetsRoot()): Promise<HashedFile[]> {
+  const dir = join(root, 'faces');
+  const paths: string[] = [];
+  for (const sub of ['images', 'group', 'unlabeled']) {
+    const entries = await readdir(join(dir, sub), { recursive: true, withFileTypes: true });
+    for (const e of entries) if (e.isFile() && /\.(jpe?g|png)$/i.test(e.name)) paths.push(relative(dir, join(e.parentPath, e.name)));
+  }
+  paths.sort();
+  const files: HashedFile[] = [];
+  for (const [id, path] of paths.entries()) files.push({ id, path, ...(await hashFile(join(dir, path))) });
+  return files;
+}

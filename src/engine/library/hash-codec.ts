@@ -1,17 +1,18 @@
 /**
  * Packs the perceptual hashes of a photo into one BLOB of big-endian u64s: the plain triple,
  * the 7 dihedral variants, then the tilt probes (TILT_ANGLES order: rotated, rotatedMirrored)
- * and the cropped boxes (ascending |angle|). The layout is fixed by these constants; a BLOB of
+ * the cropped boxes (ascending |angle|), then the zoom boxes (DIHEDRAL_TRANSFORMS × ZOOM_SCALES). The layout is fixed by these constants; a BLOB of
  * another length is from an older hash version and is recomputed by the scan.
  */
 import { DIHEDRAL_TRANSFORMS, type DihedralTransform } from '../../common/dedup/dihedral';
 import type { HashTriple, ImageHashes } from '../../common/dedup/types';
 import { HASH_KINDS } from '../../common/dedup/types';
 import { TILT_ANGLES, type TiltHashes, type TiltSignature } from '../../common/dedup/tilt';
+import { ZOOM_SCALES } from '../../common/dedup/zoom';
 
 const VARIANTS = DIHEDRAL_TRANSFORMS.filter((t): t is Exclude<DihedralTransform, 'identity'> => t !== 'identity');
 const CROPPED_ANGLES = [...new Set(TILT_ANGLES.map((a) => Math.abs(a)))].sort((a, b) => a - b);
-const WORDS = HASH_KINDS.length * (VARIANTS.length + 1) + TILT_ANGLES.length * 4 + CROPPED_ANGLES.length * 2;
+const WORDS = HASH_KINDS.length * (VARIANTS.length + 1) + TILT_ANGLES.length * 4 + CROPPED_ANGLES.length * 2 + DIHEDRAL_TRANSFORMS.length * ZOOM_SCALES.length;
 export const PACKED_HASH_BYTES = 8 * WORDS;
 
 export function packHashes(hashes: ImageHashes): Buffer {
@@ -39,6 +40,11 @@ export function packHashes(hashes: ImageHashes): Buffer {
     if (!cropped) throw new RangeError(`expected a cropped tilt box at ${angle}° but the hashes have none`);
     tilt(cropped);
   }
+  DIHEDRAL_TRANSFORMS.forEach((transform, t) => {
+    const row = hashes.zoom[t];
+    if (row?.length !== ZOOM_SCALES.length) throw new RangeError(`expected ${ZOOM_SCALES.length} zoom hashes for ${transform} but received ${row?.length ?? 0}`);
+    row.forEach(put);
+  });
   return out;
 }
 
@@ -67,5 +73,6 @@ export function unpackHashes(blob: Uint8Array): ImageHashes {
   const probes = TILT_ANGLES.map((angle) => ({ angle, rotated: tilt(), rotatedMirrored: tilt() }));
   const cropped: TiltSignature['cropped'] = {};
   for (const angle of CROPPED_ANGLES) cropped[angle] = tilt();
-  return { ...identity, variants, tilt: { probes, cropped } };
+  const zoom = DIHEDRAL_TRANSFORMS.map(() => ZOOM_SCALES.map(() => get()));
+  return { ...identity, variants, tilt: { probes, cropped }, zoom };
 }
