@@ -16,7 +16,7 @@ import { computeImageHashes } from './dedup/hashes';
 import { createDuplicateService } from './duplicates/service';
 import { EventBus } from './events';
 import { JobRunner, type JobHandlers } from './jobs/runner';
-import { createLibraryRepository } from './library/repository';
+import { createLibraryRepository, GROUPS_STALE } from './library/repository';
 import { createLibraryService } from './library/service';
 import { DEFAULT_MODELS_DIR } from './paths';
 import { runScan, type ScanReport, type VisionStage } from './scan/scan-job';
@@ -85,12 +85,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         ctx.progress,
       );
       if (ctx.signal.aborted) return;
-      const report = lastReport;
-      // Nothing new, changed, moved or gone: the groups (and people, series) are still right.
-      const changed = report.files - report.unchanged - report.skipped - report.errors.length > 0 || report.moved > 0 || report.missing > 0;
-      if (changed || duplicates.stats().groups === 0) {
+      // Nothing new, changed, moved or gone since the last rebuild: the groups are still right.
+      if (repo.flag(GROUPS_STALE)) {
         ctx.progress('duplicates', 0, 1);
         duplicates.rebuild();
+        repo.clearFlag(GROUPS_STALE);
         ctx.progress('duplicates', 1, 1);
       }
       if (spec.ml) await recognition.afterScan(ctx);

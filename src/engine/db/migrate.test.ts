@@ -23,6 +23,7 @@ describe('migrations', () => {
     3: ['bodies', 'faces', 'vision_runs'],
     4: ['body_person', 'face_person', 'face_rejections', 'people', 'series', 'series_members', 'series_people'],
     5: ['delete_plans', 'journal', 'journal_items'],
+    6: ['engine_state'],
   };
   for (const m of migrations) {
     it(`${String(m.version).padStart(3, '0')}_${m.name} applies on version ${m.version - 1}`, () => {

@@ -40,6 +40,9 @@ export interface ContentFacts {
   exposure: number;
 }
 
+/** Durable flag: duplicate groups must be rebuilt (set in the same transaction as the change). */
+export const GROUPS_STALE = 'groups-stale';
+
 export function createLibraryRepository(db: Db) {
   const s = {
     folderAdd: db.prepare<[string, number]>('INSERT INTO folders (path, added_at) VALUES (?, ?) ON CONFLICT(path) DO NOTHING'),
@@ -96,6 +99,9 @@ export function createLibraryRepository(db: Db) {
     ),
     fileMissing: db.prepare<[number]>("UPDATE files SET state = 'missing' WHERE id = ?"),
     setState: db.prepare<[string, number]>('UPDATE files SET state = ? WHERE id = ?'),
+    flagGet: db.prepare<[string]>('SELECT value FROM engine_state WHERE key = ?').pluck(),
+    flagSet: db.prepare<[string, string]>('INSERT INTO engine_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    flagClear: db.prepare<[string]>('DELETE FROM engine_state WHERE key = ?'),
   };
 
   const toFolder = (r: { id: number; path: string; added_at: number; files?: number }): Folder => ({
@@ -129,6 +135,10 @@ export function createLibraryRepository(db: Db) {
       s.fileUpdate.run(folderId, size, mtime, contentId, state, scanId, id);
     },
     markSeen: (id: number, scanId: number) => void s.fileSeen.run(scanId, id),
+    /** Durable flags ("duplicate groups are stale"): set before the work they announce, cleared after it. */
+    flag: (key: string) => s.flagGet.get(key) !== undefined,
+    setFlag: (key: string) => void s.flagSet.run(key, String(Date.now())),
+    clearFlag: (key: string) => void s.flagClear.run(key),
     setFileState: (id: number, state: FileRow['state']) => void s.setState.run(state, id),
     contentBySha: (sha: Buffer) => s.contentBySha.get(sha) as ContentRow | undefined,
     contentById: (id: number) => s.contentById.get(id) as ContentRow | undefined,
@@ -204,6 +214,7 @@ export function createLibraryRepository(db: Db) {
             }
           }
         }
+        if (moved + missing > 0) s.flagSet.run(GROUPS_STALE, String(Date.now()));
       })();
       return { moved, missing };
     },

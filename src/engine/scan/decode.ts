@@ -75,7 +75,10 @@ async function decodeWithSharp(bytes: Buffer, format: ImageFormat, maxPixels: nu
   const orientation = forcedOrientation ?? meta.orientation ?? 1;
   const swap = orientation >= 5 && orientation <= 8;
   // Orientation is applied by the loader (autoOrient) so JPEG shrink-on-load still applies.
-  let pipeline = sharp(bytes, { ...input, autoOrient: forcedOrientation === undefined });
+  // An embedded sRGB profile changes nothing but costs a colour transform per pixel: skip it.
+  // Other profiles (Display P3, Adobe RGB) are honoured so thumbnails keep their colours.
+  const ignoreIcc = meta.icc !== undefined && meta.icc.includes('sRGB');
+  let pipeline = sharp(bytes, { ...input, autoOrient: forcedOrientation === undefined, ignoreIcc });
   if (forcedOrientation !== undefined) pipeline = applyOrientation(pipeline, orientation);
   pipeline = pipeline.resize({ width: longSide, height: longSide, fit: 'inside', withoutEnlargement: true });
   if (meta.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });

@@ -11,7 +11,7 @@ import type { Raster } from '../../common/raster';
 import type { Logger } from '../../common/logger';
 import type { ImageHashes } from '../../common/dedup/types';
 import type { Db } from '../db/open';
-import type { LibraryRepository } from '../library/repository';
+import { GROUPS_STALE, type LibraryRepository } from '../library/repository';
 import { PACKED_HASH_BYTES, packHashes } from '../library/hash-codec';
 import { DecodeError } from './codecs/decode-error';
 import { ANALYSIS_LONG_SIDE } from '../../common/raster';
@@ -121,6 +121,8 @@ export async function runScan(
     })();
     report.unchanged = seen.length;
     report.images += seen.length;
+    // Anything to analyse or any file gone makes the groups stale, even if this scan dies midway.
+    if (pending.length > 0) repo.setFlag(GROUPS_STALE);
 
     // 3. Everything else: a small pool keeps sharp's threads and the vision workers busy.
     let done = 0;
