@@ -205,10 +205,10 @@ function PersonPage({ id, onBack }: { id: number; onBack: () => void }) {
                 <FaceTile face={f} />
                 <span className="muted small">{Math.round(f.confidence * 100)}%</span>
                 <div className="row">
-                  <button className="small" onClick={() => void action.run(() => api.people.confirmInferred({ faceIds: [f.id], accept: true })).then(after)}>
+                  <button className="small" onClick={() => void action.run(() => api.people.confirmInferred({ bodyIds: [f.id], accept: true })).then(after)}>
                     ✓ {t('people.accept')}
                   </button>
-                  <button className="small" onClick={() => void action.run(() => api.people.confirmInferred({ faceIds: [f.id], accept: false })).then(after)}>
+                  <button className="small" onClick={() => void action.run(() => api.people.confirmInferred({ bodyIds: [f.id], accept: false })).then(after)}>
                     ✗ {t('people.reject')}
                   </button>
                 </div>

@@ -79,7 +79,8 @@ export const contract = {
     hide: method<Person>()(z.object({ id, hidden: z.boolean().default(true) }).strict()),
     setCover: method<Person>()(z.object({ id, faceId: id }).strict()),
     nameFaces: method<Person>()(z.object({ faceIds: ids, name: z.string().trim().min(1).max(200) }).strict()),
-    confirmInferred: method<{ updated: number }>()(z.object({ faceIds: ids, accept: z.boolean() }).strict()),
+    /** Inferred (faceless) matches are bodies: `FaceRef.id` of an inferred ref is a body id. */
+    confirmInferred: method<{ updated: number }>()(z.object({ bodyIds: ids, accept: z.boolean() }).strict()),
   },
   series: {
     list: method<{ total: number; series: SeriesSummary[] }>()(

@@ -258,8 +258,8 @@ describe('people service: people without faces', () => {
     expect(rows).not.toContain(stranger);
     expect(rows).not.toContain(laterDay);
 
-    expect(await people.confirmInferred({ faceIds: [behind], accept: true })).toEqual({ updated: 1 });
-    expect(await people.confirmInferred({ faceIds: [turnedBody], accept: false })).toEqual({ updated: 1 });
+    expect(await people.confirmInferred({ bodyIds: [behind], accept: true })).toEqual({ updated: 1 });
+    expect(await people.confirmInferred({ bodyIds: [turnedBody], accept: false })).toEqual({ updated: 1 });
     await people.cluster();
     const after = await people.get({ id: dana?.id as number });
     expect(after.inferred.map((r) => [r.id, r.confidence])).toEqual([[behind, 1]]);

@@ -353,13 +353,11 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
         changed();
         return mustGetPerson(personId);
       }),
-    confirmInferred: ({ faceIds, accept }) =>
+    confirmInferred: ({ bodyIds, accept }) =>
       settle(() => {
-        // For inferred rows the FaceRef id is the body id (see docs/people.md), so these are body ids.
+        // Inferred refs are bodies: their FaceRef id is the body id (see docs/people.md).
         const at = now();
-        const updated = repo.transaction(
-          () => faceIds.filter((bodyId) => repo.decideBody(bodyId, accept, at)).length,
-        );
+        const updated = repo.transaction(() => bodyIds.filter((bodyId) => repo.decideBody(bodyId, accept, at)).length);
         if (updated > 0) changed();
         return { updated };
       }),
