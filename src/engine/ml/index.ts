@@ -24,6 +24,12 @@ export interface VisionOptions {
    * the global pass, 'always', or 'never'.
    */
   faceDetailPass?: 'auto' | 'always' | 'never';
+  /**
+   * Minimum verification score: every candidate face is detected again in a canonical crop
+   * around it and dropped when that second look scores below this (0 turns verification off).
+   * Default 0.78 (see docs/models.md).
+   */
+  faceMinVerification?: number;
 }
 
 export interface DetectedFace {

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { CHIP_TEMPLATE, chipAffine, fitSimilarity } from './align';
-import { BLAZEFACE_INPUT, blazefaceBackAnchors, decodePass, iou, planDetailPass, planPasses, supersededByDetail, weightedNms, type FaceCandidate } from './face-detect';
+import {
+  BLAZEFACE_INPUT,
+  DEFAULT_VERIFICATION,
+  blazefaceBackAnchors,
+  decodePass,
+  iou,
+  planDetailPass,
+  planPasses,
+  supersededByDetail,
+  verificationPass,
+  verificationScore,
+  weightedNms,
+  type FaceCandidate,
+} from './face-detect';
 import { Pyramid, sampleAffine, squareCropAffine } from './image';
 import { estimatePose, faceQuality, laplacianVariance } from './quality';
 
@@ -35,6 +48,42 @@ describe('BlazeFace decoding', () => {
     // centre (124, 80) in tile pixels, x2 scale, plus tile origin
     expect(f.box).toEqual([100 + (124 - 20) * 2, 50 + (80 - 20) * 2, 100 + (124 + 20) * 2, 50 + (80 + 20) * 2]);
     expect(f.keypoints[0]).toEqual([100 + 110 * 2, 50 + 78 * 2]);
+  });
+
+  it('decodes the second item of a batch from its own slice of the outputs', () => {
+    const [a16 = [], a8 = []] = blazefaceBackAnchors(128, 128);
+    const s16 = new Float32Array(2 * a16.length).fill(-10);
+    const s8 = new Float32Array(2 * a8.length).fill(-10);
+    const b16 = new Float32Array(2 * a16.length * 16);
+    const b8 = new Float32Array(2 * a8.length * 16);
+    s8[a8.length + 3] = 2; // item 1, stride-32 anchor 3: cell (0, 0), centre (16, 16)
+    b8.set([0, 0, 20, 20], (a8.length + 3) * 16);
+    const pass = { x: 0, y: 0, scale: 1, inWidth: 128, inHeight: 128 };
+    const decode = (item: number): FaceCandidate[] =>
+      decodePass(
+        [
+          { scores: s16, boxes: b16, anchors: a16, offset: item * a16.length * 16 },
+          { scores: s8, boxes: b8, anchors: a8, offset: item * a8.length * 16 },
+        ],
+        pass,
+        0.5,
+      );
+    expect(decode(0)).toEqual([]);
+    expect(decode(1).map((f) => f.box)).toEqual([[6, 6, 26, 26]]);
+  });
+
+  it('verification looks at a candidate centred, `context` face widths wide, and finds it again only where boxes overlap', () => {
+    const face: FaceCandidate = { box: [100, 200, 150, 250], score: 0.7, keypoints: [] };
+    const pass = verificationPass(face);
+    const side = 50 * DEFAULT_VERIFICATION.context;
+    expect(pass).toEqual({ x: 125 - side / 2, y: 225 - side / 2, scale: side / DEFAULT_VERIFICATION.input, inWidth: DEFAULT_VERIFICATION.input, inHeight: DEFAULT_VERIFICATION.input });
+    // The face seen in the verification input sits in its centre at input / context pixels wide.
+    const inputWidth = 50 / pass.scale;
+    expect(inputWidth).toBeCloseTo(DEFAULT_VERIFICATION.input / DEFAULT_VERIFICATION.context, 10);
+    const again = (box: [number, number, number, number], score: number): FaceCandidate => ({ box, score, keypoints: [] });
+    expect(verificationScore(face, [])).toBe(0);
+    expect(verificationScore(face, [again([102, 203, 151, 252], 0.93), again([160, 200, 210, 250], 0.99)])).toBe(0.93);
+    expect(verificationScore(face, [again([140, 240, 190, 290], 0.99)])).toBe(0);
   });
 
   it('weighted NMS blends overlapping boxes by score and keeps separate faces apart', () => {

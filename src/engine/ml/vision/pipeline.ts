@@ -8,7 +8,20 @@ import { createModelRegistry, readManifest, type ModelRegistry, type VisionTask 
 import { createInferencePool, type InferencePool } from '../runtime/pool';
 import type { TensorMap } from '../runtime/protocol';
 import { chipAffine } from './align';
-import { DEFAULT_PASS_PLAN, blazefaceBackAnchors, decodePass, planDetailPass, supersededByDetail, planPasses, weightedNms, type DetectionPass, type FaceCandidate } from './face-detect';
+import {
+  DEFAULT_PASS_PLAN,
+  DEFAULT_VERIFICATION,
+  blazefaceBackAnchors,
+  decodePass,
+  planDetailPass,
+  planPasses,
+  supersededByDetail,
+  verificationPass,
+  verificationScore,
+  weightedNms,
+  type DetectionPass,
+  type FaceCandidate,
+} from './face-detect';
 import { Pyramid, sampleAffine, toRgb } from './image';
 import { backgroundDescriptor, bodyDescriptor, centernetGeometry, decodePersons, matchFacesToPersons } from './persons';
 import { estimatePose, faceQuality, laplacianVariance } from './quality';
@@ -17,6 +30,10 @@ export const DEFAULT_FACE_MIN_SCORE = 0.6;
 export const DEFAULT_PERSON_MIN_SCORE = 0.3;
 /** Face chips per descriptor inference call (spread over the workers). */
 export const CHIP_BATCH = 16;
+/** Verification crops per detector inference call. */
+export const VERIFY_BATCH = 8;
+/** Re-detections below this score cannot decide anything and are not decoded. */
+const VERIFY_DECODE_MIN_SCORE = 0.05;
 const CHIP_FLOATS = FACE_DESCRIPTOR_INPUT * FACE_DESCRIPTOR_INPUT * 3;
 
 function need<T>(v: T | undefined, what: string): T {
@@ -34,6 +51,7 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
   const personMinScore = opts.personMinScore ?? DEFAULT_PERSON_MIN_SCORE;
   const passPlan = { ...DEFAULT_PASS_PLAN, detailLongSide: opts.faceDetailLongSide ?? DEFAULT_PASS_PLAN.detailLongSide };
   const detailMode = opts.faceDetailPass ?? 'auto';
+  const verification = { ...DEFAULT_VERIFICATION, minScore: opts.faceMinVerification ?? DEFAULT_VERIFICATION.minScore };
   let pool: InferencePool | undefined;
   let registry: Promise<ModelRegistry> | undefined;
   let disposed = false;
@@ -86,21 +104,46 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
     return out;
   };
 
-  const detectPass = async (pyr: Pyramid, pass: DetectionPass, signal?: AbortSignal): Promise<FaceCandidate[]> => {
-    const input = new Float32Array(pass.inWidth * pass.inHeight * 3);
-    sampleAffine(pyr, { a: pass.scale, b: 0, c: 0, d: pass.scale, e: pass.x, f: pass.y }, { out: input, offset: 0, width: pass.inWidth, height: pass.inHeight, scale: 1 / 127.5, bias: -1, fill: 0 });
-    const res = await run('face-detection', { input: { data: input, dims: [1, pass.inHeight, pass.inWidth, 3] } }, signal);
-    const [a16 = [], a8 = []] = blazefaceBackAnchors(pass.inWidth, pass.inHeight);
+  /** Runs the detector on passes of one input size as one batch; candidates per pass. */
+  const detectPasses = async (pyr: Pyramid, passes: readonly DetectionPass[], minScore: number, signal?: AbortSignal): Promise<FaceCandidate[][]> => {
+    const first = passes[0];
+    if (!first) return [];
+    const { inWidth, inHeight } = first;
+    const per = inWidth * inHeight * 3;
+    const input = new Float32Array(passes.length * per);
+    passes.forEach((pass, i) => {
+      if (pass.inWidth !== inWidth || pass.inHeight !== inHeight) throw new EngineError('INTERNAL', `Expected batched detection passes of ${inWidth}x${inHeight} but received ${pass.inWidth}x${pass.inHeight}`);
+      sampleAffine(pyr, { a: pass.scale, b: 0, c: 0, d: pass.scale, e: pass.x, f: pass.y }, { out: input, offset: i * per, width: inWidth, height: inHeight, scale: 1 / 127.5, bias: -1, fill: 0 });
+    });
+    const res = await run('face-detection', { input: { data: input, dims: [passes.length, inHeight, inWidth, 3] } }, signal);
+    const [a16 = [], a8 = []] = blazefaceBackAnchors(inWidth, inHeight);
     const s16 = need(res.scores16, 'scores16');
-    if (s16.data.length !== a16.length) throw new EngineError('MODEL', `Face detector returned ${s16.data.length} stride-16 scores, expected ${a16.length} anchors`);
-    return decodePass(
-      [
-        { scores: s16.data, boxes: need(res.boxes16, 'boxes16').data, anchors: a16, offset: 0 },
-        { scores: need(res.scores8, 'scores8').data, boxes: need(res.boxes8, 'boxes8').data, anchors: a8, offset: 0 },
-      ],
-      pass,
-      faceMinScore,
+    const s8 = need(res.scores8, 'scores8');
+    if (s16.data.length !== passes.length * a16.length || s8.data.length !== passes.length * a8.length)
+      throw new EngineError('MODEL', `Face detector returned ${s16.data.length}+${s8.data.length} scores, expected ${passes.length}x(${a16.length}+${a8.length}) anchors`);
+    const b16 = need(res.boxes16, 'boxes16').data;
+    const b8 = need(res.boxes8, 'boxes8').data;
+    return passes.map((pass, i) =>
+      decodePass(
+        [
+          { scores: s16.data, boxes: b16, anchors: a16, offset: i * a16.length * 16 },
+          { scores: s8.data, boxes: b8, anchors: a8, offset: i * a8.length * 16 },
+        ],
+        pass,
+        minScore,
+      ),
     );
+  };
+
+  const detectPass = async (pyr: Pyramid, pass: DetectionPass, signal?: AbortSignal): Promise<FaceCandidate[]> => (await detectPasses(pyr, [pass], faceMinScore, signal))[0] ?? [];
+
+  /** Verification score of each candidate: the detector's second look at it (see VerificationPlan). */
+  const verifyFaces = async (pyr: Pyramid, faces: readonly FaceCandidate[], signal?: AbortSignal): Promise<number[]> => {
+    const jobs: Array<Promise<FaceCandidate[][]>> = [];
+    for (let start = 0; start < faces.length; start += VERIFY_BATCH)
+      jobs.push(detectPasses(pyr, faces.slice(start, start + VERIFY_BATCH).map((f) => verificationPass(f, verification)), VERIFY_DECODE_MIN_SCORE, signal));
+    const redetections = (await Promise.all(jobs)).flat();
+    return faces.map((f, i) => verificationScore(f, redetections[i] ?? [], verification));
   };
 
   const describeScene = async (pyr: Pyramid, signal?: AbortSignal) => {
@@ -136,7 +179,10 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
       const detailPass = fullDetailPass ? planDetailPass(fullDetailPass, globalPass, personCands, globalFaces, detailMode) : undefined;
       const detailFaces = detailPass ? await detectPass(pyr, detailPass, signal) : [];
       const keptGlobal = detailPass ? supersededByDetail(globalFaces, globalPass, detailPass) : globalFaces;
-      const faceCands = weightedNms([...keptGlobal, ...detailFaces], 0.3);
+      const merged = weightedNms([...keptGlobal, ...detailFaces], 0.3);
+      const verified = verification.minScore > 0 ? await verifyFaces(pyr, merged, signal) : merged.map(() => 1);
+      const faceCands = merged.filter((_, i) => (verified[i] ?? 0) >= verification.minScore);
+      const verificationOf = verified.filter((v) => v >= verification.minScore);
       throwIfAborted(signal);
       onProgress?.({ stage: 'embed', done: 1, total: 3 });
 
@@ -162,7 +208,7 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
           score: c.score,
           landmarks: c.keypoints.map(([x, y]) => [x, y] as [number, number]),
           quality: q.quality,
-          qualityParts: q.parts,
+          qualityParts: { ...q.parts, verification: verificationOf[i] ?? 0 },
           embedding: embeddings[i] ?? new Float32Array(128),
         };
       });
