@@ -1,14 +1,16 @@
 /**
  * Sweeps the near-duplicate thresholds on the dev datasets and prints pairwise precision / recall /
  * F1 per setting (synthetic set: 160 files, 12,720 pairs, 720 duplicates) and the result of the
- * defaults on the imagededup expected groups. `npm run sweep:dedup`; SIFT_DATASETS overrides the
- * dataset folder.
+ * defaults on the imagededup expected groups and on the face photos (distinct portraits: every
+ * grouped pair is a false positive). `npm run sweep:dedup`; SIFT_DATASETS overrides the dataset
+ * folder. `npm run sweep:dedup -- --bench` only times the grouping of 10k and 100k random images
+ * (`--bench 10000,30000` for other sizes).
  */
 import { HammingIndex } from '../src/common/dedup/hamming-index';
 import { flipBits, randomHash, randomImageHashes, seededRandom } from '../src/common/dedup/test-random';
 import { DEFAULT_DEDUP_THRESHOLDS, findNearDuplicateGroups, type DedupThresholds } from '../src/common/dedup/grouping';
 import { pairwiseScores, type PairwiseScores } from '../src/common/dedup/metrics';
-import { compareWithImagededup, datasetsRoot, loadImagededupSet, loadSyntheticSet } from '../src/engine/dedup/testing-datasets';
+import { compareWithImagededup, datasetsRoot, loadFacePhotos, loadImagededupSet, loadSyntheticSet } from '../src/engine/dedup/testing-datasets';
 
 interface Row {
   setting: DedupThresholds;
@@ -18,7 +20,7 @@ interface Row {
 const fmt = (x: number): string => x.toFixed(4);
 const label = (s: DedupThresholds): string =>
   `p${s.phash < 0 ? '–' : s.phash} d${s.dhash < 0 ? '–' : s.dhash} b${s.blockhash < 0 ? '–' : s.blockhash} k${s.minAgreeing} ` +
-  `tilt ${s.tiltPhash < 0 || s.tiltDhash < 0 ? 'off' : `${s.tiltPhash}/${s.tiltDhash}`} link×${s.linkScale === Infinity ? '∞' : s.linkScale}${s.matchTransforms ? '' : ' no-transforms'}`;
+  `tilt ${s.tiltPhash < 0 || s.tiltDhash < 0 ? 'off' : `${s.tiltPhash}/${s.tiltDhash}`} zoom ${s.zoom < 0 ? 'off' : s.zoom} link×${s.linkScale === Infinity ? '∞' : s.linkScale}${s.matchTransforms ? '' : ' no-transforms'}`;
 
 function printTable(title: string, rows: Row[]): void {
   console.log(`\n### ${title}\n`);
@@ -27,6 +29,13 @@ function printTable(title: string, rows: Row[]): void {
   for (const { setting, scores: s } of rows) {
     console.log(`| ${label(setting)} | ${s.truePositives} | ${s.falsePositives} | ${s.falseNegatives} | ${fmt(s.precision)} | ${fmt(s.recall)} | ${fmt(s.f1)} |`);
   }
+}
+
+const benchAt = process.argv.indexOf('--bench');
+if (benchAt >= 0) {
+  const sizes = (process.argv[benchAt + 1] ?? '10000,100000').split(',').map(Number);
+  benchGrouping(sizes);
+  process.exit(0);
 }
 
 const root = datasetsRoot();
@@ -90,8 +99,8 @@ printTable('Combinations around the defaults', [
   run({ ...base, minAgreeing: 3 }),
 ]);
 
-// 3. Chaining guard and transforms.
-printTable('Link rule and transforms at the default thresholds', [
+// 3. Chaining guard, transforms and the zoom verification.
+printTable('Link rule, transforms and zoom check at the default thresholds', [
   run({ ...base, linkScale: 1 }),
   run({ ...base, linkScale: 1.25 }),
   run({ ...base, linkScale: 1.5 }),
@@ -100,7 +109,28 @@ printTable('Link rule and transforms at the default thresholds', [
   run({ ...base, tiltPhash: -1 }),
 ]);
 
-// 4. The defaults on the imagededup files.
+// 4. The face photos: distinct portraits with the same layout, so every grouped pair is false.
+const faces = await loadFacePhotos(root);
+const faceItems = faces.map((f) => ({ id: f.id, hashes: f.hashes }));
+const faceLabels = new Map(faces.map((f) => [f.id, f.path]));
+const facePairs = (setting: DedupThresholds): number => pairwiseScores(findNearDuplicateGroups(faceItems, setting).map((g) => g.ids), faceLabels).falsePositives;
+console.log(`\n### Zoom verification (synthetic scores; faces: false pairs among ${faces.length} distinct photos)\n`);
+console.log('| setting | TP | FP | FN | precision | recall | faces: false pairs |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+for (const zoom of [-1, 80, 96, 112, 128, 144, 160]) {
+  for (const minAgreeing of [2, 3] as const) {
+    const setting = { ...base, zoom, minAgreeing };
+    const { scores: r } = run(setting);
+    console.log(`| ${label(setting)} | ${r.truePositives} | ${r.falsePositives} | ${r.falseNegatives} | ${fmt(r.precision)} | ${fmt(r.recall)} | ${facePairs(setting)} |`);
+  }
+}
+const faceGroups = findNearDuplicateGroups(faceItems, { ...base, zoom: -1 });
+console.log('\nFace pairs that the hash rule alone accepts (zoom off), with their zoom distance:');
+for (const g of faceGroups) {
+  for (const p of g.pairs) console.log(`- ${faceLabels.get(p.a)} – ${faceLabels.get(p.b)}: ${p.transform} p${p.distances.phash} d${p.distances.dhash} b${p.distances.blockhash}, zoom ${p.zoomDistance ?? '–'}`);
+}
+
+// 5. The defaults on the imagededup files.
 const dedupSet = await loadImagededupSet(root);
 const groups = findNearDuplicateGroups(dedupSet.files.map((f) => ({ id: f.id, hashes: f.hashes })));
 const report = compareWithImagededup(dedupSet, groups.map((g) => g.ids));
@@ -116,8 +146,32 @@ for (const g of groups) {
   console.log(`  group ${g.ids.map((id) => dedupSet.files.find((f) => f.id === id)?.path).join(' | ')} [transforms: ${transforms}]`);
 }
 
-// 5. Optional timings (SWEEP_BENCH=1): Hamming search on 100k random hashes, grouping on 30k.
-if (process.env.SWEEP_BENCH === '1') {
+/**
+ * Grouping time on random images (every hash, probe and zoom box random), 10 % with a near copy
+ * (3 bits off in each main hash, same zoom boxes), then the Hamming search alone on 100k hashes.
+ */
+function benchGrouping(sizes: readonly number[]): void {
+  for (const size of sizes) {
+    const random = seededRandom(1);
+    const many: Array<{ id: number; hashes: ReturnType<typeof randomImageHashes> }> = [];
+    while (many.length < size) {
+      const hashes = randomImageHashes(random);
+      many.push({ id: many.length, hashes });
+      if (random() < 0.1 && many.length < size) {
+        const near = { ...hashes, phash: flipBits(hashes.phash, 3, random), dhash: flipBits(hashes.dhash, 3, random), blockhash: flipBits(hashes.blockhash, 3, random) };
+        many.push({ id: many.length, hashes: near });
+      }
+    }
+    for (const [name, options] of [
+      ['defaults', {}],
+      ['defaults, tilt rule off', { tiltPhash: -1 }],
+      ['no transforms, tilt off', { matchTransforms: false, tiltPhash: -1 }],
+    ] as const) {
+      const t0 = performance.now();
+      const found = findNearDuplicateGroups(many, options);
+      console.log(`- findNearDuplicateGroups on ${size} items (${name}): ${((performance.now() - t0) / 1000).toFixed(2)} s, ${found.length} groups`);
+    }
+  }
   const random = seededRandom(1);
   const hashes: bigint[] = [];
   while (hashes.length < 100_000) {
@@ -125,7 +179,7 @@ if (process.env.SWEEP_BENCH === '1') {
     hashes.push(centre);
     if (random() < 0.1) hashes.push(flipBits(centre, Math.floor(random() * 12), random));
   }
-  console.log('\n### Hamming search on 100,000 hashes (self-join, all pairs within r)\n');
+  console.log('\nHamming search on 100,000 hashes (self-join, all pairs within r):');
   for (const radius of [6, 8, 10, 12]) {
     const t0 = performance.now();
     const index = new HammingIndex(hashes, { maxRadius: radius });
@@ -133,24 +187,5 @@ if (process.env.SWEEP_BENCH === '1') {
     const pairs = index.pairsWithin(radius);
     const t2 = performance.now();
     console.log(`- r = ${radius}: ${index.chunkCount} chunks, build ${(t1 - t0).toFixed(0)} ms, self-join ${(t2 - t1).toFixed(0)} ms (${(((t2 - t1) / hashes.length) * 1000).toFixed(1)} µs per query), ${pairs.length} pairs`);
-  }
-  // Grouping: 30k random images, 10 % with a near copy (3 bits off in every hash); 100k takes minutes.
-  const many: Array<{ id: number; hashes: ReturnType<typeof randomImageHashes> }> = [];
-  while (many.length < 30_000) {
-    const hashes = randomImageHashes(random);
-    many.push({ id: many.length, hashes });
-    if (random() < 0.1) {
-      const near = { ...hashes, phash: flipBits(hashes.phash, 3, random), dhash: flipBits(hashes.dhash, 3, random), blockhash: flipBits(hashes.blockhash, 3, random) };
-      many.push({ id: many.length, hashes: near });
-    }
-  }
-  for (const [name, options] of [
-    ['defaults', {}],
-    ['defaults, tilt rule off', { tiltPhash: -1 }],
-    ['defaults, no transforms, tilt off', { matchTransforms: false, tiltPhash: -1 }],
-  ] as const) {
-    const t0 = performance.now();
-    const groups = findNearDuplicateGroups(many, options);
-    console.log(`- findNearDuplicateGroups on ${many.length} items (${name}): ${((performance.now() - t0) / 1000).toFixed(1)} s, ${groups.length} groups`);
   }
 }

@@ -6,10 +6,10 @@
 import { EngineError } from '../errors';
 import { DIHEDRAL_TRANSFORMS, type DihedralTransform } from './dihedral';
 import { hammingDistance, hashHigh32, hashLow32, popcount32 } from './hash64';
-import { HammingIndex } from './hamming-index';
+import { HammingIndex, type HashWords } from './hamming-index';
 import { HASH_KINDS, type HashKind, type HashTriple, type ImageHashes } from './types';
 import { UnionFind } from './union-find';
-import { packZoomWords, ZOOM_SCALES, ZOOM_WORDS_PER_ITEM, zoomDistanceWords } from './zoom';
+import { packZoomWords, zoomDistance, ZOOM_SCALES, ZOOM_WORDS_PER_ITEM } from './zoom';
 
 export interface DedupThresholds {
   /** Largest Hamming distance (of 64 bits) at which the pHash counts as agreeing; -1 ignores pHash. */
@@ -73,6 +73,8 @@ export interface PairEvidence {
   agreeing: HashKind[];
   /** Set when the pair matched through the tilt rule: b looks like a turned by about this many degrees. */
   tiltDegrees?: number;
+  /** Σ of the zoom-box pHash distances under `transform` (of 512; set when the pair matched on the hashes). */
+  zoomDistance?: number;
 }
 
 export interface NearDuplicateGroup {
@@ -108,6 +110,7 @@ interface PairMatch {
   agreeing: number;
   sum: number;
   tilt?: number;
+  zoom?: number;
 }
 
 interface TiltLimits {
@@ -141,7 +144,18 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
   const scaled = (t: number): number => (t < 0 ? t : Math.floor(t * thresholds.linkScale));
   const pairLimits: PairLimits = { hashes: limits, tilt: { phash: thresholds.tiltPhash, dhash: thresholds.tiltDhash }, zoom: thresholds.zoom };
   const linkPairLimits: PairLimits = { hashes: linkLimits, tilt: { phash: scaled(thresholds.tiltPhash), dhash: scaled(thresholds.tiltDhash) }, zoom: scaled(thresholds.zoom) };
-  const zoomWords = thresholds.zoom >= 0 ? packZoom(items) : null;
+  // Only images in a candidate pair ever need their zoom boxes: packed on first use. Computed even
+  // when the check is off, so that the evidence can report the distance.
+  const zoomRows: Array<Uint32Array | undefined> = [];
+  const zoomRow = (i: number): Uint32Array => {
+    let row = zoomRows[i];
+    if (!row) {
+      row = new Uint32Array(ZOOM_WORDS_PER_ITEM);
+      packZoomWords(items[i]?.hashes.zoom ?? [], row, 0);
+      zoomRows[i] = row;
+    }
+    return row;
+  };
 
   const evaluate = (i: number, j: number, lim: PairLimits): PairMatch | null => {
     // The best transform (most agreeing hashes, then smallest total) among those that pass the hash
@@ -154,7 +168,8 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
       for (let t = 0; t < transforms; t++) {
         const match = variantMatch(words, from, to, t, lim.hashes);
         if (match.agreeing < thresholds.minAgreeing || (best && !better(match, best))) continue;
-        if (zoomWords && lim.zoom >= 0 && zoomDistanceWords(zoomWords, from, t, to) > lim.zoom) continue;
+        match.zoom = zoomDistance(zoomRow(from), t, zoomRow(to));
+        if (lim.zoom >= 0 && match.zoom > lim.zoom) continue;
         best = forward ? match : { ...match, transform: INVERSE[match.transform] };
       }
     }
@@ -171,44 +186,54 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
     .sort((x, y) => (limits[x] ?? 0) - (limits[y] ?? 0));
   const queried = active.slice(0, Math.max(0, active.length - thresholds.minAgreeing + 1));
   const candidates = new Set<number>();
+  const addCandidate = (i: number, j: number): void => {
+    if (i !== j) candidates.add(i < j ? i * n + j : j * n + i);
+  };
   for (const k of queried) {
+    // "j ≈ t(i)": every variant t of every image goes into one index (entry i·T + t), and each
+    // image queries it once with its plain hash. Same pairs as querying with every variant, but
+    // n queries instead of T·n, which is what the search time scales with.
     const radius = limits[k] ?? 0;
-    const index = new HammingIndex(
-      items.map((item) => item.hashes[HASH_KINDS[k] ?? 'phash']),
-      { maxRadius: radius },
-    );
+    const entries = new HashWordsBuilder(n * transforms);
     for (let i = 0; i < n; i++) {
       for (let t = 0; t < transforms; t++) {
         const offset = i * WORDS_PER_ITEM + t * WORDS_PER_VARIANT + k * WORDS_PER_HASH;
-        index.forEachWithinWords(words[offset] ?? 0, words[offset + 1] ?? 0, radius, (j) => {
-          if (j !== i) candidates.add(i < j ? i * n + j : j * n + i);
-        });
+        entries.push(words[offset] ?? 0, words[offset + 1] ?? 0);
       }
+    }
+    const index = new HammingIndex(entries.words(), { maxRadius: radius });
+    for (let j = 0; j < n; j++) {
+      const offset = j * WORDS_PER_ITEM + k * WORDS_PER_HASH;
+      index.forEachWithinWords(words[offset] ?? 0, words[offset + 1] ?? 0, radius, (entry) => addCandidate(Math.floor(entry / transforms), j));
     }
   }
 
   if (tiltOn) {
-    // One index per probe angle over the unrotated boxes; every probe of every image queries it.
-    const byAngle = new Map<number, HammingIndex>();
-    for (const probe of items[0]?.hashes.tilt.probes ?? []) {
-      const key = Math.abs(probe.angle);
-      if (byAngle.has(key)) continue;
-      byAngle.set(key, new HammingIndex(items.map((item) => item.hashes.tilt.cropped[key]?.phash ?? 0n), { maxRadius: thresholds.tiltPhash }));
-    }
-    items.forEach((item, i) => {
-      for (const probe of item.hashes.tilt.probes) {
-        const index = byAngle.get(Math.abs(probe.angle));
-        if (!index) continue;
-        // B = A turned by φ is found by A's probe at +φ or by B's probe at −φ, so unmirrored probes
-        // with θ > 0 suffice; a mirror reverses the turn on one side only, so those use every angle.
-        const queries = probe.angle > 0 ? [probe.rotated.phash, probe.rotatedMirrored.phash] : [probe.rotatedMirrored.phash];
-        for (const hash of queries) {
-          index.forEachWithin(hash, thresholds.tiltPhash, (j) => {
-            if (j !== i) candidates.add(i < j ? i * n + j : j * n + i);
-          });
+    // Per probe angle |θ|, one index over the probes of every image and one query per image with
+    // its unturned box at that angle. B = A turned by φ is found by A's probe at +φ or by B's probe
+    // at −φ, so unmirrored probes with θ > 0 suffice; a mirror reverses the turn on one side only,
+    // so mirrored probes are indexed for both signs.
+    const angles = [...new Set((items[0]?.hashes.tilt.probes ?? []).map((p) => Math.abs(p.angle)))];
+    for (const key of angles) {
+      const entries = new HashWordsBuilder(n * 3);
+      const owners: number[] = [];
+      items.forEach((item, i) => {
+        for (const probe of item.hashes.tilt.probes) {
+          if (Math.abs(probe.angle) !== key) continue;
+          const hashes = probe.angle > 0 ? [probe.rotated.phash, probe.rotatedMirrored.phash] : [probe.rotatedMirrored.phash];
+          for (const hash of hashes) {
+            entries.push(hashHigh32(hash), hashLow32(hash));
+            owners.push(i);
+          }
         }
-      }
-    });
+      });
+      const index = new HammingIndex(entries.words(), { maxRadius: thresholds.tiltPhash });
+      items.forEach((item, j) => {
+        const box = item.hashes.tilt.cropped[key];
+        if (!box) return;
+        index.forEachWithin(box.phash, thresholds.tiltPhash, (entry) => addCandidate(owners[entry] ?? j, j));
+      });
+    }
   }
 
   const accepted: Array<{ i: number; j: number; match: PairMatch }> = [];
@@ -240,6 +265,36 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
     groups.push({ ids, pairs });
   }
   return groups.sort((x, y) => (x.ids[0] ?? 0) - (y.ids[0] ?? 0));
+}
+
+/** Grows a list of hashes given as 32-bit word pairs. */
+class HashWordsBuilder {
+  private hi: Uint32Array;
+  private lo: Uint32Array;
+  private length = 0;
+
+  constructor(capacity: number) {
+    this.hi = new Uint32Array(Math.max(1, capacity));
+    this.lo = new Uint32Array(Math.max(1, capacity));
+  }
+
+  push(hi: number, lo: number): void {
+    if (this.length === this.hi.length) {
+      const grownHi = new Uint32Array(this.hi.length * 2);
+      const grownLo = new Uint32Array(this.lo.length * 2);
+      grownHi.set(this.hi);
+      grownLo.set(this.lo);
+      this.hi = grownHi;
+      this.lo = grownLo;
+    }
+    this.hi[this.length] = hi;
+    this.lo[this.length] = lo;
+    this.length++;
+  }
+
+  words(): HashWords {
+    return { hi: this.hi.subarray(0, this.length), lo: this.lo.subarray(0, this.length) };
+  }
 }
 
 function resolveThresholds(options: DedupOptions): DedupThresholds {
@@ -278,12 +333,6 @@ function packHashes(items: readonly DedupItem[]): Uint32Array {
       });
     });
   });
-  return words;
-}
-
-function packZoom(items: readonly DedupItem[]): Uint32Array {
-  const words = new Uint32Array(items.length * ZOOM_WORDS_PER_ITEM);
-  items.forEach((item, i) => packZoomWords(item.hashes.zoom, words, i * ZOOM_WORDS_PER_ITEM));
   return words;
 }
 
@@ -390,5 +439,6 @@ function toEvidence(items: readonly DedupItem[], i: number, j: number, match: Pa
     agreeing,
   };
   if (match.tilt !== undefined) evidence.tiltDegrees = swap ? -match.tilt : match.tilt;
+  if (match.zoom !== undefined) evidence.zoomDistance = match.zoom;
   return evidence;
 }

@@ -13,6 +13,12 @@ export interface HammingMatch {
   distance: number;
 }
 
+/** Hashes as their high and low 32-bit words (same length), e.g. packed once for many indices. */
+export interface HashWords {
+  hi: Uint32Array;
+  lo: Uint32Array;
+}
+
 export interface HammingIndexOptions {
   /** Largest radius that will usually be queried; used to choose the number of chunks. */
   maxRadius: number;
@@ -43,23 +49,32 @@ export class HammingIndex {
   private readonly tables: ChunkTable[];
   private readonly seen: Int32Array;
   private queryStamp = 0;
+  private readonly probeCache = new Map<number, Array<Int32Array | null>>();
 
-  constructor(hashes: readonly Hash64[], options: HammingIndexOptions) {
+  constructor(hashes: readonly Hash64[] | HashWords, options: HammingIndexOptions) {
     if (!Number.isInteger(options.maxRadius) || options.maxRadius < 0 || options.maxRadius > 64) {
       throw new RangeError(`expected an integer 0..64 for maxRadius but received ${options.maxRadius}`);
     }
-    this.size = hashes.length;
-    this.chunkCount = options.chunks ?? chooseChunkCount(hashes.length, options.maxRadius);
+    const words = 'hi' in hashes ? hashes : null;
+    if (words && words.hi.length !== words.lo.length) throw new RangeError(`expected as many low words as high words but received ${words.lo.length} and ${words.hi.length}`);
+    this.size = words ? words.hi.length : (hashes as readonly Hash64[]).length;
+    this.chunkCount = options.chunks ?? chooseChunkCount(this.size, options.maxRadius);
     if (!Number.isInteger(this.chunkCount) || this.chunkCount < MIN_CHUNKS || this.chunkCount > MAX_CHUNKS) {
       throw new RangeError(`expected ${MIN_CHUNKS}..${MAX_CHUNKS} for chunks but received ${this.chunkCount}`);
     }
-    this.hi = new Uint32Array(hashes.length);
-    this.lo = new Uint32Array(hashes.length);
-    hashes.forEach((h, i) => {
-      this.hi[i] = hashHigh32(h);
-      this.lo[i] = hashLow32(h);
-    });
-    this.seen = new Int32Array(hashes.length);
+    if (words) {
+      this.hi = words.hi;
+      this.lo = words.lo;
+    } else {
+      const list = hashes as readonly Hash64[];
+      this.hi = new Uint32Array(this.size);
+      this.lo = new Uint32Array(this.size);
+      list.forEach((h, i) => {
+        this.hi[i] = hashHigh32(h);
+        this.lo[i] = hashLow32(h);
+      });
+    }
+    this.seen = new Int32Array(this.size);
     this.tables = chunkLayout(this.chunkCount).map(({ start, bits }) => buildTable(this.hi, this.lo, start, bits));
   }
 
@@ -78,25 +93,28 @@ export class HammingIndex {
   /** Same as forEachWithin with the hash given as its high and low 32-bit words. */
   forEachWithinWords(qHi: number, qLo: number, radius: number, visit: (index: number, distance: number) => void): void {
     if (!Number.isInteger(radius) || radius < 0) throw new RangeError(`expected a non-negative integer radius but received ${radius}`);
-    const budgets = chunkBudgets(radius, this.chunkCount);
+    const probes = this.probesFor(radius);
     this.queryStamp++;
     if (this.queryStamp === 0x7fffffff) {
       this.seen.fill(0);
       this.queryStamp = 1;
     }
     const stamp = this.queryStamp;
-    const { seen } = this;
-    this.tables.forEach((table, c) => {
-      const budget = budgets[c] ?? -1;
-      if (budget < 0) return;
+    const { seen, tables } = this;
+    for (let c = 0; c < tables.length; c++) {
+      const masks = probes[c];
+      const table = tables[c];
+      if (!masks || !table) continue;
       const key = chunkKey(qHi, qLo, table.start, table.bits);
-      const masks = flipMasks(table.bits, budget);
       const { offsets, items, itemHi, itemLo } = table;
       for (let m = 0; m < masks.length; m++) {
         const k = key ^ (masks[m] ?? 0);
         const end = offsets[k + 1] ?? 0;
         for (let p = offsets[k] ?? 0; p < end; p++) {
-          const d = popcount32(((itemHi[p] ?? 0) ^ qHi) >>> 0) + popcount32(((itemLo[p] ?? 0) ^ qLo) >>> 0);
+          // The high word alone often exceeds the radius: skip the second popcount then.
+          const dHi = popcount32(((itemHi[p] ?? 0) ^ qHi) >>> 0);
+          if (dHi > radius) continue;
+          const d = dHi + popcount32(((itemLo[p] ?? 0) ^ qLo) >>> 0);
           if (d > radius) continue;
           const i = items[p] ?? 0;
           if (seen[i] === stamp) continue;
@@ -104,7 +122,20 @@ export class HammingIndex {
           visit(i, d);
         }
       }
+    }
+  }
+
+  /** Per chunk, the key masks a query at `radius` probes (null = chunk skipped), cached per radius. */
+  private probesFor(radius: number): Array<Int32Array | null> {
+    const cached = this.probeCache.get(radius);
+    if (cached) return cached;
+    const budgets = chunkBudgets(radius, this.chunkCount);
+    const probes = this.tables.map((table, c) => {
+      const budget = budgets[c] ?? -1;
+      return budget < 0 ? null : flipMasks(table.bits, budget);
     });
+    this.probeCache.set(radius, probes);
+    return probes;
   }
 
   /** All pairs (i < j) of indexed hashes within `radius`, sorted by i then j. */

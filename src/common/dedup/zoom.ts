@@ -25,7 +25,7 @@ export function zoomSignature(luma: Float64Array, thumbSize: number, width: numb
   return DIHEDRAL_TRANSFORMS.map((transform) => dcts.map((dct) => phashFromDct(transformDct(dct, transform))));
 }
 
-/** Zoom hashes as 32-bit words, [transform][scale][hi, lo], for the grouping's hot loop. */
+/** Zoom hashes of one image as 32-bit words, [transform][scale][hi, lo], written at `offset`. */
 export function packZoomWords(zoom: ZoomSignature, out: Uint32Array, offset: number): void {
   let at = offset;
   for (let t = 0; t < DIHEDRAL_TRANSFORMS.length; t++) {
@@ -40,11 +40,10 @@ export function packZoomWords(zoom: ZoomSignature, out: Uint32Array, offset: num
 export const ZOOM_WORDS_PER_TRANSFORM = ZOOM_SCALES.length * 2;
 export const ZOOM_WORDS_PER_ITEM = DIHEDRAL_TRANSFORMS.length * ZOOM_WORDS_PER_TRANSFORM;
 
-/** Σ over scales of the Hamming distance between transform `t` of item i and the plain boxes of item j. */
-export function zoomDistanceWords(words: Uint32Array, i: number, t: number, j: number): number {
-  const a = i * ZOOM_WORDS_PER_ITEM + t * ZOOM_WORDS_PER_TRANSFORM;
-  const b = j * ZOOM_WORDS_PER_ITEM;
+/** Σ over scales of the Hamming distances between transform `t` of `a` and the plain boxes of `b` (packed rows). */
+export function zoomDistance(a: Uint32Array, t: number, b: Uint32Array): number {
+  const from = t * ZOOM_WORDS_PER_TRANSFORM;
   let sum = 0;
-  for (let w = 0; w < ZOOM_WORDS_PER_TRANSFORM; w++) sum += popcount32(((words[a + w] ?? 0) ^ (words[b + w] ?? 0)) >>> 0);
+  for (let w = 0; w < ZOOM_WORDS_PER_TRANSFORM; w++) sum += popcount32(((a[from + w] ?? 0) ^ (b[w] ?? 0)) >>> 0);
   return sum;
 }
