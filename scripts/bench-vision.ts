@@ -4,7 +4,9 @@
  * and analysed with several photos in flight. Prints photos/s for the whole stage, faces/s for
  * batched descriptors and peak RSS. Generated photos live in a temp dir and are not committed.
  *
- *   npm run bench:vision [-- --photos 60 --inflight 4 --workers 2]
+ *   npm run bench:vision [-- --photos 60 --inflight 4 --workers 2 --verify 0.78]
+ *
+ * `--verify 0` turns face verification off (to measure what it costs).
  */
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -28,6 +30,9 @@ function arg(name: string, fallback: number): number {
 const PHOTOS = arg('photos', 60);
 const INFLIGHT = arg('inflight', 4);
 const WORKERS = arg('workers', 2);
+const verifyArg = process.argv.indexOf('--verify');
+const VERIFY = verifyArg >= 0 ? Number(process.argv[verifyArg + 1]) : undefined;
+if (VERIFY !== undefined && !(VERIFY >= 0 && VERIFY <= 1)) throw new Error(`Expected a number in [0, 1] for --verify but received ${String(process.argv[verifyArg + 1])}`);
 const logger = createLogger((level, message, context) => console.log(`[vision] ${level} ${message} ${JSON.stringify(context)}`), 'warn');
 
 let peakRss = 0;
@@ -72,9 +77,9 @@ async function main(): Promise<void> {
   const dir = path.join(os.tmpdir(), 'sift-bench-vision');
   const photos = await makePhotos(dir);
   const meta = await sharp(photos[1] ?? '').metadata();
-  console.log(`photos: ${photos.length} distinct 12-MP JPEGs (${meta.width}x${meta.height}, orientation ${String(meta.orientation)}), ${PHOTOS} analysed, ${INFLIGHT} in flight, ${WORKERS} inference workers, ${os.availableParallelism()} cores`);
+  console.log(`photos: ${photos.length} distinct 12-MP JPEGs (${meta.width}x${meta.height}, orientation ${String(meta.orientation)}), ${PHOTOS} analysed, ${INFLIGHT} in flight, ${WORKERS} inference workers, face verification ${VERIFY === 0 ? 'off' : `>= ${VERIFY ?? 'default'}`}, ${os.availableParallelism()} cores`);
 
-  const pipeline = createVisionPipeline({ modelsDir: DEFAULT_MODELS_DIR, logger, workers: WORKERS });
+  const pipeline = createVisionPipeline({ modelsDir: DEFAULT_MODELS_DIR, logger, workers: WORKERS, faceMinVerification: VERIFY });
   let warmRss = 0;
   try {
     // Warm-up: load every model on every worker (not timed).

@@ -27,7 +27,7 @@ export interface VisionOptions {
   /**
    * Minimum verification score: every candidate face is detected again in a canonical crop
    * around it and dropped when that second look scores below this (0 turns verification off).
-   * Default 0.78 (see docs/models.md).
+   * Default 0.78; candidates with a detector score of 0.9 or more are trusted without it (see docs/models.md).
    */
   faceMinVerification?: number;
 }

@@ -6,6 +6,7 @@ import {
   blazefaceBackAnchors,
   decodePass,
   iou,
+  needsVerification,
   planDetailPass,
   planPasses,
   supersededByDetail,
@@ -84,6 +85,10 @@ describe('BlazeFace decoding', () => {
     expect(verificationScore(face, [])).toBe(0);
     expect(verificationScore(face, [again([102, 203, 151, 252], 0.93), again([160, 200, 210, 250], 0.99)])).toBe(0.93);
     expect(verificationScore(face, [again([140, 240, 190, 290], 0.99)])).toBe(0);
+    // Confident candidates are trusted; minScore 0 turns verification off.
+    expect(needsVerification(face)).toBe(true);
+    expect(needsVerification({ ...face, score: DEFAULT_VERIFICATION.trustScore })).toBe(false);
+    expect(needsVerification(face, { ...DEFAULT_VERIFICATION, minScore: 0 })).toBe(false);
   });
 
   it('weighted NMS blends overlapping boxes by score and keeps separate faces apart', () => {

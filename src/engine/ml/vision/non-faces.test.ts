@@ -32,16 +32,27 @@ const rasters = new Map<string, Raster>();
 beforeAll(async () => {
   await ensureModels(DEFAULT_MODELS_DIR, silentLogger);
   const scenes = Object.keys(nonFaces.syntheticScenes);
-  const synthetic = (await readdir(SYNTHETIC)).filter((f) => f.endsWith('.jpg') && scenes.some((s) => f.startsWith(`${s}_`)));
-  files = [...synthetic.map((f) => path.join(SYNTHETIC, f)), ...Object.keys(nonFaces.ukbenchBase).map((f) => path.join(UKBENCH, f))].sort();
+  const synthetic = (await readdir(SYNTHETIC)).filter(
+    (f) => f.endsWith('.jpg') && scenes.some((s) => f.startsWith(`${s}_`)),
+  );
+  files = [
+    ...synthetic.map((f) => path.join(SYNTHETIC, f)),
+    ...Object.keys(nonFaces.ukbenchBase).map((f) => path.join(UKBENCH, f)),
+  ].sort();
   for (const f of files) rasters.set(f, await loadRaster(f));
 });
 
 async function countFaces(faceMinVerification?: number): Promise<Map<string, number>> {
-  const pipeline = createVisionPipeline({ modelsDir: DEFAULT_MODELS_DIR, logger: silentLogger, workers: 2, faceMinVerification });
+  const pipeline = createVisionPipeline({
+    modelsDir: DEFAULT_MODELS_DIR,
+    logger: silentLogger,
+    workers: 2,
+    faceMinVerification,
+  });
   try {
     const counts = new Map<string, number>();
-    for (const [file, raster] of rasters) counts.set(path.relative(DATASETS_DIR, file), (await pipeline.analyze(raster)).faces.length);
+    for (const [file, raster] of rasters)
+      counts.set(path.relative(DATASETS_DIR, file), (await pipeline.analyze(raster)).faces.length);
     return counts;
   } finally {
     await pipeline.dispose();
@@ -59,7 +70,9 @@ describe('no faces on photos without a face', () => {
     const before = await countFaces(0);
     const after = await countFaces();
     const hits = [...before].filter(([, n]) => n > 0).map(([f, n]) => `${f}: ${n} -> ${after.get(f) ?? '?'}`);
-    console.info(`[quality] non-faces (${files.length} photos), faces without -> with verification:\n  ${hits.join('\n  ')}`);
+    console.info(
+      `[quality] non-faces (${files.length} photos), faces without -> with verification:\n  ${hits.join('\n  ')}`,
+    );
     // The set must hold hard negatives, or the assertion below proves nothing.
     expect(hits.length).toBeGreaterThanOrEqual(5);
     expect([...after].filter(([, n]) => n > 0)).toEqual([]);

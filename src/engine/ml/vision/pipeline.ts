@@ -16,6 +16,7 @@ import {
   planDetailPass,
   planPasses,
   supersededByDetail,
+  needsVerification,
   verificationPass,
   verificationScore,
   weightedNms,
@@ -137,13 +138,18 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
 
   const detectPass = async (pyr: Pyramid, pass: DetectionPass, signal?: AbortSignal): Promise<FaceCandidate[]> => (await detectPasses(pyr, [pass], faceMinScore, signal))[0] ?? [];
 
-  /** Verification score of each candidate: the detector's second look at it (see VerificationPlan). */
+  /**
+   * Verification score of each candidate: the detector's second look at it (see VerificationPlan);
+   * NaN for a candidate trusted on its detector score alone.
+   */
   const verifyFaces = async (pyr: Pyramid, faces: readonly FaceCandidate[], signal?: AbortSignal): Promise<number[]> => {
+    const doubtful = faces.filter((f) => needsVerification(f, verification));
     const jobs: Array<Promise<FaceCandidate[][]>> = [];
-    for (let start = 0; start < faces.length; start += VERIFY_BATCH)
-      jobs.push(detectPasses(pyr, faces.slice(start, start + VERIFY_BATCH).map((f) => verificationPass(f, verification)), VERIFY_DECODE_MIN_SCORE, signal));
+    for (let start = 0; start < doubtful.length; start += VERIFY_BATCH)
+      jobs.push(detectPasses(pyr, doubtful.slice(start, start + VERIFY_BATCH).map((f) => verificationPass(f, verification)), VERIFY_DECODE_MIN_SCORE, signal));
     const redetections = (await Promise.all(jobs)).flat();
-    return faces.map((f, i) => verificationScore(f, redetections[i] ?? [], verification));
+    const scores = new Map(doubtful.map((f, i) => [f, verificationScore(f, redetections[i] ?? [], verification)]));
+    return faces.map((f) => scores.get(f) ?? NaN);
   };
 
   const describeScene = async (pyr: Pyramid, signal?: AbortSignal) => {
@@ -180,9 +186,11 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
       const detailFaces = detailPass ? await detectPass(pyr, detailPass, signal) : [];
       const keptGlobal = detailPass ? supersededByDetail(globalFaces, globalPass, detailPass) : globalFaces;
       const merged = weightedNms([...keptGlobal, ...detailFaces], 0.3);
-      const verified = verification.minScore > 0 ? await verifyFaces(pyr, merged, signal) : merged.map(() => 1);
-      const faceCands = merged.filter((_, i) => (verified[i] ?? 0) >= verification.minScore);
-      const verificationOf = verified.filter((v) => v >= verification.minScore);
+      // Verification drops what the second look does not confirm; NaN: trusted, not looked at again.
+      const verified = await verifyFaces(pyr, merged, signal);
+      const passes = (v: number | undefined): boolean => v === undefined || Number.isNaN(v) || v >= verification.minScore;
+      const faceCands = merged.filter((_, i) => passes(verified[i]));
+      const verificationOf = verified.filter(passes);
       throwIfAborted(signal);
       onProgress?.({ stage: 'embed', done: 1, total: 3 });
 
@@ -208,7 +216,7 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
           score: c.score,
           landmarks: c.keypoints.map(([x, y]) => [x, y] as [number, number]),
           quality: q.quality,
-          qualityParts: { ...q.parts, verification: verificationOf[i] ?? 0 },
+          qualityParts: Number.isNaN(verificationOf[i]) ? q.parts : { ...q.parts, verification: verificationOf[i] ?? 0 },
           embedding: embeddings[i] ?? new Float32Array(128),
         };
       });
