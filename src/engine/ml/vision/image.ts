@@ -47,7 +47,7 @@ function halve(img: RgbImage): RgbImage {
     for (let x = 0; x < w; x++, a += 6) {
       for (let k = 0; k < 3; k++, o++) {
         const p = a + k;
-        out[o] = ((src[p] ?? 0) + (src[p + dx] ?? 0) + (src[p + dy] ?? 0) + (src[p + dy + dx] ?? 0) + 2) >> 2;
+        out[o] = ((src[p] as number) + (src[p + dx] as number) + (src[p + dy] as number) + (src[p + dy + dx] as number) + 2) >> 2;
       }
     }
   }
@@ -132,15 +132,24 @@ export function sampleAffine(pyr: Pyramid, m: Affine, t: SampleTarget): void {
       const xb = x0 + 1 >= w ? w - 1 : x0 + 1;
       const ya = (y0 < 0 ? 0 : y0) * w;
       const yb = (y0 + 1 >= h ? h - 1 : y0 + 1) * w;
-      const p00 = (ya + xa) * 3, p01 = (ya + xb) * 3, p10 = (yb + xa) * 3, p11 = (yb + xb) * 3;
-      const wy0 = (1 - ay) * scale, wy1 = ay * scale;
-      for (let k = 0; k < 3; k++) {
-        const top = (data[p00 + k] ?? 0) + ((data[p01 + k] ?? 0) - (data[p00 + k] ?? 0)) * ax;
-        const bottom = (data[p10 + k] ?? 0) + ((data[p11 + k] ?? 0) - (data[p10 + k] ?? 0)) * ax;
-        out[o + k] = top * wy0 + bottom * wy1 + bias;
-      }
+      bilerp3(data, (ya + xa) * 3, (ya + xb) * 3, (yb + xa) * 3, (yb + xb) * 3, ax, (1 - ay) * scale, ay * scale, bias, out, o);
     }
   }
+}
+
+/**
+ * One RGB output pixel from four source pixels (HWC byte offsets), unrolled per channel. Every
+ * offset is in range by construction (clamped by the callers), so the reads are plain casts: the
+ * `?? 0` guards cost about a third of the sampler's time in the hot loop.
+ */
+function bilerp3(data: Uint8Array, p00: number, p01: number, p10: number, p11: number, ax: number, wy0: number, wy1: number, bias: number, out: Float32Array, o: number): void {
+  const r00 = data[p00] as number, g00 = data[p00 + 1] as number, b00 = data[p00 + 2] as number;
+  const r01 = data[p01] as number, g01 = data[p01 + 1] as number, b01 = data[p01 + 2] as number;
+  const r10 = data[p10] as number, g10 = data[p10 + 1] as number, b10 = data[p10 + 2] as number;
+  const r11 = data[p11] as number, g11 = data[p11 + 1] as number, b11 = data[p11 + 2] as number;
+  out[o] = (r00 + (r01 - r00) * ax) * wy0 + (r10 + (r11 - r10) * ax) * wy1 + bias;
+  out[o + 1] = (g00 + (g01 - g00) * ax) * wy0 + (g10 + (g11 - g10) * ax) * wy1 + bias;
+  out[o + 2] = (b00 + (b01 - b00) * ax) * wy0 + (b10 + (b11 - b10) * ax) * wy1 + bias;
 }
 
 /**
@@ -182,15 +191,9 @@ function sampleAxisAligned(data: Uint8Array, w: number, h: number, sx: number, e
         out[o + 2] = fillOut;
         continue;
       }
-      const ax = colW[x] ?? 0;
-      const c0 = col0[x] ?? 0;
-      const c1 = col1[x] ?? 0;
-      const p00 = r0 + c0, p01 = r0 + c1, p10 = r1 + c0, p11 = r1 + c1;
-      for (let k = 0; k < 3; k++) {
-        const top = (data[p00 + k] ?? 0) + ((data[p01 + k] ?? 0) - (data[p00 + k] ?? 0)) * ax;
-        const bottom = (data[p10 + k] ?? 0) + ((data[p11 + k] ?? 0) - (data[p10 + k] ?? 0)) * ax;
-        out[o + k] = top * wy0 + bottom * wy1 + bias;
-      }
+      const c0 = col0[x] as number;
+      const c1 = col1[x] as number;
+      bilerp3(data, r0 + c0, r0 + c1, r1 + c0, r1 + c1, colW[x] as number, wy0, wy1, bias, out, o);
     }
   }
 }

@@ -2,11 +2,12 @@
 
 /** Variance of the 4-neighbour Laplacian of the luma of an HWC 0..255 chip, over its central area. */
 export function laplacianVariance(chip: Float32Array, offset: number, size: number, margin = 0.2): number {
-  const lo = Math.floor(size * margin);
+  const lo = Math.max(1, Math.floor(size * margin));
   const hi = size - lo;
   const luma = (x: number, y: number): number => {
     const o = offset + (y * size + x) * 3;
-    return 0.299 * (chip[o] ?? 0) + 0.587 * (chip[o + 1] ?? 0) + 0.114 * (chip[o + 2] ?? 0);
+    // In range by construction (1 <= x, y <= size - 2 around the centre): plain reads in the hot loop.
+    return 0.299 * (chip[o] as number) + 0.587 * (chip[o + 1] as number) + 0.114 * (chip[o + 2] as number);
   };
   let sum = 0, sum2 = 0, n = 0;
   for (let y = lo; y < hi; y++)
