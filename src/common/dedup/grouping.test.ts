@@ -183,6 +183,72 @@ describe('findNearDuplicateGroups', () => {
     expect(findNearDuplicateGroups(items, options).map((g) => g.ids)).toEqual(expectedGroups);
   });
 
+  it('finds the same components as the brute-force rule with variants and tilt probes (single link)', () => {
+    // Indexed variants/probes queried with plain hashes/boxes must find every pair that the rule
+    // accepts; here the rule is checked on every pair, with every transform from both sides.
+    const items: DedupItem[] = [];
+    while (items.length < 300) {
+      const base = randomTriple();
+      items.push({ id: items.length, hashes: imageHashes(base) });
+      const kind = random();
+      if (kind < 0.3) {
+        // A flipped/rotated copy: some variant of the original is near the copy's plain hashes.
+        const t = DIHEDRAL_TRANSFORMS[1 + Math.floor(random() * 7)] ?? 'hflip';
+        const copy = randomTriple();
+        const original = items[items.length - 1];
+        if (original && t !== 'identity') original.hashes.variants[t] = near(copy, Math.floor(random() * 14));
+        items.push({ id: items.length, hashes: imageHashes(copy) });
+      } else if (kind < 0.5) {
+        // A copy turned by some angle: one probe of the copy is near the original's box. Unmirrored
+        // probes only at θ > 0: the search relies on a real turned pair showing at +φ on one side
+        // (see grouping.ts), and this planted pair has only one side.
+        const original = items[items.length - 1];
+        const tilt = randomTilt();
+        const mirrored = random() < 0.5;
+        const choices = tilt.probes.filter((p) => mirrored || p.angle > 0);
+        const probe = choices[Math.floor(random() * choices.length)];
+        const box = original?.hashes.tilt.cropped[Math.abs(probe?.angle ?? 6)];
+        if (probe && box) {
+          const turned = { phash: flipBits(box.phash, Math.floor(random() * 11), random), dhash: flipBits(box.dhash, Math.floor(random() * 11), random) };
+          if (mirrored) probe.rotatedMirrored = turned;
+          else probe.rotated = turned;
+        }
+        items.push({ id: items.length, hashes: imageHashes(randomTriple(), {}, tilt) });
+      }
+    }
+    const options = { phash: 12, dhash: 10, blockhash: 11, minAgreeing: 2 as const, tiltPhash: 8, tiltDhash: 8, linkScale: Infinity };
+    const limits = [options.phash, options.dhash, options.blockhash];
+    const agrees = (a: HashTriple, b: HashTriple): boolean =>
+      [hammingDistance(a.phash, b.phash), hammingDistance(a.dhash, b.dhash), hammingDistance(a.blockhash, b.blockhash)].filter((d, k) => d <= (limits[k] ?? 0)).length >= 2;
+    const variantsOf = (h: ImageHashes): HashTriple[] => [h, ...DIHEDRAL_TRANSFORMS.filter((t) => t !== 'identity').map((t) => h.variants[t])];
+    const tilted = (a: ImageHashes, b: ImageHashes): boolean =>
+      a.tilt.probes.some((p) => {
+        const box = b.tilt.cropped[Math.abs(p.angle)];
+        return (
+          !!box &&
+          [p.rotated, p.rotatedMirrored].some((h) => hammingDistance(h.phash, box.phash) <= options.tiltPhash && hammingDistance(h.dhash, box.dhash) <= options.tiltDhash)
+        );
+      });
+    const sets = new UnionFind(items.length);
+    let planted = 0;
+    for (let i = 0; i < items.length; i++) {
+      for (let j = i + 1; j < items.length; j++) {
+        const a = items[i]?.hashes;
+        const b = items[j]?.hashes;
+        if (!a || !b) continue;
+        if (variantsOf(a).some((v) => agrees(v, b)) || variantsOf(b).some((v) => agrees(v, a)) || tilted(a, b) || tilted(b, a)) {
+          sets.union(i, j);
+          planted++;
+        }
+      }
+    }
+    const expected = new Map<number, number[]>();
+    items.forEach((item, i) => expected.set(sets.find(i), [...(expected.get(sets.find(i)) ?? []), item.id]));
+    const expectedGroups = [...expected.values()].filter((g) => g.length > 1).sort((x, y) => (x[0] ?? 0) - (y[0] ?? 0));
+    expect(planted).toBeGreaterThan(40);
+    expect(findNearDuplicateGroups(items, options).map((g) => g.ids)).toEqual(expectedGroups);
+  });
+
   it('rejects bad input with the expected and received values', () => {
     const h = imageHashes(randomTriple());
     expect(() => findNearDuplicateGroups([{ id: 1, hashes: h }, { id: 1, hashes: h }])).toThrow(/unique ids but received 1 twice/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hammingDistance, type Hash64 } from './hash64';
+import { hammingDistance, hashHigh32, hashLow32, type Hash64 } from './hash64';
 import { HammingIndex } from './hamming-index';
 import { flipBits, randomHash, seededRandom } from './test-random';
 
@@ -28,6 +28,18 @@ function clustered(count: number, seed: number): Hash64[] {
 }
 
 describe('HammingIndex (multi-index hashing)', () => {
+  it('gives the same results when built from 32-bit words as from bigints', () => {
+    const hashes = clustered(2000, 77);
+    const words = { hi: Uint32Array.from(hashes, hashHigh32), lo: Uint32Array.from(hashes, hashLow32) };
+    for (const radius of [3, 9, 14]) {
+      const fromWords = new HammingIndex(words, { maxRadius: radius });
+      expect(fromWords.size).toBe(hashes.length);
+      expect(fromWords.pairsWithin(radius)).toEqual(brutePairs(hashes, radius));
+      expect(fromWords.query(hashes[5] ?? 0n, radius)).toEqual(new HammingIndex(hashes, { maxRadius: radius }).query(hashes[5] ?? 0n, radius));
+    }
+    expect(() => new HammingIndex({ hi: new Uint32Array(3), lo: new Uint32Array(2) }, { maxRadius: 4 })).toThrow(/as many low words as high words/);
+  });
+
   it.each([0, 1, 3, 6, 8, 10, 12, 16, 20])('returns exactly the brute-force pairs at radius %i', (radius) => {
     const hashes = clustered(1500, 100 + radius);
     const index = new HammingIndex(hashes, { maxRadius: radius });
