@@ -53,14 +53,17 @@ export function linkEvidence(a: SeriesPhoto, b: SeriesPhoto, p: SeriesParams): L
     peopleOverlap: r3(peopleOverlap),
   });
 
-  if (gapMs <= p.burstGapMs && (background === null || background >= p.backgroundDifferent))
+  // File dates are no clock: copying a folder gives every file the same one. Without EXIF
+  // times on both sides, closeness in time is never evidence on its own.
+  const trustedTime = a.timeSource === 'exif' && b.timeSource === 'exif';
+  if (trustedTime && gapMs <= p.burstGapMs && (background === null || background >= p.backgroundDifferent))
     return evidence('burst');
   if (gapMs <= p.sessionGapMs) {
     if (peopleOverlap !== null && peopleOverlap > 0 && clothing !== null && clothing >= p.clothingSimilar)
       return evidence('people+clothing');
     if (background !== null && background >= p.backgroundSimilar && !peopleConflict)
       return evidence('background');
-    if (background === null && gapMs <= p.timeOnlyGapMs && !peopleConflict) return evidence('time');
+    if (trustedTime && background === null && gapMs <= p.timeOnlyGapMs && !peopleConflict) return evidence('time');
     return null;
   }
   if (

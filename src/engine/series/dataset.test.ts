@@ -1,0 +1,63 @@
+/**
+ * Series on real photos through the whole engine (scan with recognition): each synthetic burst
+ * frame joins the series of its base photo, and different scenes never share a series — even
+ * though the files carry no EXIF time and all share one file date.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SeriesDetail, SeriesSummary } from '../../common/contract/types';
+import { createEngine, type Engine } from '../engine';
+import { datasetsRoot, tempDir } from '../testing';
+
+const synthetic = path.join(datasetsRoot(), 'dedup/synthetic');
+let engine: Engine;
+let cleanup: () => void;
+const seriesOf = new Map<string, number>();
+
+beforeAll(async () => {
+  const t = tempDir();
+  cleanup = t.cleanup;
+  engine = await createEngine({ dataDir: t.dir });
+  await engine.dispatch('library:addFolder', { path: synthetic });
+  await engine.scanAndWait({ ml: true });
+  const { series } = (await engine.dispatch('series:list', { limit: 10_000 })) as { series: SeriesSummary[] };
+  for (const s of series) {
+    const detail = (await engine.dispatch('series:get', { id: s.id })) as SeriesDetail;
+    for (const shot of detail.shots) seriesOf.set(path.basename(shot.path), s.id);
+  }
+}, 300_000);
+afterAll(async () => {
+  await engine.dispose();
+  cleanup();
+});
+
+describe('series on the synthetic bursts', () => {
+  const truth = JSON.parse(readFileSync(path.join(synthetic, 'ground_truth.json'), 'utf8')) as {
+    files: Record<string, { group: string; transform: string }>;
+  };
+  const byGroup = new Map<string, Record<string, string>>();
+  for (const [file, info] of Object.entries(truth.files)) {
+    const g = byGroup.get(info.group) ?? {};
+    g[info.transform] = file;
+    byGroup.set(info.group, g);
+  }
+
+  it('puts every burst frame in the series of its base photo', () => {
+    for (const [group, files] of byGroup) {
+      const base = seriesOf.get(files.base as string);
+      expect(base, `${group}: base is in a series`).toBeDefined();
+      expect(seriesOf.get(files.burst_shift3 as string), `${group}: burst frame with its base`).toBe(base);
+    }
+  });
+
+  it('never puts two different scenes in one series', () => {
+    const owner = new Map<number, string>();
+    for (const [group, files] of byGroup) {
+      const id = seriesOf.get(files.base as string);
+      if (id === undefined) continue;
+      expect(owner.get(id), `series ${id} holds ${owner.get(id)} and ${group}`).toBeUndefined();
+      owner.set(id, group);
+    }
+  });
+});
