@@ -201,11 +201,12 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
         entries.push(words[offset] ?? 0, words[offset + 1] ?? 0);
       }
     }
-    const index = new HammingIndex(entries.words(), { maxRadius: radius });
+    const plain = new HashWordsBuilder(n);
     for (let j = 0; j < n; j++) {
       const offset = j * WORDS_PER_ITEM + k * WORDS_PER_HASH;
-      index.forEachWithinWords(words[offset] ?? 0, words[offset + 1] ?? 0, radius, (entry) => addCandidate(Math.floor(entry / transforms), j));
+      plain.push(words[offset] ?? 0, words[offset + 1] ?? 0);
     }
+    new HammingIndex(entries.words(), { maxRadius: radius }).forEachPairWithin(plain.words(), radius, (j, entry) => addCandidate(Math.floor(entry / transforms), j));
   }
 
   if (tiltOn) {
@@ -227,11 +228,17 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
           }
         }
       });
-      const index = new HammingIndex(entries.words(), { maxRadius: thresholds.tiltPhash });
+      const boxes = new HashWordsBuilder(n);
+      const boxOwners: number[] = [];
       items.forEach((item, j) => {
         const box = item.hashes.tilt.cropped[key];
         if (!box) return;
-        index.forEachWithin(box.phash, thresholds.tiltPhash, (entry) => addCandidate(owners[entry] ?? j, j));
+        boxes.push(hashHigh32(box.phash), hashLow32(box.phash));
+        boxOwners.push(j);
+      });
+      new HammingIndex(entries.words(), { maxRadius: thresholds.tiltPhash }).forEachPairWithin(boxes.words(), thresholds.tiltPhash, (q, entry) => {
+        const j = boxOwners[q] ?? 0;
+        addCandidate(owners[entry] ?? j, j);
       });
     }
   }

@@ -28,6 +28,28 @@ function clustered(count: number, seed: number): Hash64[] {
 }
 
 describe('HammingIndex (multi-index hashing)', () => {
+  it.each([4, 5, 7, 11, 16])('answers a batch of queries exactly like brute force (%i chunks)', (chunks) => {
+    const hashes = clustered(1500, 91 + chunks);
+    const random = seededRandom(chunks);
+    // Queries: near copies of indexed hashes and unrelated ones.
+    const queries = Array.from({ length: 400 }, (_, q) => (q % 3 === 0 ? randomHash(random) : flipBits(hashes[q * 3] ?? 0n, Math.floor(random() * 16), random)));
+    const words = { hi: Uint32Array.from(queries, hashHigh32), lo: Uint32Array.from(queries, hashLow32) };
+    for (const radius of [0, 4, 9, 13, 20]) {
+      const index = new HammingIndex(hashes, { maxRadius: radius, chunks });
+      const found: Array<[number, number, number]> = [];
+      index.forEachPairWithin(words, radius, (q, i, d) => found.push([q, i, d]));
+      const expected: Array<[number, number, number]> = [];
+      queries.forEach((query, q) => {
+        hashes.forEach((h, i) => {
+          const d = hammingDistance(query, h);
+          if (d <= radius) expected.push([q, i, d]);
+        });
+      });
+      const byQueryThenIndex = (a: [number, number, number], b: [number, number, number]): number => a[0] - b[0] || a[1] - b[1];
+      expect(found.sort(byQueryThenIndex), `r = ${radius}`).toEqual(expected);
+    }
+  });
+
   it('gives the same results when built from 32-bit words as from bigints', () => {
     const hashes = clustered(2000, 77);
     const words = { hi: Uint32Array.from(hashes, hashHigh32), lo: Uint32Array.from(hashes, hashLow32) };

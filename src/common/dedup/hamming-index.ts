@@ -125,6 +125,66 @@ export class HammingIndex {
     }
   }
 
+  /**
+   * Calls `visit(q, index, distance)` once for every query q (given as words) and every indexed hash
+   * within `radius` of it: the same pairs as `forEachWithinWords` for each query, in another order.
+   * For many queries this is several times faster: per chunk and probe mask the queries are taken in
+   * the order of their chunk key, so the tables are read nearly in sequence instead of at random
+   * (random bucket reads, i.e. cache misses, are most of a query's cost on a large index).
+   */
+  forEachPairWithin(queries: HashWords, radius: number, visit: (query: number, index: number, distance: number) => void): void {
+    if (!Number.isInteger(radius) || radius < 0) throw new RangeError(`expected a non-negative integer radius but received ${radius}`);
+    const { hi: qHi, lo: qLo } = queries;
+    if (qHi.length !== qLo.length) throw new RangeError(`expected as many low words as high words but received ${qLo.length} and ${qHi.length}`);
+    const count = qHi.length;
+    const probes = this.probesFor(radius);
+    const budgets = chunkBudgets(radius, this.chunkCount);
+    const keys = new Int32Array(count);
+    const order = new Int32Array(count);
+    const { tables } = this;
+    for (let c = 0; c < tables.length; c++) {
+      const masks = probes[c];
+      const table = tables[c];
+      if (!masks || !table) continue;
+      const { offsets, items, itemHi, itemLo, start, bits } = table;
+      // Counting sort of the queries by their key in this chunk.
+      const starts = new Int32Array((1 << bits) + 1);
+      for (let q = 0; q < count; q++) {
+        const key = chunkKey(qHi[q] ?? 0, qLo[q] ?? 0, start, bits);
+        keys[q] = key;
+        starts[key + 1] = (starts[key + 1] ?? 0) + 1;
+      }
+      for (let k = 0; k < 1 << bits; k++) starts[k + 1] = (starts[k + 1] ?? 0) + (starts[k] ?? 0);
+      for (let q = 0; q < count; q++) {
+        const key = keys[q] ?? 0;
+        const at = starts[key] ?? 0;
+        order[at] = q;
+        starts[key] = at + 1;
+      }
+      for (let m = 0; m < masks.length; m++) {
+        const mask = masks[m] ?? 0;
+        for (let s = 0; s < count; s++) {
+          const q = order[s] ?? 0;
+          const hi = qHi[q] ?? 0;
+          const lo = qLo[q] ?? 0;
+          const k = (keys[q] ?? 0) ^ mask;
+          const end = offsets[k + 1] ?? 0;
+          for (let p = offsets[k] ?? 0; p < end; p++) {
+            const xHi = ((itemHi[p] ?? 0) ^ hi) >>> 0;
+            const dHi = popcount32(xHi);
+            if (dHi > radius) continue;
+            const xLo = ((itemLo[p] ?? 0) ^ lo) >>> 0;
+            const d = dHi + popcount32(xLo);
+            if (d > radius) continue;
+            // Found in an earlier chunk already (within that chunk's budget): report once only.
+            if (foundInEarlierChunk(xHi, xLo, c, tables, budgets)) continue;
+            visit(q, items[p] ?? 0, d);
+          }
+        }
+      }
+    }
+  }
+
   /** Per chunk, the key masks a query at `radius` probes (null = chunk skipped), cached per radius. */
   private probesFor(radius: number): Array<Int32Array | null> {
     const cached = this.probeCache.get(radius);
@@ -152,6 +212,16 @@ export class HammingIndex {
     }
     return pairs;
   }
+}
+
+/** Whether the difference (xHi, xLo) is within budget on some chunk before `chunk`. */
+function foundInEarlierChunk(xHi: number, xLo: number, chunk: number, tables: readonly ChunkTable[], budgets: readonly number[]): boolean {
+  for (let c = 0; c < chunk; c++) {
+    const table = tables[c];
+    const budget = budgets[c] ?? -1;
+    if (table && budget >= 0 && popcount32(chunkKey(xHi, xLo, table.start, table.bits)) <= budget) return true;
+  }
+  return false;
 }
 
 /** Contiguous chunks from the most significant bit, sizes differing by at most one. */
