@@ -1,12 +1,14 @@
 /** Helpers for tests and benchmarks: temp folders, the shared dataset, generated photos. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { PACKAGE_ROOT } from './paths';
 
+/** The shared dev datasets, as a real path (the library stores real paths of added folders). */
 export function datasetsRoot(): string {
-  return path.resolve(process.env.SIFT_DATASETS ?? path.join(PACKAGE_ROOT, '../shared/datasets/dev'));
+  const root = path.resolve(process.env.SIFT_DATASETS ?? path.join(PACKAGE_ROOT, '../shared/datasets/dev'));
+  return existsSync(root) ? realpathSync(root) : root;
 }
 
 export function tempDir(prefix = 'sift-test-'): { dir: string; cleanup: () => void } {
