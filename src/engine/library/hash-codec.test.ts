@@ -11,6 +11,11 @@ describe('hash codec', () => {
     const blob = packHashes(hashes);
     expect(blob.length).toBe(PACKED_HASH_BYTES);
     expect(unpackHashes(blob)).toEqual(hashes);
+    // The zoom boxes (8 transforms × 8 scales) travel too; they differ between transforms.
+    const unpacked = unpackHashes(blob);
+    expect(unpacked.zoom.map((row) => row.length)).toEqual([8, 8, 8, 8, 8, 8, 8, 8]);
+    expect(unpacked.zoom[1]).toEqual(hashes.zoom[1]);
+    expect(unpacked.zoom[1]).not.toEqual(unpacked.zoom[0]);
   });
 
   it('refuses a blob of another layout', () => {
