@@ -115,12 +115,17 @@ async function fromFullRaster(full: Raster, format: ImageFormat, longSide: numbe
 
 /** The thumbnail, once as pixels (for hashes and quality) and once as a JPEG (for the UI). */
 export async function makeThumbnail(raster: Raster, longSide = THUMB_LONG_SIDE): Promise<{ preview: Raster; thumbnail: Buffer }> {
-  const { data, info } = await sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: raster.channels } })
-    .resize({ width: longSide, height: longSide, fit: 'inside', withoutEnlargement: true })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const preview: Raster = { data, width: info.width, height: info.height, channels: 3 };
-  const thumbnail = await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).jpeg({ quality: 78 }).toBuffer();
+  let preview = raster;
+  if (Math.max(raster.width, raster.height) > longSide) {
+    const { data, info } = await sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: raster.channels } })
+      .resize({ width: longSide, height: longSide, fit: 'inside' })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    preview = { data, width: info.width, height: info.height, channels: 3 };
+  }
+  const thumbnail = await sharp(preview.data, { raw: { width: preview.width, height: preview.height, channels: preview.channels } })
+    .jpeg({ quality: 78 })
+    .toBuffer();
   return { preview, thumbnail };
 }
 
