@@ -4,17 +4,9 @@ import type { Hash64 } from './hash64';
 import { TILT_ANGLES, type TiltHashes } from './tilt';
 import type { HashTriple, ImageHashes } from './types';
 import { ZOOM_SCALES } from './zoom';
+import { seededRandom } from '../random';
 
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export function randomHash(random: () => number): Hash64 {
   const hi = Math.floor(random() * 2 ** 32);

@@ -1,18 +1,13 @@
+import { seededRandom } from '../random';
+
 /**
  * Seeded synthetic embeddings for tests and benchmarks: identities are points on the unit sphere,
  * faces are noisy copies of them. Some identities are made close to each other ("siblings") so the
  * data has hard negatives.
  */
+/** Seeded PRNG (seed 0 is taken as 1, as this module always did). */
 export function createRandom(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    // mulberry32
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(seed >>> 0 || 1);
 }
 
 export function gaussian(random: () => number): number {
