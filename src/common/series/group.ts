@@ -61,8 +61,9 @@ export function linkEvidence(a: SeriesPhoto, b: SeriesPhoto, p: SeriesParams): L
   if (gapMs <= p.sessionGapMs) {
     if (peopleOverlap !== null && peopleOverlap > 0 && clothing !== null && clothing >= p.clothingSimilar)
       return evidence('people+clothing');
-    if (background !== null && background >= p.backgroundSimilar && !peopleConflict)
-      return evidence('background');
+    // Without a trusted clock the background alone must be as close as a continuation after a long gap.
+    const backgroundNeeded = trustedTime ? p.backgroundSimilar : p.backgroundStrong;
+    if (background !== null && background >= backgroundNeeded && !peopleConflict) return evidence('background');
     if (trustedTime && background === null && gapMs <= p.timeOnlyGapMs && !peopleConflict) return evidence('time');
     return null;
   }
