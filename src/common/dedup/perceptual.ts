@@ -29,20 +29,26 @@ export function lowFrequencyDct(luma32: ArrayLike<number>): Float64Array {
   const n = PHASH_INPUT_SIZE;
   const band = PHASH_BAND;
   if (luma32.length !== n * n) throw new RangeError(`expected ${n * n} luma values for pHash but received ${luma32.length}`);
+  // Monomorphic typed-array loops: this runs ~33 times per photo (global, tilt and zoom boxes).
+  const src = luma32 instanceof Float64Array ? luma32 : Float64Array.from(luma32);
+  const table = DCT_TABLE;
   // Separable: rows first (32 rows × 8 frequencies), then columns.
   const rows = new Float64Array(n * band);
   for (let y = 0; y < n; y++) {
+    const rowStart = y * n;
     for (let u = 0; u < band; u++) {
+      const tableStart = u * n;
       let sum = 0;
-      for (let x = 0; x < n; x++) sum += (luma32[y * n + x] ?? 0) * (DCT_TABLE[u * n + x] ?? 0);
+      for (let x = 0; x < n; x++) sum += src[rowStart + x]! * table[tableStart + x]!;
       rows[y * band + u] = sum;
     }
   }
   const coefficients = new Float64Array(band * band);
   for (let v = 0; v < band; v++) {
+    const tableStart = v * n;
     for (let u = 0; u < band; u++) {
       let sum = 0;
-      for (let y = 0; y < n; y++) sum += (DCT_TABLE[v * n + y] ?? 0) * (rows[y * band + u] ?? 0);
+      for (let y = 0; y < n; y++) sum += table[tableStart + y]! * rows[y * band + u]!;
       coefficients[v * band + u] = sum;
     }
   }
@@ -69,12 +75,15 @@ export function transformDct(coefficients: Float64Array, transform: DihedralTran
 
 /** pHash bits: each of the 64 coefficients against the median of the 63 AC coefficients. */
 export function phashFromDct(coefficients: Float64Array): Hash64 {
-  const ac = Array.from(coefficients.subarray(1)).sort((a, b) => a - b);
+  // A typed copy sorts numerically without a comparator; 63 values, so the median is the middle one.
+  const ac = coefficients.slice(1).sort();
   const mid = ac.length >> 1;
-  const median = ac.length % 2 === 1 ? (ac[mid] ?? 0) : ((ac[mid - 1] ?? 0) + (ac[mid] ?? 0)) / 2;
-  const bits: boolean[] = [];
-  for (const c of coefficients) bits.push(c > median);
-  return hashFromBits(bits);
+  const median = ac.length % 2 === 1 ? ac[mid]! : (ac[mid - 1]! + ac[mid]!) / 2;
+  let hi = 0;
+  let lo = 0;
+  for (let i = 0; i < 32; i++) hi = ((hi << 1) | (coefficients[i]! > median ? 1 : 0)) >>> 0;
+  for (let i = 32; i < 64; i++) lo = ((lo << 1) | (coefficients[i]! > median ? 1 : 0)) >>> 0;
+  return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
 /** dHash: in each of 8 rows, is the next of 9 pixels brighter than this one. */
@@ -95,7 +104,7 @@ export function dhashFromGrid(grid: ArrayLike<number>): Hash64 {
 export function lumaFromRgb(rgb: ArrayLike<number>, pixelCount: number): Float64Array {
   const out = new Float64Array(pixelCount);
   for (let i = 0; i < pixelCount; i++) {
-    out[i] = 0.299 * (rgb[i * 3] ?? 0) + 0.587 * (rgb[i * 3 + 1] ?? 0) + 0.114 * (rgb[i * 3 + 2] ?? 0);
+    out[i] = 0.299 * rgb[i * 3]! + 0.587 * rgb[i * 3 + 1]! + 0.114 * rgb[i * 3 + 2]!;
   }
   return out;
 }
@@ -106,19 +115,52 @@ export function lumaFromRgb(rgb: ArrayLike<number>, pixelCount: number): Float64
  */
 export function resampleArea(grid: ArrayLike<number>, width: number, height: number, outWidth: number, outHeight: number): Float64Array {
   if (outWidth > width || outHeight > height) throw new RangeError(`expected a downscale but received ${width}×${height} → ${outWidth}×${outHeight}`);
-  const xs = overlapWeights(width, outWidth);
-  const ys = overlapWeights(height, outHeight);
+  const src = grid instanceof Float64Array ? grid : Float64Array.from(grid);
+  const xs = flatWeights(width, outWidth);
+  const ys = flatWeights(height, outHeight);
   const out = new Float64Array(outWidth * outHeight);
   for (let oy = 0; oy < outHeight; oy++) {
-    for (const [sy, wy] of ys[oy] ?? []) {
+    for (let j = ys.start[oy]!; j < ys.start[oy + 1]!; j++) {
+      const rowStart = ys.index[j]! * width;
+      const wy = ys.weight[j]!;
       for (let ox = 0; ox < outWidth; ox++) {
         let sum = 0;
-        for (const [sx, wx] of xs[ox] ?? []) sum += (grid[sy * width + sx] ?? 0) * wx;
-        out[oy * outWidth + ox] = (out[oy * outWidth + ox] ?? 0) + sum * wy;
+        for (let i = xs.start[ox]!; i < xs.start[ox + 1]!; i++) sum += src[rowStart + xs.index[i]!]! * xs.weight[i]!;
+        out[oy * outWidth + ox] = out[oy * outWidth + ox]! + sum * wy;
       }
     }
   }
   return out;
+}
+
+interface FlatWeights {
+  /** Cells of output o are start[o] ≤ j < start[o + 1]. */
+  start: Int32Array;
+  index: Int32Array;
+  weight: Float64Array;
+}
+
+const weightCache = new Map<number, FlatWeights>();
+
+/** overlapWeights in flat typed arrays, cached per (size, outSize): the same few pairs recur for every photo. */
+function flatWeights(size: number, outSize: number): FlatWeights {
+  const key = size * 65536 + outSize;
+  const cached = weightCache.get(key);
+  if (cached) return cached;
+  const cells = overlapWeights(size, outSize);
+  const total = cells.reduce((n, c) => n + c.length, 0);
+  const flat: FlatWeights = { start: new Int32Array(outSize + 1), index: new Int32Array(total), weight: new Float64Array(total) };
+  let at = 0;
+  cells.forEach((list, o) => {
+    flat.start[o] = at;
+    for (const [s, w] of list) {
+      flat.index[at] = s;
+      flat.weight[at++] = w;
+    }
+  });
+  flat.start[outSize] = at;
+  if (weightCache.size < 256) weightCache.set(key, flat);
+  return flat;
 }
 
 /** For each output index: the source indices it overlaps and the normalised weights. */

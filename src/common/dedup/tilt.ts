@@ -69,7 +69,7 @@ function hashesOf(grid: Float64Array): { plain: TiltHashes; mirrored: TiltHashes
   const small = resampleArea(grid, n, n, DHASH_WIDTH, DHASH_HEIGHT);
   const mirroredSmall = new Float64Array(small.length);
   for (let y = 0; y < DHASH_HEIGHT; y++) {
-    for (let x = 0; x < DHASH_WIDTH; x++) mirroredSmall[y * DHASH_WIDTH + x] = small[y * DHASH_WIDTH + (DHASH_WIDTH - 1 - x)] ?? 0;
+    for (let x = 0; x < DHASH_WIDTH; x++) mirroredSmall[y * DHASH_WIDTH + x] = small[y * DHASH_WIDTH + (DHASH_WIDTH - 1 - x)]!;
   }
   return {
     plain: { phash: phashFromDct(dct), dhash: dhashFromGrid(small) },
@@ -109,7 +109,7 @@ function bilinear(grid: Float64Array, size: number, x: number, y: number): numbe
   const y1 = Math.min(y0 + 1, size - 1);
   const fx = cx - x0;
   const fy = cy - y0;
-  const top = (grid[y0 * size + x0] ?? 0) * (1 - fx) + (grid[y0 * size + x1] ?? 0) * fx;
-  const bottom = (grid[y1 * size + x0] ?? 0) * (1 - fx) + (grid[y1 * size + x1] ?? 0) * fx;
+  const top = grid[y0 * size + x0]! * (1 - fx) + grid[y0 * size + x1]! * fx;
+  const bottom = grid[y1 * size + x0]! * (1 - fx) + grid[y1 * size + x1]! * fx;
   return top * (1 - fy) + bottom * fy;
 }

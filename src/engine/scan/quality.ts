@@ -21,7 +21,7 @@ export function toLuma(raster: Raster): Uint8Array {
   const n = raster.width * raster.height;
   if (channels === 1) return data;
   const out = new Uint8Array(n);
-  for (let i = 0, p = 0; i < n; i++, p += channels) out[i] = (77 * (data[p] ?? 0) + 150 * (data[p + 1] ?? 0) + 29 * (data[p + 2] ?? 0)) >> 8;
+  for (let i = 0, p = 0; i < n; i++, p += channels) out[i] = (77 * data[p]! + 150 * data[p + 1]! + 29 * data[p + 2]!) >> 8;
   return out;
 }
 
@@ -32,7 +32,7 @@ export function laplacianVariance(gray: Uint8Array, width: number, height: numbe
   for (let y = 1; y < height - 1; y++) {
     for (let x = 1; x < width - 1; x++) {
       const i = y * width + x;
-      const v = 4 * (gray[i] ?? 0) - (gray[i - 1] ?? 0) - (gray[i + 1] ?? 0) - (gray[i - width] ?? 0) - (gray[i + width] ?? 0);
+      const v = 4 * gray[i]! - gray[i - 1]! - gray[i + 1]! - gray[i - width]! - gray[i + width]!;
       sum += v;
       sumSq += v * v;
       n++;
@@ -47,7 +47,8 @@ export function exposureScore(gray: Uint8Array): number {
   if (gray.length === 0) return 0;
   let sum = 0;
   let clipped = 0;
-  for (const v of gray) {
+  for (let i = 0; i < gray.length; i++) {
+    const v = gray[i]!;
     sum += v;
     if (v <= 4 || v >= 251) clipped++;
   }

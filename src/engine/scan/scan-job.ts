@@ -4,7 +4,6 @@
  * `kill -9` loses at most the files in flight; the next scan skips what is done.
  */
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ScanErrorCode } from '../../common/contract/types';
 import type { Raster } from '../../common/raster';
@@ -20,6 +19,7 @@ import { detectImageFormat, looksLikeImageName } from './detect';
 import { readMetadata } from './exif';
 import { measureQuality } from './quality';
 import type { ThumbnailStore } from './thumbs';
+import { ReadBuffer } from './read-pool';
 import { problemFromFsError, walkFiles, type WalkEntry, type WalkProblem } from './walk';
 
 /** The vision stage as the scan sees it (implemented in ../vision). */
@@ -132,11 +132,12 @@ export async function runScan(
     const inflight = new Map<string, Promise<unknown>>();
     let cursor = 0;
     const worker = async (): Promise<void> => {
+      const reader = new ReadBuffer();
       while (cursor < pending.length) {
         signal.throwIfAborted();
         const entry = pending[cursor++] as Entry;
         try {
-          const outcome = await processFile(deps, entry, scanId, vision, signal, now, inflight);
+          const outcome = await processFile(deps, entry, scanId, vision, signal, now, inflight, reader);
           if (outcome.kind === 'image') report.images++;
           else if (outcome.kind === 'skipped') report.skipped++;
           else recordError(entry.path, outcome.code, outcome.message);
@@ -178,6 +179,7 @@ async function processFile(
   signal: AbortSignal,
   now: () => number,
   inflight: Map<string, Promise<unknown>>,
+  reader: ReadBuffer,
 ): Promise<Outcome> {
   const { repo } = deps;
   const display = displayPath(entry.path);
@@ -195,9 +197,10 @@ async function processFile(
   if (entry.size === 0) return looksLikeImageName(extension) ? fail('EMPTY_FILE', 'File is empty (0 bytes)') : { kind: 'skipped' };
   if (entry.size > 2 ** 31 - 1) return looksLikeImageName(extension) ? fail('TOO_MANY_PIXELS', 'File is larger than 2 GB') : { kind: 'skipped' };
 
+  // `bytes` views the worker's reused buffer: nothing below may keep it past this call.
   let bytes: Buffer;
   try {
-    bytes = await fs.readFile(entry.path, { signal });
+    bytes = await reader.read(entry.path, signal);
   } catch (error) {
     if (signal.aborted) throw error;
     const problem = problemFromFsError(entry.path, error);

@@ -4,6 +4,11 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
 export class ThumbnailStore {
+  /** Shard folders known to exist: a scan writes thousands of thumbnails into 256 folders. */
+  private readonly madeDirs = new Set<string>();
+  private tempCounter = 0;
+  private readonly nonce = randomBytes(4).toString('hex');
+
   constructor(readonly dir: string) {}
 
   pathFor(contentId: number, size: 'small' | 'large' = 'small'): string {
@@ -13,9 +18,20 @@ export class ThumbnailStore {
 
   async write(contentId: number, jpeg: Buffer, size: 'small' | 'large' = 'small'): Promise<void> {
     const target = this.pathFor(contentId, size);
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    await fs.writeFile(temp, jpeg);
+    const dir = path.dirname(target);
+    if (!this.madeDirs.has(dir)) {
+      await fs.mkdir(dir, { recursive: true });
+      this.madeDirs.add(dir);
+    }
+    const temp = `${target}.${process.pid}.${this.nonce}.${++this.tempCounter}.tmp`;
+    try {
+      await fs.writeFile(temp, jpeg);
+    } catch (error) {
+      // The folder may have been removed behind our back (cache cleared): recreate it once.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await fs.mkdir(dir, { recursive: true });
+      await fs.writeFile(temp, jpeg);
+    }
     await fs.rename(temp, target);
   }
 
