@@ -1,6 +1,6 @@
 /**
  * Vision stage benchmark: 12-MP JPEGs of people (the dev group photos scaled to 4000x3000, some
- * with an EXIF rotation), decoded with sharp (shrink-on-load to <= 1600 px, orientation applied)
+ * with an EXIF rotation), decoded by the scan's own decodePhoto (shrink-on-load, orientation applied)
  * and analysed with several photos in flight. Prints photos/s for the whole stage, faces/s for
  * batched descriptors and peak RSS. Generated photos live in a temp dir and are not committed.
  *
@@ -8,7 +8,7 @@
  *
  * `--verify 0` turns face verification off (to measure what it costs).
  */
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -20,6 +20,8 @@ import { createLogger } from '../src/common/logger';
 import { ANALYSIS_LONG_SIDE, type Raster } from '../src/common/raster';
 import { createVisionPipeline, ensureModels } from '../src/engine/ml/index';
 import { DATASETS_DIR, DEFAULT_MODELS_DIR } from '../src/engine/ml/paths';
+import { decodePhoto } from '../src/engine/scan/decode';
+import { detectImageFormat } from '../src/engine/scan/detect';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -61,15 +63,11 @@ async function makePhotos(dir: string): Promise<string[]> {
 }
 
 async function decode(file: string): Promise<Raster> {
-  // autoOrient applies EXIF orientation; ignoreIcc skips the colour-profile transform, which
-  // cost ~3x the whole decode for a 12-MP JPEG carrying an sRGB profile and does not help analysis.
-  const { data, info } = await sharp(file, { failOn: 'none', autoOrient: true, ignoreIcc: true })
-    .resize(ANALYSIS_LONG_SIDE, ANALYSIS_LONG_SIDE, { fit: 'inside', withoutEnlargement: true })
-    .removeAlpha()
-    .toColourspace('srgb')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 3 };
+  // The scan's own single decode: EXIF orientation, shrink-on-load sized for libjpeg, thumbnail.
+  const bytes = await readFile(file);
+  const kind = detectImageFormat(bytes, path.extname(file));
+  if (!kind) throw new Error(`Not an image: ${file}`);
+  return (await decodePhoto(bytes, kind, { longSide: ANALYSIS_LONG_SIDE })).raster;
 }
 
 async function main(): Promise<void> {

@@ -80,12 +80,30 @@ async function decodeWithSharp(bytes: Buffer, format: ImageFormat, maxPixels: nu
   const ignoreIcc = meta.icc !== undefined && meta.icc.includes('sRGB');
   let pipeline = sharp(bytes, { ...input, autoOrient: forcedOrientation === undefined, ignoreIcc });
   if (forcedOrientation !== undefined) pipeline = applyOrientation(pipeline, orientation);
-  pipeline = pipeline.resize({ width: longSide, height: longSide, fit: 'inside', withoutEnlargement: true });
+  const target = format === 'jpeg' || format === 'raw' ? jpegFriendlyLongSide(Math.max(rawW, rawH), longSide) : longSide;
+  pipeline = pipeline.resize({ width: target, height: target, fit: 'inside', withoutEnlargement: true });
   if (meta.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });
   if (meta.space !== 'srgb' || (meta.channels ?? 3) !== 3) pipeline = pipeline.toColourspace('srgb').removeAlpha();
   const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
   const raster: Raster = { data, width: info.width, height: info.height, channels: 3 };
   return { format, width: swap ? rawH : rawW, height: swap ? rawW : rawH, orientation, raster, ...(await makeThumbnail(raster)) };
+}
+
+/**
+ * The long side to ask sharp for when decoding a JPEG, so that libjpeg's DCT scaling does most of the
+ * reduction. sharp loads a JPEG at 1/k (k = 2, 4, 8) only when the whole reduction r satisfies
+ * k ≤ r and ⌊r⌋ ≠ k (it halves k otherwise, for libjpeg rounding): asking a 4000-px photo for 1600 px
+ * (r = 2.5) decodes all 12 MP, while 1333 px (r = 3) decodes 3 MP — measured 178 → 77 ms CPU.
+ * When the wanted size falls into such a gap, a slightly smaller size (≥ 3/4 of it) that keeps the
+ * larger shrink is chosen; otherwise the wanted size is kept.
+ */
+export function jpegFriendlyLongSide(imageLongSide: number, wanted: number): number {
+  const ratio = imageLongSide / wanted;
+  if (ratio < 2) return wanted;
+  const k = ratio >= 8 ? 8 : ratio >= 4 ? 4 : 2;
+  if (Math.floor(ratio) !== k) return wanted;
+  const smaller = Math.floor(imageLongSide / (k + 1));
+  return smaller >= Math.ceil((wanted * 3) / 4) ? smaller : wanted;
 }
 
 function applyOrientation(img: Sharp, orientation: number): Sharp {
