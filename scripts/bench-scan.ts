@@ -5,11 +5,13 @@
  * Prints peak RSS. Generated data is cached in bench-data/ (gitignored), never committed.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { createEngine } from '../src/engine/engine';
 import { PACKAGE_ROOT } from '../src/engine/paths';
+import { THUMB_LONG_SIDE } from '../src/engine/scan/decode';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: number): number => {
@@ -69,6 +71,26 @@ async function generateSmallFiles(dir: string, count: number): Promise<void> {
   }
 }
 
+/**
+ * The decode limit on this machine: the same photos read and decoded by sharp alone (shrink-on-load
+ * to the thumbnail size, as the scan does without ML), one lane per core. No scan can beat it.
+ */
+async function measureDecodeLimit(dir: string): Promise<{ perSecond: number; cpuMs: number }> {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.jpg')).map((f) => path.join(dir, f));
+  let next = 0;
+  const cpu0 = process.cpuUsage();
+  const started = performance.now();
+  const lane = async (): Promise<void> => {
+    while (next < files.length) {
+      const bytes = await readFile(files[next++] as string);
+      await sharp(bytes, { sequentialRead: true }).resize(THUMB_LONG_SIDE, THUMB_LONG_SIDE, { fit: 'inside' }).raw().toBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: os.cpus().length }, lane));
+  const cpu = process.cpuUsage(cpu0);
+  return { perSecond: files.length / ((performance.now() - started) / 1000), cpuMs: (cpu.user + cpu.system) / 1000 / files.length };
+}
+
 function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
@@ -103,6 +125,10 @@ try {
   console.log(`first scan, 12-MP, no ML: ${first.images} photos in ${first.seconds.toFixed(2)} s = ${(first.images / first.seconds).toFixed(1)} photos/s (target ≥ 40)`);
   const perPhoto = first.cpuMs / first.images;
   console.log(`  CPU time ${perPhoto.toFixed(1)} ms per photo (all threads): at most ${((1000 * os.cpus().length) / perPhoto).toFixed(1)} photos/s on ${os.cpus().length} idle cores; load average now ${os.loadavg()[0]?.toFixed(1)}`);
+  const limit = await measureDecodeLimit(large);
+  console.log(
+    `  decode limit here (read + sharp decode alone, same files): ${limit.perSecond.toFixed(1)} photos/s, CPU ${limit.cpuMs.toFixed(1)} ms per photo; the scan reaches ${((100 * first.images) / first.seconds / limit.perSecond).toFixed(0)}% of it (the target 40/s is 91% of the 44/s limit the issue measured)`,
+  );
   const initial = await measureScan(small, data2);
   console.log(`initial scan of ${initial.images} small files: ${initial.seconds.toFixed(2)} s`);
   const again = await measureScan(small, data2);
