@@ -116,6 +116,21 @@ async function main(): Promise<void> {
     // this process: libvips, main thread, inference workers) projects the rate on idle cores.
     console.log(`CPU time: ${cpuMsPerPhoto.toFixed(1)} ms/photo (all threads) => ${((os.availableParallelism() * 1000) / cpuMsPerPhoto).toFixed(1)} photos/s projected on ${os.availableParallelism()} idle cores; main-thread GC ${(gcMs / PHOTOS).toFixed(1)} ms/photo; load average now ${os.loadavg()[0]?.toFixed(1)}`);
 
+    // The decode alone (same photos, one lane per core): what the models and their pre/post-processing add.
+    let nextDecode = 0;
+    const c0 = process.cpuUsage();
+    const d0 = performance.now();
+    await Promise.all(
+      Array.from({ length: os.availableParallelism() }, async () => {
+        while (nextDecode < PHOTOS) await decode(photos[nextDecode++ % photos.length] ?? '');
+      }),
+    );
+    const decodeCpu = process.cpuUsage(c0);
+    const decodeCpuMs = (decodeCpu.user + decodeCpu.system) / 1000 / PHOTOS;
+    console.log(
+      `decode alone: ${(PHOTOS / ((performance.now() - d0) / 1000)).toFixed(1)} photos/s, CPU ${decodeCpuMs.toFixed(1)} ms/photo => detection, descriptors, persons and background add ${(cpuMsPerPhoto - decodeCpuMs).toFixed(1)} ms/photo`,
+    );
+
     // Batched descriptors alone: 512 chips in batches of 16 over the pool.
     const count = 256;
     const chips = new Float32Array(count * 150 * 150 * 3).map((_, i) => (i * 13) % 256);
