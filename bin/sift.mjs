@@ -3,6 +3,9 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// stdout carries the command's own output only (JSON with --json). Libraries that print with
+// console.log (libheif-js does, on a HEIC it cannot decode) go to stderr instead.
+console.log = console.info = console.debug = (...args) => console.error(...args);
 // `sift dupes --json | head` closes the pipe early: that is not an error.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error) => {

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { ANALYSIS_LONG_SIDE } from '../../common/raster';
 import { decodePhoto, jpegFriendlyLongSide, THUMB_LONG_SIDE } from './decode';
+import { heifBoxesOverrun } from './codecs/heic';
 import { detectImageFormat } from './detect';
 
 /** sharp's choice of libjpeg shrink-on-load for a reduction r (pipeline.cc, fastShrinkOnLoad). */
@@ -44,5 +46,45 @@ describe('jpegFriendlyLongSide', () => {
     expect([decoded.width, decoded.height]).toEqual([4000, 3000]);
     expect([decoded.raster.width, decoded.raster.height]).toEqual([1333, 1000]);
     expect(Math.max(decoded.preview.width, decoded.preview.height)).toBe(THUMB_LONG_SIDE);
+  });
+});
+
+describe('HEIC', () => {
+  it('decodes a real HEVC-coded HEIC through libheif (wasm) with the right size and colours', async () => {
+    const bytes = readFileSync(new URL('./fixtures/quadrants.heic', import.meta.url));
+    const kind = detectImageFormat(bytes, '.heic');
+    expect(kind).toEqual({ format: 'heic', codec: 'heic' });
+    if (!kind) return;
+    // Content, not the name, decides: the same bytes under a .jpg name decode the same way.
+    expect(detectImageFormat(bytes, '.jpg')).toEqual(kind);
+    const decoded = await decodePhoto(bytes, kind, { longSide: ANALYSIS_LONG_SIDE });
+    expect([decoded.width, decoded.height, decoded.format]).toEqual([96, 64, 'heic']);
+    const { data, width } = decoded.raster;
+    const rgb = (x: number, y: number): number[] => Array.from(data.subarray((y * width + x) * 3, (y * width + x) * 3 + 3));
+    const near = (actual: number[], expected: number[]): void => actual.forEach((v, i) => expect(Math.abs(v - (expected[i] ?? 0))).toBeLessThan(24));
+    near(rgb(12, 32), [0xd0, 0x40, 0x20]);
+    near(rgb(84, 10), [0x20, 0xa0, 0x40]);
+    near(rgb(84, 54), [0x20, 0x40, 0xd0]);
+    expect(decoded.thumbnail.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+  });
+
+  it('refuses a HEIC above the pixel limit before decoding its pixels', async () => {
+    const bytes = readFileSync(new URL('./fixtures/quadrants.heic', import.meta.url));
+    const kind = detectImageFormat(bytes, '.heic');
+    if (!kind) throw new Error('expected HEIC');
+    await expect(decodePhoto(bytes, kind, { maxPixels: 96 * 64 - 1 })).rejects.toMatchObject({ code: 'TOO_MANY_PIXELS' });
+  });
+
+  it('reports a truncated HEIC as an error, not a crash', async () => {
+    const bytes = readFileSync(new URL('./fixtures/quadrants.heic', import.meta.url)).subarray(0, 400);
+    const kind = detectImageFormat(bytes, '.heic');
+    if (!kind) throw new Error('expected HEIC');
+    await expect(decodePhoto(bytes, kind)).rejects.toMatchObject({ code: 'TRUNCATED' });
+  });
+
+  it('tells a cut-short box structure from a whole one', () => {
+    const whole = readFileSync(new URL('./fixtures/quadrants.heic', import.meta.url));
+    expect(heifBoxesOverrun(whole)).toBe(false);
+    for (const cut of [20, 30, 350, 400, whole.length - 1]) expect(heifBoxesOverrun(whole.subarray(0, cut)), `cut at ${cut}`).toBe(true);
   });
 });

@@ -307,6 +307,17 @@ describe('scan: formats', () => {
     ]);
   });
 
+  it('scans a real HEIC and reports a truncated one through `sift scan --json` with clean JSON on stdout', () => {
+    const heic = readFileSync(new URL('./fixtures/quadrants.heic', import.meta.url));
+    writeFileSync(path.join(photos, 'phone.heic'), heic);
+    writeFileSync(path.join(photos, 'cut.heic'), heic.subarray(0, 400));
+    // libheif-js prints decode failures with console.log; the CLI keeps stdout for its own output.
+    const out = execFileSync(process.execPath, ['bin/sift.mjs', 'scan', photos, '--data', path.join(root, 'heic-data'), '--no-ml', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const report = JSON.parse(out) as { images: number; errors: Array<{ path: string; code: string }> };
+    expect(report.images).toBe(1);
+    expect(report.errors.map((e) => [path.basename(e.path), e.code])).toEqual([['cut.heic', 'TRUNCATED']]);
+  });
+
   it('reads the shared formats corpus (TIFF, GIF, WebP, PGM, PBM, PPM, alpha PNG)', async () => {
     const src = path.join(process.env.SIFT_DATASETS ?? path.resolve('../shared/datasets/dev'), 'dedup/imagededup/formats_images');
     for (const f of ['copyleft.tiff', 'giphy.gif', 'ukbench09380.webp', 'baboon.pgm', 'marbles.pbm', 'Iggy.1024.ppm']) copyFileSync(path.join(src, f), path.join(photos, f));
