@@ -78,11 +78,33 @@ describe('groupSeries', () => {
   });
 
   it('links the same people in the same clothes across a background change', () => {
-    const outside = [0, 3].map((m) => photo(m, beach, [5], { bodies: [jitter(redShirt, 0.1, random)] }));
-    const inside = [8, 12].map((m) => photo(m, kitchen, [5], { bodies: [jitter(redShirt, 0.1, random)] }));
+    const outside = [0, 3].map((m) => photo(m, beach, [5], { bodies: [jitter(redShirt, 0.1, random)], bodyPeople: [5] }));
+    const inside = [8, 12].map((m) => photo(m, kitchen, [5], { bodies: [jitter(redShirt, 0.1, random)], bodyPeople: [5] }));
     const [series] = groupSeries([...outside, ...inside], P);
     expect(series?.contentIds).toHaveLength(4);
     expect(series?.links.map((l) => l.kind)).toContain('people+clothing');
+  });
+
+  it('needs the same person in the same clothes: a similar outfit on someone else is no link', () => {
+    // Persons 5 and 6 in both places; the red shirt is worn by 5 outside and by 6 inside.
+    const blueShirt = randomUnitVector(32, random);
+    const outside = [0, 3].map((m) =>
+      photo(m, beach, [5, 6], { bodies: [jitter(redShirt, 0.1, random), jitter(blueShirt, 0.1, random)], bodyPeople: [5, 6] }),
+    );
+    const inside = [8, 12].map((m) =>
+      photo(m, kitchen, [5, 6], { bodies: [jitter(blueShirt, 0.1, random), jitter(redShirt, 0.1, random)], bodyPeople: [5, 6] }),
+    );
+    const series = groupSeries([...outside, ...inside], P);
+    expect(series.map((s) => s.contentIds)).toEqual([outside.map((p) => p.contentId), inside.map((p) => p.contentId)]);
+    // Bodies whose person is unknown say nothing about clothes either.
+    const anonymous = groupSeries(
+      [
+        photo(0, beach, [5], { bodies: [jitter(redShirt, 0.1, random)], bodyPeople: [null] }),
+        photo(8, kitchen, [5], { bodies: [jitter(redShirt, 0.1, random)], bodyPeople: [null] }),
+      ],
+      P,
+    );
+    expect(anonymous.every((s) => s.contentIds.length === 1)).toBe(true);
   });
 
   it('titles unnamed people, unknown people and places, and flags file dates', () => {

@@ -5,7 +5,7 @@
  * so the series can say why it exists.
  */
 import type { SeriesParams } from './params';
-import { bestPairSimilarity, cosineSimilarity } from './vectors';
+import { bestPairSimilarity, cosineSimilarity, samePersonSimilarity } from './vectors';
 
 export type TimeSource = 'exif' | 'mtime';
 
@@ -16,6 +16,8 @@ export interface SeriesPhoto {
   people: readonly number[];
   background: ArrayLike<number> | null;
   bodies: readonly ArrayLike<number>[];
+  /** The person of each body (same order as `bodies`), null when unknown; absent: none known. */
+  bodyPeople?: readonly (number | null)[];
 }
 
 export type LinkKind = 'burst' | 'people+clothing' | 'background' | 'time';
@@ -41,7 +43,9 @@ export function linkEvidence(a: SeriesPhoto, b: SeriesPhoto, p: SeriesParams): L
   if (gapMs > p.maxGapMs) return null;
   const background =
     a.background !== null && b.background !== null ? cosineSimilarity(a.background, b.background) : null;
-  const clothing = bestPairSimilarity(a.bodies, b.bodies);
+  // Same clothes means the same person's clothes; the best pair of any bodies is only a veto.
+  const sameClothes = samePersonSimilarity(a.bodies, a.bodyPeople, b.bodies, b.bodyPeople);
+  const clothing = sameClothes ?? bestPairSimilarity(a.bodies, b.bodies);
   const peopleOverlap = jaccard(a.people, b.people);
   const peopleConflict = peopleOverlap === 0 && a.people.length > 0 && b.people.length > 0;
   const samePeopleOrNone = peopleOverlap === null ? true : peopleOverlap > 0;
@@ -59,7 +63,7 @@ export function linkEvidence(a: SeriesPhoto, b: SeriesPhoto, p: SeriesParams): L
   if (trustedTime && gapMs <= p.burstGapMs && (background === null || background >= p.backgroundDifferent))
     return evidence('burst');
   if (gapMs <= p.sessionGapMs) {
-    if (peopleOverlap !== null && peopleOverlap > 0 && clothing !== null && clothing >= p.clothingSimilar)
+    if (peopleOverlap !== null && peopleOverlap > 0 && sameClothes !== null && sameClothes >= p.clothingSimilar)
       return evidence('people+clothing');
     // Without a trusted clock the background alone must be as close as a continuation after a long gap.
     const backgroundNeeded = trustedTime ? p.backgroundSimilar : p.backgroundStrong;

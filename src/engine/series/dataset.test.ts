@@ -3,7 +3,7 @@
  * frame joins the series of its base photo, and different scenes never share a series — even
  * though the files carry no EXIF time and all share one file date.
  */
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SeriesDetail, SeriesSummary } from '../../common/contract/types';
@@ -59,5 +59,44 @@ describe('series on the synthetic bursts', () => {
       expect(owner.get(id), `series ${id} holds ${owner.get(id)} and ${group}`).toBeUndefined();
       owner.set(id, group);
     }
+  });
+});
+
+describe('series on group photos of one cast from different shoots', () => {
+  // bbt1–bbt5 show the same actors on five different occasions (sofa, red carpets, restaurant,
+  // studio wall), in different clothes. Copied into one folder they share one file date, so only
+  // the pictures can tell the shoots apart: the same people alone must not make them one series.
+  let groupEngine: Engine;
+  let groupCleanup: () => void;
+  const seriesOfPhoto = new Map<string, number>();
+
+  beforeAll(async () => {
+    const t = tempDir();
+    groupCleanup = t.cleanup;
+    const folder = path.join(t.dir, 'photos');
+    mkdirSync(folder);
+    const when = new Date('2024-05-03T12:00:00Z');
+    for (const f of readdirSync(path.join(datasetsRoot(), 'faces/group'))) {
+      copyFileSync(path.join(datasetsRoot(), 'faces/group', f), path.join(folder, f));
+      utimesSync(path.join(folder, f), when, when);
+    }
+    groupEngine = await createEngine({ dataDir: path.join(t.dir, 'data') });
+    await groupEngine.dispatch('library:addFolder', { path: folder });
+    await groupEngine.scanAndWait({ ml: true });
+    const { series } = (await groupEngine.dispatch('series:list', { limit: 1000 })) as { series: SeriesSummary[] };
+    for (const s of series) {
+      const detail = (await groupEngine.dispatch('series:get', { id: s.id })) as SeriesDetail;
+      for (const shot of detail.shots) seriesOfPhoto.set(path.basename(shot.path), s.id);
+    }
+  }, 300_000);
+  afterAll(async () => {
+    await groupEngine.dispose();
+    groupCleanup();
+  });
+
+  it('keeps every shoot out of the others’ series', () => {
+    const members = new Map<number, string[]>();
+    for (const [file, id] of seriesOfPhoto) members.set(id, [...(members.get(id) ?? []), file]);
+    for (const [id, files] of members) expect(files, `series ${id}`).toHaveLength(1);
   });
 });

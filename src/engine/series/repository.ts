@@ -84,8 +84,13 @@ export function createSeriesRepository(db: Db) {
     bodyPeople: db.prepare<[], { content_id: number; person_id: number }>(
       `SELECT DISTINCT b.content_id, bp.person_id FROM body_person bp JOIN bodies b ON b.id = bp.body_id WHERE bp.state <> 'rejected'`,
     ),
-    bodyIds: db.prepare<[], { content_id: number; id: number }>(
-      'SELECT content_id, id FROM bodies ORDER BY content_id, idx',
+    // A body's person: its face's person, else a live (inferred or confirmed) faceless match.
+    bodyIds: db.prepare<[], { content_id: number; id: number; person_id: number | null }>(
+      `SELECT b.content_id, b.id, COALESCE(fp.person_id, bp.person_id) AS person_id
+         FROM bodies b
+         LEFT JOIN face_person fp ON fp.face_id = b.face_id
+         LEFT JOIN body_person bp ON bp.body_id = b.id AND bp.state <> 'rejected'
+        ORDER BY b.content_id, b.idx`,
     ),
     peopleNames: db.prepare<[], { id: number; name: string | null }>('SELECT id, name FROM people'),
     oldMembers: db.prepare<[], { key: string; content_id: number }>(
@@ -202,12 +207,13 @@ export function createSeriesRepository(db: Db) {
       }
       return new Map([...map].map(([k, v]) => [k, [...v].sort((a, b) => a - b)]));
     },
-    bodiesByContent(): Map<number, number[]> {
-      const map = new Map<number, number[]>();
+    bodiesByContent(): Map<number, Array<{ id: number; person: number | null }>> {
+      const map = new Map<number, Array<{ id: number; person: number | null }>>();
       for (const r of s.bodyIds.all()) {
+        const body = { id: r.id, person: r.person_id };
         const list = map.get(r.content_id);
-        if (list === undefined) map.set(r.content_id, [r.id]);
-        else list.push(r.id);
+        if (list === undefined) map.set(r.content_id, [body]);
+        else list.push(body);
       }
       return map;
     },

@@ -68,15 +68,20 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
     const bodiesOf = repo.bodiesByContent();
     const names = repo.peopleNames();
     const backgroundCache = new LruCache<number, Float32Array | null>(VECTOR_CACHE);
-    const bodyCache = new LruCache<number, Float32Array[]>(VECTOR_CACHE);
+    const bodyCache = new LruCache<number, { vectors: Float32Array[]; people: Array<number | null> }>(VECTOR_CACHE);
     const backgroundOf = (id: number): Float32Array | null =>
       backgroundCache.getOrSet(id, () => vectors.backgrounds.get(id));
-    const bodyVectorsOf = (id: number): Float32Array[] =>
-      bodyCache.getOrSet(id, () =>
-        (bodiesOf.get(id) ?? [])
-          .map((b) => vectors.bodies.get(b))
-          .filter((v): v is Float32Array => v !== null),
-      );
+    const bodiesOfContent = (id: number): { vectors: Float32Array[]; people: Array<number | null> } =>
+      bodyCache.getOrSet(id, () => {
+        const found = { vectors: [] as Float32Array[], people: [] as Array<number | null> };
+        for (const body of bodiesOf.get(id) ?? []) {
+          const v = vectors.bodies.get(body.id);
+          if (v === null) continue;
+          found.vectors.push(v);
+          found.people.push(body.person);
+        }
+        return found;
+      });
 
     const photos = new Map<number, SeriesPhoto & SeriesPhotoMeta>();
     const info = new Map<number, ContentForSeries>();
@@ -93,7 +98,10 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
           return backgroundOf(c.id);
         },
         get bodies() {
-          return bodyVectorsOf(c.id);
+          return bodiesOfContent(c.id).vectors;
+        },
+        get bodyPeople() {
+          return bodiesOfContent(c.id).people;
         },
         figures: c.faces + c.bodies,
         gps: c.gpsLat !== null && c.gpsLon !== null ? { lat: c.gpsLat, lon: c.gpsLon } : null,
