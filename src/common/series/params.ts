@@ -41,6 +41,12 @@ export interface SeriesParams {
   redundantGapMs: number;
   redundantBackground: number;
   redundantClothing: number;
+  /**
+   * A photo whose largest person box covers this much of the frame has no background to compare
+   * (its "background" descriptor would describe the person): dev identity crops 0.90–0.99, the
+   * astronaut portrait 0.63–0.69, group photos 0.23–0.36.
+   */
+  backgroundMaxPersonCover: number;
 }
 
 export const DEFAULT_SERIES_PARAMS: SeriesParams = {
@@ -57,4 +63,5 @@ export const DEFAULT_SERIES_PARAMS: SeriesParams = {
   redundantGapMs: 3_000,
   redundantBackground: 0.99,
   redundantClothing: 0.97,
+  backgroundMaxPersonCover: 0.8,
 };

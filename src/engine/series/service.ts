@@ -95,7 +95,7 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
         timeSource: c.capturedAt !== null ? 'exif' : 'mtime',
         people: people.get(c.id) ?? [],
         get background() {
-          return backgroundOf(c.id);
+          return c.personCover >= params.backgroundMaxPersonCover ? null : backgroundOf(c.id);
         },
         get bodies() {
           return bodiesOfContent(c.id).vectors;
