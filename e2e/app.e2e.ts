@@ -183,7 +183,14 @@ describe('Sift in the browser', () => {
 
     await h.page.getByTestId('tab-unknown').click();
     await h.page.getByTestId('unknown-clusters').waitFor();
+    await people.unknownClusters().first().waitFor();
     await screenshot(h.page, '16-unknown-faces');
+
+    // Naming an unknown face makes it a person.
+    await people.nameCluster(0, 'Zoe');
+    await h.page.getByTestId('tab-people').click();
+    await people.cards().getByTestId('person-name').filter({ hasText: 'Zoe' }).waitFor();
+    expect(await people.cards().count()).toBe(before);
   });
 
   it('opens a series and explains it', async () => {

@@ -96,5 +96,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
       return bottom <= top || right <= left || img.complete;
     }),
   );
+  // Face crops are empty until their photo's size arrives: the picture is not there yet.
+  await page.waitForFunction(() => document.querySelectorAll('.face-crop:empty').length === 0);
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
 }

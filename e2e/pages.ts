@@ -1,5 +1,6 @@
 /** Page objects: what a user sees and does, one class per screen. No sleeps: every wait is on UI state. */
 import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export class AppShell {
   constructor(readonly page: Page) {}
@@ -161,6 +162,19 @@ export class PeoplePage {
     for (const i of indices) await this.cards().nth(i).getByTestId('select-person').check();
     await this.page.getByTestId('merge').click();
     await this.page.getByTestId('merge-into').filter({ hasText: intoName }).click();
+  }
+
+  unknownClusters(): Locator {
+    return this.page.getByTestId('cluster');
+  }
+
+  /** Names the unknown-face cluster at `index` (all its faces) and waits until it leaves the list. */
+  async nameCluster(index: number, name: string): Promise<void> {
+    const before = await this.unknownClusters().count();
+    const cluster = this.unknownClusters().nth(index);
+    await cluster.getByTestId('cluster-name').fill(name);
+    await cluster.getByTestId('cluster-save').click();
+    await expect.poll(() => this.unknownClusters().count()).toBe(before - 1);
   }
 }
 

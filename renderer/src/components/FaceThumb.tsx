@@ -40,7 +40,8 @@ export function FaceThumb({ face, px, round }: { face: Pick<FaceRef, 'photoId' |
   if (!size || w <= 0 || h <= 0) {
     return (
       <div className={`face-crop ${round ? 'round' : ''}`} style={frame}>
-        {size === null && <img src={host.thumbUrl(face.photoId, 'small')} loading="lazy" width={px} height={px} alt="" className="thumb" />}
+        {/* Empty only while the photo's size loads; without a usable box, the whole photo. */}
+        {size !== undefined && <img src={host.thumbUrl(face.photoId, 'small')} loading="lazy" width={px} height={px} alt="" className="thumb" />}
       </div>
     );
   }

@@ -224,18 +224,33 @@ function PersonPage({ id, onBack }: { id: number; onBack: () => void }) {
 function UnknownClusters() {
   const { t } = useI18n();
   const clusters = useQuery((a) => a.people.unknown({ limit: 100 }), [], ['people', 'scan']);
+  const groups = clusters.data?.filter((c) => c.faces.length > 1) ?? [];
+  const singles = clusters.data?.filter((c) => c.faces.length === 1) ?? [];
   return (
     <>
       <p className="muted">{t('people.unknownHint')}</p>
       {(clusters.error || clusters.data?.length === 0) && <EmptyState error={clusters.error}>{t('people.noUnknown')}</EmptyState>}
       <div data-testid="unknown-clusters">
-        {clusters.data?.map((c) => <ClusterRow key={c.key} cluster={c} onNamed={clusters.reload} />)}
+        {groups.map((c) => (
+          <ClusterRow key={c.key} cluster={c} onNamed={clusters.reload} />
+        ))}
+        {singles.length > 0 && (
+          <>
+            <h3>{t('people.singleFaces', { n: singles.length })}</h3>
+            {/* One face each: a compact grid, not a full-width row per face. */}
+            <div className="single-faces" data-testid="single-faces">
+              {singles.map((c) => (
+                <ClusterRow key={c.key} cluster={c} onNamed={clusters.reload} compact />
+              ))}
+            </div>
+          </>
+        )}
       </div>
     </>
   );
 }
 
-function ClusterRow({ cluster, onNamed }: { cluster: UnknownCluster; onNamed: () => void }) {
+function ClusterRow({ cluster, onNamed, compact = false }: { cluster: UnknownCluster; onNamed: () => void; compact?: boolean }) {
   const { t } = useI18n();
   const { api } = useServices();
   const action = useRunner();
@@ -243,7 +258,7 @@ function ClusterRow({ cluster, onNamed }: { cluster: UnknownCluster; onNamed: ()
   const [excluded, setExcluded] = useState<ReadonlySet<number>>(new Set());
   const faceIds = cluster.faces.map((f) => f.id).filter((id) => !excluded.has(id));
   return (
-    <div className="cluster" data-testid="cluster">
+    <div className={compact ? 'cluster compact' : 'cluster'} data-testid="cluster">
       <div className="faces">
         {cluster.faces.map((f) => (
           <FaceTile
@@ -270,7 +285,7 @@ function ClusterRow({ cluster, onNamed }: { cluster: UnknownCluster; onNamed: ()
       >
         <input value={name} placeholder={t('people.namePlaceholder')} onChange={(e) => setName(e.target.value)} aria-label={t('people.nameCluster')} data-testid="cluster-name" />
         <button type="submit" className="primary" disabled={!name.trim() || faceIds.length === 0} data-testid="cluster-save">
-          {t('people.nameFaces', { n: faceIds.length })}
+          {compact ? t('people.nameOne') : t('people.nameFaces', { n: faceIds.length })}
         </button>
       </form>
       <ErrorBox error={action.error} onClose={action.clearError} />
