@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ANALYSIS_LONG_SIDE } from '../../common/raster';
 import { decodePhoto, jpegFriendlyLongSide, THUMB_LONG_SIDE } from './decode';
 import { heifBoxesOverrun } from './codecs/heic';
+import { heicWorkersStarted } from './codecs/heic-pool';
 import { detectImageFormat } from './detect';
 
 /** sharp's choice of libjpeg shrink-on-load for a reduction r (pipeline.cc, fastShrinkOnLoad). */
@@ -80,6 +81,24 @@ describe('HEIC', () => {
     const kind = detectImageFormat(bytes, '.heic');
     if (!kind) throw new Error('expected HEIC');
     await expect(decodePhoto(bytes, kind)).rejects.toMatchObject({ code: 'TRUNCATED' });
+  });
+
+  it('decodes in worker threads, several at once, and gives libheif’s reason for a broken file', async () => {
+    const bytes = readFileSync(new URL('./fixtures/quadrants.heic', import.meta.url));
+    const kind = detectImageFormat(bytes, '.heic');
+    if (!kind) throw new Error('expected HEIC');
+    const results = await Promise.all(Array.from({ length: 5 }, () => decodePhoto(bytes, kind)));
+    expect(results.map((r) => [r.width, r.height])).toEqual(Array.from({ length: 5 }, () => [96, 64]));
+    expect(heicWorkersStarted()).toBeGreaterThanOrEqual(1);
+    // Same length, the decoder configuration (hvcC: VPS/SPS/PPS) zeroed: the container parses,
+    // the HEVC stream cannot be set up.
+    const broken = Buffer.from(bytes);
+    const hvcC = broken.indexOf('hvcC');
+    expect(hvcC).toBeGreaterThan(0);
+    broken.fill(0, hvcC + 4, hvcC + 4 + broken.readUInt32BE(hvcC - 4) - 8);
+    const error = await decodePhoto(broken, kind).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CORRUPT' });
+    expect(String((error as Error).message)).not.toBe('');
   });
 
   it('tells a cut-short box structure from a whole one', () => {

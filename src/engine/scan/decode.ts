@@ -52,8 +52,9 @@ export async function decodePhoto(bytes: Buffer, kind: DetectedKind, options: De
         return await decodeWithSharp(preview, 'raw', maxPixels, longSide, options.exifOrientation ?? 1);
       }
       case 'heic': {
-        const { decodeHeic } = await import('./codecs/heic');
-        return await fromFullRaster(await decodeHeic(bytes, maxPixels), kind.format, longSide);
+        // libheif (wasm) needs over a second for 12 MP: in a worker, so the engine thread stays free.
+        const { decodeHeicOffThread } = await import('./codecs/heic-pool');
+        return await fromFullRaster(await decodeHeicOffThread(bytes, maxPixels), kind.format, longSide);
       }
       case 'bmp':
         return await fromFullRaster(decodeBmp(bytes, maxPixels), kind.format, longSide);
