@@ -43,12 +43,13 @@ function halve(img: RgbImage): RgbImage {
   const dy = img.height >= 2 ? stride : 0;
   let o = 0;
   for (let y = 0; y < h; y++) {
+    // Top-left of each 2x2 block in the row pair; channels unrolled (this runs on ~1.3 M values per photo).
     let a = 2 * y * stride;
-    for (let x = 0; x < w; x++, a += 6) {
-      for (let k = 0; k < 3; k++, o++) {
-        const p = a + k;
-        out[o] = ((src[p] as number) + (src[p + dx] as number) + (src[p + dy] as number) + (src[p + dy + dx] as number) + 2) >> 2;
-      }
+    for (let x = 0; x < w; x++, a += 6, o += 3) {
+      const c = a + dy;
+      out[o] = ((src[a] as number) + (src[a + dx] as number) + (src[c] as number) + (src[c + dx] as number) + 2) >> 2;
+      out[o + 1] = ((src[a + 1] as number) + (src[a + dx + 1] as number) + (src[c + 1] as number) + (src[c + dx + 1] as number) + 2) >> 2;
+      out[o + 2] = ((src[a + 2] as number) + (src[a + dx + 2] as number) + (src[c + 2] as number) + (src[c + dx + 2] as number) + 2) >> 2;
     }
   }
   return { data: out, width: w, height: h };
