@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { ANALYSIS_LONG_SIDE } from '../../common/raster';
-import { decodePhoto, jpegFriendlyLongSide, THUMB_LONG_SIDE } from './decode';
+import { DecodeError } from './codecs/decode-error';
+import { decodePhoto, jpegFriendlyLongSide, jpegLacksEnd, refineTruncation, THUMB_LONG_SIDE } from './decode';
 import { heifBoxesOverrun } from './codecs/heic';
-import { heicWorkersStarted } from './codecs/heic-pool';
+import { heicWorkersLive, heicWorkersStarted, setHeicIdleMs } from './codecs/heic-pool';
 import { detectImageFormat } from './detect';
 
 /** sharp's choice of libjpeg shrink-on-load for a reduction r (pipeline.cc, fastShrinkOnLoad). */
@@ -101,9 +102,49 @@ describe('HEIC', () => {
     expect(String((error as Error).message)).not.toBe('');
   });
 
+  it('ends idle decoder workers (their WebAssembly heap only grows)', async () => {
+    const bytes = readFileSync(new URL('./fixtures/quadrants.heic', import.meta.url));
+    const kind = detectImageFormat(bytes, '.heic');
+    if (!kind) throw new Error('expected HEIC');
+    setHeicIdleMs(50);
+    try {
+      await decodePhoto(bytes, kind);
+      expect(heicWorkersLive()).toBeGreaterThanOrEqual(1);
+      await expect.poll(() => heicWorkersLive(), { timeout: 5000 }).toBe(0);
+      // And a new photo starts a fresh one.
+      expect((await decodePhoto(bytes, kind)).width).toBe(96);
+    } finally {
+      setHeicIdleMs(20_000);
+    }
+  });
+
   it('tells a cut-short box structure from a whole one', () => {
     const whole = readFileSync(new URL('./fixtures/quadrants.heic', import.meta.url));
     expect(heifBoxesOverrun(whole)).toBe(false);
     for (const cut of [20, 30, 350, 400, whole.length - 1]) expect(heifBoxesOverrun(whole.subarray(0, cut)), `cut at ${cut}`).toBe(true);
+  });
+});
+
+describe('truncation from the file structure', () => {
+  it('calls a JPEG cut inside its image data truncated, whatever libvips said', async () => {
+    const good = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#808040' } }).jpeg().toBuffer();
+    expect(jpegLacksEnd(good)).toBe(false);
+    const cut = good.subarray(0, Math.floor(good.length * 0.8));
+    expect(jpegLacksEnd(cut)).toBe(true);
+    const kind = detectImageFormat(cut, '.jpg');
+    if (!kind) throw new Error('expected JPEG');
+    const vague = new DecodeError('CORRUPT', 'Image cannot be decoded: Warning treated as error due to failOn setting');
+    expect(refineTruncation(vague, cut, kind).code).toBe('TRUNCATED');
+    expect(refineTruncation(vague, good, kind).code).toBe('CORRUPT');
+    await expect(decodePhoto(cut, kind)).rejects.toMatchObject({ code: 'TRUNCATED' });
+  });
+
+  it('calls a PNG without its end chunk truncated', async () => {
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#336699' } }).png().toBuffer();
+    const cut = png.subarray(0, png.length - 12);
+    const kind = detectImageFormat(cut, '.png');
+    if (!kind) throw new Error('expected PNG');
+    expect(refineTruncation(new DecodeError('CORRUPT', 'x'), cut, kind).code).toBe('TRUNCATED');
+    expect(refineTruncation(new DecodeError('CORRUPT', 'x'), png, kind).code).toBe('CORRUPT');
   });
 });

@@ -1,7 +1,9 @@
 /**
  * HEIC decoding off the engine thread: a small pool of worker threads (one per core, at most 2),
- * started on the first HEIC and unref'd, so they never keep a process alive. A crashed worker
- * fails its job with a recorded error and is replaced on the next one.
+ * started on the first HEIC and unref'd, so they never keep a process alive. A worker idle for
+ * 20 s is ended: libheif's WebAssembly heap only grows (≈ 300 MB after a 12-MP photo), and a
+ * desktop app should not keep that after a scan. A crashed worker fails its job with a recorded
+ * error and is replaced on the next one.
  */
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
@@ -29,6 +31,32 @@ interface Job {
 interface Slot {
   worker: Worker;
   job: Job | null;
+  idle: NodeJS.Timeout | null;
+}
+
+let idleMs = 20_000;
+
+/** How long an idle worker lives (tests shorten it); applies to workers idle now as well. */
+export function setHeicIdleMs(ms: number): void {
+  idleMs = ms;
+  for (const slot of slots) if (slot.idle) scheduleIdleEnd(slot);
+}
+
+function scheduleIdleEnd(slot: Slot): void {
+  if (slot.idle) clearTimeout(slot.idle);
+  slot.idle = setTimeout(() => {
+    const at = slots.indexOf(slot);
+    if (at >= 0 && slot.job === null) {
+      slots.splice(at, 1);
+      void slot.worker.terminate();
+    }
+  }, idleMs);
+  slot.idle.unref();
+}
+
+/** Workers alive now. */
+export function heicWorkersLive(): number {
+  return slots.length;
 }
 
 const size = Math.max(1, Math.min(2, os.availableParallelism()));
@@ -58,6 +86,8 @@ function pump(): void {
     if (!slot) return;
     const job = queue.shift() as Job;
     slot.job = job;
+    if (slot.idle) clearTimeout(slot.idle);
+    slot.idle = null;
     slot.worker.ref();
     slot.worker.postMessage(job.request, [job.request.bytes.buffer as ArrayBuffer]);
   }
@@ -65,7 +95,7 @@ function pump(): void {
 
 function spawn(): Slot {
   const worker = startWorker(new URL('./heic-worker.ts', import.meta.url), `sift-heic-${++started}`);
-  const slot: Slot = { worker, job: null };
+  const slot: Slot = { worker, job: null, idle: null };
   slots.push(slot);
   worker.unref();
   const settle = (fn: (job: Job) => void): void => {
@@ -74,6 +104,7 @@ function spawn(): Slot {
     worker.unref();
     if (job) fn(job);
     pump();
+    if (slot.job === null && slots.includes(slot)) scheduleIdleEnd(slot);
   };
   worker.on('message', (reply: HeicReply) =>
     settle((job) => {
@@ -84,6 +115,7 @@ function spawn(): Slot {
   const retire = (why: string): void => {
     const at = slots.indexOf(slot);
     if (at >= 0) slots.splice(at, 1);
+    if (slot.idle) clearTimeout(slot.idle);
     settle((job) => job.reject(new DecodeError('CORRUPT', `HEIC decoder failed: ${why}`)));
   };
   worker.on('error', (error) => retire(error.message));
