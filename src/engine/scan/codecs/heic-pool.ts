@@ -1,9 +1,9 @@
 /**
  * HEIC decoding off the engine thread: a small pool of worker threads (one per core, at most 2),
  * started on the first HEIC and unref'd, so they never keep a process alive. A worker idle for
- * 20 s is ended: libheif's WebAssembly heap only grows (process RSS 290–350 MB while decoding a 12-MP photo), and a
- * desktop app should not keep that after a scan. A crashed worker fails its job with a recorded
- * error and is replaced on the next one.
+ * 20 s is ended: libheif's WebAssembly heap only grows (process RSS 290–350 MB while decoding a
+ * 12-MP photo), and a desktop app should not keep that after a scan. A crashed worker fails its
+ * job with a recorded error and is replaced on the next one.
  */
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
