@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import type { JobInfo } from '../../../src/common/contract/types';
 import type { EngineError } from '../../../src/common/errors';
 import { useServices } from '../api';
-import { useI18n } from '../i18n';
+import { useI18n, type MessageKey } from '../i18n';
 import type { ThumbSize } from '../transport';
 
 export function Thumb({ photoId, size = 'small', px, alt = '' }: { photoId: number; size?: ThumbSize; px: number; alt?: string }) {
@@ -80,14 +80,30 @@ export function EmptyState({ children, error }: { children: ReactNode; error?: E
   );
 }
 
+/** Engine stage ids ("walk", "people: neighbours") as words; an unknown id is shown as it is. */
+const STAGE_KEYS: Record<string, MessageKey> = {
+  queued: 'stage.queued',
+  walk: 'stage.walk',
+  analyse: 'stage.analyse',
+  duplicates: 'stage.duplicates',
+  'people: neighbours': 'stage.people.neighbours',
+  'people: saving': 'stage.people.saving',
+  'people: bodies': 'stage.people.bodies',
+  'series: loading': 'stage.series.loading',
+  'series: grouping': 'stage.series.grouping',
+  'series: scoring': 'stage.series.scoring',
+  'series: saving': 'stage.series.saving',
+};
+
 export function ProgressBar({ job }: { job: JobInfo }) {
   const { t } = useI18n();
+  const stageKey = STAGE_KEYS[job.stage];
   const fraction = job.total > 0 ? Math.min(1, job.done / job.total) : 0;
   return (
     <div className="job" data-testid="job" data-state={job.state} data-stage={job.stage}>
       <div className="job-head">
         <span>
-          <strong>{job.stage}</strong>
+          <strong>{stageKey ? t(stageKey) : job.stage}</strong>
         </span>
         <span className="muted">
           {job.done.toLocaleString()} / {job.total.toLocaleString()}
