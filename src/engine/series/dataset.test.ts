@@ -15,17 +15,23 @@ let engine: Engine;
 let cleanup: () => void;
 const seriesOf = new Map<string, number>();
 
+/** Scans `folder` with recognition into a fresh engine and records the series of each file name. */
+async function scanSeries(folder: string, dataDir: string, seriesOfFile: Map<string, number>): Promise<Engine> {
+  const scanned = await createEngine({ dataDir });
+  await scanned.dispatch('library:addFolder', { path: folder });
+  await scanned.scanAndWait({ ml: true });
+  const { series } = (await scanned.dispatch('series:list', { limit: 10_000 })) as { series: SeriesSummary[] };
+  for (const s of series) {
+    const detail = (await scanned.dispatch('series:get', { id: s.id })) as SeriesDetail;
+    for (const shot of detail.shots) seriesOfFile.set(path.basename(shot.path), s.id);
+  }
+  return scanned;
+}
+
 beforeAll(async () => {
   const t = tempDir();
   cleanup = t.cleanup;
-  engine = await createEngine({ dataDir: t.dir });
-  await engine.dispatch('library:addFolder', { path: synthetic });
-  await engine.scanAndWait({ ml: true });
-  const { series } = (await engine.dispatch('series:list', { limit: 10_000 })) as { series: SeriesSummary[] };
-  for (const s of series) {
-    const detail = (await engine.dispatch('series:get', { id: s.id })) as SeriesDetail;
-    for (const shot of detail.shots) seriesOf.set(path.basename(shot.path), s.id);
-  }
+  engine = await scanSeries(synthetic, t.dir, seriesOf);
 }, 300_000);
 afterAll(async () => {
   await engine.dispose();
@@ -85,14 +91,7 @@ describe('series on photos of one cast from different occasions', () => {
     for (const f of readdirSync(path.join(datasetsRoot(), 'faces/group'))) copy(path.join(datasetsRoot(), 'faces/group', f), f);
     const crops = path.join(datasetsRoot(), 'faces/images');
     for (const person of readdirSync(crops)) for (const f of readdirSync(path.join(crops, person))) copy(path.join(crops, person, f), f);
-    groupEngine = await createEngine({ dataDir: path.join(t.dir, 'data') });
-    await groupEngine.dispatch('library:addFolder', { path: folder });
-    await groupEngine.scanAndWait({ ml: true });
-    const { series } = (await groupEngine.dispatch('series:list', { limit: 1000 })) as { series: SeriesSummary[] };
-    for (const s of series) {
-      const detail = (await groupEngine.dispatch('series:get', { id: s.id })) as SeriesDetail;
-      for (const shot of detail.shots) seriesOfPhoto.set(path.basename(shot.path), s.id);
-    }
+    groupEngine = await scanSeries(folder, path.join(t.dir, 'data'), seriesOfPhoto);
   }, 300_000);
   afterAll(async () => {
     await groupEngine.dispose();
