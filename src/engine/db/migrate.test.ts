@@ -41,6 +41,15 @@ describe('migrations', () => {
     });
   }
 
+  it('007 marks the hashes of existing contents as version 1', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations, 6);
+    db.prepare('INSERT INTO contents (sha256, bytes) VALUES (?, ?)').run(Buffer.alloc(32, 7), 10);
+    migrate(db, migrations, 7);
+    expect(db.prepare('SELECT hash_version FROM contents').pluck().all()).toEqual([1]);
+    db.close();
+  });
+
   it('applies all pending migrations in one transaction (a failing one leaves the version untouched)', () => {
     const db = new Database(':memory:');
     const broken = [...migrations.slice(0, 2), { version: 3, name: 'broken', sql: 'CREATE TABLE x (a INTEGER) STRICT; SELECT * FROM no_such_table;' }];

@@ -85,7 +85,7 @@ export async function loadImagededupSet(root = datasetsRoot()): Promise<Imageded
 async function hashFile(path: string): Promise<{ hashes: ImageHashes; hashMs: number }> {
   const raster = await decodeAnalysisRaster(path);
   const started = performance.now();
-  const hashes = await computeImageHashes(raster);
+  const hashes = computeImageHashes(raster);
   return { hashes, hashMs: performance.now() - started };
 }
 

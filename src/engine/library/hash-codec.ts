@@ -15,6 +15,12 @@ const CROPPED_ANGLES = [...new Set(TILT_ANGLES.map((a) => Math.abs(a)))].sort((a
 const WORDS = HASH_KINDS.length * (VARIANTS.length + 1) + TILT_ANGLES.length * 4 + CROPPED_ANGLES.length * 2 + DIHEDRAL_TRANSFORMS.length * ZOOM_SCALES.length;
 export const PACKED_HASH_BYTES = 8 * WORDS;
 
+/**
+ * The hash algorithm's version, stored per content (migration 007). 1: the preview reduced to 64×64
+ * by sharp (cubic); 2: by area averaging in JS. Contents hashed by an older version are recomputed.
+ */
+export const HASH_VERSION = 2;
+
 export function packHashes(hashes: ImageHashes): Buffer {
   const out = Buffer.alloc(PACKED_HASH_BYTES);
   let offset = 0;

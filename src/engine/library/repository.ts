@@ -24,6 +24,7 @@ export interface ContentRow {
   decoded_at: number | null;
   has_thumb: number;
   hash_bytes: number | null;
+  hash_version: number;
 }
 
 export interface ContentFacts {
@@ -36,6 +37,8 @@ export interface ContentFacts {
   gps: { lat: number; lon: number } | null;
   exifFields: number;
   hashes: Buffer;
+  /** HASH_VERSION of the code that computed `hashes`. */
+  hashVersion: number;
   sharpness: number;
   exposure: number;
 }
@@ -63,13 +66,13 @@ export function createLibraryRepository(db: Db) {
       'UPDATE files SET folder_id = ?, size = ?, mtime_ms = ?, content_id = ?, state = ?, last_seen_scan = ? WHERE id = ?',
     ),
     fileSeen: db.prepare<[number, number]>('UPDATE files SET last_seen_scan = ? WHERE id = ?'),
-    contentBySha: db.prepare<[Buffer]>('SELECT id, sha256, bytes, format, width, height, captured_at, decoded_at, has_thumb, length(hashes) AS hash_bytes FROM contents WHERE sha256 = ?'),
-    contentById: db.prepare<[number]>('SELECT id, sha256, bytes, format, width, height, captured_at, decoded_at, has_thumb, length(hashes) AS hash_bytes FROM contents WHERE id = ?'),
+    contentBySha: db.prepare<[Buffer]>('SELECT id, sha256, bytes, format, width, height, captured_at, decoded_at, has_thumb, length(hashes) AS hash_bytes, hash_version FROM contents WHERE sha256 = ?'),
+    contentById: db.prepare<[number]>('SELECT id, sha256, bytes, format, width, height, captured_at, decoded_at, has_thumb, length(hashes) AS hash_bytes, hash_version FROM contents WHERE id = ?'),
     contentInsert: db.prepare<[Buffer, number]>('INSERT INTO contents (sha256, bytes) VALUES (?, ?) ON CONFLICT(sha256) DO NOTHING'),
     contentDecoded: db.prepare(
       `UPDATE contents SET format = @format, width = @width, height = @height, orientation = @orientation,
          captured_at = @capturedAt, camera = @camera, gps_lat = @lat, gps_lon = @lon, exif_fields = @exifFields,
-         hashes = @hashes, sharpness = @sharpness, exposure = @exposure, has_thumb = 1, decoded_at = @at,
+         hashes = @hashes, hash_version = @hashVersion, sharpness = @sharpness, exposure = @exposure, has_thumb = 1, decoded_at = @at,
          error_code = NULL, error_message = NULL
        WHERE id = @id`,
     ),
@@ -159,6 +162,7 @@ export function createLibraryRepository(db: Db) {
         lon: f.gps?.lon ?? null,
         exifFields: f.exifFields,
         hashes: f.hashes,
+        hashVersion: f.hashVersion,
         sharpness: f.sharpness,
         exposure: f.exposure,
         at: now,

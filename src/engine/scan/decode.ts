@@ -2,13 +2,14 @@
  * The single decode of a photo: bytes → an RGB analysis raster (orientation applied, long
  * side ≤ ANALYSIS_LONG_SIDE, shrink-on-load) plus its thumbnail. Every later stage uses it.
  */
-import sharp, { type Sharp } from 'sharp';
+import sharp, { type Metadata, type Sharp } from 'sharp';
 import type { ImageFormat } from '../../common/contract/types';
 import type { Raster } from '../../common/raster';
 import { ANALYSIS_LONG_SIDE } from '../../common/raster';
 import { decodeBmp } from './codecs/bmp';
 import { DecodeError } from './codecs/decode-error';
 import { decodeNetpbm } from './codecs/netpbm';
+import { iccNamesSrgb, readJpegHeader } from './codecs/jpeg-header';
 import { extractRawPreview } from './codecs/raw';
 import type { DetectedKind } from './detect';
 
@@ -68,7 +69,7 @@ export async function decodePhoto(bytes: Buffer, kind: DetectedKind, options: De
 
 async function decodeWithSharp(bytes: Buffer, format: ImageFormat, maxPixels: number, longSide: number, forcedOrientation?: number): Promise<DecodedPhoto> {
   const input = { limitInputPixels: maxPixels, failOn: 'warning' as const, sequentialRead: true };
-  const meta = await sharp(bytes, input).metadata();
+  const meta = (format === 'jpeg' && forcedOrientation === undefined ? metadataFromJpegHeader(bytes) : null) ?? factsOf(await sharp(bytes, input).metadata());
   const rawW = meta.width;
   const rawH = meta.height;
   if (!rawW || !rawH) throw new DecodeError('CORRUPT', 'Image has no dimensions');
@@ -78,7 +79,7 @@ async function decodeWithSharp(bytes: Buffer, format: ImageFormat, maxPixels: nu
   // Orientation is applied by the loader (autoOrient) so JPEG shrink-on-load still applies.
   // An embedded sRGB profile changes nothing but costs a colour transform per pixel: skip it.
   // Other profiles (Display P3, Adobe RGB) are honoured so thumbnails keep their colours.
-  const ignoreIcc = meta.icc !== undefined && meta.icc.includes('sRGB');
+  const ignoreIcc = meta.iccIsSrgb === true;
   let pipeline = sharp(bytes, { ...input, autoOrient: forcedOrientation === undefined, ignoreIcc });
   if (forcedOrientation !== undefined) pipeline = applyOrientation(pipeline, orientation);
   const target = format === 'jpeg' || format === 'raw' ? jpegFriendlyLongSide(Math.max(rawW, rawH), longSide) : longSide;
@@ -105,6 +106,37 @@ export function jpegFriendlyLongSide(imageLongSide: number, wanted: number): num
   if (Math.floor(ratio) !== k) return wanted;
   const smaller = Math.floor(imageLongSide / (k + 1));
   return smaller >= Math.ceil((wanted * 3) / 4) ? smaller : wanted;
+}
+
+/** The subset of sharp's metadata the decode uses. */
+interface HeaderFacts {
+  width?: number | undefined;
+  height?: number | undefined;
+  orientation?: number | undefined;
+  /** Whether an embedded ICC profile is sRGB; false without one. */
+  iccIsSrgb: boolean;
+  hasAlpha?: boolean | undefined;
+  space?: string | undefined;
+  channels?: number | undefined;
+}
+
+function factsOf(meta: Metadata): HeaderFacts {
+  return { ...meta, iccIsSrgb: meta.icc !== undefined && iccNamesSrgb(meta.icc) };
+}
+
+/** A JPEG's header read in JS (no libvips call); null when the parser defers to sharp. */
+function metadataFromJpegHeader(bytes: Buffer): HeaderFacts | null {
+  const header = readJpegHeader(bytes);
+  if (!header || (header.components !== 1 && header.components !== 3)) return null;
+  return {
+    width: header.width,
+    height: header.height,
+    orientation: header.orientation,
+    iccIsSrgb: header.iccIsSrgb === true,
+    hasAlpha: false,
+    space: header.components === 1 ? 'b-w' : 'srgb',
+    channels: header.components,
+  };
 }
 
 function applyOrientation(img: Sharp, orientation: number): Sharp {

@@ -11,6 +11,7 @@ import { silentLogger } from '../../common/logger';
 import type { Raster } from '../../common/raster';
 import { computeImageHashes } from '../dedup/hashes';
 import { openDatabase, type Db } from '../db/open';
+import { HASH_VERSION } from '../library/hash-codec';
 import { createLibraryRepository, type LibraryRepository } from '../library/repository';
 import { makeJpeg, tempDir } from '../testing';
 import { runScan, type ScanDeps, type ScanReport } from './scan-job';
@@ -133,7 +134,7 @@ describe('scan: bad input is recorded, never fatal', () => {
     const report = await scan({
       concurrency: 1,
       // The first photo's hashing deletes a file the walk already listed: a real deletion mid-scan.
-      computeHashes: async (raster: Raster) => {
+      computeHashes: (raster: Raster) => {
         if (!deleted) {
           deleted = true;
           unlinkSync(path.join(photos, 'p2.jpg'));
@@ -181,6 +182,21 @@ describe('scan: incremental, moves and resume', () => {
     expect(second.unchanged).toBe(3);
     expect(second.images).toBe(4);
     expect(count('SELECT COUNT(*) FROM files')).toBe(4);
+  });
+
+  it('recomputes the hashes of contents hashed by an older algorithm version, and only those', async () => {
+    for (let i = 0; i < 3; i++) writeFileSync(path.join(photos, `p${i}.jpg`), await makeJpeg(400, 300, 30 + i));
+    await scan();
+    const current = db.prepare('SELECT hashes FROM contents ORDER BY id').pluck().all() as Buffer[];
+    expect(count(`SELECT COUNT(*) FROM contents WHERE hash_version = ${HASH_VERSION}`)).toBe(3);
+    // As a database from before the version bump: version 1 and (recognisably) different hashes.
+    db.prepare('UPDATE contents SET hash_version = 1, hashes = zeroblob(length(hashes)) WHERE id = (SELECT MIN(id) FROM contents)').run();
+    const again = await scan();
+    expect(again.unchanged).toBe(2);
+    expect(again.images).toBe(3);
+    expect(count(`SELECT COUNT(*) FROM contents WHERE hash_version = ${HASH_VERSION}`)).toBe(3);
+    expect(db.prepare('SELECT hashes FROM contents ORDER BY id').pluck().all()).toEqual(current);
+    expect(count('SELECT COUNT(*) FROM files')).toBe(3);
   });
 
   it('recognises a moved/renamed file by content and keeps its row (and so its decisions)', async () => {

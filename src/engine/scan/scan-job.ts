@@ -11,7 +11,7 @@ import type { Logger } from '../../common/logger';
 import type { ImageHashes } from '../../common/dedup/types';
 import type { Db } from '../db/open';
 import { GROUPS_STALE, type LibraryRepository } from '../library/repository';
-import { PACKED_HASH_BYTES, packHashes } from '../library/hash-codec';
+import { HASH_VERSION, PACKED_HASH_BYTES, packHashes } from '../library/hash-codec';
 import { DecodeError } from './codecs/decode-error';
 import { ANALYSIS_LONG_SIDE } from '../../common/raster';
 import { decodePhoto, DEFAULT_MAX_PIXELS, THUMB_LONG_SIDE } from './decode';
@@ -32,7 +32,7 @@ export interface ScanDeps {
   db: Db;
   repo: LibraryRepository;
   thumbs: ThumbnailStore;
-  computeHashes: (raster: Raster) => Promise<ImageHashes>;
+  computeHashes: (raster: Raster) => ImageHashes | Promise<ImageHashes>;
   vision: VisionStage | null;
   logger: Logger;
   maxPixels?: number;
@@ -98,8 +98,10 @@ export async function runScan(
     // 2. Unchanged files (same path, size and mtime, fully analysed) are only marked as seen.
     const pending: Entry[] = [];
     const seen: number[] = [];
-    // Done = decoded with the current hash layout (a newer Sift recomputes older hashes).
-    const contentDone = deps.db.prepare<[number, number]>('SELECT 1 FROM contents WHERE id = ? AND decoded_at IS NOT NULL AND length(hashes) = ?').pluck();
+    // Done = decoded with the current hash layout and algorithm (a newer Sift recomputes older hashes).
+    const contentDone = deps.db
+      .prepare<[number, number, number]>('SELECT 1 FROM contents WHERE id = ? AND decoded_at IS NOT NULL AND length(hashes) = ? AND hash_version = ?')
+      .pluck();
     for (const entry of entries) {
       const row = repo.fileByPath(entry.path);
       if (
@@ -108,7 +110,7 @@ export async function runScan(
         row.mtime_ms === entry.mtimeMs &&
         row.state === 'ok' &&
         row.content_id !== null &&
-        contentDone.get(row.content_id, PACKED_HASH_BYTES) !== undefined &&
+        contentDone.get(row.content_id, PACKED_HASH_BYTES, HASH_VERSION) !== undefined &&
         (!vision || !vision.needs(row.content_id))
       ) {
         seen.push(row.id);
@@ -240,7 +242,7 @@ async function analyseContent(
 ): Promise<Outcome> {
   const { repo, db } = deps;
   const known = repo.contentBySha(sha);
-  const needsDecode = !known || known.decoded_at === null || known.hash_bytes !== PACKED_HASH_BYTES;
+  const needsDecode = !known || known.decoded_at === null || known.hash_bytes !== PACKED_HASH_BYTES || known.hash_version !== HASH_VERSION;
   const needsVision = vision !== null && (known ? vision.needs(known.id) : true);
   if (known && !needsDecode && !needsVision) {
     saveFile(known.id, 'ok');
@@ -279,6 +281,7 @@ async function analyseContent(
           gps: metadata.gps,
           exifFields: metadata.fieldCount,
           hashes: packHashes(hashes),
+          hashVersion: HASH_VERSION,
           sharpness: quality.sharpness,
           exposure: quality.exposure,
         },
