@@ -199,7 +199,8 @@ describe('Sift in the browser', () => {
     await series.cards().first().waitFor();
     await screenshot(h.page, '17-series');
     await series.open(0);
-    expect(await h.page.getByTestId('series-reasons').locator('li').count()).toBeGreaterThan(0);
+    const why = await h.page.getByTestId('series-reasons').locator('li').allInnerTexts();
+    expect(why[0]).toMatch(/^\d+ photos over /);
     expect(await h.page.locator('[data-testid="shot"].best').count()).toBe(1);
     await screenshot(h.page, '18-series-page');
   });
@@ -209,9 +210,25 @@ describe('Sift in the browser', () => {
     await shell.go('duplicates');
     await expect(h.page.getByTestId('nav-duplicates').innerText()).resolves.toContain('重复照片');
     await h.page.getByTestId('dup-group').first().waitFor();
+    // The engine's reasons are worded by the UI too: keys and numbers in, Chinese sentences out.
+    const reasons = await h.page.getByTestId('dup-group').first().getByTestId('reasons').allInnerTexts();
+    expect(reasons.length).toBeGreaterThan(0);
+    for (const text of reasons) expect(text).toMatch(/[\u4e00-\u9fff]/);
+    expect(reasons.join(' ')).not.toMatch(/resolution|keeper|you chose/);
     await screenshot(h.page, '19-duplicates-zh');
     await shell.go('library');
+    await new LibraryPage(h.page).scanErrors().first().waitFor();
+    const errors = await new LibraryPage(h.page).scanErrors().allInnerTexts();
+    expect(errors.some((e) => /图片已损坏|图片不完整|不是图片/.test(e))).toBe(true);
     await screenshot(h.page, '20-library-zh');
+    await shell.go('series');
+    const series = new SeriesPage(h.page);
+    await series.cards().first().waitFor();
+    await series.open(0);
+    const why = await h.page.getByTestId('series-reasons').locator('li').allInnerTexts();
+    expect(why[0]).toMatch(/张照片，历时/);
+    expect(await h.page.getByTestId('series-title').innerText()).toMatch(/张照片/);
+    await screenshot(h.page, '21-series-zh');
     await shell.setLanguage('en');
   });
 

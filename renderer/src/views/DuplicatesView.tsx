@@ -11,6 +11,7 @@ import { VirtualGrid } from '../components/VirtualGrid';
 import { useI18n } from '../i18n';
 import { usePaged } from '../paged';
 import { useAppState } from '../state';
+import { keeperReasonText } from '../texts';
 
 type Kind = 'all' | 'exact' | 'near';
 const ROW_HEIGHT = 352;
@@ -197,9 +198,9 @@ export function DuplicatesView() {
                     </div>
                   ))}
                 </dl>
-                {m.keep && m.reasons.length > 0 && (
-                  <div className="reasons muted" title={m.reasons.join('\n')}>
-                    {m.reasons.join('; ')}
+                {m.why.length > 0 && (
+                  <div className={`reasons ${m.keep ? '' : 'muted'}`} title={m.why.map((r) => keeperReasonText(r, t, locale)).join('\n')} data-testid="reasons">
+                    {m.why.map((r) => keeperReasonText(r, t, locale)).join('; ')}
                   </div>
                 )}
                 <div className="row">

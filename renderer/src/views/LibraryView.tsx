@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useRunner, useJobs, useQuery, useServices } from '../api';
 import { EmptyState, ErrorBox, formatBytes, formatDate, ProgressBar } from '../components/common';
 import { useI18n } from '../i18n';
+import { scanErrorLabel } from '../texts';
 import { FolderBrowser } from './FolderBrowser';
 
 export function LibraryView() {
@@ -125,7 +126,7 @@ export function LibraryView() {
                   <code>{e.path}</code>
                 </td>
                 <td>
-                  <strong>{e.code}</strong> {e.message}
+                  <strong title={e.code}>{scanErrorLabel(e.code, t)}</strong> <span className="muted">{e.message}</span>
                 </td>
               </tr>
             ))}

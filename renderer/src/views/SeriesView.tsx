@@ -7,6 +7,7 @@ import { VirtualGrid } from '../components/VirtualGrid';
 import { useI18n } from '../i18n';
 import { usePaged } from '../paged';
 import { useAppState } from '../state';
+import { seriesExplanation, seriesTitleText } from '../texts';
 
 export function SeriesView() {
   const [openId, setOpenId] = useState<number | null>(null);
@@ -63,7 +64,7 @@ function SeriesList({ onOpen }: { onOpen: (id: number) => void }) {
           return (
             <button className="card series-card" onClick={() => onOpen(s.id)} data-testid="series" data-series-id={s.id}>
               {s.cover ? <Thumb photoId={s.cover.id} px={160} /> : <div className="thumb placeholder" />}
-              <div className="card-title">{s.title}</div>
+              <div className="card-title">{seriesTitleText(s, nameOf, t, locale)}</div>
               <div className="muted small">
                 {formatDate(s.start, locale)} · {t('series.photos', { n: s.photoCount })}
               </div>
@@ -80,6 +81,9 @@ function SeriesPage({ id, onBack }: { id: number; onBack: () => void }) {
   const { t, locale } = useI18n();
   const { addToBasket, basket, toggleBasket } = useAppState();
   const series = useQuery((a) => a.series.get({ id }), [id], ['scan', 'trash', 'undo']);
+  const people = useQuery((a) => a.people.list({}), [], ['people']);
+  const nameOf = (personId: number, stored: string | null = null): string =>
+    people.data?.find((p) => p.id === personId)?.name ?? stored ?? `${t('people.unnamed')} #${personId}`;
   const s = series.data;
   const redundant = s?.shots.filter((x) => x.redundant).map((x) => x.id) ?? [];
   return (
@@ -91,7 +95,7 @@ function SeriesPage({ id, onBack }: { id: number; onBack: () => void }) {
       {s && (
         <>
           <header className="view-head">
-            <h1 data-testid="series-title">{s.title}</h1>
+            <h1 data-testid="series-title">{seriesTitleText(s, nameOf, t, locale)}</h1>
             <button className="danger" disabled={redundant.length === 0} onClick={() => addToBasket(redundant)} data-testid="mark-redundant">
               {t('series.markRedundant', { n: redundant.length })}
             </button>
@@ -101,7 +105,7 @@ function SeriesPage({ id, onBack }: { id: number; onBack: () => void }) {
           </p>
           <h2>{t('series.why')}</h2>
           <ul className="reasons-list" data-testid="series-reasons">
-            {s.explanation.map((line) => (
+            {seriesExplanation(s.reasons, nameOf, t, locale).map((line) => (
               <li key={line}>{line}</li>
             ))}
           </ul>

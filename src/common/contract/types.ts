@@ -87,9 +87,47 @@ export interface BrowseResult {
 
 export type DuplicateKind = 'exact' | 'near';
 
+/** How a file name or the caller marks a copy as derived from another (edits, re-saves). */
+export type DerivedHint = 'marked' | 'copy' | 'copyOf' | 'number' | 'edited' | 'resize' | 'sizeSuffix';
+
+/** Quality class of a format, as the keeper ranks it. */
+export type FormatQuality = 'raw' | 'original' | 'lossless' | 'plain';
+
+/**
+ * One reason of the keeper suggestion as a key and its parameters (sizes in bytes, times in ms since
+ * the epoch), so that a UI can say it in its own language. `reasons` carries the same in English.
+ * 'text' is a reason stored by an older Sift, in English only.
+ */
+export type KeeperReason =
+  | { key: 'keep.resolution'; params: { width: number; height: number } }
+  | { key: 'keep.format'; params: { format: string; quality: FormatQuality } }
+  | { key: 'keep.size'; params: { bytes: number } }
+  | { key: 'keep.exif'; params: { fields: number } }
+  | { key: 'keep.original'; params: Record<string, never> }
+  | { key: 'keep.folder'; params: { folder: string } }
+  | { key: 'keep.age'; params: { time: number } }
+  | { key: 'keep.tie'; params: Record<string, never> }
+  | { key: 'keep.derived'; params: { hint: DerivedHint } }
+  | { key: 'keep.only'; params: Record<string, never> }
+  | { key: 'keep.chosen'; params: Record<string, never> }
+  | { key: 'lose.resolution'; params: { width: number; height: number; keeperWidth: number; keeperHeight: number } }
+  | { key: 'lose.format'; params: { format: string; keeperFormat: string; keeperQuality: FormatQuality } }
+  | { key: 'lose.size'; params: { bytes: number; keeperBytes: number } }
+  | { key: 'lose.exif'; params: { fields: number; keeperFields: number } }
+  | { key: 'lose.derived'; params: { hint: DerivedHint } }
+  | { key: 'lose.folder'; params: { keeperFolder: string } }
+  | { key: 'lose.age'; params: { time: number; keeperTime: number } }
+  | { key: 'lose.tie'; params: Record<string, never> }
+  | { key: 'lose.chosen'; params: Record<string, never> }
+  | { key: 'derived'; params: { hint: DerivedHint } }
+  | { key: 'text'; params: { text: string } };
+
 export interface DuplicateMember extends PhotoSummary {
   keep: boolean;
+  /** The reasons in English (as `sift dupes` prints them). */
   reasons: string[];
+  /** The same reasons as keys and parameters. */
+  why: KeeperReason[];
 }
 
 export interface DuplicateGroup {
@@ -130,9 +168,15 @@ export interface UnknownCluster {
   faces: FaceRef[];
 }
 
+/** Who or what a series shows, for its title; a UI words it in its own language. */
+export type SeriesSubject = { kind: 'people' } | { kind: 'unknown-people' } | { kind: 'place'; lat: number; lon: number } | { kind: 'photos' };
+
 export interface SeriesSummary {
   id: number;
+  /** In English, e.g. "Amy & Raj · 2024-05-01 · 12 photos". */
   title: string;
+  /** What the title is made of (with `people`, `start` and `photoCount`); null for a series saved by an older Sift. */
+  subject: SeriesSubject | null;
   start: number | null;
   end: number | null;
   people: number[];
@@ -147,8 +191,30 @@ export interface SeriesShot extends PhotoSummary {
   reasons: string[];
 }
 
+/** Why a series exists, as data (times in ms since the epoch, similarities in [0, 1]). */
+export interface SeriesReasons {
+  photos: number;
+  start: number;
+  end: number;
+  spanMs: number;
+  largestGapMs: number;
+  gapThresholdMs: number;
+  maxGapMs: number;
+  burstGapMs: number;
+  timeSource: { exif: number; mtime: number };
+  people: Array<{ id: number; name: string | null; photos: number }>;
+  meanBackgroundSimilarity: number | null;
+  meanClothingSimilarity: number | null;
+  links: Record<SeriesLinkKind, number>;
+  /** Absent in series saved by an older Sift. */
+  subject?: SeriesSubject;
+}
+
+export type SeriesLinkKind = 'burst' | 'people+clothing' | 'background' | 'time';
+
 export interface SeriesDetail extends SeriesSummary {
-  reasons: Record<string, unknown>;
+  reasons: SeriesReasons;
+  /** `reasons` in English sentences. */
   explanation: string[];
   shots: SeriesShot[];
 }

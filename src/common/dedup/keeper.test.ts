@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { derivedNameHint, suggestKeeper, type KeeperCandidate } from './keeper';
+import { derivedHintEnglish, derivedNameHint, englishReason, suggestKeeper, type KeeperCandidate } from './keeper';
 
 const DAY = 86_400_000;
 function candidate(over: Partial<KeeperCandidate> & { id: number }): KeeperCandidate {
@@ -10,8 +10,20 @@ describe('suggestKeeper', () => {
   it('prefers the highest resolution and says so', () => {
     const result = suggestKeeper([candidate({ id: 1, width: 1600, height: 1200, bytes: 9_000_000 }), candidate({ id: 2 })]);
     expect(result.keeperId).toBe(2);
-    expect(result.ranked[0]).toEqual({ id: 2, keep: true, reasons: ['highest resolution (4000×3000)'] });
-    expect(result.ranked[1]).toEqual({ id: 1, keep: false, reasons: ['lower resolution than keeper (1600×1200 vs 4000×3000)'] });
+    expect(result.ranked[0]).toEqual({
+      id: 2,
+      keep: true,
+      reasons: ['highest resolution (4000×3000)'],
+      why: [{ key: 'keep.resolution', params: { width: 4000, height: 3000 } }],
+    });
+    expect(result.ranked[1]).toEqual({
+      id: 1,
+      keep: false,
+      reasons: ['lower resolution than keeper (1600×1200 vs 4000×3000)'],
+      why: [{ key: 'lose.resolution', params: { width: 1600, height: 1200, keeperWidth: 4000, keeperHeight: 3000 } }],
+    });
+    // The English texts are made from the keys and parameters, nothing else.
+    for (const r of result.ranked) expect(r.why.map(englishReason)).toEqual(r.reasons);
   });
 
   it('ranks formats RAW > HEIC/PNG/TIFF > WebP/JPEG at equal pixels, before file size', () => {
@@ -95,7 +107,7 @@ describe('derivedNameHint', () => {
     ['/a/beach_resized.jpg', 'a resize suffix'],
     ['/a/beach_1920x1080.jpg', 'a size suffix'],
   ])('recognises %s', (path, what) => {
-    expect(derivedNameHint(path)).toBe(`name has ${what}`);
+    expect(derivedHintEnglish(derivedNameHint(path) ?? 'marked')).toBe(`name has ${what}`);
   });
 
   it.each(['/a/IMG_0001.jpg', '/copy/beach.jpg', '/a/copyright.jpg', '/a/2019.jpg'])('leaves %s alone', (path) => {

@@ -1,27 +1,14 @@
 /** Why a series exists, as data (`series.reasons`) and as sentences, plus its title. */
+import type { SeriesReasons, SeriesSubject } from '../contract/types';
 import type { SeriesParams } from './params';
 import type { GroupedSeries, LinkKind, SeriesPhoto } from './group';
+
+export type { SeriesReasons } from '../contract/types';
 
 export interface SeriesPhotoMeta {
   /** Faces or bodies detected, assigned or not. */
   figures: number;
   gps: { lat: number; lon: number } | null;
-}
-
-export interface SeriesReasons {
-  photos: number;
-  start: number;
-  end: number;
-  spanMs: number;
-  largestGapMs: number;
-  gapThresholdMs: number;
-  maxGapMs: number;
-  burstGapMs: number;
-  timeSource: { exif: number; mtime: number };
-  people: Array<{ id: number; name: string | null; photos: number }>;
-  meanBackgroundSimilarity: number | null;
-  meanClothingSimilarity: number | null;
-  links: Record<LinkKind, number>;
 }
 
 export interface SeriesDescription {
@@ -74,6 +61,7 @@ export function describeSeries(
     meanBackgroundSimilarity: mean(series.links.map((l) => l.background)),
     meanClothingSimilarity: mean(series.links.map((l) => l.clothing)),
     links,
+    subject: seriesSubject(members, people.length > 0),
   };
 
   const explanation: string[] = [
@@ -111,24 +99,27 @@ export function displayName(id: number, name: string | null): string {
   return name ?? `Person ${id}`;
 }
 
+function seriesSubject(members: ReadonlyArray<SeriesPhotoMeta>, hasPeople: boolean): SeriesSubject {
+  if (hasPeople) return { kind: 'people' };
+  if (members.some((m) => m.figures > 0)) return { kind: 'unknown-people' };
+  const gps = members.find((m) => m.gps !== null)?.gps ?? null;
+  return gps === null ? { kind: 'photos' } : { kind: 'place', lat: gps.lat, lon: gps.lon };
+}
+
 function seriesTitle(
   members: ReadonlyArray<SeriesPhotoMeta>,
   reasons: SeriesReasons,
   start: number,
   end: number,
 ): string {
+  const subject = reasons.subject ?? seriesSubject(members, reasons.people.length > 0);
   let who: string;
   const named = reasons.people.map((p) => displayName(p.id, p.name));
-  if (named.length > 0)
+  if (subject.kind === 'people')
     who = named.length <= 2 ? named.join(' & ') : `${named.slice(0, 2).join(', ')} +${named.length - 2}`;
-  else if (members.some((m) => m.figures > 0)) who = 'Unknown people';
-  else {
-    const gps = members.find((m) => m.gps !== null)?.gps ?? null;
-    who =
-      gps === null
-        ? 'Photos'
-        : `Near ${formatCoordinate(gps.lat, 'N', 'S')} ${formatCoordinate(gps.lon, 'E', 'W')}`;
-  }
+  else if (subject.kind === 'unknown-people') who = 'Unknown people';
+  else if (subject.kind === 'place') who = `Near ${formatCoordinate(subject.lat, 'N', 'S')} ${formatCoordinate(subject.lon, 'E', 'W')}`;
+  else who = 'Photos';
   const day = formatDate(start);
   const lastDay = formatDate(end);
   const date = day === lastDay ? day : `${day} – ${lastDay}`;

@@ -6,6 +6,7 @@
  */
 import type { SeriesParams } from './params';
 import { bestPairSimilarity, cosineSimilarity, samePersonSimilarity } from './vectors';
+import type { SeriesLinkKind } from '../contract/types';
 
 export type TimeSource = 'exif' | 'mtime';
 
@@ -20,7 +21,7 @@ export interface SeriesPhoto {
   bodyPeople?: readonly (number | null)[];
 }
 
-export type LinkKind = 'burst' | 'people+clothing' | 'background' | 'time';
+export type LinkKind = SeriesLinkKind;
 
 export interface LinkEvidence {
   kind: LinkKind;

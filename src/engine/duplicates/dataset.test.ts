@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuplicateGroup } from '../../common/contract/types';
+import { englishReason } from '../../common/dedup/keeper';
 import { createEngine, type Engine } from '../engine';
 import { datasetsRoot, tempDir } from '../testing';
 
@@ -84,7 +85,11 @@ describe('duplicates on the shared dataset', () => {
     expect(groups.length).toBeGreaterThanOrEqual(16 + 3);
     for (const g of groups) {
       expect(g.members.filter((m) => m.keep)).toHaveLength(1);
-      for (const m of g.members) expect(m.reasons.length).toBeGreaterThan(0);
+      for (const m of g.members) {
+        expect(m.reasons.length).toBeGreaterThan(0);
+        expect(m.why.map((r) => r.key)).not.toContain('text');
+        expect(m.why.map(englishReason)).toEqual(m.reasons);
+      }
     }
   });
 });

@@ -4,13 +4,22 @@
  * choice, "not a duplicate") live in their own tables and are applied every time.
  */
 import type { ApiHandlers } from '../../common/contract/api';
-import type { DuplicateGroup, DuplicateKind, DuplicateMember, ImageFormat } from '../../common/contract/types';
+import type { DuplicateGroup, DuplicateKind, DuplicateMember, ImageFormat, KeeperReason } from '../../common/contract/types';
 import { findNearDuplicateGroups, type NearDuplicateGroup } from '../../common/dedup/grouping';
-import { suggestKeeper, type KeeperCandidate } from '../../common/dedup/keeper';
+import { englishReason, suggestKeeper, type KeeperCandidate } from '../../common/dedup/keeper';
 import { EngineError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import type { Db } from '../db/open';
 import { PACKED_HASH_BYTES, unpackHashes } from '../library/hash-codec';
+
+const CHOSEN: KeeperReason = { key: 'keep.chosen', params: {} };
+const CHOSE_OTHER: KeeperReason = { key: 'lose.chosen', params: {} };
+
+/** dup_members.reasons: keeper reasons as JSON; an older Sift stored English strings, kept as 'text'. */
+export function parseStoredReasons(json: string): KeeperReason[] {
+  const parsed = JSON.parse(json) as Array<KeeperReason | string>;
+  return parsed.map((r) => (typeof r === 'string' ? { key: 'text', params: { text: r } } : r));
+}
 
 interface MemberRow {
   file_id: number;
@@ -79,7 +88,7 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
     ),
   };
 
-  function rankMembers(members: MemberRow[], choices: Set<number>): Array<{ fileId: number; keep: boolean; reasons: string[] }> {
+  function rankMembers(members: MemberRow[], choices: Set<number>): Array<{ fileId: number; keep: boolean; why: KeeperReason[] }> {
     const candidates: KeeperCandidate[] = members.map((m) => ({
       id: m.file_id,
       path: m.path,
@@ -94,9 +103,10 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
     const suggestion = suggestKeeper(candidates, { preferredFolders: deps.preferredFolders?.() ?? [] });
     const chosen = members.find((m) => choices.has(m.file_id));
     return suggestion.ranked.map((r) => {
-      if (!chosen) return { fileId: r.id, keep: r.keep, reasons: r.reasons };
-      if (r.id === chosen.file_id) return { fileId: r.id, keep: true, reasons: ['you chose this copy', ...r.reasons.filter((x) => !x.startsWith('lower') && !x.startsWith('smaller'))] };
-      return { fileId: r.id, keep: false, reasons: ['you chose another copy to keep', ...(r.keep ? [] : r.reasons)] };
+      if (!chosen) return { fileId: r.id, keep: r.keep, why: r.why };
+      // The chosen copy keeps what speaks for it; how it lost to the suggested keeper no longer applies.
+      if (r.id === chosen.file_id) return { fileId: r.id, keep: true, why: [CHOSEN, ...r.why.filter((x) => !x.key.startsWith('lose.'))] };
+      return { fileId: r.id, keep: false, why: [CHOSE_OTHER, ...(r.keep ? [] : r.why)] };
     });
   }
 
@@ -141,7 +151,7 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
           q.updateGroup.run(p.kind, JSON.stringify(p.evidence), id);
           q.clearMembers.run(id);
         }
-        for (const r of rankMembers(p.members, choices)) q.insertMember.run(id, r.fileId, r.keep ? 1 : 0, JSON.stringify(r.reasons));
+        for (const r of rankMembers(p.members, choices)) q.insertMember.run(id, r.fileId, r.keep ? 1 : 0, JSON.stringify(r.why));
       }
     })();
     const exact = planned.filter((p) => p.kind === 'exact').length;
@@ -153,7 +163,9 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
     const g = q.group.get(id) as { id: number; kind: DuplicateKind; key: string; evidence: string } | undefined;
     if (!g) throw new EngineError('NOT_FOUND', `No duplicate group ${id}`);
     const rows = q.groupMembers.all(id) as Array<MemberRow & { keep: number; reasons: string }>;
-    const members: DuplicateMember[] = rows.map((r) => ({
+    const members: DuplicateMember[] = rows.map((r) => {
+      const why = parseStoredReasons(r.reasons);
+      return {
       id: r.file_id,
       path: r.path,
       bytes: r.size,
@@ -163,8 +175,10 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
       capturedAt: r.captured_at,
       mtime: r.mtime_ms,
       keep: r.keep === 1,
-      reasons: JSON.parse(r.reasons) as string[],
-    }));
+      reasons: why.map(englishReason),
+      why,
+      };
+    });
     return {
       id: g.id,
       kind: g.kind,
@@ -189,7 +203,7 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
         q.clearChoices.run(groupId);
         q.choose.run(photoId, Date.now());
         const rows = q.groupMembers.all(groupId) as MemberRow[];
-        for (const r of rankMembers(rows, new Set([photoId]))) q.setMember.run(r.keep ? 1 : 0, JSON.stringify(r.reasons), groupId, r.fileId);
+        for (const r of rankMembers(rows, new Set([photoId]))) q.setMember.run(r.keep ? 1 : 0, JSON.stringify(r.why), groupId, r.fileId);
       })();
       deps.onChange?.();
       return Promise.resolve(loadGroup(groupId));

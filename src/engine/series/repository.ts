@@ -134,9 +134,9 @@ export function createSeriesRepository(db: Db) {
       .pluck(),
     page: db.prepare<
       [number | null, number | null, number, number],
-      { id: number; title: string; start_at: number | null; end_at: number | null; photo_count: number }
+      { id: number; title: string; start_at: number | null; end_at: number | null; photo_count: number; subject: string | null }
     >(
-      `SELECT s.id, s.title, s.start_at, s.end_at, (SELECT COUNT(*) FROM series_members m WHERE m.series_id = s.id) AS photo_count
+      `SELECT s.id, s.title, s.start_at, s.end_at, json_extract(s.reasons, '$.subject') AS subject, (SELECT COUNT(*) FROM series_members m WHERE m.series_id = s.id) AS photo_count
        FROM series s WHERE ? IS NULL OR EXISTS (SELECT 1 FROM series_people sp WHERE sp.series_id = s.id AND sp.person_id = ?)
        ORDER BY s.start_at DESC, s.id DESC LIMIT ? OFFSET ?`,
     ),

@@ -4,6 +4,7 @@
  * the series key.
  */
 import type { ApiHandlers } from '../../common/contract/api';
+import type { SeriesReasons, SeriesSubject } from '../../common/contract/types';
 import { EngineError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import { judgeShots, type Shot } from '../../common/series/best-shot';
@@ -193,6 +194,7 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
           title: r.title,
           start: r.start_at,
           end: r.end_at,
+          subject: r.subject === null ? null : (JSON.parse(r.subject) as SeriesSubject),
           people: repo.people(r.id),
           photoCount: r.photo_count,
           cover: repo.cover(r.id),
@@ -203,15 +205,17 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
       settle(() => {
         const r = repo.one(id);
         if (r === null) throw new EngineError('NOT_FOUND', `No series with id ${id}`, { id });
+        const reasons = JSON.parse(r.reasons) as SeriesReasons;
         return {
           id: r.id,
           title: r.title,
+          subject: reasons.subject ?? null,
           start: r.start_at,
           end: r.end_at,
           people: repo.people(r.id),
           photoCount: r.photo_count,
           cover: repo.cover(r.id),
-          reasons: JSON.parse(r.reasons) as Record<string, unknown>,
+          reasons,
           explanation: JSON.parse(r.explanation) as string[],
           shots: repo.shots(r.id),
         };

@@ -149,6 +149,9 @@ describe('duplicate decisions', () => {
     const chosen = await call<DuplicateGroup>('dedup:setKeeper', { groupId: group.id, photoId: small?.id });
     expect(chosen.members.find((m) => m.keep)?.id).toBe(small?.id);
     expect(chosen.members.find((m) => m.keep)?.reasons[0]).toBe('you chose this copy');
+    // The same as keys for the UI; how the chosen copy lost to the suggestion is gone.
+    expect(chosen.members.find((m) => m.keep)?.why).toEqual([{ key: 'keep.chosen', params: {} }]);
+    expect(chosen.members.find((m) => !m.keep)?.why[0]).toEqual({ key: 'lose.chosen', params: {} });
     await engine.scanAndWait({ ml: false });
     ({ groups } = await call<{ groups: DuplicateGroup[] }>('dedup:groups', {}));
     expect(groups[0]?.members.find((m) => m.keep)?.id).toBe(small?.id);

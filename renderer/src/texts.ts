@@ -1,0 +1,109 @@
+/**
+ * Engine facts worded in the UI's language: keeper reasons, series titles and explanations, scan
+ * error labels. The engine sends keys and numbers (and English for the CLI); these functions make
+ * the sentences, so nothing the engine says stays in English in the Chinese UI.
+ */
+import type { KeeperReason, ScanErrorCode, SeriesReasons, SeriesSubject } from '../../src/common/contract/types';
+import { formatBytes } from './components/common';
+import type { MessageKey } from './i18n';
+
+export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
+
+function day(ms: number, locale: string): string {
+  return new Date(ms).toLocaleDateString(locale, { dateStyle: 'medium' });
+}
+
+function dateTime(ms: number, locale: string): string {
+  return new Date(ms).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** A duration in the UI's language (ms, s, min, h). */
+export function spanText(ms: number, t: Translate): string {
+  if (ms < 1000) return t('span.ms', { n: Math.round(ms) });
+  if (ms < 60_000) return t('span.s', { n: (ms / 1000).toFixed(ms < 10_000 ? 1 : 0) });
+  if (ms < 3_600_000) return t('span.min', { n: Math.round(ms / 60_000) });
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.round((ms % 3_600_000) / 60_000);
+  return m === 0 ? t('span.h', { n: h }) : t('span.hmin', { h, m });
+}
+
+export function keeperReasonText(r: KeeperReason, t: Translate, locale: string): string {
+  switch (r.key) {
+    case 'text':
+      return r.params.text;
+    case 'keep.format':
+      return t('why.keep.format', { format: t(`quality.${r.params.quality}`, { format: r.params.format }) });
+    case 'lose.format':
+      return t('why.lose.format', { format: r.params.format, keeperFormat: t(`quality.${r.params.keeperQuality}`, { format: r.params.keeperFormat }) });
+    case 'keep.size':
+      return t('why.keep.size', { size: formatBytes(r.params.bytes) });
+    case 'lose.size':
+      return t('why.lose.size', { size: formatBytes(r.params.bytes), keeperSize: formatBytes(r.params.keeperBytes) });
+    case 'keep.age':
+      return t('why.keep.age', { date: day(r.params.time, locale) });
+    case 'lose.age':
+      return t('why.lose.age', { date: day(r.params.time, locale), keeperDate: day(r.params.keeperTime, locale) });
+    case 'lose.folder':
+      return t('why.lose.folder', { folder: r.params.keeperFolder });
+    case 'keep.derived':
+    case 'lose.derived':
+    case 'derived':
+      return t(`why.${r.key}`, { hint: t(`derived.${r.params.hint}`) });
+    case 'keep.resolution':
+    case 'keep.exif':
+    case 'keep.folder':
+    case 'lose.resolution':
+    case 'lose.exif':
+      return t(`why.${r.key}`, r.params);
+    case 'keep.original':
+    case 'keep.tie':
+    case 'keep.only':
+    case 'keep.chosen':
+    case 'lose.tie':
+    case 'lose.chosen':
+      return t(`why.${r.key}`);
+  }
+}
+
+export function scanErrorLabel(code: ScanErrorCode, t: Translate): string {
+  return t(`scanError.${code}`);
+}
+
+function coordinate(value: number, positive: string, negative: string): string {
+  return `${Math.abs(value).toFixed(2)}°${value >= 0 ? positive : negative}`;
+}
+
+/** The series title in the UI's language, or the engine's (English) one for a series saved without a subject. */
+export function seriesTitleText(
+  s: { title: string; subject: SeriesSubject | null; people: number[]; start: number | null; end: number | null; photoCount: number },
+  nameOf: (id: number) => string,
+  t: Translate,
+  locale: string,
+): string {
+  if (s.subject === null || s.start === null) return s.title;
+  let who: string;
+  if (s.subject.kind === 'people') {
+    const names = s.people.map(nameOf);
+    who = names.length <= 2 ? names.join(' & ') : `${names.slice(0, 2).join(', ')} +${names.length - 2}`;
+  } else if (s.subject.kind === 'place') {
+    who = t('seriesWho.place', { place: `${coordinate(s.subject.lat, 'N', 'S')} ${coordinate(s.subject.lon, 'E', 'W')}` });
+  } else who = t(`seriesWho.${s.subject.kind}`);
+  const first = day(s.start, locale);
+  const last = day(s.end ?? s.start, locale);
+  return `${who} · ${first === last ? first : `${first} – ${last}`} · ${t('series.photos', { n: s.photoCount })}`;
+}
+
+/** Why a series exists, a sentence per fact. */
+export function seriesExplanation(r: SeriesReasons, nameOf: (id: number, stored: string | null) => string, t: Translate, locale: string): string[] {
+  const lines = [
+    t('seriesWhy.span', { n: r.photos, span: spanText(r.spanMs, t), start: dateTime(r.start, locale), end: dateTime(r.end, locale) }),
+    t('seriesWhy.gaps', { largest: spanText(r.largestGapMs, t), threshold: spanText(r.gapThresholdMs, t), max: spanText(r.maxGapMs, t) }),
+  ];
+  for (const person of r.people.slice(0, 5)) lines.push(t('seriesWhy.person', { name: nameOf(person.id, person.name), count: person.photos, n: r.photos }));
+  if (r.meanBackgroundSimilarity !== null) lines.push(t('seriesWhy.background', { value: r.meanBackgroundSimilarity.toFixed(2) }));
+  if (r.meanClothingSimilarity !== null) lines.push(t('seriesWhy.clothing', { value: r.meanClothingSimilarity.toFixed(2) }));
+  const links = (Object.entries(r.links) as Array<[keyof SeriesReasons['links'], number]>).filter(([, n]) => n > 0).map(([kind, n]) => t(`link.${kind}`, { n }));
+  if (links.length > 0) lines.push(t('seriesWhy.links', { links: links.join(', ') }));
+  if (r.timeSource.mtime > 0) lines.push(t('seriesWhy.mtime', { n: r.timeSource.mtime }));
+  return lines;
+}
