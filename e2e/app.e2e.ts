@@ -228,6 +228,7 @@ describe('Sift in the browser', () => {
     const why = await h.page.getByTestId('series-reasons').locator('li').allInnerTexts();
     expect(why[0]).toMatch(/张照片，历时/);
     expect(await h.page.getByTestId('series-title').innerText()).toMatch(/张照片/);
+    for (const text of await h.page.getByTestId('shot-reasons').allInnerTexts()) expect(text).not.toMatch(/best shot|redundant|score|kept/);
     await screenshot(h.page, '21-series-zh');
     await shell.setLanguage('en');
   });

@@ -229,6 +229,20 @@ const en = {
   'span.min': '{n} min',
   'span.h': '{n} h',
   'span.hmin': '{h} h {m} min',
+  'why.shot.best': 'best shot of the series: score {score} ({parts})',
+  'why.shot.burstKept': 'kept from a burst of {frames} near-identical frames: highest score {score} ({parts})',
+  'why.shot.onlyWithPerson': 'near-identical to a kept frame, but the only frame of the burst showing {people}; kept',
+  'why.shot.redundant': 'redundant: {gap} from the kept frame #{kept}',
+  'why.shot.nearIdentical': '#{from} → #{to}: {gap} apart, background similarity {background}',
+  'why.shot.nearIdenticalBodies': '#{from} → #{to}: {gap} apart, background similarity {background}, body similarity {bodies}',
+  'why.shot.lowerScore': 'score {score} < {keptScore} of the kept frame ({comparison})',
+  'part.sharpness': 'sharpness',
+  'part.faceQuality': 'face quality',
+  'part.exposure': 'exposure',
+  'part.resolution': 'resolution',
+  'parts.none': 'no quality signals',
+  'parts.equal': 'equal signals, earlier frame kept',
+  'parts.vs': '{name} {value} vs {kept}',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -460,6 +474,20 @@ const zh: Record<MessageKey, string> = {
   'span.min': '{n} 分钟',
   'span.h': '{n} 小时',
   'span.hmin': '{h} 小时 {m} 分钟',
+  'why.shot.best': '系列中的最佳照片：评分 {score}（{parts}）',
+  'why.shot.burstKept': '从 {frames} 张几乎相同的连拍中保留：评分最高 {score}（{parts}）',
+  'why.shot.onlyWithPerson': '与保留的照片几乎相同，但它是这组连拍中唯一拍到 {people} 的一张；保留',
+  'why.shot.redundant': '多余：与保留的 #{kept} 相隔 {gap}',
+  'why.shot.nearIdentical': '#{from} → #{to}：相隔 {gap}，背景相似度 {background}',
+  'why.shot.nearIdenticalBodies': '#{from} → #{to}：相隔 {gap}，背景相似度 {background}，身形相似度 {bodies}',
+  'why.shot.lowerScore': '评分 {score}，低于保留照片的 {keptScore}（{comparison}）',
+  'part.sharpness': '清晰度',
+  'part.faceQuality': '面部质量',
+  'part.exposure': '曝光',
+  'part.resolution': '分辨率',
+  'parts.none': '没有质量信号',
+  'parts.equal': '各项信号相同，保留较早的一张',
+  'parts.vs': '{name} {value}，对比 {kept}',
 };
 
 export type Lang = 'en' | 'zh';

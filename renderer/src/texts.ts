@@ -3,7 +3,7 @@
  * error labels. The engine sends keys and numbers (and English for the CLI); these functions make
  * the sentences, so nothing the engine says stays in English in the Chinese UI.
  */
-import type { KeeperReason, ScanErrorCode, SeriesReasons, SeriesSubject } from '../../src/common/contract/types';
+import type { KeeperReason, ScanErrorCode, SeriesReasons, SeriesSubject, ShotParts, ShotReason } from '../../src/common/contract/types';
 import { formatBytes } from './components/common';
 import type { MessageKey } from './i18n';
 
@@ -106,4 +106,42 @@ export function seriesExplanation(r: SeriesReasons, nameOf: (id: number, stored:
   if (links.length > 0) lines.push(t('seriesWhy.links', { links: links.join(', ') }));
   if (r.timeSource.mtime > 0) lines.push(t('seriesWhy.mtime', { n: r.timeSource.mtime }));
   return lines;
+}
+
+function partsText(parts: ShotParts, t: Translate): string {
+  const entries = Object.entries(parts) as Array<[keyof ShotParts, number]>;
+  if (entries.length === 0) return t('parts.none');
+  return entries.map(([k, v]) => `${t(`part.${k}`)} ${v.toFixed(2)}`).join(', ');
+}
+
+function comparisonText(mine: ShotParts, kept: ShotParts, t: Translate): string {
+  const lines: string[] = [];
+  for (const [k, v] of Object.entries(mine) as Array<[keyof ShotParts, number]>) {
+    const w = kept[k];
+    if (w !== undefined && Math.abs(w - v) >= 0.01) lines.push(t('parts.vs', { name: t(`part.${k}`), value: v.toFixed(2), kept: w.toFixed(2) }));
+  }
+  return lines.length === 0 ? t('parts.equal') : lines.join(', ');
+}
+
+/** Why a shot of a series is the best, kept or redundant. */
+export function shotReasonText(r: ShotReason, nameOf: (id: number) => string, t: Translate): string {
+  switch (r.key) {
+    case 'text':
+      return r.params.text;
+    case 'shot.best':
+      return t('why.shot.best', { score: r.params.score.toFixed(2), parts: partsText(r.params.parts, t) });
+    case 'shot.burstKept':
+      return t('why.shot.burstKept', { frames: r.params.frames, score: r.params.score.toFixed(2), parts: partsText(r.params.parts, t) });
+    case 'shot.onlyWithPerson':
+      return t('why.shot.onlyWithPerson', { people: r.params.people.map(nameOf).join(', ') });
+    case 'shot.redundant':
+      return t('why.shot.redundant', { gap: spanText(r.params.gapMs, t), kept: r.params.kept });
+    case 'shot.nearIdentical': {
+      const { from, to, gapMs, background, bodies } = r.params;
+      const vars = { from, to, gap: spanText(gapMs, t), background: background.toFixed(3) };
+      return bodies === null ? t('why.shot.nearIdentical', vars) : t('why.shot.nearIdenticalBodies', { ...vars, bodies: bodies.toFixed(3) });
+    }
+    case 'shot.lowerScore':
+      return t('why.shot.lowerScore', { score: r.params.score.toFixed(2), keptScore: r.params.keptScore.toFixed(2), comparison: comparisonText(r.params.parts, r.params.keptParts, t) });
+  }
 }

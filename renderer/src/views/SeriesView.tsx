@@ -7,7 +7,7 @@ import { VirtualGrid } from '../components/VirtualGrid';
 import { useI18n } from '../i18n';
 import { usePaged } from '../paged';
 import { useAppState } from '../state';
-import { seriesExplanation, seriesTitleText } from '../texts';
+import { seriesExplanation, seriesTitleText, shotReasonText } from '../texts';
 
 export function SeriesView() {
   const [openId, setOpenId] = useState<number | null>(null);
@@ -122,7 +122,11 @@ function SeriesPage({ id, onBack }: { id: number; onBack: () => void }) {
                     {t('series.score')} {shot.score.toFixed(2)}
                   </span>
                 </div>
-                {shot.reasons.length > 0 && <div className="muted small">{shot.reasons.join('; ')}</div>}
+                {shot.why.length > 0 && (
+                  <div className="muted small" data-testid="shot-reasons">
+                    {shot.why.map((r) => shotReasonText(r, (pid) => nameOf(pid), t)).join('; ')}
+                  </div>
+                )}
               </div>
             ))}
           </div>

@@ -184,11 +184,26 @@ export interface SeriesSummary {
   cover: PhotoSummary | null;
 }
 
+/** Quality signals of a shot, each in [0, 1] relative to the series. */
+export type ShotParts = Partial<Record<'sharpness' | 'faceQuality' | 'exposure' | 'resolution', number>>;
+
+/** One reason of a shot's verdict as a key and parameters (ids are content ids, times in ms). */
+export type ShotReason =
+  | { key: 'shot.best'; params: { score: number; parts: ShotParts } }
+  | { key: 'shot.burstKept'; params: { frames: number; score: number; parts: ShotParts } }
+  | { key: 'shot.onlyWithPerson'; params: { people: number[] } }
+  | { key: 'shot.redundant'; params: { gapMs: number; kept: number } }
+  | { key: 'shot.nearIdentical'; params: { from: number; to: number; gapMs: number; background: number; bodies: number | null } }
+  | { key: 'shot.lowerScore'; params: { score: number; keptScore: number; parts: ShotParts; keptParts: ShotParts } }
+  | { key: 'text'; params: { text: string } };
+
 export interface SeriesShot extends PhotoSummary {
   best: boolean;
   redundant: boolean;
   score: number;
+  /** `why` in English. */
   reasons: string[];
+  why: ShotReason[];
 }
 
 /** Why a series exists, as data (times in ms since the epoch, similarities in [0, 1]). */

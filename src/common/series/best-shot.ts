@@ -5,6 +5,7 @@
  * bodies AND the same people) form a burst; its best frame is kept and the others are marked
  * redundant, never one that shows a person the kept frame does not.
  */
+import type { ShotParts, ShotReason } from '../contract/types';
 import type { SeriesParams } from './params';
 import { formatDuration } from './describe';
 import { bestPairSimilarity, cosineSimilarity } from './vectors';
@@ -31,19 +32,21 @@ export interface ShotVerdict {
   redundant: boolean;
   /** Index of the burst the shot belongs to, null when it is not part of a burst. */
   burst: number | null;
+  /** `why` in English. */
   reasons: string[];
+  why: ShotReason[];
 }
 
 const WEIGHTS = { sharpness: 0.4, faceQuality: 0.3, exposure: 0.2, resolution: 0.1 } as const;
 
 export function scoreShots(
   shots: readonly Shot[],
-): Map<number, { score: number; parts: Record<string, number> }> {
+): Map<number, { score: number; parts: ShotParts }> {
   const maxSharp = Math.max(0, ...shots.map((s) => s.sharpness ?? 0));
   const maxPixels = Math.max(0, ...shots.map((s) => s.pixels ?? 0));
-  const out = new Map<number, { score: number; parts: Record<string, number> }>();
+  const out = new Map<number, { score: number; parts: ShotParts }>();
   for (const s of shots) {
-    const parts: Record<string, number> = {};
+    const parts: ShotParts = {};
     if (s.sharpness !== null && maxSharp > 0) parts.sharpness = s.sharpness / maxSharp;
     if (s.faceQuality !== null) parts.faceQuality = clamp01(s.faceQuality);
     if (s.exposure !== null) parts.exposure = clamp01(s.exposure);
@@ -64,6 +67,7 @@ export function judgeShots(input: readonly Shot[], p: SeriesParams): ShotVerdict
   const shots = [...input].sort((a, b) => a.time - b.time || a.contentId - b.contentId);
   const scores = scoreShots(shots);
   const scoreOf = (id: number): number => scores.get(id)?.score ?? 0;
+  const partsOf = (id: number): ShotParts => scores.get(id)?.parts ?? {};
   const verdicts = new Map<number, ShotVerdict>(
     shots.map((s) => [
       s.contentId,
@@ -74,13 +78,14 @@ export function judgeShots(input: readonly Shot[], p: SeriesParams): ShotVerdict
         redundant: false,
         burst: null,
         reasons: [],
+        why: [],
       },
     ]),
   );
 
   // Bursts: chains of near-identical consecutive frames.
-  const bursts: Array<{ shots: Shot[]; evidence: string[] }> = [];
-  let current: { shots: Shot[]; evidence: string[] } | null = null;
+  const bursts: Array<{ shots: Shot[]; evidence: ShotReason[] }> = [];
+  let current: { shots: Shot[]; evidence: ShotReason[] } | null = null;
   for (let i = 1; i < shots.length; i++) {
     const a = shots[i - 1] as Shot;
     const b = shots[i] as Shot;
@@ -106,23 +111,19 @@ export function judgeShots(input: readonly Shot[], p: SeriesParams): ShotVerdict
       const v = verdicts.get(shot.contentId) as ShotVerdict;
       v.burst = index;
       if (shot === keeper) {
-        v.reasons.push(
-          `kept from a burst of ${burst.shots.length} near-identical frames: highest score ${v.score.toFixed(2)} (${describeParts(scores.get(shot.contentId)?.parts)})`,
-        );
+        v.why.push({ key: 'shot.burstKept', params: { frames: burst.shots.length, score: v.score, parts: partsOf(shot.contentId) } });
         continue;
       }
       const extra = shot.people.filter((id) => !keeperPeople.has(id));
       if (extra.length > 0) {
-        v.reasons.push(
-          `near-identical to a kept frame but the only frame of the burst showing person ${extra.join(', ')}; kept`,
-        );
+        v.why.push({ key: 'shot.onlyWithPerson', params: { people: extra } });
         continue;
       }
       v.redundant = true;
-      v.reasons.push(
-        `redundant: ${formatDuration(Math.abs(shot.time - keeper.time))} from the kept frame #${keeper.contentId}`,
+      v.why.push(
+        { key: 'shot.redundant', params: { gapMs: Math.abs(shot.time - keeper.time), kept: keeper.contentId } },
         ...burst.evidence.slice(0, 2),
-        `score ${v.score.toFixed(2)} < ${scoreOf(keeper.contentId).toFixed(2)} of the kept frame (${describeComparison(scores.get(shot.contentId)?.parts, scores.get(keeper.contentId)?.parts)})`,
+        { key: 'shot.lowerScore', params: { score: v.score, keptScore: scoreOf(keeper.contentId), parts: partsOf(shot.contentId), keptParts: partsOf(keeper.contentId) } },
       );
     }
   });
@@ -131,15 +132,14 @@ export function judgeShots(input: readonly Shot[], p: SeriesParams): ShotVerdict
   if (best !== undefined) {
     const v = verdicts.get(best.contentId) as ShotVerdict;
     v.best = true;
-    v.reasons.unshift(
-      `best shot of the series: score ${v.score.toFixed(2)} (${describeParts(scores.get(best.contentId)?.parts)})`,
-    );
+    v.why.unshift({ key: 'shot.best', params: { score: v.score, parts: partsOf(best.contentId) } });
   }
+  for (const v of verdicts.values()) v.reasons = v.why.map(englishShotReason);
   return shots.map((s) => verdicts.get(s.contentId) as ShotVerdict);
 }
 
 /** Why two consecutive frames are near-identical, or null when they are not. */
-function nearIdentical(a: Shot, b: Shot, p: SeriesParams): string | null {
+function nearIdentical(a: Shot, b: Shot, p: SeriesParams): ShotReason | null {
   const gap = Math.abs(b.time - a.time);
   if (gap > p.redundantGapMs) return null;
   if (a.background === null || b.background === null) return null;
@@ -151,24 +151,42 @@ function nearIdentical(a: Shot, b: Shot, p: SeriesParams): string | null {
   const pa = [...new Set(a.people)].sort((x, y) => x - y).join(',');
   const pb = [...new Set(b.people)].sort((x, y) => x - y).join(',');
   if (pa !== pb) return null;
-  return `#${a.contentId} → #${b.contentId}: ${formatDuration(gap)} apart, background similarity ${bg.toFixed(3)}${bodies === null ? '' : `, body similarity ${bodies.toFixed(3)}`}`;
+  return { key: 'shot.nearIdentical', params: { from: a.contentId, to: b.contentId, gapMs: gap, background: bg, bodies } };
 }
 
-function describeParts(parts: Record<string, number> | undefined): string {
-  if (parts === undefined || Object.keys(parts).length === 0) return 'no quality signals';
+/** A shot reason in English. */
+export function englishShotReason(r: ShotReason): string {
+  switch (r.key) {
+    case 'shot.best':
+      return `best shot of the series: score ${r.params.score.toFixed(2)} (${describeParts(r.params.parts)})`;
+    case 'shot.burstKept':
+      return `kept from a burst of ${r.params.frames} near-identical frames: highest score ${r.params.score.toFixed(2)} (${describeParts(r.params.parts)})`;
+    case 'shot.onlyWithPerson':
+      return `near-identical to a kept frame but the only frame of the burst showing person ${r.params.people.join(', ')}; kept`;
+    case 'shot.redundant':
+      return `redundant: ${formatDuration(r.params.gapMs)} from the kept frame #${r.params.kept}`;
+    case 'shot.nearIdentical': {
+      const { from, to, gapMs, background, bodies } = r.params;
+      return `#${from} → #${to}: ${formatDuration(gapMs)} apart, background similarity ${background.toFixed(3)}${bodies === null ? '' : `, body similarity ${bodies.toFixed(3)}`}`;
+    }
+    case 'shot.lowerScore':
+      return `score ${r.params.score.toFixed(2)} < ${r.params.keptScore.toFixed(2)} of the kept frame (${describeComparison(r.params.parts, r.params.keptParts)})`;
+    case 'text':
+      return r.params.text;
+  }
+}
+
+function describeParts(parts: ShotParts): string {
+  if (Object.keys(parts).length === 0) return 'no quality signals';
   return Object.entries(parts)
     .map(([k, v]) => `${k} ${v.toFixed(2)}`)
     .join(', ');
 }
 
-function describeComparison(
-  mine: Record<string, number> | undefined,
-  kept: Record<string, number> | undefined,
-): string {
-  if (mine === undefined || kept === undefined) return 'no quality signals';
+function describeComparison(mine: ShotParts, kept: ShotParts): string {
   const lines: string[] = [];
   for (const [k, v] of Object.entries(mine)) {
-    const w = kept[k];
+    const w = kept[k as keyof ShotParts];
     if (w !== undefined && Math.abs(w - v) >= 0.01) lines.push(`${k} ${v.toFixed(2)} vs ${w.toFixed(2)}`);
   }
   return lines.length === 0 ? 'equal signals, earlier frame kept' : lines.join(', ');

@@ -1,5 +1,6 @@
 /** Every SQL statement of the series domain. */
-import type { ImageFormat, PhotoSummary } from '../../common/contract/types';
+import type { ImageFormat, PhotoSummary, ShotReason } from '../../common/contract/types';
+import { englishShotReason } from '../../common/series/best-shot';
 import type { Db } from '../db/open';
 
 export interface ContentForSeries {
@@ -35,7 +36,13 @@ export interface MemberInput {
   best: boolean;
   redundant: boolean;
   burst: number | null;
-  reasons: string[];
+  why: ShotReason[];
+}
+
+/** series_members.reasons: shot reasons as JSON; an older Sift stored English strings, kept as 'text'. */
+export function parseShotReasons(json: string): ShotReason[] {
+  const parsed = JSON.parse(json) as Array<ShotReason | string>;
+  return parsed.map((r) => (typeof r === 'string' ? { key: 'text', params: { text: r } } : r));
 }
 
 interface PhotoRow {
@@ -271,7 +278,7 @@ export function createSeriesRepository(db: Db) {
               m.best ? 1 : 0,
               m.redundant ? 1 : 0,
               m.burst,
-              JSON.stringify(m.reasons),
+              JSON.stringify(m.why),
             );
           for (const p of people) s.insertPerson.run(id, p.id, p.photos);
         }
@@ -294,20 +301,17 @@ export function createSeriesRepository(db: Db) {
       return r === undefined ? null : toPhoto(r);
     },
     shots(seriesId: number) {
-      return s.shots.all(seriesId).map((r) => ({
-        ...toPhoto(r),
-        best: r.best === 1,
-        redundant: r.redundant === 1,
-        score: r.score,
-        reasons: JSON.parse(r.reasons) as string[],
-      }));
+      return s.shots.all(seriesId).map((r) => {
+        const why = parseShotReasons(r.reasons);
+        return { ...toPhoto(r), best: r.best === 1, redundant: r.redundant === 1, score: r.score, reasons: why.map(englishShotReason), why };
+      });
     },
     burstFiles() {
       return s.burstFiles.all().map((r) => ({
         path: r.path,
         series: r.series_id,
         keep: r.redundant === 0,
-        reasons: JSON.parse(r.reasons) as string[],
+        reasons: parseShotReasons(r.reasons).map(englishShotReason),
       }));
     },
   };

@@ -15,6 +15,8 @@ import { openVectorIndexes, type VectorIndexes } from '../index/vector-indexes';
 import { createPeopleService } from '../people/service';
 import { TestLibrary } from '../people/testing-library';
 import { createSeriesService, type SeriesService } from './service';
+import { englishShotReason } from '../../common/series/best-shot';
+import { parseShotReasons } from './repository';
 
 let dir: string;
 let db: Db;
@@ -97,6 +99,11 @@ describe('series service', () => {
     expect(burst.map((s) => s.redundant)).toEqual([true, false, true]);
     expect(burst[1]?.reasons.join(' ')).toMatch(/kept from a burst of 3/);
     expect(burst[0]?.reasons[0]).toMatch(/^redundant: 500 ms from the kept frame/);
+    // The same as keys for the UI: the English is made from them.
+    expect(burst[0]?.why[0]).toEqual({ key: 'shot.redundant', params: { gapMs: 500, kept: burst[1]?.id } });
+    for (const shot of detail.shots) expect(shot.why.map(englishShotReason)).toEqual(shot.reasons);
+    expect(detail.subject).toEqual({ kind: 'people' });
+    expect(parseShotReasons(JSON.stringify(['an older English reason']))).toEqual([{ key: 'text', params: { text: 'an older English reason' } }]);
     expect(detail.reasons).toMatchObject({ photos: 6, timeSource: { exif: 6, mtime: 0 } });
     expect(detail.explanation.some((e) => e === 'Anna in 6 of 6 photos')).toBe(true);
 

@@ -158,7 +158,7 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
           best: v.best,
           redundant: v.redundant,
           burst: v.burst,
-          reasons: v.reasons,
+          why: v.why,
         })),
         people: description.reasons.people.map((p) => ({ id: p.id, photos: p.photos })),
       });
