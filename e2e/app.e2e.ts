@@ -156,6 +156,8 @@ describe('Sift in the browser', () => {
     await h.page.getByTestId('plan').waitFor();
     const status = await h.engine.api.library.status({});
     expect(await h.page.getByTestId('plan-item').count()).toBeGreaterThan(0);
+    // Each file says which kept copy it duplicates (worded by the UI from the engine's keys).
+    for (const reason of await h.page.getByTestId('plan-reason').allInnerTexts()) expect(reason).toMatch(/^(exact copy|near duplicate) of .+ \(group \d+\)$/);
     expect(status.duplicateGroups).toBeGreaterThan(0);
     await screenshot(h.page, '12-resolve-all-plan');
   });
@@ -215,6 +217,7 @@ describe('Sift in the browser', () => {
     expect(reasons.length).toBeGreaterThan(0);
     for (const text of reasons) expect(text).toMatch(/[\u4e00-\u9fff]/);
     expect(reasons.join(' ')).not.toMatch(/resolution|keeper|you chose/);
+    expect(await h.page.getByTestId('dup-group').first().getByTestId('evidence').innerText()).toMatch(/位不同|字节完全相同/);
     await screenshot(h.page, '19-duplicates-zh');
     await shell.go('library');
     await new LibraryPage(h.page).scanErrors().first().waitFor();

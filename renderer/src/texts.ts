@@ -3,7 +3,7 @@
  * error labels. The engine sends keys and numbers (and English for the CLI); these functions make
  * the sentences, so nothing the engine says stays in English in the Chinese UI.
  */
-import type { KeeperReason, ScanErrorCode, SeriesReasons, SeriesSubject, ShotParts, ShotReason } from '../../src/common/contract/types';
+import type { DeleteReason, GroupEvidence, GuardReason, KeeperReason, ScanErrorCode, SeriesReasons, SeriesSubject, ShotParts, ShotReason } from '../../src/common/contract/types';
 import { formatBytes } from './components/common';
 import type { MessageKey } from './i18n';
 
@@ -143,5 +143,49 @@ export function shotReasonText(r: ShotReason, nameOf: (id: number) => string, t:
     }
     case 'shot.lowerScore':
       return t('why.shot.lowerScore', { score: r.params.score.toFixed(2), keptScore: r.params.keptScore.toFixed(2), comparison: comparisonText(r.params.parts, r.params.keptParts, t) });
+  }
+}
+
+/** Why a file is in a delete plan. A redundant shot shows the first of its reasons (how far from the kept frame). */
+export function deleteReasonText(r: DeleteReason, t: Translate): string {
+  switch (r.key) {
+    case 'text':
+      return r.params.text;
+    case 'delete.selected':
+      return t('because.selected');
+    case 'delete.duplicate':
+      // The keeper's file name; its folder is in the plan's path column or one click away in Duplicates.
+      return t(`because.duplicate.${r.params.kind}`, { keeper: r.params.keeper?.split(/[\\/]/).pop() ?? t('because.keptCopy'), group: r.params.group });
+    case 'delete.redundantShot': {
+      const first = r.params.why.find((w) => w.key === 'shot.redundant') ?? r.params.why[0];
+      return t('because.redundantShot', { detail: first ? shotReasonText(first, (id) => `#${id}`, t) : '' });
+    }
+  }
+}
+
+export function guardReasonText(r: GuardReason, t: Translate): string {
+  switch (r.key) {
+    case 'text':
+      return r.params.text;
+    case 'guard.lastCopy':
+      return t('guard.lastCopy', { group: r.params.group });
+    case 'guard.lastOfPerson':
+      return t('guard.lastOfPerson', { person: r.params.person, series: r.params.series });
+  }
+}
+
+/** Why files were grouped as duplicates. */
+export function evidenceText(e: GroupEvidence, t: Translate): string {
+  switch (e.key) {
+    case 'text':
+      return e.params.text;
+    case 'evidence.identical':
+      return t('evidence.identical', e.params);
+    case 'evidence.copiesIncluded':
+      return t('evidence.copiesIncluded', e.params);
+    case 'evidence.pair': {
+      const { transform, ...rest } = e.params;
+      return t('evidence.pair', { ...rest, how: t(`transform.${transform}`) });
+    }
   }
 }

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { ApiHandlers } from '../common/contract/api';
-import type { LibraryStatus } from '../common/contract/types';
+import type { LibraryStatus, ShotReason } from '../common/contract/types';
 import type { Logger } from '../common/logger';
 import type { Raster } from '../common/raster';
 import type { Db } from './db/open';
@@ -15,7 +15,7 @@ import { createVisionPipeline, ensureModels, type VisionPipeline, type VisionRes
 import { createModelRegistry, readManifest } from './ml/models/manifest';
 import { createPeopleService } from './people/service';
 import type { VisionStage } from './scan/scan-job';
-import { createSeriesService } from './series/service';
+import { createSeriesService, type RedundantShot } from './series/service';
 
 export interface Recognition {
   visionStage(): Promise<VisionStage>;
@@ -25,8 +25,8 @@ export interface Recognition {
   people: ApiHandlers['people'];
   series: ApiHandlers['series'];
   counts(): Pick<LibraryStatus, 'faces' | 'people' | 'series'>;
-  redundantFiles(): Array<{ fileId: number; reason: string }>;
-  redundant(): Array<{ path: string; series: number; keep: boolean; reasons: string[] }>;
+  redundantFiles(): Array<{ fileId: number; why: ShotReason[] }>;
+  redundant(): RedundantShot[];
   exportFaces(withEmbeddings: boolean): FaceExport[];
   exportBodies(): BodyExport[];
   dispose(): Promise<void>;
@@ -245,8 +245,8 @@ export function createRecognition(deps: { db: Db; dataDir: string; modelsDir: st
       series
         .redundant()
         .filter((s) => !s.keep)
-        .map((s) => ({ fileId: q.fileOfPath.get(s.path) as number | undefined, reason: s.reasons.join('; ') }))
-        .filter((r): r is { fileId: number; reason: string } => r.fileId !== undefined),
+        .map((s) => ({ fileId: q.fileOfPath.get(s.path) as number | undefined, why: s.why }))
+        .filter((r): r is { fileId: number; why: ShotReason[] } => r.fileId !== undefined),
     redundant: () => series.redundant(),
     exportFaces(withEmbeddings) {
       const rows = q.allFaces.all() as Array<{ id: number; path: string; x: number; y: number; w: number; h: number; score: number; quality: number }>;

@@ -8,6 +8,7 @@ import { useQuery, useRunner, useServices } from '../api';
 import { ConfirmDialog, EmptyState, ErrorBox, formatBytes, formatDate, Thumb } from '../components/common';
 import { useI18n } from '../i18n';
 import { useAppState } from '../state';
+import { deleteReasonText, guardReasonText } from '../texts';
 
 export function DeleteView() {
   const { t } = useI18n();
@@ -75,7 +76,7 @@ export function DeleteView() {
               <ul>
                 {plan.guarded.map((g) => (
                   <li key={g.photoId}>
-                    <code>{g.path}</code> — {g.why}
+                    <code>{g.path}</code> — {guardReasonText(g.because, t)}
                   </li>
                 ))}
               </ul>
@@ -104,7 +105,7 @@ export function DeleteView() {
                     <code>{item.path}</code>
                   </td>
                   <td>{formatBytes(item.bytes)}</td>
-                  <td>{item.reason}</td>
+                  <td data-testid="plan-reason">{deleteReasonText(item.because, t)}</td>
                 </tr>
               ))}
             </tbody>

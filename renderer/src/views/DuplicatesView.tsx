@@ -11,7 +11,7 @@ import { VirtualGrid } from '../components/VirtualGrid';
 import { useI18n } from '../i18n';
 import { usePaged } from '../paged';
 import { useAppState } from '../state';
-import { keeperReasonText } from '../texts';
+import { evidenceText, keeperReasonText } from '../texts';
 
 type Kind = 'all' | 'exact' | 'near';
 const ROW_HEIGHT = 352;
@@ -158,8 +158,8 @@ export function DuplicatesView() {
           <span className="muted">
             {t('dup.copies', { n: g.members.length })} · {t('dup.reclaim', { size: formatBytes(g.reclaimableBytes) })}
           </span>
-          <span className="muted evidence" title={g.evidence.join('\n')}>
-            {g.evidence.join(' · ')}
+          <span className="muted evidence" title={g.proof.map((e) => evidenceText(e, t)).join('\n')} data-testid="evidence">
+            {g.proof.map((e) => evidenceText(e, t)).join(' · ')}
           </span>
           <div className="grow" />
           <button className="link" onClick={() => void notDuplicate(g)} data-testid="not-duplicate">

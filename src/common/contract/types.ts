@@ -130,12 +130,24 @@ export interface DuplicateMember extends PhotoSummary {
   why: KeeperReason[];
 }
 
+/** Why files were grouped, as a key and parameters (transform: what turns a into b). */
+export type GroupEvidence =
+  | { key: 'evidence.identical'; params: { files: number } }
+  | { key: 'evidence.copiesIncluded'; params: { copies: number } }
+  | {
+      key: 'evidence.pair';
+      params: { a: number; b: number; transform: 'identity' | 'hflip' | 'vflip' | 'rot180' | 'transpose' | 'rot90' | 'rot270' | 'transverse'; phash: number; dhash: number; blockhash: number };
+    }
+  | { key: 'text'; params: { text: string } };
+
 export interface DuplicateGroup {
   id: number;
   kind: DuplicateKind;
   members: DuplicateMember[];
-  /** Why these files were grouped: hash distances, matching variant. */
+  /** Why these files were grouped (hash distances, matching variant), in English. */
   evidence: string[];
+  /** The same as keys and parameters. */
+  proof: GroupEvidence[];
   reclaimableBytes: number;
 }
 
@@ -234,11 +246,26 @@ export interface SeriesDetail extends SeriesSummary {
   shots: SeriesShot[];
 }
 
+/** Why a file is in a delete plan, as a key and parameters; 'text' is the caller's own words. */
+export type DeleteReason =
+  | { key: 'delete.duplicate'; params: { kind: DuplicateKind; keeper: string | null; group: number } }
+  | { key: 'delete.redundantShot'; params: { why: ShotReason[] } }
+  | { key: 'delete.selected'; params: Record<string, never> }
+  | { key: 'text'; params: { text: string } };
+
+/** Why a file of a plan is protected. */
+export type GuardReason =
+  | { key: 'guard.lastCopy'; params: { group: number } }
+  | { key: 'guard.lastOfPerson'; params: { person: string; series: string } }
+  | { key: 'text'; params: { text: string } };
+
 export interface DeletePlanItem {
   photoId: number;
   path: string;
   bytes: number;
+  /** `because` in English. */
   reason: string;
+  because: DeleteReason;
 }
 
 export interface DeletePlan {
@@ -247,7 +274,7 @@ export interface DeletePlan {
   items: DeletePlanItem[];
   totalBytes: number;
   /** Files the plan refuses to remove without an explicit extra confirmation (last copy, last photo of a person in a series). */
-  guarded: Array<{ photoId: number; path: string; why: string }>;
+  guarded: Array<{ photoId: number; path: string; why: string; because: GuardReason }>;
 }
 
 export interface JournalEntry {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuplicateGroup } from '../../common/contract/types';
 import { englishReason } from '../../common/dedup/keeper';
 import { createEngine, type Engine } from '../engine';
+import { englishEvidence } from './service';
 import { datasetsRoot, tempDir } from '../testing';
 
 const dedupRoot = path.join(datasetsRoot(), 'dedup');
@@ -85,6 +86,8 @@ describe('duplicates on the shared dataset', () => {
     expect(groups.length).toBeGreaterThanOrEqual(16 + 3);
     for (const g of groups) {
       expect(g.members.filter((m) => m.keep)).toHaveLength(1);
+      expect(g.proof.map(englishEvidence)).toEqual(g.evidence);
+      expect(g.proof[0]?.key).toBe(g.kind === 'exact' ? 'evidence.identical' : g.proof.length > 1 && g.proof[0]?.key === 'evidence.copiesIncluded' ? 'evidence.copiesIncluded' : 'evidence.pair');
       for (const m of g.members) {
         expect(m.reasons.length).toBeGreaterThan(0);
         expect(m.why.map((r) => r.key)).not.toContain('text');

@@ -4,7 +4,7 @@
  * choice, "not a duplicate") live in their own tables and are applied every time.
  */
 import type { ApiHandlers } from '../../common/contract/api';
-import type { DuplicateGroup, DuplicateKind, DuplicateMember, ImageFormat, KeeperReason } from '../../common/contract/types';
+import type { DuplicateGroup, DuplicateKind, DuplicateMember, GroupEvidence, ImageFormat, KeeperReason } from '../../common/contract/types';
 import { findNearDuplicateGroups, type NearDuplicateGroup } from '../../common/dedup/grouping';
 import { englishReason, suggestKeeper, type KeeperCandidate } from '../../common/dedup/keeper';
 import { EngineError } from '../../common/errors';
@@ -14,6 +14,22 @@ import { PACKED_HASH_BYTES, unpackHashes } from '../library/hash-codec';
 
 const CHOSEN: KeeperReason = { key: 'keep.chosen', params: {} };
 const CHOSE_OTHER: KeeperReason = { key: 'lose.chosen', params: {} };
+
+/** Group evidence in English (what `sift dupes` prints). */
+export function englishEvidence(e: GroupEvidence): string {
+  switch (e.key) {
+    case 'evidence.identical':
+      return `${e.params.files} files with identical bytes (same SHA-256)`;
+    case 'evidence.copiesIncluded':
+      return `${e.params.copies} byte-identical ${e.params.copies === 1 ? 'copy' : 'copies'} included`;
+    case 'evidence.pair': {
+      const { a, b, transform, phash, dhash, blockhash } = e.params;
+      return `contents ${a}↔${b}${transform === 'identity' ? '' : ` after ${transform}`}: pHash ${phash}, dHash ${dhash}, blockhash ${blockhash} of 64 bits differ`;
+    }
+    case 'text':
+      return e.params.text;
+  }
+}
 
 /** dup_members.reasons: keeper reasons as JSON; an older Sift stored English strings, kept as 'text'. */
 export function parseStoredReasons(json: string): KeeperReason[] {
@@ -37,7 +53,7 @@ interface MemberRow {
 interface PlannedGroup {
   kind: DuplicateKind;
   key: string;
-  evidence: string[];
+  evidence: GroupEvidence[];
   members: MemberRow[];
 }
 
@@ -119,19 +135,18 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
     for (const g of near) {
       for (const id of g.ids) inNear.add(id);
       const members = g.ids.flatMap((id) => q.filesOfContent.all(id) as MemberRow[]);
-      const evidence = g.pairs.slice(0, 20).map((p) => {
-        const d = p.distances;
-        const how = p.transform === 'identity' ? '' : ` after ${p.transform}`;
-        return `contents ${p.a}↔${p.b}${how}: pHash ${d.phash}, dHash ${d.dhash}, blockhash ${d.blockhash} of 64 bits differ`;
-      });
+      const evidence: GroupEvidence[] = g.pairs.slice(0, 20).map((p) => ({
+        key: 'evidence.pair',
+        params: { a: p.a, b: p.b, transform: p.transform, phash: p.distances.phash, dhash: p.distances.dhash, blockhash: p.distances.blockhash },
+      }));
       const copies = members.length - g.ids.length;
-      if (copies > 0) evidence.unshift(`${copies} byte-identical ${copies === 1 ? 'copy' : 'copies'} included`);
+      if (copies > 0) evidence.unshift({ key: 'evidence.copiesIncluded', params: { copies } });
       planned.push({ kind: 'near', key: `n:${g.ids.join(',')}`, evidence, members });
     }
     for (const contentId of q.multiCopy.all() as number[]) {
       if (inNear.has(contentId)) continue;
       const members = q.filesOfContent.all(contentId) as MemberRow[];
-      planned.push({ kind: 'exact', key: `e:${contentId}`, evidence: [`${members.length} files with identical bytes (same SHA-256)`], members });
+      planned.push({ kind: 'exact', key: `e:${contentId}`, evidence: [{ key: 'evidence.identical', params: { files: members.length } }], members });
     }
     return planned;
   }
@@ -163,6 +178,7 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
     const g = q.group.get(id) as { id: number; kind: DuplicateKind; key: string; evidence: string } | undefined;
     if (!g) throw new EngineError('NOT_FOUND', `No duplicate group ${id}`);
     const rows = q.groupMembers.all(id) as Array<MemberRow & { keep: number; reasons: string }>;
+    const proof = (JSON.parse(g.evidence) as Array<GroupEvidence | string>).map((e): GroupEvidence => (typeof e === 'string' ? { key: 'text', params: { text: e } } : e));
     const members: DuplicateMember[] = rows.map((r) => {
       const why = parseStoredReasons(r.reasons);
       return {
@@ -183,7 +199,8 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
       id: g.id,
       kind: g.kind,
       members,
-      evidence: JSON.parse(g.evidence) as string[],
+      evidence: proof.map(englishEvidence),
+      proof,
       reclaimableBytes: members.filter((m) => !m.keep).reduce((s, m) => s + m.bytes, 0),
     };
   }

@@ -39,6 +39,10 @@ export interface MemberInput {
   why: ShotReason[];
 }
 
+function withEnglish(why: ShotReason[]): { reasons: string[]; why: ShotReason[] } {
+  return { reasons: why.map(englishShotReason), why };
+}
+
 /** series_members.reasons: shot reasons as JSON; an older Sift stored English strings, kept as 'text'. */
 export function parseShotReasons(json: string): ShotReason[] {
   const parsed = JSON.parse(json) as Array<ShotReason | string>;
@@ -311,7 +315,7 @@ export function createSeriesRepository(db: Db) {
         path: r.path,
         series: r.series_id,
         keep: r.redundant === 0,
-        reasons: parseShotReasons(r.reasons).map(englishShotReason),
+        ...withEnglish(parseShotReasons(r.reasons)),
       }));
     },
   };

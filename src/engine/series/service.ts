@@ -4,7 +4,7 @@
  * the series key.
  */
 import type { ApiHandlers } from '../../common/contract/api';
-import type { SeriesReasons, SeriesSubject } from '../../common/contract/types';
+import type { SeriesReasons, SeriesSubject, ShotReason } from '../../common/contract/types';
 import { EngineError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import { judgeShots, type Shot } from '../../common/series/best-shot';
@@ -35,7 +35,9 @@ export interface RedundantShot {
   path: string;
   series: number;
   keep: boolean;
+  /** `why` in English. */
   reasons: string[];
+  why: ShotReason[];
 }
 
 export type SeriesService = ApiHandlers['series'] & {

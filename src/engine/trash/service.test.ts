@@ -61,7 +61,10 @@ describe('trash', () => {
     expect(plan.items).toHaveLength(2);
     expect(plan.guarded).toEqual([]);
     expect(plan.totalBytes).toBe(plan.items.reduce((s, i) => s + i.bytes, 0));
-    for (const item of plan.items) expect(item.reason).toMatch(/duplicate of .*\(group \d+\)/);
+    for (const item of plan.items) {
+      expect(item.reason).toMatch(/duplicate of .*\(group \d+\)/);
+      expect(item.because).toMatchObject({ key: 'delete.duplicate', params: { kind: 'exact', keeper: keeper?.path } });
+    }
 
     const dry = await call<JournalEntry>('trash:execute', { planId: plan.id, dryRun: true });
     expect(dry.state).toBe('dry-run');
@@ -92,6 +95,7 @@ describe('trash', () => {
     const plan = await call<DeletePlan>('trash:plan', { photoIds: group.members.map((m) => m.id) });
     expect(plan.guarded).toHaveLength(1);
     expect(plan.guarded[0]?.why).toMatch(/last copy of duplicate group/);
+    expect(plan.guarded[0]?.because.key).toBe('guard.lastCopy');
     expect(plan.items).toHaveLength(2);
     const entry = await call<JournalEntry>('trash:execute', { planId: plan.id });
     expect(entry.items).toHaveLength(2);

@@ -6,14 +6,40 @@
  */
 import { promises as fs } from 'node:fs';
 import type { ApiHandlers } from '../../common/contract/api';
-import type { DeletePlan, DeletePlanItem, JournalEntry } from '../../common/contract/types';
+import type { DeletePlan, DeletePlanItem, DeleteReason, GuardReason, JournalEntry, ShotReason } from '../../common/contract/types';
+import { englishShotReason } from '../../common/series/best-shot';
 import { EngineError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import type { Db } from '../db/open';
 import type { TrashBackend } from './backend';
 
 export interface RedundantShotSource {
-  (): Array<{ fileId: number; reason: string }>;
+  (): Array<{ fileId: number; why: ShotReason[] }>;
+}
+
+/** A delete reason in English (what the CLI and older plans show). */
+export function englishDeleteReason(r: DeleteReason): string {
+  switch (r.key) {
+    case 'delete.duplicate':
+      return `${r.params.kind} duplicate of ${r.params.keeper ?? 'the kept copy'} (group ${r.params.group})`;
+    case 'delete.redundantShot':
+      return r.params.why.map(englishShotReason).join('; ');
+    case 'delete.selected':
+      return 'selected by you';
+    case 'text':
+      return r.params.text;
+  }
+}
+
+export function englishGuardReason(r: GuardReason): string {
+  switch (r.key) {
+    case 'guard.lastCopy':
+      return `last copy of duplicate group ${r.params.group}: every other copy is in this plan`;
+    case 'guard.lastOfPerson':
+      return `last photo of ${r.params.person} in series "${r.params.series}"`;
+    case 'text':
+      return r.params.text;
+  }
 }
 
 interface FileInfo {
@@ -79,19 +105,19 @@ export function createTrashService(deps: {
     setFileState: db.prepare<[string, number]>('UPDATE files SET state = ? WHERE id = ?'),
   };
 
-  function reasonFor(file: FileInfo, explicit: string | undefined): string {
+  function reasonFor(file: FileInfo, explicit: DeleteReason | null): DeleteReason {
     if (explicit) return explicit;
-    const g = q.groupOf.get(file.id) as { group_id: number; kind: string; keep: number } | undefined;
+    const g = q.groupOf.get(file.id) as { group_id: number; kind: 'exact' | 'near'; keep: number } | undefined;
     if (g && g.keep === 0) {
       const keeper = q.keeperPath.get(g.group_id) as string | undefined;
-      return `${g.kind === 'exact' ? 'exact' : 'near'} duplicate of ${keeper ?? 'the kept copy'} (group ${g.group_id})`;
+      return { key: 'delete.duplicate', params: { kind: g.kind, keeper: keeper ?? null, group: g.group_id } };
     }
-    return 'selected by you';
+    return { key: 'delete.selected', params: {} };
   }
 
   /** Finds the files whose removal would break a hard rule; each gets a human reason. */
-  function findGuarded(selected: Map<number, FileInfo>): Map<number, string> {
-    const guarded = new Map<number, string>();
+  function findGuarded(selected: Map<number, FileInfo>): Map<number, GuardReason> {
+    const guarded = new Map<number, GuardReason>();
     const seenGroups = new Set<number>();
     for (const file of selected.values()) {
       const g = q.groupOf.get(file.id) as { group_id: number; kind: string; keep: number } | undefined;
@@ -101,7 +127,7 @@ export function createTrashService(deps: {
       const survivors = members.filter((m) => !selected.has(m.file_id));
       if (survivors.length === 0 && members.length > 0) {
         const last = members.find((m) => m.keep === 1) ?? members[0];
-        if (last) guarded.set(last.file_id, `last copy of duplicate group ${g.group_id}: every other copy is in this plan`);
+        if (last) guarded.set(last.file_id, { key: 'guard.lastCopy', params: { group: g.group_id } });
       }
     }
     const seenPairs = new Set<string>();
@@ -114,7 +140,7 @@ export function createTrashService(deps: {
         const showing = q.filesShowingPersonInSeries.all(sp.series_id, sp.person_id) as number[];
         if (showing.length > 0 && showing.every((id) => selected.has(id))) {
           const keep = showing.find((id) => !guarded.has(id)) ?? showing[0];
-          if (keep !== undefined && !guarded.has(keep)) guarded.set(keep, `last photo of ${sp.person} in series "${sp.title}"`);
+          if (keep !== undefined && !guarded.has(keep)) guarded.set(keep, { key: 'guard.lastOfPerson', params: { person: sp.person, series: sp.title } });
         }
       }
     }
@@ -145,12 +171,12 @@ export function createTrashService(deps: {
 
   const handlers: ApiHandlers['trash'] = {
     plan: ({ photoIds, suggestedDuplicates, redundantShots, reason }) => {
-      const reasons = new Map<number, string>();
-      for (const id of photoIds ?? []) reasons.set(id, reason ?? '');
-      if (suggestedDuplicates) for (const id of q.nonKeepers.all() as number[]) if (!reasons.has(id)) reasons.set(id, '');
+      const reasons = new Map<number, DeleteReason | null>();
+      for (const id of photoIds ?? []) reasons.set(id, reason ? { key: 'text', params: { text: reason } } : null);
+      if (suggestedDuplicates) for (const id of q.nonKeepers.all() as number[]) if (!reasons.has(id)) reasons.set(id, null);
       if (redundantShots) {
         if (!deps.redundantShots) throw new EngineError('UNSUPPORTED', 'Redundant shots are not available yet: run a scan with recognition first');
-        for (const r of deps.redundantShots()) if (!reasons.has(r.fileId)) reasons.set(r.fileId, r.reason);
+        for (const r of deps.redundantShots()) if (!reasons.has(r.fileId)) reasons.set(r.fileId, { key: 'delete.redundantShot', params: { why: r.why } });
       }
       if (reasons.size === 0) throw new EngineError('INVALID_ARGUMENT', 'The selection is empty: nothing to delete');
       const selected = new Map<number, FileInfo>();
@@ -164,9 +190,12 @@ export function createTrashService(deps: {
       const items: DeletePlanItem[] = [];
       const guarded: DeletePlan['guarded'] = [];
       for (const f of selected.values()) {
-        const why = guardedMap.get(f.id);
-        if (why) guarded.push({ photoId: f.id, path: f.path, why });
-        else items.push({ photoId: f.id, path: f.path, bytes: f.size, reason: reasonFor(f, reasons.get(f.id) || undefined) });
+        const guard = guardedMap.get(f.id);
+        if (guard) guarded.push({ photoId: f.id, path: f.path, why: englishGuardReason(guard), because: guard });
+        else {
+          const because = reasonFor(f, reasons.get(f.id) ?? null);
+          items.push({ photoId: f.id, path: f.path, bytes: f.size, reason: englishDeleteReason(because), because });
+        }
       }
       const createdAt = Date.now();
       const id = (q.insertPlan.get(createdAt, JSON.stringify(items), JSON.stringify(guarded)) as { id: number }).id;

@@ -192,7 +192,7 @@ async function run(
       return 0;
     }
     case 'redundant': {
-      const shots = engine.exports.redundant();
+      const shots = engine.exports.redundant().map((s) => ({ path: s.path, series: s.series, keep: s.keep, reasons: s.reasons }));
       if (json) print(io, { shots });
       else for (const s of shots) io.out(`${s.keep ? 'keep  ' : 'redund'} ${s.path} — ${s.reasons.join('; ')}\n`);
       return 0;
