@@ -261,6 +261,20 @@ const en = {
   'transform.rot90': ' after turning 90°',
   'transform.rot270': ' after turning 270°',
   'transform.transverse': ' after a transverse flip',
+  'eta.s': '{s}s',
+  'eta.ms': '{m}m {s}s',
+  'eta.hm': '{h}h {m}m',
+  'errorCode.INVALID_ARGUMENT': 'Invalid request.',
+  'errorCode.NOT_FOUND': 'Not found.',
+  'errorCode.CONFLICT': 'Not possible right now.',
+  'errorCode.UNSUPPORTED': 'Not available.',
+  'errorCode.CANCELLED': 'Cancelled.',
+  'errorCode.IO': 'A file could not be read or written.',
+  'errorCode.DB_TOO_NEW': 'The library was made by a newer Sift.',
+  'errorCode.MODEL': 'A recognition model is missing or broken.',
+  'errorCode.UNSAFE_DELETE': 'Refused to delete: it would remove the last copy.',
+  'errorCode.UNAUTHORIZED': 'Not authorised.',
+  'errorCode.INTERNAL': 'Internal error.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -524,6 +538,20 @@ const zh: Record<MessageKey, string> = {
   'transform.rot90': '（旋转 90° 后）',
   'transform.rot270': '（旋转 270° 后）',
   'transform.transverse': '（反转置后）',
+  'eta.s': '{s} 秒',
+  'eta.ms': '{m} 分 {s} 秒',
+  'eta.hm': '{h} 小时 {m} 分',
+  'errorCode.INVALID_ARGUMENT': '请求无效。',
+  'errorCode.NOT_FOUND': '找不到。',
+  'errorCode.CONFLICT': '现在无法进行。',
+  'errorCode.UNSUPPORTED': '不可用。',
+  'errorCode.CANCELLED': '已取消。',
+  'errorCode.IO': '无法读取或写入文件。',
+  'errorCode.DB_TOO_NEW': '此图库由更新版本的 Sift 创建。',
+  'errorCode.MODEL': '识别模型缺失或损坏。',
+  'errorCode.UNSAFE_DELETE': '拒绝删除：这会删除最后一份副本。',
+  'errorCode.UNAUTHORIZED': '未授权。',
+  'errorCode.INTERNAL': '内部错误。',
 };
 
 export type Lang = 'en' | 'zh';

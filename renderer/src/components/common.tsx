@@ -35,12 +35,13 @@ export function formatBytes(bytes: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
 }
 
-export function formatDuration(seconds: number): string {
+/** Time left in the UI's language ("5m 3s", "5 分 3 秒"). */
+export function etaText(seconds: number, t: (key: MessageKey, vars?: Record<string, string | number>) => string): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '–';
-  if (seconds < 60) return `${Math.ceil(seconds)}s`;
+  if (seconds < 60) return t('eta.s', { s: Math.ceil(seconds) });
   const m = Math.floor(seconds / 60);
-  if (m < 60) return `${m}m ${Math.round(seconds % 60)}s`;
-  return `${Math.floor(m / 60)}h ${m % 60}m`;
+  if (m < 60) return t('eta.ms', { m, s: Math.round(seconds % 60) });
+  return t('eta.hm', { h: Math.floor(m / 60), m: m % 60 });
 }
 
 export function formatDate(ms: number | null, locale: string): string {
@@ -52,7 +53,7 @@ export function ErrorBox({ error, onClose }: { error: EngineError | null; onClos
   if (!error) return null;
   return (
     <div className="error" role="alert" data-testid="error">
-      <strong>{t('error.title')}</strong> {error.message} <code>{error.code}</code>
+      <strong>{t('error.title')}</strong> {t(`errorCode.${error.code}`)} <span className="muted">{error.message}</span> <code>{error.code}</code>
       {onClose && (
         <button className="link" onClick={onClose}>
           {t('common.dismiss')}
@@ -108,7 +109,7 @@ export function ProgressBar({ job }: { job: JobInfo }) {
         <span className="muted">
           {job.done.toLocaleString()} / {job.total.toLocaleString()}
           {job.rate > 0 && ` · ${job.rate.toFixed(1)} ${t('job.perSecond')}`}
-          {job.etaSeconds !== null && job.state === 'running' && ` · ${t('job.eta')} ${formatDuration(job.etaSeconds)}`}
+          {job.etaSeconds !== null && job.state === 'running' && ` · ${t('job.eta')} ${etaText(job.etaSeconds, t)}`}
           {' · '}
           {t(`jobState.${job.state}`)}
         </span>
