@@ -93,6 +93,7 @@ async function main(): Promise<void> {
       for (const e of list.getEntries()) gcMs += e.duration;
     });
     gcObserver.observe({ entryTypes: ['gc'] });
+    const inference0 = pipeline.inferenceTime();
     const cpu0 = process.cpuUsage();
     const started = performance.now();
     const lane = async (): Promise<void> => {
@@ -110,11 +111,23 @@ async function main(): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpu0);
     gcObserver.disconnect();
+    const inference = Object.entries(pipeline.inferenceTime()).map(([model, t]) => ({
+      model,
+      runs: t.runs - (inference0[model]?.runs ?? 0),
+      // Thread CPU time where the platform tells it (Linux), wall time in the worker otherwise.
+      ms: t.cpuMs === null ? t.ms - (inference0[model]?.ms ?? 0) : t.cpuMs - (inference0[model]?.cpuMs ?? 0),
+    }));
+    const inferenceClock = Object.values(pipeline.inferenceTime()).every((t) => t.cpuMs !== null) ? 'thread CPU' : 'wall';
     const cpuMsPerPhoto = (cpu.user + cpu.system) / 1000 / PHOTOS;
     console.log(`whole stage (decode + detect + align + embed + persons + background): ${(PHOTOS / seconds).toFixed(1)} photos/s (${((seconds * 1000) / PHOTOS).toFixed(1)} ms/photo wall, decode ${(decodeMs / PHOTOS).toFixed(1)} ms/photo), ${(faces / PHOTOS).toFixed(1)} faces and ${(persons / PHOTOS).toFixed(1)} persons per photo`);
     // Wall-clock numbers depend on what else runs on the machine; CPU time per photo (all threads of
     // this process: libvips, main thread, inference workers) projects the rate on idle cores.
     console.log(`CPU time: ${cpuMsPerPhoto.toFixed(1)} ms/photo (all threads) => ${((os.availableParallelism() * 1000) / cpuMsPerPhoto).toFixed(1)} photos/s projected on ${os.availableParallelism()} idle cores; main-thread GC ${(gcMs / PHOTOS).toFixed(1)} ms/photo; load average now ${os.loadavg()[0]?.toFixed(1)}`);
+    // session.run in the workers (one intra-op thread each, so its time is CPU time): the models alone.
+    const inferenceMs = inference.reduce((sum, t) => sum + t.ms, 0) / PHOTOS;
+    console.log(
+      `inference alone (${inferenceClock} time of session.run): ${inferenceMs.toFixed(1)} ms/photo = ${inference.map((t) => `${t.model} ${(t.ms / PHOTOS).toFixed(1)} ms (${(t.runs / PHOTOS).toFixed(2)} runs)`).join(', ')}`,
+    );
 
     // The decode alone (same photos, one lane per core): what the models and their pre/post-processing add.
     let nextDecode = 0;
@@ -129,6 +142,10 @@ async function main(): Promise<void> {
     const decodeCpuMs = (decodeCpu.user + decodeCpu.system) / 1000 / PHOTOS;
     console.log(
       `decode alone: ${(PHOTOS / ((performance.now() - d0) / 1000)).toFixed(1)} photos/s, CPU ${decodeCpuMs.toFixed(1)} ms/photo => detection, descriptors, persons and background add ${(cpuMsPerPhoto - decodeCpuMs).toFixed(1)} ms/photo`,
+    );
+    const floorMs = decodeCpuMs + inferenceMs;
+    console.log(
+      `decode + inference alone: ${floorMs.toFixed(1)} ms/photo => at most ${((os.availableParallelism() * 1000) / floorMs).toFixed(1)} photos/s on ${os.availableParallelism()} cores even with free pre/post-processing (the rest, samplers, decoding of outputs, GC and messaging: ${(cpuMsPerPhoto - floorMs).toFixed(1)} ms/photo)`,
     );
 
     // Batched descriptors alone: 512 chips in batches of 16 over the pool.

@@ -75,6 +75,8 @@ export interface VisionPipeline {
 export interface FaceChipEmbedder {
   /** L2-normalised descriptors for ready-made 150x150 RGB dlib chips (HWC, 0..255), batched across workers. */
   embedChips(chips: Float32Array, count: number, opts?: { signal?: AbortSignal }): Promise<Float32Array[]>;
+  /** Inference time per model file so far (see InferencePool.inferenceTime); empty before the first run. */
+  inferenceTime(): Record<string, { runs: number; ms: number; cpuMs: number | null }>;
 }
 
 /**

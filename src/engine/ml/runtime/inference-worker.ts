@@ -3,6 +3,7 @@
  * worker runs one inference at a time with one intra-op thread; parallelism comes from the pool.
  * Sessions load lazily, the first time a model is asked for.
  */
+import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { transferablesOf, type TensorMap, type WorkerReply, type WorkerRequest } from './protocol';
@@ -26,6 +27,22 @@ function session(modelPath: string, threads: number): { promise: Promise<ort.Inf
   return { promise, fresh: true };
 }
 
+/**
+ * CPU time of this thread in ms (Linux: /proc/thread-self/stat, 10 ms ticks), null elsewhere.
+ * `session.run` with one intra-op thread computes on this thread, so the difference around it is
+ * the inference's CPU cost even when other threads compete for the cores (wall time is not).
+ */
+function threadCpuMs(): number | null {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the ")": state is field 3, so utime (14) and stime (15) are at 11 and 12.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
 async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<WorkerReply> {
   const t0 = performance.now();
   let s: ort.InferenceSession;
@@ -35,6 +52,7 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<Worker
     return { type: 'error', id: req.id, code: 'MODEL', message: `Cannot load model ${req.modelPath}: ${(error as Error).message}` };
   }
   const t1 = performance.now();
+  const cpu0 = threadCpuMs();
   const feeds: Record<string, ort.Tensor> = {};
   for (const [name, t] of Object.entries(req.inputs)) feeds[name] = new ort.Tensor('float32', t.data, t.dims);
   const result = await s.run(feeds);
@@ -44,7 +62,8 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<Worker
     outputs[name] = { data: t.data, dims: t.dims.map(Number) };
     t.dispose();
   }
-  return { type: 'result', id: req.id, outputs, loadMs: t1 - t0, runMs: performance.now() - t1 };
+  const cpu1 = threadCpuMs();
+  return { type: 'result', id: req.id, outputs, loadMs: t1 - t0, runMs: performance.now() - t1, cpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0 };
 }
 
 port.on('message', (msg: WorkerRequest) => {

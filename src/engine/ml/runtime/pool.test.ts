@@ -24,6 +24,11 @@ describe('inference pool', () => {
       const second = Array.from(b.descriptor?.data ?? []);
       first.forEach((v, i) => expect(v).toBeCloseTo(second[i] ?? NaN, 5));
       expect(Array.from(c.descriptor?.data ?? [])).not.toEqual(second);
+      // Inference time is accounted per model file: three runs, wall time and (on Linux) thread CPU time.
+      const spent = pool.inferenceTime()[path.basename(model)];
+      expect(spent?.runs).toBe(3);
+      expect(spent?.ms).toBeGreaterThan(0);
+      if (process.platform === 'linux') expect(spent?.cpuMs).toBeGreaterThanOrEqual(0);
     } finally {
       await pool.dispose();
     }

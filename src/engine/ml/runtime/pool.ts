@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { EngineError } from '../../../common/errors';
@@ -27,6 +28,11 @@ export interface InferencePool {
   /** Number of live worker threads (0 before the first run and after dispose). */
   readonly liveWorkers: number;
   run(modelPath: string, inputs: TensorMap, options?: RunOptions): Promise<TensorMap>;
+  /**
+   * Time per model file since the pool started (worker-side `session.run`, model loading excluded):
+   * wall ms, and CPU ms of the worker thread (null where the platform cannot tell).
+   */
+  inferenceTime(): Record<string, { runs: number; ms: number; cpuMs: number | null }>;
   dispose(): Promise<void>;
 }
 
@@ -73,6 +79,7 @@ export function createInferencePool(options: InferencePoolOptions): InferencePoo
   const queue: Job[] = [];
   const slots: Slot[] = [];
   let nextId = 1;
+  const timeByModel = new Map<string, { runs: number; ms: number; cpuMs: number | null }>();
   let disposed = false;
 
   const finish = (job: Job): void => {
@@ -101,6 +108,11 @@ export function createInferencePool(options: InferencePoolOptions): InferencePoo
         if (job.signal?.aborted) job.reject(cancelled());
         else if (reply.type === 'result') {
           if (reply.runMs > slowMs) logger.info('slow inference', { model: job.modelPath, runMs: Math.round(reply.runMs) });
+          const spent = timeByModel.get(job.modelPath) ?? { runs: 0, ms: 0, cpuMs: 0 };
+          spent.runs += 1;
+          spent.ms += reply.runMs;
+          spent.cpuMs = spent.cpuMs === null || reply.cpuMs === null ? null : spent.cpuMs + reply.cpuMs;
+          timeByModel.set(job.modelPath, spent);
           if (reply.loadMs > 1) logger.debug('model loaded', { model: job.modelPath, worker: index, loadMs: Math.round(reply.loadMs) });
           job.resolve(reply.outputs);
         } else job.reject(new EngineError(reply.code, reply.message));
@@ -140,6 +152,9 @@ export function createInferencePool(options: InferencePoolOptions): InferencePoo
     size,
     get liveWorkers() {
       return slots.length;
+    },
+    inferenceTime() {
+      return Object.fromEntries([...timeByModel].map(([model, t]) => [path.basename(model), { ...t }]));
     },
     run(modelPath, inputs, runOptions = {}) {
       if (disposed) return Promise.reject(new EngineError('CANCELLED', 'Inference pool is disposed'));

@@ -239,6 +239,7 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
       return { faces, persons, background, modelVersion: r.version };
     },
     embedChips: (chips, count, o) => embedChips(chips, count, o?.signal),
+    inferenceTime: () => pool?.inferenceTime() ?? {},
     async dispose() {
       disposed = true;
       await pool?.dispose();
