@@ -233,6 +233,12 @@ describe('Sift in the browser', () => {
     expect(await h.page.getByTestId('series-title').innerText()).toMatch(/张照片/);
     for (const text of await h.page.getByTestId('shot-reasons').allInnerTexts()) expect(text).not.toMatch(/best shot|redundant|score|kept/);
     await screenshot(h.page, '21-series-zh');
+    await shell.go('people');
+    await new PeoplePage(h.page).cards().first().waitFor();
+    await screenshot(h.page, '22-people-zh');
+    await shell.go('delete');
+    await h.page.getByTestId('view-delete').waitFor();
+    await screenshot(h.page, '23-delete-zh');
     await shell.setLanguage('en');
   });
 
