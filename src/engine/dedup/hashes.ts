@@ -118,9 +118,13 @@ export function rgbThumbnail(raster: Raster, size: number): Float64Array {
 }
 
 let rowsBuffer = new Float64Array(0);
+/** Scratch kept between calls up to this many values (1.5 MB: a 1000-row raster); larger inputs get their own. */
+const MAX_KEPT_SCRATCH = 1000 * 64 * 3;
 
 function rowScratch(length: number): Float64Array {
-  if (rowsBuffer.length < length) rowsBuffer = new Float64Array(length);
+  if (rowsBuffer.length >= length) return rowsBuffer;
+  if (length > MAX_KEPT_SCRATCH) return new Float64Array(length);
+  rowsBuffer = new Float64Array(length);
   return rowsBuffer;
 }
 
