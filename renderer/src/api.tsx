@@ -58,16 +58,21 @@ export function useQuery<T>(fetcher: (api: ApiClient) => Promise<T>, deps: reado
     };
   }, [api, tick, ...deps]);
 
-  const refreshKey = refreshOn.join(',');
-  useEffect(() => {
-    if (!refreshKey) return undefined;
-    const reasons = refreshKey.split(',');
-    return api.on('library:changed', (payload) => {
-      if (reasons.includes(payload.reason)) reload();
-    });
-  }, [api, refreshKey, reload]);
+  useRefreshOn(api, refreshOn, reload);
 
   return { ...state, reload };
+}
+
+/** Calls `reload` whenever the engine reports a library change for one of `reasons`. */
+export function useRefreshOn(api: ApiClient, reasons: readonly ChangeReason[], reload: () => void): void {
+  const key = reasons.join(',');
+  useEffect(() => {
+    if (!key) return undefined;
+    const wanted = key.split(',');
+    return api.on('library:changed', (payload) => {
+      if (wanted.includes(payload.reason)) reload();
+    });
+  }, [api, key, reload]);
 }
 
 export interface JobView {

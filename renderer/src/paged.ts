@@ -6,7 +6,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiClient } from '../../src/common/contract/rpc';
 import { EngineError } from '../../src/common/errors';
 import type { ChangeReason } from './api';
-import { useServices } from './api';
+import { useRefreshOn, useServices } from './api';
 
 export interface Paged<T> {
   total: number | null;
@@ -71,14 +71,7 @@ export function usePaged<T>(
     reload();
   }, [reload, depsKey]);
 
-  const refreshKey = refreshOn.join(',');
-  useEffect(() => {
-    if (!refreshKey) return undefined;
-    const reasons = refreshKey.split(',');
-    return api.on('library:changed', (payload) => {
-      if (reasons.includes(payload.reason)) reload();
-    });
-  }, [api, refreshKey, reload]);
+  useRefreshOn(api, refreshOn, reload);
 
   const ensure = useCallback(
     (start: number, end: number) => {
