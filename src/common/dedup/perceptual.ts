@@ -35,62 +35,41 @@ export function lowFrequencyDct(luma32: ArrayLike<number>): Float64Array {
   // This runs ~33 times per photo (global, tilt and zoom boxes). Each of the 8 sums per row (and per
   // column) is accumulated in its own variable, in the same term order as a plain loop, so the
   // results are bit-identical to it, but the 8 independent chains of additions overlap in the CPU
-  // instead of each addition waiting for the previous one (3× faster).
+  // instead of each addition waiting for the previous one (18 → 7-11 µs per call).
   const src = luma32 instanceof Float64Array ? luma32 : Float64Array.from(luma32);
-  const t = DCT_TABLE;
   // Separable: rows first (32 rows × 8 frequencies), then columns.
-  const rows = DCT_ROWS;
-  for (let y = 0; y < n; y++) {
-    const r = y * n;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-    for (let x = 0; x < n; x++) {
-      const v = src[r + x]!;
-      s0 += v * t[x]!;
-      s1 += v * t[n + x]!;
-      s2 += v * t[2 * n + x]!;
-      s3 += v * t[3 * n + x]!;
-      s4 += v * t[4 * n + x]!;
-      s5 += v * t[5 * n + x]!;
-      s6 += v * t[6 * n + x]!;
-      s7 += v * t[7 * n + x]!;
-    }
-    const o = y * band;
-    rows[o] = s0;
-    rows[o + 1] = s1;
-    rows[o + 2] = s2;
-    rows[o + 3] = s3;
-    rows[o + 4] = s4;
-    rows[o + 5] = s5;
-    rows[o + 6] = s6;
-    rows[o + 7] = s7;
-  }
+  for (let y = 0; y < n; y++) dot8(src, y * n, DCT_TABLE, n, 1, DCT_ROWS, y * band);
   const coefficients = new Float64Array(band * band);
-  for (let v = 0; v < band; v++) {
-    const tv = v * n;
-    let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
-    for (let y = 0; y < n; y++) {
-      const w = t[tv + y]!;
-      const o = y * band;
-      c0 += w * rows[o]!;
-      c1 += w * rows[o + 1]!;
-      c2 += w * rows[o + 2]!;
-      c3 += w * rows[o + 3]!;
-      c4 += w * rows[o + 4]!;
-      c5 += w * rows[o + 5]!;
-      c6 += w * rows[o + 6]!;
-      c7 += w * rows[o + 7]!;
-    }
-    const o = v * band;
-    coefficients[o] = c0;
-    coefficients[o + 1] = c1;
-    coefficients[o + 2] = c2;
-    coefficients[o + 3] = c3;
-    coefficients[o + 4] = c4;
-    coefficients[o + 5] = c5;
-    coefficients[o + 6] = c6;
-    coefficients[o + 7] = c7;
-  }
+  for (let v = 0; v < band; v++) dot8(DCT_TABLE, v * n, DCT_ROWS, 1, band, coefficients, v * band);
   return coefficients;
+}
+
+/**
+ * out[o + k] = Σ_i a[aBase + i] · b[k · kStride + i · iStride] for k < 8, i < 32: eight dot products
+ * sharing one vector, each summed in ascending i (the order of a plain loop, so the same bits).
+ */
+function dot8(a: Float64Array, aBase: number, b: Float64Array, kStride: number, iStride: number, out: Float64Array, o: number): void {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+  for (let i = 0; i < PHASH_INPUT_SIZE; i++) {
+    const v = a[aBase + i]!;
+    const j = i * iStride;
+    s0 += v * b[j]!;
+    s1 += v * b[j + kStride]!;
+    s2 += v * b[j + 2 * kStride]!;
+    s3 += v * b[j + 3 * kStride]!;
+    s4 += v * b[j + 4 * kStride]!;
+    s5 += v * b[j + 5 * kStride]!;
+    s6 += v * b[j + 6 * kStride]!;
+    s7 += v * b[j + 7 * kStride]!;
+  }
+  out[o] = s0;
+  out[o + 1] = s1;
+  out[o + 2] = s2;
+  out[o + 3] = s3;
+  out[o + 4] = s4;
+  out[o + 5] = s5;
+  out[o + 6] = s6;
+  out[o + 7] = s7;
 }
 
 /**
