@@ -261,9 +261,6 @@ const en = {
   'transform.rot90': ' after turning 90°',
   'transform.rot270': ' after turning 270°',
   'transform.transverse': ' after a transverse flip',
-  'eta.s': '{s}s',
-  'eta.ms': '{m}m {s}s',
-  'eta.hm': '{h}h {m}m',
   'errorCode.INVALID_ARGUMENT': 'Invalid request.',
   'errorCode.NOT_FOUND': 'Not found.',
   'errorCode.CONFLICT': 'Not possible right now.',
@@ -538,9 +535,6 @@ const zh: Record<MessageKey, string> = {
   'transform.rot90': '（旋转 90° 后）',
   'transform.rot270': '（旋转 270° 后）',
   'transform.transverse': '（反转置后）',
-  'eta.s': '{s} 秒',
-  'eta.ms': '{m} 分 {s} 秒',
-  'eta.hm': '{h} 小时 {m} 分',
   'errorCode.INVALID_ARGUMENT': '请求无效。',
   'errorCode.NOT_FOUND': '找不到。',
   'errorCode.CONFLICT': '现在无法进行。',
@@ -553,6 +547,9 @@ const zh: Record<MessageKey, string> = {
   'errorCode.UNAUTHORIZED': '未授权。',
   'errorCode.INTERNAL': '内部错误。',
 };
+
+/** Looks up a message and fills its {placeholders}. */
+export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
 export type Lang = 'en' | 'zh';
 const DICTS: Record<Lang, Record<MessageKey, string>> = { en, zh };
@@ -572,7 +569,7 @@ interface I18n {
   lang: Lang;
   locale: string;
   setLang: (lang: Lang) => void;
-  t: (key: MessageKey, vars?: Record<string, string | number>) => string;
+  t: Translate;
 }
 
 const I18nContext = createContext<I18n | null>(null);

@@ -1,13 +1,12 @@
 /**
- * Engine facts worded in the UI's language: keeper reasons, series titles and explanations, scan
- * error labels. The engine sends keys and numbers (and English for the CLI); these functions make
- * the sentences, so nothing the engine says stays in English in the Chinese UI.
+ * Engine facts worded in the UI's language: keeper and shot reasons, duplicate evidence, delete
+ * reasons, series titles and explanations. The engine sends keys and numbers (and English for the
+ * CLI); these functions make the sentences, so what the engine says is not English in the Chinese UI.
  */
-import type { DeleteReason, GroupEvidence, GuardReason, KeeperReason, ScanErrorCode, SeriesReasons, SeriesSubject, ShotParts, ShotReason } from '../../src/common/contract/types';
-import { formatBytes } from './components/common';
-import type { MessageKey } from './i18n';
-
-export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
+import type { DeleteReason, GroupEvidence, GuardReason, KeeperReason, SeriesReasons, SeriesSubject, ShotParts, ShotReason } from '../../src/common/contract/types';
+import { formatPosition, joinNames } from '../../src/common/series/describe';
+import { formatBytes, spanText } from './components/common';
+import type { Translate } from './i18n';
 
 function day(ms: number, locale: string): string {
   return new Date(ms).toLocaleDateString(locale, { dateStyle: 'medium' });
@@ -15,16 +14,6 @@ function day(ms: number, locale: string): string {
 
 function dateTime(ms: number, locale: string): string {
   return new Date(ms).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
-}
-
-/** A duration in the UI's language (ms, s, min, h). */
-export function spanText(ms: number, t: Translate): string {
-  if (ms < 1000) return t('span.ms', { n: Math.round(ms) });
-  if (ms < 60_000) return t('span.s', { n: (ms / 1000).toFixed(ms < 10_000 ? 1 : 0) });
-  if (ms < 3_600_000) return t('span.min', { n: Math.round(ms / 60_000) });
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.round((ms % 3_600_000) / 60_000);
-  return m === 0 ? t('span.h', { n: h }) : t('span.hmin', { h, m });
 }
 
 export function keeperReasonText(r: KeeperReason, t: Translate, locale: string): string {
@@ -65,14 +54,6 @@ export function keeperReasonText(r: KeeperReason, t: Translate, locale: string):
   }
 }
 
-export function scanErrorLabel(code: ScanErrorCode, t: Translate): string {
-  return t(`scanError.${code}`);
-}
-
-function coordinate(value: number, positive: string, negative: string): string {
-  return `${Math.abs(value).toFixed(2)}°${value >= 0 ? positive : negative}`;
-}
-
 /** The series title in the UI's language, or the engine's (English) one for a series saved without a subject. */
 export function seriesTitleText(
   s: { title: string; subject: SeriesSubject | null; people: number[]; start: number | null; end: number | null; photoCount: number },
@@ -82,12 +63,9 @@ export function seriesTitleText(
 ): string {
   if (s.subject === null || s.start === null) return s.title;
   let who: string;
-  if (s.subject.kind === 'people') {
-    const names = s.people.map(nameOf);
-    who = names.length <= 2 ? names.join(' & ') : `${names.slice(0, 2).join(', ')} +${names.length - 2}`;
-  } else if (s.subject.kind === 'place') {
-    who = t('seriesWho.place', { place: `${coordinate(s.subject.lat, 'N', 'S')} ${coordinate(s.subject.lon, 'E', 'W')}` });
-  } else who = t(`seriesWho.${s.subject.kind}`);
+  if (s.subject.kind === 'people') who = joinNames(s.people.map(nameOf));
+  else if (s.subject.kind === 'place') who = t('seriesWho.place', { place: formatPosition(s.subject.lat, s.subject.lon) });
+  else who = t(`seriesWho.${s.subject.kind}`);
   const first = day(s.start, locale);
   const last = day(s.end ?? s.start, locale);
   return `${who} · ${first === last ? first : `${first} – ${last}`} · ${t('series.photos', { n: s.photoCount })}`;

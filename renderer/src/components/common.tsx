@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import type { JobInfo } from '../../../src/common/contract/types';
 import type { EngineError } from '../../../src/common/errors';
 import { useServices } from '../api';
-import { useI18n, type MessageKey } from '../i18n';
+import { useI18n, type MessageKey, type Translate } from '../i18n';
 import type { ThumbSize } from '../transport';
 
 export function Thumb({ photoId, size = 'small', px, alt = '' }: { photoId: number; size?: ThumbSize; px: number; alt?: string }) {
@@ -35,13 +35,14 @@ export function formatBytes(bytes: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
 }
 
-/** Time left in the UI's language ("5m 3s", "5 分 3 秒"). */
-export function etaText(seconds: number, t: (key: MessageKey, vars?: Record<string, string | number>) => string): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '–';
-  if (seconds < 60) return t('eta.s', { s: Math.ceil(seconds) });
-  const m = Math.floor(seconds / 60);
-  if (m < 60) return t('eta.ms', { m, s: Math.round(seconds % 60) });
-  return t('eta.hm', { h: Math.floor(m / 60), m: m % 60 });
+/** A duration in the UI's language (ms, s, min, h): series spans, gaps, time left. */
+export function spanText(ms: number, t: Translate): string {
+  if (ms < 1000) return t('span.ms', { n: Math.round(ms) });
+  if (ms < 60_000) return t('span.s', { n: (ms / 1000).toFixed(ms < 10_000 ? 1 : 0) });
+  if (ms < 3_600_000) return t('span.min', { n: Math.round(ms / 60_000) });
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.round((ms % 3_600_000) / 60_000);
+  return m === 0 ? t('span.h', { n: h }) : t('span.hmin', { h, m });
 }
 
 export function formatDate(ms: number | null, locale: string): string {
@@ -109,7 +110,7 @@ export function ProgressBar({ job }: { job: JobInfo }) {
         <span className="muted">
           {job.done.toLocaleString()} / {job.total.toLocaleString()}
           {job.rate > 0 && ` · ${job.rate.toFixed(1)} ${t('job.perSecond')}`}
-          {job.etaSeconds !== null && job.state === 'running' && ` · ${t('job.eta')} ${etaText(job.etaSeconds, t)}`}
+          {job.etaSeconds !== null && job.state === 'running' && ` · ${t('job.eta')} ${spanText(Math.max(1, job.etaSeconds) * 1000, t)}`}
           {' · '}
           {t(`jobState.${job.state}`)}
         </span>

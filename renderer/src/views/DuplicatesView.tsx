@@ -198,11 +198,7 @@ export function DuplicatesView() {
                     </div>
                   ))}
                 </dl>
-                {m.why.length > 0 && (
-                  <div className={`reasons ${m.keep ? '' : 'muted'}`} title={m.why.map((r) => keeperReasonText(r, t, locale)).join('\n')} data-testid="reasons">
-                    {m.why.map((r) => keeperReasonText(r, t, locale)).join('; ')}
-                  </div>
-                )}
+                {m.why.length > 0 && <Reasons texts={m.why.map((r) => keeperReasonText(r, t, locale))} muted={!m.keep} />}
                 <div className="row">
                   {!m.keep && (
                     <button onClick={() => void keep(g, m.id)} data-testid="keep">
@@ -260,5 +256,14 @@ export function DuplicatesView() {
         renderCell={renderGroup}
       />
     </section>
+  );
+}
+
+/** A copy's reasons on one clipped line; all of them, one per line, on hover. */
+function Reasons({ texts, muted }: { texts: string[]; muted: boolean }) {
+  return (
+    <div className={`reasons ${muted ? 'muted' : ''}`} title={texts.join('\n')} data-testid="reasons">
+      {texts.join('; ')}
+    </div>
   );
 }

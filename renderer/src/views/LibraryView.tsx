@@ -3,7 +3,6 @@ import { useState } from 'react';
 import { useRunner, useJobs, useQuery, useServices } from '../api';
 import { EmptyState, ErrorBox, formatBytes, formatDate, ProgressBar } from '../components/common';
 import { useI18n } from '../i18n';
-import { scanErrorLabel } from '../texts';
 import { FolderBrowser } from './FolderBrowser';
 
 export function LibraryView() {
@@ -126,7 +125,7 @@ export function LibraryView() {
                   <code>{e.path}</code>
                 </td>
                 <td>
-                  <strong title={e.code}>{scanErrorLabel(e.code, t)}</strong> <span className="muted">{e.message}</span>
+                  <strong title={e.code}>{t(`scanError.${e.code}`)}</strong> <span className="muted">{e.message}</span>
                 </td>
               </tr>
             ))}

@@ -87,6 +87,9 @@ export interface BrowseResult {
 
 export type DuplicateKind = 'exact' | 'near';
 
+/** A reason or fact stored by an older Sift (English only), or words a caller supplied. */
+export type StoredText = { key: 'text'; params: { text: string } };
+
 /** How a file name or the caller marks a copy as derived from another (edits, re-saves). */
 export type DerivedHint = 'marked' | 'copy' | 'copyOf' | 'number' | 'edited' | 'resize' | 'sizeSuffix';
 
@@ -120,7 +123,7 @@ export type KeeperReason =
   | { key: 'lose.tie'; params: Record<string, never> }
   | { key: 'lose.chosen'; params: Record<string, never> }
   | { key: 'derived'; params: { hint: DerivedHint } }
-  | { key: 'text'; params: { text: string } };
+  | StoredText;
 
 export interface DuplicateMember extends PhotoSummary {
   keep: boolean;
@@ -138,7 +141,7 @@ export type GroupEvidence =
       key: 'evidence.pair';
       params: { a: number; b: number; transform: 'identity' | 'hflip' | 'vflip' | 'rot180' | 'transpose' | 'rot90' | 'rot270' | 'transverse'; phash: number; dhash: number; blockhash: number };
     }
-  | { key: 'text'; params: { text: string } };
+  | StoredText;
 
 export interface DuplicateGroup {
   id: number;
@@ -207,7 +210,7 @@ export type ShotReason =
   | { key: 'shot.redundant'; params: { gapMs: number; kept: number } }
   | { key: 'shot.nearIdentical'; params: { from: number; to: number; gapMs: number; background: number; bodies: number | null } }
   | { key: 'shot.lowerScore'; params: { score: number; keptScore: number; parts: ShotParts; keptParts: ShotParts } }
-  | { key: 'text'; params: { text: string } };
+  | StoredText;
 
 export interface SeriesShot extends PhotoSummary {
   best: boolean;
@@ -251,13 +254,13 @@ export type DeleteReason =
   | { key: 'delete.duplicate'; params: { kind: DuplicateKind; keeper: string | null; group: number } }
   | { key: 'delete.redundantShot'; params: { why: ShotReason[] } }
   | { key: 'delete.selected'; params: Record<string, never> }
-  | { key: 'text'; params: { text: string } };
+  | StoredText;
 
 /** Why a file of a plan is protected. */
 export type GuardReason =
   | { key: 'guard.lastCopy'; params: { group: number } }
   | { key: 'guard.lastOfPerson'; params: { person: string; series: string } }
-  | { key: 'text'; params: { text: string } };
+  | StoredText;
 
 export interface DeletePlanItem {
   photoId: number;

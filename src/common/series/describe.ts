@@ -3,8 +3,6 @@ import type { SeriesReasons, SeriesSubject } from '../contract/types';
 import type { SeriesParams } from './params';
 import type { GroupedSeries, LinkKind, SeriesPhoto } from './group';
 
-export type { SeriesReasons } from '../contract/types';
-
 export interface SeriesPhotoMeta {
   /** Faces or bodies detected, assigned or not. */
   figures: number;
@@ -44,6 +42,7 @@ export function describeSeries(
     const v = xs.filter((x): x is number => x !== null);
     return v.length === 0 ? null : Math.round((v.reduce((s, x) => s + x, 0) / v.length) * 1000) / 1000;
   };
+  const subject = seriesSubject(members, people.length > 0);
   const reasons: SeriesReasons = {
     photos: members.length,
     start,
@@ -61,7 +60,7 @@ export function describeSeries(
     meanBackgroundSimilarity: mean(series.links.map((l) => l.background)),
     meanClothingSimilarity: mean(series.links.map((l) => l.clothing)),
     links,
-    subject: seriesSubject(members, people.length > 0),
+    subject,
   };
 
   const explanation: string[] = [
@@ -88,7 +87,7 @@ export function describeSeries(
     explanation.push(`${reasons.timeSource.mtime} photo times come from file dates (no EXIF capture time)`);
 
   return {
-    title: seriesTitle(members, reasons, start, end),
+    title: seriesTitle(subject, reasons, members.length, start, end),
     reasons,
     explanation,
     people: people.map(([id]) => id),
@@ -106,24 +105,27 @@ function seriesSubject(members: ReadonlyArray<SeriesPhotoMeta>, hasPeople: boole
   return gps === null ? { kind: 'photos' } : { kind: 'place', lat: gps.lat, lon: gps.lon };
 }
 
-function seriesTitle(
-  members: ReadonlyArray<SeriesPhotoMeta>,
-  reasons: SeriesReasons,
-  start: number,
-  end: number,
-): string {
-  const subject = reasons.subject ?? seriesSubject(members, reasons.people.length > 0);
+function seriesTitle(subject: SeriesSubject, reasons: SeriesReasons, photos: number, start: number, end: number): string {
   let who: string;
   const named = reasons.people.map((p) => displayName(p.id, p.name));
-  if (subject.kind === 'people')
-    who = named.length <= 2 ? named.join(' & ') : `${named.slice(0, 2).join(', ')} +${named.length - 2}`;
+  if (subject.kind === 'people') who = joinNames(named);
   else if (subject.kind === 'unknown-people') who = 'Unknown people';
-  else if (subject.kind === 'place') who = `Near ${formatCoordinate(subject.lat, 'N', 'S')} ${formatCoordinate(subject.lon, 'E', 'W')}`;
+  else if (subject.kind === 'place') who = `Near ${formatPosition(subject.lat, subject.lon)}`;
   else who = 'Photos';
   const day = formatDate(start);
   const lastDay = formatDate(end);
   const date = day === lastDay ? day : `${day} – ${lastDay}`;
-  return `${who} · ${date} · ${members.length} photos`;
+  return `${who} · ${date} · ${photos} photos`;
+}
+
+/** "A", "A & B", or "A, B +2": the people of a series title. */
+export function joinNames(names: readonly string[]): string {
+  return names.length <= 2 ? names.join(' & ') : `${names.slice(0, 2).join(', ')} +${names.length - 2}`;
+}
+
+/** A GPS position as "52.52°N 13.40°E". */
+export function formatPosition(lat: number, lon: number): string {
+  return `${formatCoordinate(lat, 'N', 'S')} ${formatCoordinate(lon, 'E', 'W')}`;
 }
 
 function formatCoordinate(value: number, positive: string, negative: string): string {

@@ -10,6 +10,7 @@ import { englishReason, suggestKeeper, type KeeperCandidate } from '../../common
 import { EngineError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import type { Db } from '../db/open';
+import { parseStoredKeyed } from '../db/stored-keyed';
 import { PACKED_HASH_BYTES, unpackHashes } from '../library/hash-codec';
 
 const CHOSEN: KeeperReason = { key: 'keep.chosen', params: {} };
@@ -29,12 +30,6 @@ export function englishEvidence(e: GroupEvidence): string {
     case 'text':
       return e.params.text;
   }
-}
-
-/** dup_members.reasons: keeper reasons as JSON; an older Sift stored English strings, kept as 'text'. */
-export function parseStoredReasons(json: string): KeeperReason[] {
-  const parsed = JSON.parse(json) as Array<KeeperReason | string>;
-  return parsed.map((r) => (typeof r === 'string' ? { key: 'text', params: { text: r } } : r));
 }
 
 interface MemberRow {
@@ -178,21 +173,21 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
     const g = q.group.get(id) as { id: number; kind: DuplicateKind; key: string; evidence: string } | undefined;
     if (!g) throw new EngineError('NOT_FOUND', `No duplicate group ${id}`);
     const rows = q.groupMembers.all(id) as Array<MemberRow & { keep: number; reasons: string }>;
-    const proof = (JSON.parse(g.evidence) as Array<GroupEvidence | string>).map((e): GroupEvidence => (typeof e === 'string' ? { key: 'text', params: { text: e } } : e));
+    const proof = parseStoredKeyed<GroupEvidence>(g.evidence);
     const members: DuplicateMember[] = rows.map((r) => {
-      const why = parseStoredReasons(r.reasons);
+      const why = parseStoredKeyed<KeeperReason>(r.reasons);
       return {
-      id: r.file_id,
-      path: r.path,
-      bytes: r.size,
-      width: r.width,
-      height: r.height,
-      format: r.format,
-      capturedAt: r.captured_at,
-      mtime: r.mtime_ms,
-      keep: r.keep === 1,
-      reasons: why.map(englishReason),
-      why,
+        id: r.file_id,
+        path: r.path,
+        bytes: r.size,
+        width: r.width,
+        height: r.height,
+        format: r.format,
+        capturedAt: r.captured_at,
+        mtime: r.mtime_ms,
+        keep: r.keep === 1,
+        reasons: why.map(englishReason),
+        why,
       };
     });
     return {

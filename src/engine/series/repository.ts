@@ -2,6 +2,7 @@
 import type { ImageFormat, PhotoSummary, ShotReason } from '../../common/contract/types';
 import { englishShotReason } from '../../common/series/best-shot';
 import type { Db } from '../db/open';
+import { parseStoredKeyed } from '../db/stored-keyed';
 
 export interface ContentForSeries {
   id: number;
@@ -39,15 +40,12 @@ export interface MemberInput {
   why: ShotReason[];
 }
 
-function withEnglish(why: ShotReason[]): { reasons: string[]; why: ShotReason[] } {
+/** series_members.reasons (shot reasons as JSON) with their English. */
+function storedShotReasons(json: string): { reasons: string[]; why: ShotReason[] } {
+  const why = parseStoredKeyed<ShotReason>(json);
   return { reasons: why.map(englishShotReason), why };
 }
 
-/** series_members.reasons: shot reasons as JSON; an older Sift stored English strings, kept as 'text'. */
-export function parseShotReasons(json: string): ShotReason[] {
-  const parsed = JSON.parse(json) as Array<ShotReason | string>;
-  return parsed.map((r) => (typeof r === 'string' ? { key: 'text', params: { text: r } } : r));
-}
 
 interface PhotoRow {
   id: number;
@@ -305,17 +303,14 @@ export function createSeriesRepository(db: Db) {
       return r === undefined ? null : toPhoto(r);
     },
     shots(seriesId: number) {
-      return s.shots.all(seriesId).map((r) => {
-        const why = parseShotReasons(r.reasons);
-        return { ...toPhoto(r), best: r.best === 1, redundant: r.redundant === 1, score: r.score, reasons: why.map(englishShotReason), why };
-      });
+      return s.shots.all(seriesId).map((r) => ({ ...toPhoto(r), best: r.best === 1, redundant: r.redundant === 1, score: r.score, ...storedShotReasons(r.reasons) }));
     },
     burstFiles() {
       return s.burstFiles.all().map((r) => ({
         path: r.path,
         series: r.series_id,
         keep: r.redundant === 0,
-        ...withEnglish(parseShotReasons(r.reasons)),
+        ...storedShotReasons(r.reasons),
       }));
     },
   };

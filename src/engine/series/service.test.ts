@@ -16,7 +16,7 @@ import { createPeopleService } from '../people/service';
 import { TestLibrary } from '../people/testing-library';
 import { createSeriesService, type SeriesService } from './service';
 import { englishShotReason } from '../../common/series/best-shot';
-import { parseShotReasons } from './repository';
+import { parseStoredKeyed } from '../db/stored-keyed';
 
 let dir: string;
 let db: Db;
@@ -103,7 +103,7 @@ describe('series service', () => {
     expect(burst[0]?.why[0]).toEqual({ key: 'shot.redundant', params: { gapMs: 500, kept: burst[1]?.id } });
     for (const shot of detail.shots) expect(shot.why.map(englishShotReason)).toEqual(shot.reasons);
     expect(detail.subject).toEqual({ kind: 'people' });
-    expect(parseShotReasons(JSON.stringify(['an older English reason']))).toEqual([{ key: 'text', params: { text: 'an older English reason' } }]);
+    expect(parseStoredKeyed(JSON.stringify(['an older English reason']))).toEqual([{ key: 'text', params: { text: 'an older English reason' } }]);
     expect(detail.reasons).toMatchObject({ photos: 6, timeSource: { exif: 6, mtime: 0 } });
     expect(detail.explanation.some((e) => e === 'Anna in 6 of 6 photos')).toBe(true);
 

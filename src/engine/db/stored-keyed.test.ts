@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { KeeperReason } from '../../common/contract/types';
 import { englishReason } from '../../common/dedup/keeper';
-import { parseStoredReasons } from './service';
+import { parseStoredKeyed } from './stored-keyed';
 
-describe('parseStoredReasons', () => {
+describe('parseStoredKeyed', () => {
   it('reads keys and parameters, and the English strings an older Sift stored', () => {
     const stored = JSON.stringify([{ key: 'keep.exif', params: { fields: 12 } }, 'highest resolution (10×10)']);
-    const why = parseStoredReasons(stored);
+    const why = parseStoredKeyed<KeeperReason>(stored);
     expect(why).toEqual([
       { key: 'keep.exif', params: { fields: 12 } },
       { key: 'text', params: { text: 'highest resolution (10×10)' } },
