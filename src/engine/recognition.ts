@@ -13,6 +13,7 @@ import type { JobContext } from './jobs/runner';
 import { openVectorIndexes, type VectorIndexes } from './index/vector-indexes';
 import { createVisionPipeline, ensureModels, type VisionPipeline, type VisionResult } from './ml';
 import { createModelRegistry, readManifest } from './ml/models/manifest';
+import { BODY_DESCRIPTOR_DIM, visionVersion } from './ml/vision/persons';
 import { createPeopleService } from './people/service';
 import type { VisionStage } from './scan/scan-job';
 import { createSeriesService, type RedundantShot } from './series/service';
@@ -66,7 +67,8 @@ export function createRecognition(deps: { db: Db; dataDir: string; modelsDir: st
 
   const indexes = (): VectorIndexes => {
     if (vectors) return vectors;
-    vectors = openVectorIndexes({ dir: path.join(deps.dataDir, 'vectors'), db, logger: logger.child({ part: 'vectors' }) });
+    // The body dimension is fixed so that descriptors of an older version are dropped (and recomputed) rather than mixed.
+    vectors = openVectorIndexes({ dir: path.join(deps.dataDir, 'vectors'), db, logger: logger.child({ part: 'vectors' }), bodyDim: BODY_DESCRIPTOR_DIM });
     if (vectors.missingContentIds.length > 0) {
       // Vectors lost (crash before save, deleted file): make those contents analysed again.
       const forget = db.prepare<[number]>('DELETE FROM vision_runs WHERE content_id = ?');
@@ -194,7 +196,13 @@ export function createRecognition(deps: { db: Db; dataDir: string; modelsDir: st
   }
 
   async function group(ctx: JobContext): Promise<void> {
-    await series.group({ signal: ctx.signal, onProgress: (done, total, s) => ctx.progress(`series: ${s}`, done, total) });
+    const report = (done: number, total: number, s: string): void => ctx.progress(`series: ${s}`, done, total);
+    await series.group({ signal: ctx.signal, onProgress: report });
+    // Series are the shoots that people without a recognisable face are found in; when that finds
+    // anyone, the series are described again with them (their grouping does not change: series
+    // people are only ever inside one series).
+    const found = people.afterSeries();
+    if (found.people > 0 || found.inferred > 0) await series.group({ signal: ctx.signal, onProgress: report });
   }
 
   let stage: VisionStage | null = null;
@@ -205,7 +213,7 @@ export function createRecognition(deps: { db: Db; dataDir: string; modelsDir: st
     async visionStage() {
       if (stage) return stage;
       await ensureModels(deps.modelsDir, logger);
-      modelVersion = createModelRegistry(deps.modelsDir, await readManifest(deps.modelsDir)).version;
+      modelVersion = visionVersion(createModelRegistry(deps.modelsDir, await readManifest(deps.modelsDir)).version);
       pipeline = createVisionPipeline({ modelsDir: deps.modelsDir, logger: logger.child({ part: 'vision' }) });
       indexes();
       stage = {

@@ -240,7 +240,7 @@ export interface SeriesReasons {
   subject?: SeriesSubject;
 }
 
-export type SeriesLinkKind = 'burst' | 'people+clothing' | 'background' | 'time';
+export type SeriesLinkKind = 'burst' | 'people+clothing' | 'clothing' | 'name+clothing' | 'background' | 'time';
 
 export interface SeriesDetail extends SeriesSummary {
   reasons: SeriesReasons;

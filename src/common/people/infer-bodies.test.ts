@@ -37,8 +37,8 @@ describe('inferBodies', () => {
         targets: [target(1, 0)],
         anchors: [anchor(10, 7, HOUR), anchor(11, 8, HOUR)],
         distance: table([
-          [1, 10, 0.02],
-          [1, 11, 0.05],
+          [1, 10, 0.03],
+          [1, 11, 0.2],
         ]),
         peopleInContent: none,
         rejectedPeople: none,
@@ -50,20 +50,21 @@ describe('inferBodies', () => {
         bodyId: 1,
         personId: 7,
         confidence: expect.any(Number) as number,
-        distance: 0.02,
-        runnerUp: 0.05,
+        distance: 0.03,
+        runnerUp: 0.2,
         anchorBodyId: 10,
       },
     ]);
-    expect(out[0]?.confidence).toBeGreaterThan(0.5);
+    // Calibrated: p(same outfit | 0.03) x (1 - p(same outfit | 0.2)).
+    expect(out[0]?.confidence).toBeCloseTo(0.983 * (1 - 0.277), 2);
   });
 
   it('leaves ambiguous, distant-in-time and too-different bodies unassigned', () => {
     const distance = table([
-      [1, 10, 0.02],
-      [1, 11, 0.022],
+      [1, 10, 0.05],
+      [1, 11, 0.06],
       [2, 12, 0.01],
-      [3, 13, 0.2],
+      [3, 13, 0.25],
     ]);
     const out = inferBodies(
       {
@@ -80,8 +81,8 @@ describe('inferBodies', () => {
 
   it('uses the series when times are unknown, and respects cannot-link and rejections', () => {
     const distance = table([
-      [1, 10, 0.01],
-      [1, 11, 0.03],
+      [1, 10, 0.03],
+      [1, 11, 0.1],
     ]);
     const anchors = [anchor(10, 7, null, 5), anchor(11, 8, null, 5)];
     const base = { targets: [target(1, null, 5, 300)], anchors, distance };

@@ -90,12 +90,12 @@ export function inferBodies(input: BodyInferenceInput, params: BodyInferencePara
     const runnerUp = ranked[1]?.[1].distance ?? null;
     const margin = runnerUp === null ? Number.POSITIVE_INFINITY : runnerUp - first[1].distance;
     if (margin < params.minMargin) continue;
-    const closeness = 1 - first[1].distance / params.maxDistance;
-    const distinctness = Math.min(1, 0.5 + margin / params.maxDistance);
+    const sameOutfit = (d: number): number => 1 / (1 + Math.exp(-(params.calibrationA + params.calibrationB * d)));
+    const confidence = sameOutfit(first[1].distance) * (runnerUp === null ? 1 : 1 - sameOutfit(runnerUp));
     results.push({
       bodyId: target.bodyId,
       personId: first[0],
-      confidence: round3(Math.max(0, Math.min(1, closeness * distinctness))),
+      confidence: round3(confidence),
       distance: round3(first[1].distance),
       runnerUp: runnerUp === null ? null : round3(runnerUp),
       anchorBodyId: first[1].anchor,

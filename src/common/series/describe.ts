@@ -36,7 +36,7 @@ export function describeSeries(
   for (const m of members)
     for (const id of new Set(m.people)) peopleCount.set(id, (peopleCount.get(id) ?? 0) + 1);
   const people = [...peopleCount.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  const links: Record<LinkKind, number> = { burst: 0, 'people+clothing': 0, background: 0, time: 0 };
+  const links: Record<LinkKind, number> = { burst: 0, 'people+clothing': 0, clothing: 0, 'name+clothing': 0, background: 0, time: 0 };
   for (const l of series.links) links[l.kind] += 1;
   const mean = (xs: Array<number | null>): number | null => {
     const v = xs.filter((x): x is number => x !== null);

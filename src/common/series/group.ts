@@ -14,6 +14,21 @@ export interface SeriesPhoto {
   contentId: number;
   time: number;
   timeSource: TimeSource;
+  /**
+   * False when the time says nothing about when the photo was taken: a file date shared by many
+   * photos copied in one go (see `untrustedFileTimes`). Such photos are ordered by file name
+   * within their folder instead (a camera's counter, a shoot's export order) and link on evidence only.
+   */
+  timeKnown?: boolean;
+  /** Folder and file name (without extension) of one file of the content, for the order without a clock. */
+  folder?: string;
+  name?: string;
+  /**
+   * How common this photo's background is in the library: the similarity of its k-th nearest other
+   * background (null: unknown). A background that many photos share (a studio wall, the sky) says
+   * nothing about which shoot a photo belongs to.
+   */
+  backgroundCommonness?: number | null;
   people: readonly number[];
   background: ArrayLike<number> | null;
   bodies: readonly ArrayLike<number>[];
@@ -37,7 +52,7 @@ export interface GroupedSeries {
   links: LinkEvidence[];
 }
 
-const KIND_RANK: Record<LinkKind, number> = { burst: 3, 'people+clothing': 2, background: 1, time: 0 };
+const KIND_RANK: Record<LinkKind, number> = { burst: 4, 'people+clothing': 3, 'name+clothing': 2, clothing: 2, background: 1, time: 0 };
 
 export function linkEvidence(a: SeriesPhoto, b: SeriesPhoto, p: SeriesParams): LinkEvidence | null {
   const gapMs = Math.abs(b.time - a.time);
@@ -50,6 +65,10 @@ export function linkEvidence(a: SeriesPhoto, b: SeriesPhoto, p: SeriesParams): L
   const peopleOverlap = jaccard(a.people, b.people);
   const peopleConflict = peopleOverlap === 0 && a.people.length > 0 && b.people.length > 0;
   const samePeopleOrNone = peopleOverlap === null ? true : peopleOverlap > 0;
+  // A background shared by much of the library (studio, sky, wall) tells nothing: it must be closer
+  // than the photos' k-th nearest backgrounds to count as the same place.
+  const distinctive =
+    background !== null && background > (a.backgroundCommonness ?? -1) + p.backgroundDistinctMargin && background > (b.backgroundCommonness ?? -1) + p.backgroundDistinctMargin;
   const evidence = (kind: LinkKind): LinkEvidence => ({
     kind,
     gapMs,
@@ -68,13 +87,14 @@ export function linkEvidence(a: SeriesPhoto, b: SeriesPhoto, p: SeriesParams): L
       return evidence('people+clothing');
     // Without a trusted clock the background alone must be as close as a continuation after a long gap.
     const backgroundNeeded = trustedTime ? p.backgroundSimilar : p.backgroundStrong;
-    if (background !== null && background >= backgroundNeeded && !peopleConflict) return evidence('background');
+    if (background !== null && background >= backgroundNeeded && distinctive && !peopleConflict) return evidence('background');
     if (trustedTime && background === null && gapMs <= p.timeOnlyGapMs && !peopleConflict) return evidence('time');
     return null;
   }
   if (
     background !== null &&
     background >= p.backgroundStrong &&
+    distinctive &&
     samePeopleOrNone &&
     (clothing === null || clothing >= p.clothingSimilar)
   ) {
@@ -83,7 +103,132 @@ export function linkEvidence(a: SeriesPhoto, b: SeriesPhoto, p: SeriesParams): L
   return null;
 }
 
+/**
+ * Evidence for two photos without a clock (neighbours in file-name order): the same person's
+ * clothes, or one dominant figure dressed alike; a shared specific file-name stem (a look or product
+ * id shared by a handful of files) lowers the clothing bar. Never a background alone on a shared
+ * studio background, never photos of different known people.
+ */
+export function untimedLinkEvidence(a: SeriesPhoto, b: SeriesPhoto, p: SeriesParams, sameStem: boolean): LinkEvidence | null {
+  const gapMs = Math.abs(b.time - a.time);
+  const background = a.background !== null && b.background !== null ? cosineSimilarity(a.background, b.background) : null;
+  const sameClothes = samePersonSimilarity(a.bodies, a.bodyPeople, b.bodies, b.bodyPeople);
+  const anyClothes = compatibleBodySimilarity(a, b);
+  const peopleOverlap = jaccard(a.people, b.people);
+  if (peopleOverlap === 0 && a.people.length > 0 && b.people.length > 0) return null;
+  const evidence = (kind: LinkKind, clothing: number | null): LinkEvidence => ({ kind, gapMs, background: r3(background), clothing: r3(clothing), peopleOverlap: r3(peopleOverlap) });
+  if (sameClothes !== null && sameClothes >= p.clothingSimilar) return evidence('people+clothing', sameClothes);
+  // The same place, when that place is not shared by much of the library (see linkEvidence).
+  const distinctive =
+    background !== null && background > (a.backgroundCommonness ?? -1) + p.backgroundDistinctMargin && background > (b.backgroundCommonness ?? -1) + p.backgroundDistinctMargin;
+  if (background !== null && background >= p.backgroundStrong && distinctive && (anyClothes === null || anyClothes >= p.clothingSimilar))
+    return evidence('background', anyClothes);
+  if (anyClothes === null) return null;
+  // One figure in each photo: in a group photo some pair of outfits is always alike.
+  if (anyClothes >= p.clothingAlone && a.bodies.length === 1 && b.bodies.length === 1) return evidence('clothing', anyClothes);
+  if (sameStem && anyClothes >= p.clothingWithName) return evidence('name+clothing', anyClothes);
+  return null;
+}
+
+/**
+ * Best similarity of two bodies that may be one person: bodies known to be different people are
+ * skipped. Null when either photo has no body.
+ */
+function compatibleBodySimilarity(a: SeriesPhoto, b: SeriesPhoto): number | null {
+  let best: number | null = null;
+  for (let i = 0; i < a.bodies.length; i++) {
+    const pa = a.bodyPeople?.[i] ?? null;
+    for (let j = 0; j < b.bodies.length; j++) {
+      const pb = b.bodyPeople?.[j] ?? null;
+      if (pa !== null && pb !== null && pa !== pb) continue;
+      const s = cosineSimilarity(a.bodies[i] as ArrayLike<number>, b.bodies[j] as ArrayLike<number>);
+      if (best === null || s > best) best = s;
+    }
+  }
+  return best;
+}
+
+/**
+ * The identifying stem of a file name: the name up to its last run of digits ("look3_02_front" ->
+ * "look3_"), when that stem carries digits of its own (a look, product or date id). A plain counter
+ * ("IMG_0042", "bbt3") has no stem: consecutive frames of a camera say nothing about the content.
+ */
+export function nameStem(name: string): string {
+  const m = /^(.*?)\d+\D*$/.exec(name);
+  const stem = m ? (m[1] as string) : '';
+  return /\d/.test(stem) ? stem : '';
+}
+
+const naturalOrder = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/**
+ * Photos without a clock: per folder, in file-name order, each photo joins the current run when it
+ * links to one of the run's last `untimedLookback` photos; otherwise it starts a new run.
+ */
+function groupUntimed(photos: readonly SeriesPhoto[], p: SeriesParams): GroupedSeries[] {
+  const byFolder = new Map<string, SeriesPhoto[]>();
+  for (const photo of photos) {
+    const key = photo.folder ?? '';
+    const list = byFolder.get(key);
+    if (list === undefined) byFolder.set(key, [photo]);
+    else list.push(photo);
+  }
+  const out: GroupedSeries[] = [];
+  for (const list of byFolder.values()) {
+    list.sort((a, b) => naturalOrder.compare(a.name ?? '', b.name ?? '') || a.contentId - b.contentId);
+    const stemCount = new Map<string, number>();
+    const stems = list.map((photo) => nameStem(photo.name ?? ''));
+    for (const st of stems) stemCount.set(st, (stemCount.get(st) ?? 0) + 1);
+    // Each photo is compared with the `untimedLookback` photos before it in name order (whatever
+    // run they are in), so one odd frame between two views of a shoot does not cut it in two.
+    const runOf: Array<{ members: SeriesPhoto[]; links: LinkEvidence[] }> = [];
+    const runs: Array<{ members: SeriesPhoto[]; links: LinkEvidence[] }> = [];
+    list.forEach((photo, i) => {
+      const stem = stems[i] as string;
+      const specific = stem.length > 0 && (stemCount.get(stem) ?? 0) <= p.specificStemMaxFiles;
+      let best: { run: { members: SeriesPhoto[]; links: LinkEvidence[] }; link: LinkEvidence } | null = null;
+      for (let j = i - 1; j >= Math.max(0, i - p.untimedLookback); j--) {
+        const link = untimedLinkEvidence(list[j] as SeriesPhoto, photo, p, specific && stems[j] === stem);
+        if (link !== null && (best === null || better(link, best.link))) best = { run: runOf[j] as { members: SeriesPhoto[]; links: LinkEvidence[] }, link };
+      }
+      if (best !== null) {
+        best.run.members.push(photo);
+        best.run.links.push(best.link);
+        runOf.push(best.run);
+      } else {
+        const run = { members: [photo], links: [] as LinkEvidence[] };
+        runs.push(run);
+        runOf.push(run);
+      }
+    });
+    for (const run of runs) out.push({ contentIds: run.members.map((m) => m.contentId), links: run.links });
+  }
+  return out.filter((s) => s.contentIds.length >= p.minPhotos);
+}
+
 export function groupSeries(photos: readonly SeriesPhoto[], p: SeriesParams): GroupedSeries[] {
+  const untimed = photos.filter((photo) => photo.timeKnown === false);
+  const timed = untimed.length === 0 ? photos : photos.filter((photo) => photo.timeKnown !== false);
+  return [...groupTimed(timed, p), ...groupUntimed(untimed, p)].sort((a, b) => (a.contentIds[0] as number) - (b.contentIds[0] as number));
+}
+
+/**
+ * File dates that are no clock: when at least `batchMinFiles` file-dated photos fall within
+ * `batchWindowMs` of each other, they were copied (or downloaded, extracted) in one go, and the date
+ * says nothing about when each was taken. Returns the content ids whose time is unknown.
+ */
+export function untrustedFileTimes(photos: ReadonlyArray<{ contentId: number; time: number; timeSource: TimeSource }>, p: Pick<SeriesParams, 'batchMinFiles' | 'batchWindowMs'>): Set<number> {
+  const dated = photos.filter((x) => x.timeSource === 'mtime').sort((a, b) => a.time - b.time);
+  const out = new Set<number>();
+  let lo = 0;
+  for (let hi = 0; hi < dated.length; hi++) {
+    while ((dated[hi] as { time: number }).time - (dated[lo] as { time: number }).time > p.batchWindowMs) lo++;
+    if (hi - lo + 1 >= p.batchMinFiles) for (let k = lo; k <= hi; k++) out.add((dated[k] as { contentId: number }).contentId);
+  }
+  return out;
+}
+
+function groupTimed(photos: readonly SeriesPhoto[], p: SeriesParams): GroupedSeries[] {
   const sorted = [...photos].sort((a, b) => a.time - b.time || a.contentId - b.contentId);
   interface Open {
     members: SeriesPhoto[];

@@ -47,6 +47,28 @@ export interface SeriesParams {
    * astronaut portrait 0.63–0.69, group photos 0.23–0.36.
    */
   backgroundMaxPersonCover: number;
+  /** A background link needs a similarity above the photos' k-th nearest backgrounds by this much. */
+  backgroundDistinctMargin: number;
+  /**
+   * k of that test (`backgroundCommonness`), leaving out neighbours at `backgroundNearIdentical` or
+   * more (copies and frames of the same scene). Measured: dev series set (54 shoots on one white
+   * studio background) 8th-nearest other background median 0.994, shoot-mates 0.95-0.997, so a
+   * background never links them; synthetic bursts (16 scenes) burst frame vs base 0.998-1.000
+   * against an 8th-nearest of about 0.95.
+   */
+  backgroundCommonK: number;
+  backgroundNearIdentical: number;
+  /** File-dated photos: this many within `batchWindowMs` were copied in one go; their dates are no clock. */
+  batchMinFiles: number;
+  batchWindowMs: number;
+  /** Without a clock: one figure dressed alike (body descriptors this similar) links two neighbours by itself. */
+  clothingAlone: number;
+  /** Without a clock: the clothing bar for neighbours whose names share a specific stem. */
+  clothingWithName: number;
+  /** A stem shared by at most this many files of a folder is specific (a look, a product, a burst). */
+  specificStemMaxFiles: number;
+  /** Without a clock: the photos of the current run a new photo is compared with. */
+  untimedLookback: number;
 }
 
 export const DEFAULT_SERIES_PARAMS: SeriesParams = {
@@ -64,4 +86,13 @@ export const DEFAULT_SERIES_PARAMS: SeriesParams = {
   redundantBackground: 0.99,
   redundantClothing: 0.97,
   backgroundMaxPersonCover: 0.8,
+  backgroundDistinctMargin: 0.002,
+  backgroundCommonK: 8,
+  backgroundNearIdentical: 0.998,
+  batchMinFiles: 10,
+  batchWindowMs: 60_000,
+  clothingAlone: 0.95,
+  clothingWithName: 0.7,
+  specificStemMaxFiles: 12,
+  untimedLookback: 3,
 };

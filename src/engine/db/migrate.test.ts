@@ -50,6 +50,24 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('008 forgets clustering decisions about faces too small to recognise, never the user\'s', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations, 7);
+    db.prepare('INSERT INTO contents (id, sha256, bytes) VALUES (1, ?, 10)').run(Buffer.alloc(32, 7));
+    const face = db.prepare("INSERT INTO faces (id, content_id, idx, x, y, w, h, score, quality, model_version) VALUES (?, 1, ?, 0, 0, ?, ?, 0.9, 0.5, 'v')");
+    face.run(1, 0, 20, 20); // small, clustered
+    face.run(2, 1, 80, 80); // large, clustered
+    face.run(3, 2, 20, 20); // small, named by the user
+    db.prepare('INSERT INTO people (id, name, created_at) VALUES (1, NULL, 0)').run();
+    const assign = db.prepare('INSERT INTO face_person (face_id, person_id, source, at) VALUES (?, 1, ?, 0)');
+    assign.run(1, 'cluster');
+    assign.run(2, 'cluster');
+    assign.run(3, 'user');
+    migrate(db, migrations, 8);
+    expect(db.prepare('SELECT face_id FROM face_person ORDER BY face_id').pluck().all()).toEqual([2, 3]);
+    db.close();
+  });
+
   it('applies all pending migrations in one transaction (a failing one leaves the version untouched)', () => {
     const db = new Database(':memory:');
     const broken = [...migrations.slice(0, 2), { version: 3, name: 'broken', sql: 'CREATE TABLE x (a INTEGER) STRICT; SELECT * FROM no_such_table;' }];

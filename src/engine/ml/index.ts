@@ -75,6 +75,11 @@ export interface VisionPipeline {
 export interface FaceChipEmbedder {
   /** L2-normalised descriptors for ready-made 150x150 RGB dlib chips (HWC, 0..255), batched across workers. */
   embedChips(chips: Float32Array, count: number, opts?: { signal?: AbortSignal }): Promise<Float32Array[]>;
+  /**
+   * Body descriptors of given person boxes (x, y, w, h in raster pixels) instead of detected ones,
+   * e.g. a re-identification crop that is itself the person box.
+   */
+  describePersons(raster: Raster, boxes: ReadonlyArray<readonly [number, number, number, number]>, opts?: { signal?: AbortSignal }): Promise<Float32Array[]>;
   /** Inference time per model file so far (see InferencePool.inferenceTime); empty before the first run. */
   inferenceTime(): Record<string, { runs: number; ms: number; cpuMs: number | null }>;
 }

@@ -6,6 +6,8 @@ export interface FaceRow {
   id: number;
   contentId: number;
   quality: number;
+  /** Face box width in image pixels. */
+  width: number;
   personId: number | null;
   source: 'cluster' | 'user' | null;
 }
@@ -15,7 +17,9 @@ export interface BodyRow {
   contentId: number;
   faceId: number | null;
   faceQuality: number | null;
+  faceWidth: number | null;
   facePersonId: number | null;
+  /** EXIF capture time; null without one (a file date is no clock). */
   time: number | null;
 }
 
@@ -61,11 +65,12 @@ export function createPeopleRepository(db: Db) {
         id: number;
         content_id: number;
         quality: number;
+        w: number;
         person_id: number | null;
         source: 'cluster' | 'user' | null;
       }
     >(
-      `SELECT f.id, f.content_id, f.quality, fp.person_id, fp.source FROM faces f LEFT JOIN face_person fp ON fp.face_id = f.id ORDER BY f.id`,
+      `SELECT f.id, f.content_id, f.quality, f.w, fp.person_id, fp.source FROM faces f LEFT JOIN face_person fp ON fp.face_id = f.id ORDER BY f.id`,
     ),
     facesByIds: db.prepare<
       [string],
@@ -73,11 +78,12 @@ export function createPeopleRepository(db: Db) {
         id: number;
         content_id: number;
         quality: number;
+        w: number;
         person_id: number | null;
         source: 'cluster' | 'user' | null;
       }
     >(
-      `SELECT f.id, f.content_id, f.quality, fp.person_id, fp.source FROM faces f LEFT JOIN face_person fp ON fp.face_id = f.id
+      `SELECT f.id, f.content_id, f.quality, f.w, fp.person_id, fp.source FROM faces f LEFT JOIN face_person fp ON fp.face_id = f.id
        WHERE f.id IN (SELECT value FROM json_each(?)) ORDER BY f.id`,
     ),
     rejections: db.prepare<[], { face_id: number; person_id: number }>(
@@ -174,12 +180,13 @@ export function createPeopleRepository(db: Db) {
         content_id: number;
         face_id: number | null;
         face_quality: number | null;
+        face_width: number | null;
         face_person: number | null;
         time: number | null;
       }
     >(
-      `SELECT b.id, b.content_id, b.face_id, f.quality AS face_quality, fp.person_id AS face_person,
-              COALESCE(c.captured_at, (SELECT MIN(fi.mtime_ms) FROM files fi WHERE fi.content_id = b.content_id)) AS time
+      `SELECT b.id, b.content_id, b.face_id, f.quality AS face_quality, f.w AS face_width, fp.person_id AS face_person,
+              c.captured_at AS time
        FROM bodies b JOIN contents c ON c.id = b.content_id LEFT JOIN faces f ON f.id = b.face_id LEFT JOIN face_person fp ON fp.face_id = b.face_id
        ORDER BY b.id`,
     ),
@@ -225,6 +232,7 @@ export function createPeopleRepository(db: Db) {
         id: r.id,
         contentId: r.content_id,
         quality: r.quality,
+        width: r.w,
         personId: r.person_id,
         source: r.source,
       }));
@@ -234,6 +242,7 @@ export function createPeopleRepository(db: Db) {
         id: r.id,
         contentId: r.content_id,
         quality: r.quality,
+        width: r.w,
         personId: r.person_id,
         source: r.source,
       }));
@@ -312,6 +321,7 @@ export function createPeopleRepository(db: Db) {
         contentId: r.content_id,
         faceId: r.face_id,
         faceQuality: r.face_quality,
+        faceWidth: r.face_width,
         facePersonId: r.face_person,
         time: r.time,
       }));

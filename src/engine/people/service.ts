@@ -13,6 +13,7 @@ import {
   type Neighbour,
 } from '../../common/people/cluster';
 import { inferBodies, type BodyAnchor, type BodyTarget } from '../../common/people/infer-bodies';
+import { seriesPeople } from '../../common/people/series-people';
 import {
   DEFAULT_BODY_PARAMS,
   DEFAULT_PEOPLE_PARAMS,
@@ -39,6 +40,8 @@ export interface ClusterSummary {
 
 export type PeopleService = ApiHandlers['people'] & {
   cluster(opts?: ClusterOptions): Promise<ClusterSummary>;
+  /** People within series and faceless matches, once series are grouped (see afterSeries). */
+  afterSeries(): { people: number; inferred: number };
 };
 
 export interface PeopleServiceOptions {
@@ -127,7 +130,7 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
     const started = performance.now();
     const faces: ClusterFace[] = repo
       .faces()
-      .filter((f) => vectors.faces.has(f.id))
+      .filter((f) => f.width >= params.minFaceWidth && vectors.faces.has(f.id))
       .map((f) => ({ id: f.id, contentId: f.contentId, quality: f.quality, personId: f.personId }));
     const pending = faces.filter((f) => f.personId === null);
     const neighbours = new Map<number, Neighbour[]>();
@@ -179,6 +182,51 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
     return Math.round(Math.max(0, Math.min(1, 1 - distance / params.eps)) * 1000) / 1000;
   }
 
+  /**
+   * After series are grouped: faces still without a person that match each other inside one series
+   * become a person (`seriesPeople`), then faceless bodies are matched again with the new series.
+   */
+  function afterSeries(): { people: number; inferred: number } {
+    const at = now();
+    const seriesOf = repo.seriesOfContents();
+    const candidates = repo
+      .faces()
+      .filter((f) => f.personId === null && seriesOf.has(f.contentId) && vectors.faces.has(f.id))
+      .map((f) => ({ faceId: f.id, contentId: f.contentId, seriesId: seriesOf.get(f.contentId) as number }));
+    const rejections = repo.rejections();
+    // A series shows one figure when none of its photos holds two bodies or two faces.
+    const figures = new Map<number, number>();
+    for (const f of repo.faces()) figures.set(f.contentId, (figures.get(f.contentId) ?? 0) + 1);
+    const bodiesIn = new Map<number, number>();
+    for (const b of repo.bodies()) bodiesIn.set(b.contentId, (bodiesIn.get(b.contentId) ?? 0) + 1);
+    const crowded = new Set<number>();
+    for (const [contentId, series] of seriesOf)
+      if ((figures.get(contentId) ?? 0) > 1 || (bodiesIn.get(contentId) ?? 0) > 1) crowded.add(series);
+    const singleFigure = new Set([...seriesOf.values()].filter((series) => !crowded.has(series)));
+    const groups = seriesPeople(
+      {
+        singleFigure,
+        faces: candidates,
+        distance: (a, b) => {
+          const va = vectors.faces.get(a);
+          const vb = vectors.faces.get(b);
+          return va === null || vb === null ? null : cosineDistance(va, vb);
+        },
+      },
+      params.seriesFaceEps,
+    ).filter((ids) => ids.every((id) => (rejections.get(id)?.size ?? 0) === 0));
+    repo.transaction(() => {
+      for (const ids of groups) {
+        const personId = repo.createPerson(null, at);
+        for (const id of ids) repo.assignByCluster(id, personId, 1, at);
+      }
+    });
+    const inferred = inferFacelessPeople(at);
+    if (groups.length > 0 || inferred > 0) changed();
+    logger.info('people within series', { people: groups.length, inferred });
+    return { people: groups.length, inferred };
+  }
+
   /** Recomputes the 'inferred' body rows; confirmed and rejected rows are the user's and stay. */
   function inferFacelessPeople(at: number): number {
     if (vectors.bodies.size() === 0) {
@@ -216,7 +264,7 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
         set.add(person);
         continue;
       }
-      const usableFace = b.faceId !== null && (b.faceQuality ?? 0) >= bodyParams.unusableFaceQuality;
+      const usableFace = b.faceId !== null && (b.faceQuality ?? 0) >= bodyParams.unusableFaceQuality && (b.faceWidth ?? 0) >= params.minFaceWidth;
       if (!usableFace && vectors.bodies.has(b.id)) targets.push(base);
     }
     const cache = new Map<number, Float32Array | null>();
@@ -363,7 +411,7 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
       }),
   };
 
-  return { ...handlers, cluster };
+  return { ...handlers, cluster, afterSeries };
 }
 
 function cosineDistance(a: Float32Array, b: Float32Array): number {

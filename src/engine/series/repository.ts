@@ -19,6 +19,8 @@ export interface ContentForSeries {
   bodies: number;
   /** Area of the largest person box over the image area (0 without persons). */
   personCover: number;
+  /** Path of the content's oldest file (its folder and name order photos that have no clock). */
+  path: string | null;
 }
 
 export interface SeriesRowInput {
@@ -83,6 +85,7 @@ export function createSeriesRepository(db: Db) {
         face_quality: number | null;
         bodies: number;
         largest_body: number | null;
+        path: string | null;
       }
     >(
       `SELECT c.id, c.captured_at,
@@ -91,7 +94,8 @@ export function createSeriesRepository(db: Db) {
               (SELECT COUNT(*) FROM faces fa WHERE fa.content_id = c.id) AS faces,
               (SELECT AVG(fa.quality) FROM faces fa WHERE fa.content_id = c.id) AS face_quality,
               (SELECT COUNT(*) FROM bodies b WHERE b.content_id = c.id) AS bodies,
-              (SELECT MAX(b.w * b.h) FROM bodies b WHERE b.content_id = c.id) AS largest_body
+              (SELECT MAX(b.w * b.h) FROM bodies b WHERE b.content_id = c.id) AS largest_body,
+              (SELECT f.path FROM files f WHERE f.content_id = c.id AND f.state = 'ok' ORDER BY f.mtime_ms, f.id LIMIT 1) AS path
        FROM contents c WHERE EXISTS (SELECT 1 FROM files f WHERE f.content_id = c.id AND f.state = 'ok')`,
     ),
     facePeople: db.prepare<[], { content_id: number; person_id: number }>(
@@ -217,6 +221,7 @@ export function createSeriesRepository(db: Db) {
         faceQuality: r.face_quality,
         bodies: r.bodies,
         personCover: r.largest_body !== null && r.width && r.height ? r.largest_body / (r.width * r.height) : 0,
+        path: r.path,
       }));
     },
     peopleByContent(): Map<number, number[]> {

@@ -3,13 +3,14 @@
  * exists, a best shot and redundant burst frames. Recomputed by `group`; ids stay stable through
  * the series key.
  */
+import path from 'node:path';
 import type { ApiHandlers } from '../../common/contract/api';
 import type { SeriesReasons, SeriesSubject, ShotReason } from '../../common/contract/types';
 import { EngineError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import { judgeShots, type Shot } from '../../common/series/best-shot';
 import { describeSeries, type SeriesPhotoMeta } from '../../common/series/describe';
-import { groupSeries, type GroupedSeries, type SeriesPhoto } from '../../common/series/group';
+import { groupSeries, untrustedFileTimes, type GroupedSeries, type SeriesPhoto } from '../../common/series/group';
 import { DEFAULT_SERIES_PARAMS, type SeriesParams } from '../../common/series/params';
 import type { Db } from '../db/open';
 import type { VectorIndexes } from '../index/vector-indexes';
@@ -86,16 +87,40 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
         return found;
       });
 
+    const commonnessCache = new LruCache<number, number | null>(VECTOR_CACHE);
+    /** Similarity of the k-th nearest other background: how common this background is in the library. */
+    const commonnessOf = (id: number): number | null =>
+      commonnessCache.getOrSet(id, () => {
+        const v = backgroundOf(id);
+        if (v === null) return null;
+        // Near-identical backgrounds are copies or frames of this very scene, not other shoots on a shared one.
+        const hits = vectors.backgrounds
+          .search(v, params.backgroundCommonK + 16)
+          .filter((h) => h.id !== id && 1 - h.distance < params.backgroundNearIdentical);
+        const kth = hits[params.backgroundCommonK - 1];
+        return kth === undefined ? null : 1 - kth.distance;
+      });
+    const untrusted = untrustedFileTimes(
+      contents.flatMap((c) => (c.capturedAt === null && c.mtime !== null ? [{ contentId: c.id, time: c.mtime, timeSource: 'mtime' as const }] : [])),
+      params,
+    );
     const photos = new Map<number, SeriesPhoto & SeriesPhotoMeta>();
     const info = new Map<number, ContentForSeries>();
     for (const c of contents) {
       const time = c.capturedAt ?? c.mtime;
       if (time === null) continue;
       info.set(c.id, c);
+      const file = c.path === null ? null : path.parse(c.path);
       photos.set(c.id, {
         contentId: c.id,
         time,
         timeSource: c.capturedAt !== null ? 'exif' : 'mtime',
+        timeKnown: !untrusted.has(c.id),
+        folder: file?.dir ?? '',
+        name: file?.name ?? '',
+        get backgroundCommonness() {
+          return commonnessOf(c.id);
+        },
         people: people.get(c.id) ?? [],
         get background() {
           return c.personCover >= params.backgroundMaxPersonCover ? null : backgroundOf(c.id);

@@ -147,20 +147,96 @@ function colourStats(c: ColourImage, rect: readonly [number, number, number, num
   return { stats, n };
 }
 
+/**
+ * Clothing colours: CIE L*a*b* histograms (4 x 8 x 8 bins; L* 0..100, a* and b* -64..64, outside
+ * values clamped) whose square roots are compared (Hellinger), so one dominant colour does not
+ * drown the rest. Colour survives a turn from front to back (prints and logos do not), which is
+ * what a back view has to be matched on. Bins are looked up from RGB with 5 bits per channel.
+ */
+const LAB_L_BINS = 4;
+const LAB_A_BINS = 8;
+const LAB_B_BINS = 8;
+export const CLOTHING_HISTOGRAM_BINS = LAB_L_BINS * LAB_A_BINS * LAB_B_BINS;
+/** Channels of the CenterNet stride-8 feature map pooled into the body descriptor. */
+export const CENTERNET_FEATURE_CHANNELS = 192;
+/** Whole figure + upper + lower body histograms, then the pooled backbone features of the box. */
+export const BODY_DESCRIPTOR_DIM = 3 * CLOTHING_HISTOGRAM_BINS + CENTERNET_FEATURE_CHANNELS;
+/** Version of the body and background descriptors: stored descriptors of another version are recomputed. */
+export const DESCRIPTOR_VERSION = 'body=lab3+cnn;bg=1';
+
+/** The version stored with every vision result: the models and the descriptors computed from them. */
+export function visionVersion(modelsVersion: string): string {
+  return `${modelsVersion};${DESCRIPTOR_VERSION}`;
+}
+
+let labBins: Uint8Array | undefined;
+
+/** Lab bin of every RGB555 colour (computed once, 32 KB). */
+function labBinTable(): Uint8Array {
+  if (labBins) return labBins;
+  const table = new Uint8Array(32 * 32 * 32);
+  const linear = (c: number): number => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  const f = (t: number): number => (t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116);
+  const bin = (v: number, lo: number, hi: number, n: number): number => Math.min(n - 1, Math.max(0, Math.floor(((v - lo) / (hi - lo)) * n)));
+  for (let r = 0; r < 32; r++)
+    for (let g = 0; g < 32; g++)
+      for (let b = 0; b < 32; b++) {
+        const R = linear((r * 8 + 4) / 255);
+        const G = linear((g * 8 + 4) / 255);
+        const B = linear((b * 8 + 4) / 255);
+        const fx = f((0.4124 * R + 0.3576 * G + 0.1805 * B) / 0.95047);
+        const fy = f(0.2126 * R + 0.7152 * G + 0.0722 * B);
+        const fz = f((0.0193 * R + 0.1192 * G + 0.9505 * B) / 1.08883);
+        const L = 116 * fy - 16;
+        const A = 500 * (fx - fy);
+        const Bv = 200 * (fy - fz);
+        table[(r << 10) | (g << 5) | b] = (bin(L, 0, 100, LAB_L_BINS) * LAB_A_BINS + bin(A, -64, 64, LAB_A_BINS)) * LAB_B_BINS + bin(Bv, -64, 64, LAB_B_BINS);
+      }
+  labBins = table;
+  return table;
+}
+
+/** Square roots of the normalised Lab histogram of a raster-space rectangle (all zeros when it holds no pixel). */
+export function clothingHistogram(c: ColourImage, rect: readonly [number, number, number, number]): Float32Array {
+  const { img, scale } = c;
+  const table = labBinTable();
+  const x0 = Math.max(0, Math.floor(rect[0] * scale));
+  const y0 = Math.max(0, Math.floor(rect[1] * scale));
+  const x1 = Math.min(img.width, Math.max(x0 + 1, Math.ceil(rect[2] * scale)));
+  const y1 = Math.min(img.height, Math.max(y0 + 1, Math.ceil(rect[3] * scale)));
+  const counts = new Float32Array(CLOTHING_HISTOGRAM_BINS);
+  let n = 0;
+  for (let y = y0; y < y1; y++) {
+    let o = (y * img.width + x0) * 3;
+    for (let x = x0; x < x1; x++, o += 3) {
+      const key = (((img.data[o] ?? 0) >> 3) << 10) | (((img.data[o + 1] ?? 0) >> 3) << 5) | ((img.data[o + 2] ?? 0) >> 3);
+      const bin = table[key] ?? 0;
+      counts[bin] = (counts[bin] ?? 0) + 1;
+      n++;
+    }
+  }
+  if (n) for (let k = 0; k < counts.length; k++) counts[k] = Math.sqrt((counts[k] ?? 0) / n);
+  return counts;
+}
+
+/**
+ * Body descriptor: what the person wears, not where they stand. Lab colour histograms of the
+ * figure (the box without 10 % on each side, where the background shows most), of the upper body
+ * and of the lower body, plus the backbone's pooled features of the box (shape, texture). Measured
+ * on the dev series set (docs/people.md): same outfit vs other outfits ROC AUC 0.97 (0.69 for the
+ * earlier pooled-features-and-RGB-means descriptor), front/side vs back views of one outfit 0.97.
+ */
 export function bodyDescriptor(features: TensorData, colour: ColourImage, geom: CenternetGeometry, box: readonly [number, number, number, number]): Float32Array {
   const [x1, y1, x2, y2] = box;
   const bw = x2 - x1;
   const bh = y2 - y1;
-  const torso: [number, number, number, number] = [x1 + 0.15 * bw, y1 + 0.2 * bh, x2 - 0.15 * bw, y1 + 0.55 * bh];
-  const legs: [number, number, number, number] = [x1 + 0.15 * bw, y1 + 0.55 * bh, x2 - 0.15 * bw, y2];
-  const colours = new Float32Array(12);
-  colours.set(colourStats(colour, torso).stats, 0);
-  colours.set(colourStats(colour, legs).stats, 6);
+  const left = x1 + 0.1 * bw;
+  const right = x2 - 0.1 * bw;
   return weightedConcat([
-    { v: poolRect(features, geom, box), weight: 0.5 },
-    { v: poolRect(features, geom, torso), weight: 0.6 },
-    { v: poolRect(features, geom, legs), weight: 0.4 },
-    { v: colours, weight: 0.5 },
+    { v: clothingHistogram(colour, [left, y1, right, y2]), weight: 1 },
+    { v: clothingHistogram(colour, [left, y1 + 0.1 * bh, right, y1 + 0.5 * bh]), weight: 0.5 },
+    { v: clothingHistogram(colour, [left, y1 + 0.5 * bh, right, y2]), weight: 0.5 },
+    { v: poolRect(features, geom, box), weight: 0.3 },
   ]);
 }
 

@@ -6,7 +6,7 @@ import { FACE_DESCRIPTOR_INPUT } from '../convert/face-descriptor-net';
 import type { AnalyzeOptions, DetectedFace, DetectedPerson, FaceChipEmbedder, VisionOptions, VisionPipeline, VisionResult } from '../index';
 import { createModelRegistry, readManifest, type ModelRegistry, type VisionTask } from '../models/manifest';
 import { createInferencePool, type InferencePool } from '../runtime/pool';
-import type { TensorMap } from '../runtime/protocol';
+import type { TensorData, TensorMap } from '../runtime/protocol';
 import { chipAffine } from './align';
 import {
   DEFAULT_PASS_PLAN,
@@ -24,7 +24,7 @@ import {
   type FaceCandidate,
 } from './face-detect';
 import { Pyramid, sampleAffine, toRgb } from './image';
-import { backgroundDescriptor, bodyDescriptor, centernetGeometry, decodePersons, matchFacesToPersons } from './persons';
+import { CENTERNET_FEATURE_CHANNELS, backgroundDescriptor, type ColourImage, bodyDescriptor, centernetGeometry, decodePersons, matchFacesToPersons, visionVersion } from './persons';
 import { estimatePose, faceQuality, laplacianVariance } from './quality';
 
 export const DEFAULT_FACE_MIN_SCORE = 0.6;
@@ -44,6 +44,15 @@ function need<T>(v: T | undefined, what: string): T {
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new EngineError('CANCELLED', 'Vision analysis cancelled');
+}
+
+/** Clothing colours read a pyramid level of 256-512 px: a person a fifth of a group photo wide still has some 50 px. */
+function clothingImage(pyr: Pyramid, features: TensorData): ColourImage {
+  const { width, height } = pyr.base;
+  const level = pyr.level(Math.max(0, Math.floor(Math.log2(Math.max(width, height) / 256))));
+  const channels = features.dims[3];
+  if (channels !== CENTERNET_FEATURE_CHANNELS) throw new EngineError('MODEL', `Expected ${CENTERNET_FEATURE_CHANNELS} person-detector feature channels but received ${channels}`);
+  return { img: level, scale: level.width / width };
 }
 
 export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & FaceChipEmbedder {
@@ -164,6 +173,12 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
   };
 
   return {
+    async describePersons(raster, boxes, o) {
+      const pyr = new Pyramid(toRgb(raster));
+      const scene = await describeScene(pyr, o?.signal);
+      const clothing = clothingImage(pyr, scene.features);
+      return boxes.map(([x, y, w, h]) => bodyDescriptor(scene.features, clothing, scene.geom, [x, y, x + w, y + h]));
+    },
     async analyze(raster: Raster, analyzeOpts: AnalyzeOptions = {}): Promise<VisionResult> {
       const { signal, onProgress } = analyzeOpts;
       throwIfAborted(signal);
@@ -225,10 +240,11 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
       // Colour statistics read a pyramid level about 128-256 px on its long side.
       const colourLevel = pyr.level(Math.max(0, Math.floor(Math.log2(Math.max(width, height) / 128))));
       const colour = { img: colourLevel, scale: colourLevel.width / width };
+      const clothing = clothingImage(pyr, scene.features);
       const persons: DetectedPerson[] = personCands.map((p, i) => ({
         box: [p.box[0], p.box[1], p.box[2] - p.box[0], p.box[3] - p.box[1]],
         score: p.score,
-        descriptor: bodyDescriptor(scene.features, colour, scene.geom, p.box),
+        descriptor: bodyDescriptor(scene.features, clothing, scene.geom, p.box),
         faceIndex: faceOf[i] ?? null,
       }));
       const background = backgroundDescriptor(scene.features, colour, scene.geom, { width, height }, personCands.map((p) => p.box));
@@ -236,7 +252,7 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
       onProgress?.({ stage: 'done', done: 3, total: 3 });
       const ms = performance.now() - started;
       if (ms > 2000) logger.info('slow vision analysis', { ms: Math.round(ms), width, height, faces: faces.length });
-      return { faces, persons, background, modelVersion: r.version };
+      return { faces, persons, background, modelVersion: visionVersion(r.version) };
     },
     embedChips: (chips, count, o) => embedChips(chips, count, o?.signal),
     inferenceTime: () => pool?.inferenceTime() ?? {},
