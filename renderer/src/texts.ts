@@ -73,16 +73,21 @@ export function seriesTitleText(
 
 /** Why a series exists, a sentence per fact. */
 export function seriesExplanation(r: SeriesReasons, nameOf: (id: number, stored: string | null) => string, t: Translate, locale: string): string[] {
-  const lines = [
-    t('seriesWhy.span', { n: r.photos, span: spanText(r.spanMs, t), start: dateTime(r.start, locale), end: dateTime(r.end, locale) }),
-    t('seriesWhy.gaps', { largest: spanText(r.largestGapMs, t), threshold: spanText(r.gapThresholdMs, t), max: spanText(r.maxGapMs, t) }),
-  ];
+  // Without a clock the span and gaps of file dates mean nothing (the untimed line says why).
+  const lines =
+    r.timeSource.unknown === r.photos
+      ? []
+      : [
+          t('seriesWhy.span', { n: r.photos, span: spanText(r.spanMs, t), start: dateTime(r.start, locale), end: dateTime(r.end, locale) }),
+          t('seriesWhy.gaps', { largest: spanText(r.largestGapMs, t), threshold: spanText(r.gapThresholdMs, t), max: spanText(r.maxGapMs, t) }),
+        ];
   for (const person of r.people.slice(0, 5)) lines.push(t('seriesWhy.person', { name: nameOf(person.id, person.name), count: person.photos, n: r.photos }));
   if (r.meanBackgroundSimilarity !== null) lines.push(t('seriesWhy.background', { value: r.meanBackgroundSimilarity.toFixed(2) }));
   if (r.meanClothingSimilarity !== null) lines.push(t('seriesWhy.clothing', { value: r.meanClothingSimilarity.toFixed(2) }));
   const links = (Object.entries(r.links) as Array<[keyof SeriesReasons['links'], number]>).filter(([, n]) => n > 0).map(([kind, n]) => t(`link.${kind}`, { n }));
   if (links.length > 0) lines.push(t('seriesWhy.links', { links: links.join(', ') }));
   if (r.timeSource.mtime > 0) lines.push(t('seriesWhy.mtime', { n: r.timeSource.mtime }));
+  if ((r.timeSource.unknown ?? 0) > 0) lines.push(t('seriesWhy.untimed', { n: r.timeSource.unknown ?? 0 }));
   return lines;
 }
 

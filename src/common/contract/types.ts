@@ -231,7 +231,8 @@ export interface SeriesReasons {
   gapThresholdMs: number;
   maxGapMs: number;
   burstGapMs: number;
-  timeSource: { exif: number; mtime: number };
+  /** `unknown`: file dates ignored because the files were copied in one go (absent in rows of an older Sift). */
+  timeSource: { exif: number; mtime: number; unknown?: number };
   people: Array<{ id: number; name: string | null; photos: number }>;
   meanBackgroundSimilarity: number | null;
   meanClothingSimilarity: number | null;

@@ -55,6 +55,7 @@ export function describeSeries(
     timeSource: {
       exif: members.filter((m) => m.timeSource === 'exif').length,
       mtime: members.filter((m) => m.timeSource === 'mtime').length,
+      unknown: members.filter((m) => m.timeKnown === false).length,
     },
     people: people.map(([id, count]) => ({ id, name: names.get(id) ?? null, photos: count })),
     meanBackgroundSimilarity: mean(series.links.map((l) => l.background)),
@@ -63,10 +64,14 @@ export function describeSeries(
     subject,
   };
 
-  const explanation: string[] = [
-    `${members.length} photos over ${formatDuration(end - start)} (${formatDateTime(start)} – ${formatDateTime(end)} UTC)`,
-    `consecutive photos at most ${formatDuration(largestGapMs)} apart; a gap over ${formatDuration(p.sessionGapMs)} needs a very similar background, none over ${formatDuration(p.maxGapMs)} is bridged`,
-  ];
+  // Without a clock the span and gaps of file dates mean nothing; say so instead of quoting them.
+  const untimed = reasons.timeSource.unknown === members.length;
+  const explanation: string[] = untimed
+    ? [`${members.length} photos`]
+    : [
+        `${members.length} photos over ${formatDuration(end - start)} (${formatDateTime(start)} – ${formatDateTime(end)} UTC)`,
+        `consecutive photos at most ${formatDuration(largestGapMs)} apart; a gap over ${formatDuration(p.sessionGapMs)} needs a very similar background, none over ${formatDuration(p.maxGapMs)} is bridged`,
+      ];
   for (const person of reasons.people.slice(0, 5))
     explanation.push(
       `${displayName(person.id, person.name)} in ${person.photos} of ${members.length} photos`,
@@ -85,6 +90,8 @@ export function describeSeries(
   if (linkText.length > 0) explanation.push(`links: ${linkText.join(', ')}`);
   if (reasons.timeSource.mtime > 0)
     explanation.push(`${reasons.timeSource.mtime} photo times come from file dates (no EXIF capture time)`);
+  if ((reasons.timeSource.unknown ?? 0) > 0)
+    explanation.push(`${reasons.timeSource.unknown} photos have no usable time (their file dates come from one copy): grouped by file-name order and what they show`);
 
   return {
     title: seriesTitle(subject, reasons, members.length, start, end),

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createRandom, jitter, randomUnitVector } from '../people/synthetic';
 import { judgeShots, type Shot } from './best-shot';
 import { describeSeries, type SeriesPhotoMeta } from './describe';
-import { groupSeries, type SeriesPhoto } from './group';
+import { groupSeries, nameStem, untrustedFileTimes, type GroupedSeries, type SeriesPhoto } from './group';
+import { cosineSimilarity } from './vectors';
 import { DEFAULT_SERIES_PARAMS as P } from './params';
 
 const random = createRandom(77);
@@ -169,5 +170,65 @@ describe('judgeShots', () => {
       shot(300, 40, [3], jitter(kitchen, 0.05, random)),
     ];
     expect(judgeShots(scenes, P).map((v) => v.burst)).toEqual([null, null]);
+  });
+});
+
+describe('series without a clock (file dates of one copy)', () => {
+  const untimed = (name: string, bodies: Float32Array[], extra: Partial<SeriesPhoto & SeriesPhotoMeta> = {}): SeriesPhoto & SeriesPhotoMeta => ({
+    ...photo(0, null, [], { timeSource: 'mtime', timeKnown: false, folder: '/shoot', name, bodies, figures: bodies.length }),
+    ...extra,
+  });
+  const outfitA = randomUnitVector(32, random);
+  const outfitB = randomUnitVector(32, random);
+
+  it('tells a copy batch from photos whose file dates are spread like a camera roll', () => {
+    const batch = Array.from({ length: 12 }, (_, i) => ({ contentId: i + 1, time: T0 + i * 3_000, timeSource: 'mtime' as const }));
+    const roll = Array.from({ length: 12 }, (_, i) => ({ contentId: 100 + i, time: T0 + 86_400_000 + i * 10 * MIN, timeSource: 'mtime' as const }));
+    const exif = Array.from({ length: 12 }, (_, i) => ({ contentId: 200 + i, time: T0 + i * 1_000, timeSource: 'exif' as const }));
+    const unknown = untrustedFileTimes([...batch, ...roll, ...exif], P);
+    expect([...unknown].sort((a, b) => a - b)).toEqual(batch.map((b) => b.contentId));
+  });
+
+  it('finds the stem of a look or product id, never of a plain counter', () => {
+    expect(nameStem('df_WOMEN_Dresses_id_00007132_04_2_side')).toBe('df_WOMEN_Dresses_id_00007132_04_');
+    expect(nameStem('look3_07')).toBe('look3_');
+    expect(nameStem('IMG_0042')).toBe('');
+    expect(nameStem('bbt3')).toBe('');
+    expect(nameStem('holiday')).toBe('');
+  });
+
+  it('follows file-name order and cuts where the clothes change', () => {
+    const a = ['look1_01_front', 'look1_02_side', 'look1_03_back'].map((n) => untimed(n, [jitter(outfitA, 0.1, random)]));
+    const b = ['look2_01_front', 'look2_02_back'].map((n) => untimed(n, [jitter(outfitB, 0.1, random)]));
+    const series = groupSeries([...b, ...a], P); // given out of order: the names order them
+    expect(series.map((s) => s.contentIds)).toEqual([a.map((p) => p.contentId), b.map((p) => p.contentId)]);
+    const description = describeSeries(series[0] as GroupedSeries, new Map([...a, ...b].map((p) => [p.contentId, p])), new Map(), P);
+    expect(description.reasons.timeSource.unknown).toBe(3);
+    expect(description.explanation[0]).toBe('3 photos');
+  });
+
+  it('links by a shared specific stem at a lower clothing bar, never by a plain counter', () => {
+    // Similar but not identical outfits (two views of one look): ~0.8 alike.
+    const front = jitter(outfitA, 0.55, random);
+    const back = jitter(outfitA, 0.55, random);
+    const sim = cosineSimilarity(front, back);
+    expect(sim).toBeGreaterThan(P.clothingWithName);
+    expect(sim).toBeLessThan(P.clothingAlone);
+    expect(groupSeries([untimed('look7_1_front', [front]), untimed('look7_2_back', [back])], P)).toHaveLength(1);
+    expect(groupSeries([untimed('IMG_0001', [front]), untimed('IMG_0002', [back])], P)).toHaveLength(0);
+  });
+
+  it('never links photos of two known different people, nor two group photos by some similar outfit', () => {
+    const same = jitter(outfitA, 0.02, random);
+    expect(groupSeries([untimed('look1_1', [same], { people: [1], bodyPeople: [1] }), untimed('look1_2', [same], { people: [2], bodyPeople: [2] })], P)).toHaveLength(0);
+    const crowd = (n: string): SeriesPhoto & SeriesPhotoMeta => untimed(n, [same, randomUnitVector(32, random)]);
+    expect(groupSeries([crowd('party_1'), crowd('party_2')], P)).toHaveLength(0);
+  });
+
+  it('links on a background only when it is not common in the library', () => {
+    const studio = jitter(anyScene, 0.01, random);
+    const shot = (n: string, commonness: number): SeriesPhoto & SeriesPhotoMeta => untimed(n, [], { background: studio, backgroundCommonness: commonness });
+    expect(groupSeries([shot('a_1', 0.9999), shot('a_2', 0.9999)], P)).toHaveLength(0);
+    expect(groupSeries([shot('a_1', 0.9), shot('a_2', 0.9)], P)).toHaveLength(1);
   });
 });
