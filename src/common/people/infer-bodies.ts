@@ -74,7 +74,7 @@ export function inferBodies(input: BodyInferenceInput, params: BodyInferencePara
     }
     const present = input.peopleInContent(target.contentId);
     const rejected = input.rejectedPeople(target.bodyId);
-    const bestPerPerson = new Map<number, { distance: number; anchor: number }>();
+    const bestPerPerson = new Map<number, { distance: number; anchor: number; sameSeries: boolean }>();
     for (const anchor of candidates.values()) {
       if (anchor.bodyId === target.bodyId || anchor.contentId === target.contentId) continue;
       if (present?.has(anchor.personId) === true || rejected?.has(anchor.personId) === true) continue;
@@ -82,11 +82,12 @@ export function inferBodies(input: BodyInferenceInput, params: BodyInferencePara
       if (d === null) continue;
       const prev = bestPerPerson.get(anchor.personId);
       if (prev === undefined || d < prev.distance)
-        bestPerPerson.set(anchor.personId, { distance: d, anchor: anchor.bodyId });
+        bestPerPerson.set(anchor.personId, { distance: d, anchor: anchor.bodyId, sameSeries: target.seriesId !== null && anchor.seriesId === target.seriesId });
     }
     const ranked = [...bestPerPerson.entries()].sort((a, b) => a[1].distance - b[1].distance);
     const first = ranked[0];
-    if (first === undefined || first[1].distance > params.maxDistance) continue;
+    // Inside one series (a shoot already linked on clothing) a looser match is enough.
+    if (first === undefined || first[1].distance > (first[1].sameSeries ? params.seriesMaxDistance : params.maxDistance)) continue;
     const runnerUp = ranked[1]?.[1].distance ?? null;
     const margin = runnerUp === null ? Number.POSITIVE_INFINITY : runnerUp - first[1].distance;
     if (margin < params.minMargin) continue;

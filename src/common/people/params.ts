@@ -67,6 +67,8 @@ export const DEFAULT_PEOPLE_PARAMS: PeopleParams = {
 export interface BodyInferenceParams {
   windowMs: number;
   maxDistance: number;
+  /** The same, for an anchor in the target's own series (one shoot, already linked on evidence). */
+  seriesMaxDistance: number;
   minMargin: number;
   /**
    * Calibration of a body distance d into the probability of the same outfit, p = 1 / (1 +
@@ -83,6 +85,7 @@ export interface BodyInferenceParams {
 export const DEFAULT_BODY_PARAMS: BodyInferenceParams = {
   windowMs: 3 * 60 * 60 * 1000,
   maxDistance: 0.18,
+  seriesMaxDistance: 0.25,
   minMargin: 0.03,
   calibrationA: 4.93,
   calibrationB: -29.45,
