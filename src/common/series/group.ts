@@ -54,6 +54,15 @@ export interface GroupedSeries {
 
 const KIND_RANK: Record<LinkKind, number> = { burst: 4, 'people+clothing': 3, 'name+clothing': 2, clothing: 2, background: 1, time: 0 };
 
+/**
+ * A background shared by much of the library (studio, sky, wall) tells nothing: it must be closer
+ * than the photos' k-th nearest other backgrounds to count as the same place. Asked last, only of
+ * pairs that pass every other test: `backgroundCommonness` is an index query.
+ */
+function distinctiveBackground(a: SeriesPhoto, b: SeriesPhoto, background: number, p: SeriesParams): boolean {
+  return background > (a.backgroundCommonness ?? -1) + p.backgroundDistinctMargin && background > (b.backgroundCommonness ?? -1) + p.backgroundDistinctMargin;
+}
+
 export function linkEvidence(a: SeriesPhoto, b: SeriesPhoto, p: SeriesParams): LinkEvidence | null {
   const gapMs = Math.abs(b.time - a.time);
   if (gapMs > p.maxGapMs) return null;
@@ -65,10 +74,7 @@ export function linkEvidence(a: SeriesPhoto, b: SeriesPhoto, p: SeriesParams): L
   const peopleOverlap = jaccard(a.people, b.people);
   const peopleConflict = peopleOverlap === 0 && a.people.length > 0 && b.people.length > 0;
   const samePeopleOrNone = peopleOverlap === null ? true : peopleOverlap > 0;
-  // A background shared by much of the library (studio, sky, wall) tells nothing: it must be closer
-  // than the photos' k-th nearest backgrounds to count as the same place.
-  const distinctive =
-    background !== null && background > (a.backgroundCommonness ?? -1) + p.backgroundDistinctMargin && background > (b.backgroundCommonness ?? -1) + p.backgroundDistinctMargin;
+  const distinctive = (): boolean => background !== null && distinctiveBackground(a, b, background, p);
   const evidence = (kind: LinkKind): LinkEvidence => ({
     kind,
     gapMs,
@@ -87,16 +93,16 @@ export function linkEvidence(a: SeriesPhoto, b: SeriesPhoto, p: SeriesParams): L
       return evidence('people+clothing');
     // Without a trusted clock the background alone must be as close as a continuation after a long gap.
     const backgroundNeeded = trustedTime ? p.backgroundSimilar : p.backgroundStrong;
-    if (background !== null && background >= backgroundNeeded && distinctive && !peopleConflict) return evidence('background');
+    if (background !== null && background >= backgroundNeeded && !peopleConflict && distinctive()) return evidence('background');
     if (trustedTime && background === null && gapMs <= p.timeOnlyGapMs && !peopleConflict) return evidence('time');
     return null;
   }
   if (
     background !== null &&
     background >= p.backgroundStrong &&
-    distinctive &&
     samePeopleOrNone &&
-    (clothing === null || clothing >= p.clothingSimilar)
+    (clothing === null || clothing >= p.clothingSimilar) &&
+    distinctive()
   ) {
     return evidence('background');
   }
@@ -118,10 +124,7 @@ export function untimedLinkEvidence(a: SeriesPhoto, b: SeriesPhoto, p: SeriesPar
   if (peopleOverlap === 0 && a.people.length > 0 && b.people.length > 0) return null;
   const evidence = (kind: LinkKind, clothing: number | null): LinkEvidence => ({ kind, gapMs, background: r3(background), clothing: r3(clothing), peopleOverlap: r3(peopleOverlap) });
   if (sameClothes !== null && sameClothes >= p.clothingSimilar) return evidence('people+clothing', sameClothes);
-  // The same place, when that place is not shared by much of the library (see linkEvidence).
-  const distinctive =
-    background !== null && background > (a.backgroundCommonness ?? -1) + p.backgroundDistinctMargin && background > (b.backgroundCommonness ?? -1) + p.backgroundDistinctMargin;
-  if (background !== null && background >= p.backgroundStrong && distinctive && (anyClothes === null || anyClothes >= p.clothingSimilar))
+  if (background !== null && background >= p.backgroundStrong && (anyClothes === null || anyClothes >= p.clothingSimilar) && distinctiveBackground(a, b, background, p))
     return evidence('background', anyClothes);
   if (anyClothes === null) return null;
   // One figure in each photo: in a group photo some pair of outfits is always alike.
@@ -161,6 +164,11 @@ export function nameStem(name: string): string {
 
 const naturalOrder = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
+/** File-name order as people read it ("IMG_9" before "IMG_10"). */
+export function compareNames(a: string, b: string): number {
+  return naturalOrder.compare(a, b);
+}
+
 /**
  * Photos without a clock: per folder, in file-name order, each photo joins the current run when it
  * links to one of the run's last `untimedLookback` photos; otherwise it starts a new run.
@@ -175,7 +183,7 @@ function groupUntimed(photos: readonly SeriesPhoto[], p: SeriesParams): GroupedS
   }
   const out: GroupedSeries[] = [];
   for (const list of byFolder.values()) {
-    list.sort((a, b) => naturalOrder.compare(a.name ?? '', b.name ?? '') || a.contentId - b.contentId);
+    list.sort((a, b) => compareNames(a.name ?? '', b.name ?? '') || a.contentId - b.contentId);
     const stemCount = new Map<string, number>();
     const stems = list.map((photo) => nameStem(photo.name ?? ''));
     for (const st of stems) stemCount.set(st, (stemCount.get(st) ?? 0) + 1);

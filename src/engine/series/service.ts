@@ -10,7 +10,7 @@ import { EngineError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import { judgeShots, type Shot } from '../../common/series/best-shot';
 import { describeSeries, type SeriesPhotoMeta } from '../../common/series/describe';
-import { groupSeries, untrustedFileTimes, type GroupedSeries, type SeriesPhoto } from '../../common/series/group';
+import { compareNames, groupSeries, untrustedFileTimes, type GroupedSeries, type SeriesPhoto } from '../../common/series/group';
 import { DEFAULT_SERIES_PARAMS, type SeriesParams } from '../../common/series/params';
 import type { Db } from '../db/open';
 import type { VectorIndexes } from '../index/vector-indexes';
@@ -63,6 +63,39 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
   const params: SeriesParams = { ...DEFAULT_SERIES_PARAMS, ...options.params };
   const repo = createSeriesRepository(db);
 
+  /**
+   * Whether two contents belong to one occasion as far as time or file order can tell: EXIF or file
+   * times within `maxGapMs`, or (without a clock) files of one folder at most 10 apart in name order.
+   */
+  function occasionTest(contents: readonly ContentForSeries[], untimed: ReadonlySet<number>, p: SeriesParams): (a: number, b: number) => boolean {
+    const timeOf = new Map<number, number>();
+    const position = new Map<number, { folder: string; index: number }>();
+    const byFolder = new Map<string, Array<{ id: number; name: string }>>();
+    for (const c of contents) {
+      const time = c.capturedAt ?? c.mtime;
+      if (!untimed.has(c.id)) {
+        if (time !== null) timeOf.set(c.id, time);
+        continue;
+      }
+      const file = path.parse(c.path ?? '');
+      const list = byFolder.get(file.dir) ?? [];
+      list.push({ id: c.id, name: file.name });
+      byFolder.set(file.dir, list);
+    }
+    for (const [folder, list] of byFolder) {
+      list.sort((x, y) => compareNames(x.name, y.name) || x.id - y.id);
+      list.forEach((x, index) => position.set(x.id, { folder, index }));
+    }
+    return (a, b) => {
+      const ta = timeOf.get(a);
+      const tb = timeOf.get(b);
+      if (ta !== undefined && tb !== undefined) return Math.abs(ta - tb) <= p.maxGapMs;
+      const pa = position.get(a);
+      const pb = position.get(b);
+      return pa !== undefined && pb !== undefined && pa.folder === pb.folder && Math.abs(pa.index - pb.index) <= 10;
+    };
+  }
+
   async function group(opts: GroupOptions = {}): Promise<GroupSummary> {
     const { signal, onProgress } = opts;
     const started = performance.now();
@@ -87,23 +120,29 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
         return found;
       });
 
-    const commonnessCache = new LruCache<number, number | null>(VECTOR_CACHE);
-    /** Similarity of the k-th nearest other background: how common this background is in the library. */
-    const commonnessOf = (id: number): number | null =>
-      commonnessCache.getOrSet(id, () => {
-        const v = backgroundOf(id);
-        if (v === null) return null;
-        // Near-identical backgrounds are copies or frames of this very scene, not other shoots on a shared one.
-        const hits = vectors.backgrounds
-          .search(v, params.backgroundCommonK + 16)
-          .filter((h) => h.id !== id && 1 - h.distance < params.backgroundNearIdentical);
-        const kth = hits[params.backgroundCommonK - 1];
-        return kth === undefined ? null : 1 - kth.distance;
-      });
     const untrusted = untrustedFileTimes(
       contents.flatMap((c) => (c.capturedAt === null && c.mtime !== null ? [{ contentId: c.id, time: c.mtime, timeSource: 'mtime' as const }] : [])),
       params,
     );
+    const sameOccasion = occasionTest(contents, untrusted, params);
+    const commonnessCache = new LruCache<number, number | null>(VECTOR_CACHE);
+    /**
+     * Similarity of the k-th nearest background of another occasion: how common this background is
+     * in the library. Photos of the same occasion (within the longest gap a series bridges, or
+     * neighbours in name order without a clock) do not count, nor near-identical backgrounds
+     * (copies and frames of this very scene): a party of 50 photos in one room is one place, a
+     * studio used for 50 shoots is none.
+     */
+    const commonnessOf = (id: number): number | null =>
+      commonnessCache.getOrSet(id, () => {
+        const v = backgroundOf(id);
+        if (v === null) return null;
+        const hits = vectors.backgrounds
+          .search(v, params.backgroundCommonK + 48)
+          .filter((h) => h.id !== id && 1 - h.distance < params.backgroundNearIdentical && !sameOccasion(id, h.id));
+        const kth = hits[params.backgroundCommonK - 1];
+        return kth === undefined ? null : 1 - kth.distance;
+      });
     const photos = new Map<number, SeriesPhoto & SeriesPhotoMeta>();
     const info = new Map<number, ContentForSeries>();
     for (const c of contents) {
