@@ -198,11 +198,10 @@ export function createRecognition(deps: { db: Db; dataDir: string; modelsDir: st
   async function group(ctx: JobContext): Promise<void> {
     const report = (done: number, total: number, s: string): void => ctx.progress(`series: ${s}`, done, total);
     await series.group({ signal: ctx.signal, onProgress: report });
-    // Series are the shoots that people without a recognisable face are found in; when that finds
-    // anyone, the series are described again with them (their grouping does not change: series
-    // people are only ever inside one series).
-    const found = people.afterSeries();
-    if (found.people > 0 || found.inferred > 0) await series.group({ signal: ctx.signal, onProgress: report });
+    // Series are the shoots that people without a recognisable face are found in. When that changes
+    // who is where, series are grouped again so that they name those people (people born in a series
+    // stay inside it; a faceless match can only add a person the photo's series already shows).
+    if (people.afterSeries().changed) await series.group({ signal: ctx.signal, onProgress: report });
   }
 
   let stage: VisionStage | null = null;

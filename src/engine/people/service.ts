@@ -40,8 +40,11 @@ export interface ClusterSummary {
 
 export type PeopleService = ApiHandlers['people'] & {
   cluster(opts?: ClusterOptions): Promise<ClusterSummary>;
-  /** People within series and faceless matches, once series are grouped (see afterSeries). */
-  afterSeries(): { people: number; inferred: number };
+  /**
+   * People within series and faceless matches, once series are grouped (see afterSeries).
+   * `changed`: whether any person appeared or any faceless match differs from before.
+   */
+  afterSeries(): { people: number; inferred: number; changed: boolean };
 };
 
 export interface PeopleServiceOptions {
@@ -186,8 +189,9 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
    * After series are grouped: faces still without a person that match each other inside one series
    * become a person (`seriesPeople`), then faceless bodies are matched again with the new series.
    */
-  function afterSeries(): { people: number; inferred: number } {
+  function afterSeries(): { people: number; inferred: number; changed: boolean } {
     const at = now();
+    const inferredBefore = inferredSignature();
     const seriesOf = repo.seriesOfContents();
     const candidates = repo
       .faces()
@@ -222,9 +226,19 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
       }
     });
     const inferred = inferFacelessPeople(at);
-    if (groups.length > 0 || inferred > 0) changed();
-    logger.info('people within series', { people: groups.length, inferred });
-    return { people: groups.length, inferred };
+    const moved = groups.length > 0 || inferredSignature() !== inferredBefore;
+    if (moved) changed();
+    logger.info('people within series', { people: groups.length, inferred, changed: moved });
+    return { people: groups.length, inferred, changed: moved };
+  }
+
+  function inferredSignature(): string {
+    return repo
+      .bodyDecisions()
+      .filter((d) => d.state === 'inferred')
+      .map((d) => `${d.body_id}:${d.person_id}`)
+      .sort()
+      .join(',');
   }
 
   /** Recomputes the 'inferred' body rows; confirmed and rejected rows are the user's and stay. */

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { DuplicateGroup, Person, PersonDetail, SeriesDetail, SeriesSummary } from '../../common/contract/types';
 import type { Engine } from '../engine';
+import { pairwiseScores } from '../../common/people/synthetic';
 
 export interface SeriesLabel {
   dataset: 'deepfashion_inshop' | 'market1501';
@@ -36,24 +37,9 @@ export interface SeriesRunReport {
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
-/** Pairwise precision / recall / F1 of a predicted clustering against labels (items absent from `predicted` are singletons). */
+/** Pairwise precision / recall / F1 of a predicted grouping (items absent from `predicted` are alone). */
 export function pairwiseF1(items: readonly string[], truth: (item: string) => string, predicted: ReadonlyMap<string, number>): { precision: number; recall: number; f1: number } {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  for (let i = 0; i < items.length; i++)
-    for (let j = i + 1; j < items.length; j++) {
-      const a = items[i] as string;
-      const b = items[j] as string;
-      const same = truth(a) === truth(b);
-      const pa = predicted.get(a);
-      const together = pa !== undefined && pa === predicted.get(b);
-      if (same && together) tp++;
-      else if (together) fp++;
-      else if (same) fn++;
-    }
-  const precision = tp + fp ? tp / (tp + fp) : 1;
-  const recall = tp + fn ? tp / (tp + fn) : 1;
+  const { precision, recall } = pairwiseScores(items.map(truth), items.map((item) => predicted.get(item) ?? null));
   return { precision: r3(precision), recall: r3(recall), f1: r3(precision + recall ? (2 * precision * recall) / (precision + recall) : 0) };
 }
 
