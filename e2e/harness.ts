@@ -13,7 +13,7 @@ import { createEngine } from '../src/engine/engine';
 import { PACKAGE_ROOT } from '../src/engine/paths';
 import type { Bridge } from '../src/hosts/bridge/bridge';
 import { startBridge } from '../src/hosts/bridge/bridge';
-import { datasetsRoot } from '../src/hosts/bridge/test-datasets';
+import { datasetsRoot } from '../src/engine/testing';
 
 export const ARTIFACTS = path.join(PACKAGE_ROOT, 'e2e', 'artifacts');
 export const CHROMIUM = process.env.SIFT_CHROMIUM ?? '/usr/bin/chromium';
@@ -41,7 +41,7 @@ export async function launchChromium(): Promise<Browser> {
 export async function startHarness(options: { dataset?: string; viewport?: { width: number; height: number }; locale?: string } = {}): Promise<Harness> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sift-e2e-'));
   const photos = path.join(dir, 'photos');
-  await fs.cp(path.join(datasetsRoot(), options.dataset ?? 'dev'), photos, { recursive: true });
+  await fs.cp(options.dataset ? path.join(datasetsRoot(), options.dataset) : datasetsRoot(), photos, { recursive: true });
   // The engine's default trash reads XDG_DATA_HOME when it is created.
   process.env.XDG_DATA_HOME = path.join(dir, 'xdg');
   const engine = await createEngine({ dataDir: path.join(dir, 'data') });

@@ -19,7 +19,8 @@ sharp.cache(false);
 import { createLogger } from '../src/common/logger';
 import { ANALYSIS_LONG_SIDE, type Raster } from '../src/common/raster';
 import { createVisionPipeline, ensureModels } from '../src/engine/ml/index';
-import { DATASETS_DIR, DEFAULT_MODELS_DIR } from '../src/engine/ml/paths';
+import { DEFAULT_MODELS_DIR } from '../src/engine/ml/paths';
+import { datasetsRoot } from '../src/engine/testing';
 import { decodePhoto } from '../src/engine/scan/decode';
 import { detectImageFormat } from '../src/engine/scan/detect';
 
@@ -43,7 +44,7 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsa
 async function makePhotos(dir: string): Promise<string[]> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  const groupDir = path.join(DATASETS_DIR, 'faces', 'group');
+  const groupDir = path.join(datasetsRoot(), 'faces', 'group');
   const sources = (await readdir(groupDir)).filter((f) => f.endsWith('.jpg')).sort();
   const files: string[] = [];
   for (const [i, f] of sources.entries()) {

@@ -5,10 +5,39 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { PACKAGE_ROOT } from './paths';
 
-/** The shared dev datasets, as a real path (the library stores real paths of added folders). */
+/**
+ * Where the dev datasets may live, in order: `$SIFT_DATASETS` (a dev folder) alone when it is set;
+ * else `../shared/datasets/dev` beside the repository, then the permissive subset shipped in
+ * `test/fixtures/dev` (imagededup's and face-api's images: see its README).
+ */
+function datasetRoots(): string[] {
+  if (process.env.SIFT_DATASETS) return [path.resolve(process.env.SIFT_DATASETS)];
+  return [path.join(PACKAGE_ROOT, '../shared/datasets/dev'), path.join(PACKAGE_ROOT, 'test/fixtures/dev')];
+}
+
+export interface DatasetNeed {
+  /** The first root that holds every part asked for, as a real path (the library stores real paths). */
+  root: string;
+  skip: boolean;
+  /** Appended to a suite's name when it is skipped, so the report says why. */
+  why: string;
+}
+
+/** Finds a dataset root holding all `parts` (paths relative to a dev folder, e.g. 'dedup/synthetic'). */
+export function needDataset(...parts: string[]): DatasetNeed {
+  const roots = datasetRoots();
+  for (const root of roots)
+    if (parts.every((p) => existsSync(path.join(root, p)))) return { root: realpathSync(root), skip: false, why: '' };
+  return {
+    root: roots[0] as string,
+    skip: true,
+    why: ` [skipped: needs ${parts.join(', ')} of the dev datasets, not found in ${roots.join(' or ')}]`,
+  };
+}
+
+/** The first dataset root that exists (for code that checks its own parts). */
 export function datasetsRoot(): string {
-  const root = path.resolve(process.env.SIFT_DATASETS ?? path.join(PACKAGE_ROOT, '../shared/datasets/dev'));
-  return existsSync(root) ? realpathSync(root) : root;
+  return needDataset('.').root;
 }
 
 export function tempDir(prefix = 'sift-test-'): { dir: string; cleanup: () => void } {

@@ -1,16 +1,22 @@
 /**
  * Near-duplicate detection on the real dev datasets with the default thresholds: real files, real
- * sharp, no mocks. The datasets live outside the repo (see docs/dedup.md; SIFT_DATASETS overrides).
+ * sharp, no mocks. imagededup and faces are shipped in test/fixtures; the synthetic set lives outside
+ * the repo (see docs/dedup.md; SIFT_DATASETS overrides) and its suite is skipped without it.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findNearDuplicateGroups } from '../../common/dedup/grouping';
 import { pairwiseScores } from '../../common/dedup/metrics';
+import { needDataset } from '../testing';
 import { compareWithImagededup, loadFacePhotos, loadImagededupSet, loadSyntheticSet, type HashedFile, type ImagededupSet, type SyntheticSet } from './testing-datasets';
 
-describe('dedup on dev/dedup/synthetic', () => {
+const synthetic = needDataset('dedup/synthetic');
+const imagededup = needDataset('dedup/imagededup', 'dedup/imagededup_expected_groups.json');
+const faces = needDataset('faces');
+
+describe.skipIf(synthetic.skip)(`dedup on dev/dedup/synthetic${synthetic.why}`, () => {
   let set: SyntheticSet;
   beforeAll(async () => {
-    set = await loadSyntheticSet();
+    set = await loadSyntheticSet(synthetic.root);
   }, 60_000);
 
   it('reaches pairwise precision ≥ 0.99 and recall ≥ 0.95 over all 10 transforms', () => {
@@ -40,10 +46,10 @@ describe('dedup on dev/dedup/synthetic', () => {
   });
 });
 
-describe('dedup on dev/dedup/imagededup', () => {
+describe.skipIf(imagededup.skip)(`dedup on dev/dedup/imagededup${imagededup.why}`, () => {
   let set: ImagededupSet;
   beforeAll(async () => {
-    set = await loadImagededupSet();
+    set = await loadImagededupSet(imagededup.root);
   }, 60_000);
 
   it('fails to decode the corrupt files', () => {
@@ -65,10 +71,10 @@ describe('dedup on dev/dedup/imagededup', () => {
   });
 });
 
-describe('dedup on dev/faces (distinct portraits with the same layout)', () => {
+describe.skipIf(faces.skip)(`dedup on dev/faces (distinct portraits with the same layout)${faces.why}`, () => {
   let files: HashedFile[];
   beforeAll(async () => {
-    files = await loadFacePhotos();
+    files = await loadFacePhotos(faces.root);
   }, 60_000);
 
   it('groups no two of the face crops, group photos and unlabelled crops', () => {

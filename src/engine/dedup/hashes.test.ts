@@ -6,10 +6,11 @@ import { hammingDistance } from '../../common/dedup/hash64';
 import { HASH_KINDS } from '../../common/dedup/types';
 import type { Raster } from '../../common/raster';
 import { computeImageHashes } from './hashes';
-import { datasetsRoot } from './testing-datasets';
+import { needDataset } from '../testing';
 import { decodeAnalysisRaster } from './testing-decode';
 
-const photo = `${datasetsRoot()}/dedup/synthetic/syn07_ladybird_base.jpg`;
+const synthetic = needDataset('dedup/synthetic');
+const photo = `${synthetic.root}/dedup/synthetic/syn07_ladybird_base.jpg`;
 
 async function transformed(raster: Raster, op: (s: Sharp) => Sharp): Promise<Raster> {
   const { data, info } = await op(sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: raster.channels } }))
@@ -18,10 +19,10 @@ async function transformed(raster: Raster, op: (s: Sharp) => Sharp): Promise<Ras
   return { data: new Uint8Array(data), width: info.width, height: info.height, channels: 3 };
 }
 
-describe('computeImageHashes (real sharp)', () => {
+describe.skipIf(synthetic.skip)(`computeImageHashes (real sharp)${synthetic.why}`, () => {
   it('is deterministic and separates two different photos', async () => {
     const a = await decodeAnalysisRaster(photo);
-    const b = await decodeAnalysisRaster(`${datasetsRoot()}/dedup/synthetic/syn12_yellowflower_base.jpg`);
+    const b = await decodeAnalysisRaster(`${synthetic.root}/dedup/synthetic/syn12_yellowflower_base.jpg`);
     const ha = computeImageHashes(a);
     expect(computeImageHashes(a)).toEqual(ha);
     const hb = computeImageHashes(b);

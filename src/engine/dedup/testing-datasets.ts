@@ -3,19 +3,14 @@
  * Shared by the dataset tests and scripts/sweep-dedup.ts.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import type { ImageHashes } from '../../common/dedup/types';
 import { computeImageHashes } from './hashes';
 import { decodeAnalysisRaster } from './testing-decode';
 
-/** `$SIFT_DATASETS` or `<repo>/../shared/datasets/dev`. */
-export function datasetsRoot(): string {
-  const fromEnv = process.env.SIFT_DATASETS;
-  if (fromEnv) return resolve(fromEnv);
-  const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-  return resolve(repoRoot, '../shared/datasets/dev');
-}
+import { datasetsRoot } from '../testing';
+
+export { datasetsRoot };
 
 export interface HashedFile {
   id: number;

@@ -9,15 +9,17 @@ import type { DuplicateGroup } from '../../common/contract/types';
 import { englishReason } from '../../common/dedup/keeper';
 import { createEngine, type Engine } from '../engine';
 import { englishEvidence } from './service';
-import { datasetsRoot, tempDir } from '../testing';
+import { needDataset, tempDir } from '../testing';
 
-const dedupRoot = path.join(datasetsRoot(), 'dedup');
+const data = needDataset('dedup/synthetic', 'dedup/imagededup');
+const dedupRoot = path.join(data.root, 'dedup');
 let engine: Engine;
 let cleanup: () => void;
 let groups: DuplicateGroup[];
 let errors: Array<{ path: string; code: string }>;
 
 beforeAll(async () => {
+  if (data.skip) return;
   const t = tempDir();
   cleanup = t.cleanup;
   engine = await createEngine({ dataDir: t.dir });
@@ -27,13 +29,13 @@ beforeAll(async () => {
   groups = ((await engine.dispatch('dedup:groups', { limit: 10_000 })) as { groups: DuplicateGroup[] }).groups;
 });
 afterAll(async () => {
-  await engine.dispose();
-  cleanup();
+  await engine?.dispose();
+  cleanup?.();
 });
 
 const rel = (p: string): string => path.relative(dedupRoot, p);
 
-describe('duplicates on the shared dataset', () => {
+describe.skipIf(data.skip)(`duplicates on the shared dataset${data.why}`, () => {
   it('reaches precision ≥ 0.99 and recall ≥ 0.95 on the synthetic set (all ten transforms)', () => {
     const truth = JSON.parse(readFileSync(path.join(dedupRoot, 'synthetic/ground_truth.json'), 'utf8')) as { files: Record<string, { group: string }> };
     const files = Object.keys(truth.files);

@@ -6,7 +6,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger';
 import { pairwiseScores } from '../../common/people/synthetic';
@@ -23,12 +22,10 @@ import {
 } from '../ml';
 import { createPeopleService, type PeopleService } from './service';
 import { TestLibrary } from './testing-library';
+import { datasetsRoot } from '../testing';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const DATASETS_DIR = process.env.SIFT_DATASETS
-  ? path.resolve(process.env.SIFT_DATASETS)
-  : path.resolve(REPO_ROOT, '../shared/datasets/dev');
-const FACES_DIR = path.join(DATASETS_DIR, 'faces');
+// Shipped in test/fixtures (face-api.js examples, MIT).
+const FACES_DIR = path.join(datasetsRoot(), 'faces');
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 1);
 const GROUPS = [1, 2, 3, 4, 5].map((i) => `group/bbt${i}.jpg`);

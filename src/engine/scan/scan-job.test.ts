@@ -13,7 +13,7 @@ import { computeImageHashes } from '../dedup/hashes';
 import { openDatabase, type Db } from '../db/open';
 import { HASH_VERSION } from '../library/hash-codec';
 import { createLibraryRepository, type LibraryRepository } from '../library/repository';
-import { makeJpeg, tempDir } from '../testing';
+import { datasetsRoot, makeJpeg, tempDir } from '../testing';
 import { runScan, type ScanDeps, type ScanReport } from './scan-job';
 import { ThumbnailStore } from './thumbs';
 
@@ -335,7 +335,7 @@ describe('scan: formats', () => {
   });
 
   it('reads the shared formats corpus (TIFF, GIF, WebP, PGM, PBM, PPM, alpha PNG)', async () => {
-    const src = path.join(process.env.SIFT_DATASETS ?? path.resolve('../shared/datasets/dev'), 'dedup/imagededup/formats_images');
+    const src = path.join(datasetsRoot(), 'dedup/imagededup/formats_images');
     for (const f of ['copyleft.tiff', 'giphy.gif', 'ukbench09380.webp', 'baboon.pgm', 'marbles.pbm', 'Iggy.1024.ppm']) copyFileSync(path.join(src, f), path.join(photos, f));
     const report = await scan();
     expect(report.errors).toEqual([]);

@@ -14,7 +14,7 @@ import type { Engine } from '../../engine/engine';
 import { createEngine } from '../../engine/engine';
 import type { Bridge } from './bridge';
 import { startBridge } from './bridge';
-import { datasetsRoot } from './test-datasets';
+import { datasetsRoot } from '../../engine/testing';
 
 let dir: string;
 let engine: Engine;
@@ -209,7 +209,7 @@ describe('bridge: WebSocket RPC', () => {
       // A real scan of a few dataset images: events arrive over the socket, thumbnails over HTTP.
       const photos = path.join(dir, 'photos');
       await fs.mkdir(photos);
-      const source = path.join(datasetsRoot(), 'dev', 'dedup', 'imagededup', 'base_images');
+      const source = path.join(datasetsRoot(), 'dedup', 'imagededup', 'base_images');
       for (const name of (await fs.readdir(source)).slice(0, 3)) await fs.copyFile(path.join(source, name), path.join(photos, name));
       const events: string[] = [];
       const off = api.on('job:finished', (job) => events.push(`${job.type}:${job.state}`));

@@ -13,6 +13,7 @@ import { silentLogger } from '../../../common/logger';
 import { DEFAULT_MODELS_DIR, REPO_ROOT } from '../paths';
 import { ensureModelFiles, packageDir } from './build';
 import { createModelRegistry, readManifest, type ModelRegistry } from './manifest';
+import { datasetsRoot } from '../../testing';
 
 interface Tensor3D {
   dispose(): void;
@@ -27,7 +28,8 @@ const require = createRequire(import.meta.url);
 let faceapi: FaceApi;
 let registry: ModelRegistry;
 
-const datasets = path.resolve(process.env.SIFT_DATASETS ?? path.join(REPO_ROOT, '../shared/datasets/dev'));
+// The face crops are shipped in test/fixtures (face-api.js examples, MIT).
+const datasets = datasetsRoot();
 const CHIPS = ['amy/amy1.png', 'howard/howard2.png', 'penny/penny3.png', 'raj/raj4.png'];
 
 beforeAll(async () => {

@@ -10,10 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../common/logger';
 import { ANALYSIS_LONG_SIDE, type Raster } from '../../../common/raster';
 import { FACE_MATCH_THRESHOLD, cosineDistance, createVisionPipeline, ensureModels, type FaceChipEmbedder, type VisionPipeline, type VisionResult } from '../index';
-import { DATASETS_DIR, DEFAULT_MODELS_DIR } from '../paths';
+import { datasetsRoot } from '../../testing';
+import { DEFAULT_MODELS_DIR } from '../paths';
 import groupFixture from './fixtures/group-faces.json';
 
-const FACES = path.join(DATASETS_DIR, 'faces');
+// Shipped in test/fixtures (face-api.js examples, MIT).
+const FACES = path.join(datasetsRoot(), 'faces');
 
 async function loadRaster(file: string, pad = 0): Promise<Raster> {
   const { data, info } = await sharp(file)
@@ -214,7 +216,7 @@ describe('vision pipeline on the dev faces', () => {
   });
 
   it('fails with a MODEL error naming the fix when models are missing', async () => {
-    const p = createVisionPipeline({ modelsDir: path.join(DATASETS_DIR, 'no-such-models'), logger: silentLogger });
+    const p = createVisionPipeline({ modelsDir: path.join(FACES, 'no-such-models'), logger: silentLogger });
     await expect(p.analyze({ data: new Uint8Array(3 * 64 * 64), width: 64, height: 64, channels: 3 })).rejects.toMatchObject({ code: 'MODEL' });
     await p.dispose();
   });
