@@ -28,11 +28,11 @@ export function needDataset(...parts: string[]): DatasetNeed {
   const roots = datasetRoots();
   for (const root of roots)
     if (parts.every((p) => existsSync(path.join(root, p)))) return { root: realpathSync(root), skip: false, why: '' };
-  return {
-    root: roots[0] as string,
-    skip: true,
-    why: ` [skipped: needs ${parts.join(', ')} of the dev datasets, not found in ${roots.join(' or ')}]`,
-  };
+  const why = ` [skipped: needs ${parts.join(', ')} of the dev datasets, not found in ${roots.join(' or ')}]`;
+  // The default reporter names skipped files only; say why where a person reads the run (test tooling, not engine code).
+  // eslint-disable-next-line no-console
+  console.warn(why.trim());
+  return { root: roots[0] as string, skip: true, why };
 }
 
 /** The first dataset root that exists (for code that checks its own parts). */

@@ -4,7 +4,7 @@
  * people seen by 3-4 cameras), scanned the way a user copies a folder: no EXIF times, every file
  * date within a minute. Research data that may not be shipped: skipped, with the reason, when absent.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, utimesSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger';
@@ -12,14 +12,14 @@ import { cosineSimilarity } from '../../common/series/vectors';
 import { decodeAnalysisRaster } from '../dedup/testing-decode';
 import { createEngine, type Engine } from '../engine';
 import { createVisionPipeline, DEFAULT_MODELS_DIR } from '../ml';
-import { datasetsRoot, tempDir } from '../testing';
+import { needDataset, tempDir } from '../testing';
 import { scoreSeriesRun, type SeriesLabels, type SeriesRunSummary } from './dev-series-eval';
 
-const root = path.join(datasetsRoot(), 'series');
-const present = existsSync(path.join(root, 'labels.json'));
-if (!present) console.warn(`[skipped] people and series on real photo shoots: the research dataset ${root} is absent (it is not shipped)`);
+const data = needDataset('series/labels.json');
+const root = path.join(data.root, 'series');
+const present = !data.skip;
 
-describe.skipIf(!present)('people and series on real photo shoots (dev series set)', () => {
+describe.skipIf(!present)(`people and series on real photo shoots (dev series set)${data.why}`, () => {
   const labels = present ? (JSON.parse(readFileSync(path.join(root, 'labels.json'), 'utf8')) as SeriesLabels) : { images: {} };
   let engine: Engine;
   let cleanup: () => void;
@@ -65,7 +65,7 @@ describe.skipIf(!present)('people and series on real photo shoots (dev series se
   });
 });
 
-describe.skipIf(!present)('body descriptor on Market-1501 crops (query one camera, gallery the others)', () => {
+describe.skipIf(!present)(`body descriptor on Market-1501 crops (query one camera, gallery the others)${data.why}`, () => {
   it('finds the same person first for at least half of the queries', async () => {
     const labels = JSON.parse(readFileSync(path.join(root, 'labels.json'), 'utf8')) as SeriesLabels;
     const pipeline = createVisionPipeline({ modelsDir: DEFAULT_MODELS_DIR, logger: silentLogger });
