@@ -73,11 +73,11 @@ export function seriesTitleText(
 
 /** Why a series exists, a sentence per fact. */
 export function seriesExplanation(r: SeriesReasons, nameOf: (id: number, stored: string | null) => string, t: Translate, locale: string): string[] {
-  // Without a clock the span and gaps of file dates mean nothing (the untimed line says why).
-  const lines =
-    r.timeSource.unknown === r.photos
-      ? []
-      : [
+  // Without a clock the span and gaps of file dates mean nothing: say so instead.
+  const untimed = r.timeSource.unknown === r.photos;
+  const lines = untimed
+    ? [t('seriesWhy.noClock', { n: r.photos })]
+    : [
           t('seriesWhy.span', { n: r.photos, span: spanText(r.spanMs, t), start: dateTime(r.start, locale), end: dateTime(r.end, locale) }),
           t('seriesWhy.gaps', { largest: spanText(r.largestGapMs, t), threshold: spanText(r.gapThresholdMs, t), max: spanText(r.maxGapMs, t) }),
         ];
@@ -87,7 +87,7 @@ export function seriesExplanation(r: SeriesReasons, nameOf: (id: number, stored:
   const links = (Object.entries(r.links) as Array<[keyof SeriesReasons['links'], number]>).filter(([, n]) => n > 0).map(([kind, n]) => t(`link.${kind}`, { n }));
   if (links.length > 0) lines.push(t('seriesWhy.links', { links: links.join(', ') }));
   if (r.timeSource.mtime > 0) lines.push(t('seriesWhy.mtime', { n: r.timeSource.mtime }));
-  if ((r.timeSource.unknown ?? 0) > 0) lines.push(t('seriesWhy.untimed', { n: r.timeSource.unknown ?? 0 }));
+  if (!untimed && (r.timeSource.unknown ?? 0) > 0) lines.push(t('seriesWhy.untimed', { n: r.timeSource.unknown ?? 0 }));
   return lines;
 }
 

@@ -67,7 +67,7 @@ export function describeSeries(
   // Without a clock the span and gaps of file dates mean nothing; say so instead of quoting them.
   const untimed = reasons.timeSource.unknown === members.length;
   const explanation: string[] = untimed
-    ? [`${members.length} photos`]
+    ? [`${members.length} photos without a usable time (their file dates come from one copy), grouped by file-name order and what they show`]
     : [
         `${members.length} photos over ${formatDuration(end - start)} (${formatDateTime(start)} – ${formatDateTime(end)} UTC)`,
         `consecutive photos at most ${formatDuration(largestGapMs)} apart; a gap over ${formatDuration(p.sessionGapMs)} needs a very similar background, none over ${formatDuration(p.maxGapMs)} is bridged`,
@@ -90,7 +90,7 @@ export function describeSeries(
   if (linkText.length > 0) explanation.push(`links: ${linkText.join(', ')}`);
   if (reasons.timeSource.mtime > 0)
     explanation.push(`${reasons.timeSource.mtime} photo times come from file dates (no EXIF capture time)`);
-  if ((reasons.timeSource.unknown ?? 0) > 0)
+  if (!untimed && (reasons.timeSource.unknown ?? 0) > 0)
     explanation.push(`${reasons.timeSource.unknown} photos have no usable time (their file dates come from one copy): grouped by file-name order and what they show`);
 
   return {
