@@ -4,6 +4,7 @@
  * put A and C together unless A≈C too (no chaining through a burst of similar shots).
  */
 import { EngineError } from '../errors';
+import { DEFAULT_CONTENT_LIMITS, measureContent, verifyContent, type ContentMatch, type ContentSignature } from './content';
 import { DIHEDRAL_TRANSFORMS, type DihedralTransform } from './dihedral';
 import { hammingDistance, hashHigh32, hashLow32, popcount32 } from './hash64';
 import { HammingIndex, type HashWords } from './hamming-index';
@@ -39,6 +40,11 @@ export interface DedupThresholds {
    * each threshold multiplied by this factor. 1 = strict complete link; Infinity = single link.
    */
   linkScale: number;
+  /**
+   * Content verification (content.ts) of every pair matched on the hashes, when both images carry
+   * a content signature: least share of structured pixels that agree after alignment. -1 = off.
+   */
+  content: number;
 }
 
 export interface DedupConstraints {
@@ -59,6 +65,7 @@ export const DEFAULT_DEDUP_THRESHOLDS: Readonly<DedupThresholds> = Object.freeze
   tiltDhash: 8,
   zoom: 112,
   linkScale: 1.25,
+  content: DEFAULT_CONTENT_LIMITS.agreement,
 });
 
 export interface PairEvidence {
@@ -75,6 +82,8 @@ export interface PairEvidence {
   tiltDegrees?: number;
   /** Σ of the zoom-box pHash distances under `transform` (of 512; set when the pair matched on the hashes). */
   zoomDistance?: number;
+  /** Content verification (when both images had a signature): agreement and where b lies in a. */
+  content?: ContentMatch;
 }
 
 export interface NearDuplicateGroup {
@@ -111,6 +120,7 @@ interface PairMatch {
   sum: number;
   tilt?: number;
   zoom?: number;
+  content?: ContentMatch;
 }
 
 interface TiltLimits {
@@ -157,6 +167,24 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
     return row;
   };
 
+  const contentOn = thresholds.content >= 0;
+  const contentLimits = { ...DEFAULT_CONTENT_LIMITS, agreement: thresholds.content };
+  // to ≈ t(from) on the hashes; does it hold on the pixels?
+  const checkedPairs = new Map<string, ContentMatch | null>();
+  const verified = (from: number, to: number, match: PairMatch): boolean => {
+    const a = items[from]?.hashes.content;
+    const b = items[to]?.hashes.content;
+    if (!contentOn || !a || !b) return true;
+    const key = `${from},${to},${match.transform}`;
+    let checked = checkedPairs.get(key);
+    if (checked === undefined) {
+      checked = verifyContent(a, b, match.transform, contentLimits);
+      checkedPairs.set(key, checked);
+    }
+    if (checked) match.content = checked;
+    return checked !== null;
+  };
+
   const evaluate = (i: number, j: number, lim: PairLimits): PairMatch | null => {
     // The best transform (most agreeing hashes, then smallest total) among those that pass the hash
     // rule and, when on, the zoom verification; b ≈ t(a) is tried from both sides.
@@ -170,12 +198,17 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
         if (match.agreeing < thresholds.minAgreeing || (best && !better(match, best))) continue;
         match.zoom = zoomDistance(zoomRow(from), t, zoomRow(to));
         if (lim.zoom >= 0 && match.zoom > lim.zoom) continue;
+        if (!verified(from, to, match)) continue;
         best = forward ? match : { ...match, transform: INVERSE[match.transform] };
       }
     }
     if (best) return best;
     if (!tiltOn) return null;
-    return tiltMatch(items[i]?.hashes, items[j]?.hashes, lim.tilt);
+    const tilted = tiltMatch(items[i]?.hashes, items[j]?.hashes, lim.tilt);
+    // A turned copy is not aligned by content.ts (it only scales and shifts), but a flat image
+    // matches any tilt probe of another flat one: those need the colour check at least.
+    if (tilted && contentOn && isFlatPair(items[i]?.hashes.content, items[j]?.hashes.content)) return null;
+    return tilted;
   };
 
   // Candidates: pigeonhole over hashes. If k of the A active hashes must agree, any A-k+1 of them
@@ -315,6 +348,7 @@ function resolveThresholds(options: DedupOptions): DedupThresholds {
     tiltDhash: options.tiltDhash ?? DEFAULT_DEDUP_THRESHOLDS.tiltDhash,
     zoom: options.zoom ?? DEFAULT_DEDUP_THRESHOLDS.zoom,
     linkScale: options.linkScale ?? DEFAULT_DEDUP_THRESHOLDS.linkScale,
+    content: options.content ?? DEFAULT_DEDUP_THRESHOLDS.content,
   };
   for (const kind of [...HASH_KINDS, 'tiltPhash', 'tiltDhash'] as const) {
     const v = t[kind];
@@ -323,6 +357,7 @@ function resolveThresholds(options: DedupOptions): DedupThresholds {
   const zoomBits = ZOOM_SCALES.length * 64;
   if (!Number.isInteger(t.zoom) || t.zoom < -1 || t.zoom > zoomBits) throw new EngineError('INVALID_ARGUMENT', `expected an integer -1..${zoomBits} for zoom but received ${String(t.zoom)}`);
   if (![1, 2, 3].includes(t.minAgreeing)) throw new EngineError('INVALID_ARGUMENT', `expected 1, 2 or 3 for minAgreeing but received ${String(t.minAgreeing)}`);
+  if (!(t.content === -1 || (t.content >= 0 && t.content <= 1))) throw new EngineError('INVALID_ARGUMENT', `expected -1 or a number 0..1 for content but received ${String(t.content)}`);
   if (!(t.linkScale >= 1)) throw new EngineError('INVALID_ARGUMENT', `expected a number ≥ 1 for linkScale but received ${String(t.linkScale)}`);
   return t;
 }
@@ -447,5 +482,13 @@ function toEvidence(items: readonly DedupItem[], i: number, j: number, match: Pa
   };
   if (match.tilt !== undefined) evidence.tiltDegrees = swap ? -match.tilt : match.tilt;
   if (match.zoom !== undefined) evidence.zoomDistance = match.zoom;
+  if (match.content !== undefined) evidence.content = match.content;
   return evidence;
+}
+
+/** Is either image flat and the pair not the same flat colour? */
+function isFlatPair(a: ContentSignature | undefined, b: ContentSignature | undefined): boolean {
+  if (!a || !b) return false;
+  const m = measureContent(a, b, 'identity');
+  return m.flat && m.agreement < 1;
 }

@@ -3,6 +3,7 @@
  * with a suggested keeper and reasons. Recomputed after a scan; user decisions (keeper
  * choice, "not a duplicate") live in their own tables and are applied every time.
  */
+import { lstatSync, statSync } from 'node:fs';
 import type { ApiHandlers } from '../../common/contract/api';
 import type { DuplicateGroup, DuplicateKind, DuplicateMember, GroupEvidence, ImageFormat, KeeperReason } from '../../common/contract/types';
 import { findNearDuplicateGroups, type NearDuplicateGroup } from '../../common/dedup/grouping';
@@ -22,7 +23,7 @@ export function englishEvidence(e: GroupEvidence): string {
     case 'evidence.identical':
       return `${e.params.files} files with identical bytes (same SHA-256)`;
     case 'evidence.copiesIncluded':
-      return `${e.params.copies} byte-identical ${e.params.copies === 1 ? 'copy' : 'copies'} included`;
+      return `${e.params.copies} byte-identical ${e.params.copies === 1 ? 'copy' : 'copies'} of these files in their own exact group`;
     case 'evidence.pair': {
       const { a, b, transform, phash, dhash, blockhash } = e.params;
       return `contents ${a}↔${b}${transform === 'identity' ? '' : ` after ${transform}`}: pHash ${phash}, dHash ${dhash}, blockhash ${blockhash} of 64 bits differ`;
@@ -35,6 +36,7 @@ export function englishEvidence(e: GroupEvidence): string {
 interface MemberRow {
   file_id: number;
   path: string;
+  path_bytes: Buffer;
   size: number;
   mtime_ms: number;
   content_id: number;
@@ -52,7 +54,7 @@ interface PlannedGroup {
   members: MemberRow[];
 }
 
-const MEMBER_COLUMNS = `f.id AS file_id, f.path, f.size, f.mtime_ms, f.content_id, c.width, c.height, c.format, c.captured_at, c.exif_fields`;
+const MEMBER_COLUMNS = `f.id AS file_id, f.path, f.path_bytes, f.size, f.mtime_ms, f.content_id, c.width, c.height, c.format, c.captured_at, c.exif_fields`;
 
 export function createDuplicateService(deps: { db: Db; logger: Logger; preferredFolders?: () => string[]; onChange?: () => void }) {
   const { db, logger } = deps;
@@ -121,35 +123,76 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
     });
   }
 
-  function planGroups(): PlannedGroup[] {
+  /**
+   * The files of one content that are distinct photos on disk. A symlink and its target, or two
+   * hard links, are one file: only one of them is a member (the one that is not a link, else the
+   * first by path), so no group offers to trash a photo through a link or to trash its target.
+   */
+  function physicalFiles(contentId: number): MemberRow[] {
+    const rows = q.filesOfContent.all(contentId) as MemberRow[];
+    if (rows.length < 2) return rows;
+    const byInode = new Map<string, { row: MemberRow; link: boolean }>();
+    const unknown: MemberRow[] = [];
+    for (const row of rows) {
+      let key: string;
+      let link: boolean;
+      try {
+        const st = statSync(row.path_bytes);
+        link = lstatSync(row.path_bytes).isSymbolicLink();
+        key = `${st.dev}:${st.ino}`;
+      } catch {
+        // Gone since the scan: the next scan marks it missing; until then it stays a plain member.
+        unknown.push(row);
+        continue;
+      }
+      const seen = byInode.get(key);
+      if (!seen || (seen.link && !link)) byInode.set(key, { row, link });
+    }
+    return [...[...byInode.values()].map((v) => v.row), ...unknown].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.file_id - b.file_id));
+  }
+
+  function planGroups(choices: Set<number>): PlannedGroup[] {
     const items = (q.hashed.all() as Array<{ id: number; hashes: Buffer }>).map((r) => ({ id: r.id, hashes: unpackHashes(r.hashes) }));
     const notDuplicate = (q.notDuplicate.all() as Array<{ content_a: number; content_b: number }>).map((r) => [r.content_a, r.content_b] as const);
     const near: NearDuplicateGroup[] = findNearDuplicateGroups(items, { notDuplicate });
     const planned: PlannedGroup[] = [];
-    const inNear = new Set<number>();
+    // Byte-identical copies are their own ("exact") group, also when the content is in a near group:
+    // that is the safest cleanup and the Exact filter must list it. The near group then holds one
+    // file per content, the one its exact group keeps, so both groups agree on what stays.
+    const representative = new Map<number, MemberRow>();
+    const copiesOf = new Map<number, number>();
+    for (const contentId of q.multiCopy.all() as number[]) {
+      const members = physicalFiles(contentId);
+      if (members.length === 0) continue;
+      if (members.length === 1) {
+        representative.set(contentId, members[0] as MemberRow);
+        continue;
+      }
+      const keeperId = rankMembers(members, choices).find((r) => r.keep)?.fileId;
+      representative.set(contentId, members.find((m) => m.file_id === keeperId) ?? (members[0] as MemberRow));
+      copiesOf.set(contentId, members.length - 1);
+      planned.push({ kind: 'exact', key: `e:${contentId}`, evidence: [{ key: 'evidence.identical', params: { files: members.length } }], members });
+    }
     for (const g of near) {
-      for (const id of g.ids) inNear.add(id);
-      const members = g.ids.flatMap((id) => q.filesOfContent.all(id) as MemberRow[]);
+      const members = g.ids.flatMap((id) => {
+        const rep = representative.get(id);
+        return rep ? [rep] : (q.filesOfContent.all(id) as MemberRow[]).slice(0, 1);
+      });
       const evidence: GroupEvidence[] = g.pairs.slice(0, 20).map((p) => ({
         key: 'evidence.pair',
         params: { a: p.a, b: p.b, transform: p.transform, phash: p.distances.phash, dhash: p.distances.dhash, blockhash: p.distances.blockhash },
       }));
-      const copies = members.length - g.ids.length;
+      const copies = g.ids.reduce((n, id) => n + (copiesOf.get(id) ?? 0), 0);
       if (copies > 0) evidence.unshift({ key: 'evidence.copiesIncluded', params: { copies } });
       planned.push({ kind: 'near', key: `n:${g.ids.join(',')}`, evidence, members });
-    }
-    for (const contentId of q.multiCopy.all() as number[]) {
-      if (inNear.has(contentId)) continue;
-      const members = q.filesOfContent.all(contentId) as MemberRow[];
-      planned.push({ kind: 'exact', key: `e:${contentId}`, evidence: [{ key: 'evidence.identical', params: { files: members.length } }], members });
     }
     return planned;
   }
 
   function rebuild(): { groups: number; exact: number; near: number } {
     const started = performance.now();
-    const planned = planGroups();
     const choices = new Set(q.keeperChoices.all() as number[]);
+    const planned = planGroups(choices);
     const existing = new Map((q.groupKeys.all() as Array<{ id: number; key: string }>).map((r) => [r.key, r.id]));
     db.transaction(() => {
       const keep = new Set(planned.map((p) => p.key));
@@ -217,6 +260,8 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
         const rows = q.groupMembers.all(groupId) as MemberRow[];
         for (const r of rankMembers(rows, new Set([photoId]))) q.setMember.run(r.keep ? 1 : 0, JSON.stringify(r.why), groupId, r.fileId);
       })();
+      // The near group that holds this content shows the exact group's keeper: re-plan it.
+      if (group.kind === 'exact') rebuild();
       deps.onChange?.();
       return Promise.resolve(loadGroup(groupId));
     },
