@@ -117,6 +117,8 @@ export function uniformBorder(data: Uint8Array, width: number, height: number, c
 export interface ContentMatch {
   /** Share of structured pixels that agree after alignment and tone fit (0..1). */
   agreement: number;
+  /** The agreement needed a band along an edge left out (a caption bar, a banner). */
+  overlay: boolean;
   /** Structured pixels in the overlap. */
   structured: number;
   /** Where B's frame lies in (transformed) A: u_A = ox + sx·u_B, in frame units. */
@@ -257,7 +259,7 @@ export function measureContent(a: ContentSignature, b: ContentSignature, transfo
     // Flat against flat: the same picture only in the same colour. Flat against detail: never.
     const same =
       flatA && flatB && Math.abs(pa.mean - pb.mean) <= 10 && Math.abs(meanOf(pa.cb) - meanOf(pb.cb)) <= 6 && Math.abs(meanOf(pa.cr) - meanOf(pb.cr)) <= 6;
-    return { agreement: same ? 1 : 0, structured: 0, sx: 1, sy: 1, ox: 0, oy: 0, gain: 1, offset: 0, flat: true, hue: same ? 1 : 0 };
+    return { agreement: same ? 1 : 0, overlay: false, structured: 0, sx: 1, sy: 1, ox: 0, oy: 0, gain: 1, offset: 0, flat: true, hue: same ? 1 : 0 };
   }
   let best = score(pa, pb, 1, 0, 1, 0);
   // Most copies (resized, recompressed, tone edits) need no search.
@@ -397,6 +399,8 @@ function sample2(g: Float64Array, size: number, x: number, y: number): number {
 /** Cells of 4×4 pixels for the overlay allowance. */
 const CELLS = N / 4;
 const MIN_STRUCTURED = 24;
+/** Agreement gained by leaving a band out, above which the band is reported as an overlay. */
+const OVERLAY_GAIN = 0.06;
 /**
  * Regions an overlay may cover, in cells (x, y, w, h): bands of 1-2 cells (12-25 %) along each edge,
  * where captions and banners go. Interior blocks were tried: on a studio photo a block covers half
@@ -435,7 +439,7 @@ function score(pa: Prepared, pb: Prepared, sx: number, ox: number, sy: number, o
       n++;
     }
   }
-  const none: ContentMatch = { agreement: 0, structured: 0, sx, sy, ox, oy, gain: 1, offset: 0, flat: false, hue: 0 };
+  const none: ContentMatch = { agreement: 0, overlay: false, structured: 0, sx, sy, ox, oy, gain: 1, offset: 0, flat: false, hue: 0 };
   if (n < N * N * MIN_OVERLAP * MIN_OVERLAP) return none;
   // Tone map by least squares, refitted once on the pixels it explains (an overlay would drag it).
   let { gain, offset } = fitLine(n, null, 0);
@@ -466,8 +470,10 @@ function score(pa: Prepared, pb: Prepared, sx: number, ox: number, sy: number, o
   // An overlay (caption bar, sticker, watermark) spoils only the cells it covers: one band along
   // an edge or one block, of at most ~20 % of the frame, may be left out. Different content
   // disagrees all over, so leaving out one compact region hardly lifts it.
+  const whole = agree / Math.max(1, structured);
   let best = { agree, structured };
-  for (const [x0, y0, w, h] of OVERLAY_SHAPES) {
+  let band = -1;
+  for (const [index, [x0, y0, w, h]] of OVERLAY_SHAPES.entries()) {
     let rs = 0;
     let ra = 0;
     for (let y = y0; y < y0 + h; y++)
@@ -476,14 +482,36 @@ function score(pa: Prepared, pb: Prepared, sx: number, ox: number, sy: number, o
         ra += cellAgree[y * CELLS + x] ?? 0;
       }
     const left = structured - rs;
-    if (left >= MIN_STRUCTURED && (agree - ra) * best.structured > best.agree * left) best = { agree: agree - ra, structured: left };
+    if (left >= MIN_STRUCTURED && (agree - ra) * best.structured > best.agree * left) {
+      best = { agree: agree - ra, structured: left };
+      band = index;
+    }
   }
   ({ agree, structured } = best);
+  // Reported as an overlay only when leaving the band out changed the verdict materially.
+  const overlay = band >= 0 && agree / structured - whole >= OVERLAY_GAIN;
+  if (overlay) {
+    // The tone map again without the band: a black caption bar drags a least-squares fit.
+    const [x0, y0, w, h] = OVERLAY_SHAPES[band] ?? [0, 0, 0, 0];
+    const outside = (k: number): boolean => {
+      const i = at[k] ?? 0;
+      const cx = (i & 31) >> 2;
+      const cy = i >> 7;
+      return cx < x0 || cx >= x0 + w || cy < y0 || cy >= y0 + h;
+    };
+    ({ gain, offset } = fitLine(n, null, 0, outside));
+    ({ gain, offset } = fitLine(n, { gain, offset }, Math.max(6, (2.5 * resid) / n), outside));
+  }
   if (structured < MIN_STRUCTURED) return none;
-  return { agreement: agree / structured, structured, sx, sy, ox, oy, gain, offset, flat: false, hue: hueAgreement(pa, pb, sx, ox, sy, oy) };
+  return { agreement: agree / structured, overlay, structured, sx, sy, ox, oy, gain, offset, flat: false, hue: hueAgreement(pa, pb, sx, ox, sy, oy) };
 }
 
-function fitLine(n: number, previous: { gain: number; offset: number } | null, limit: number): { gain: number; offset: number } {
+function fitLine(
+  n: number,
+  previous: { gain: number; offset: number } | null,
+  limit: number,
+  use: (k: number) => boolean = () => true,
+): { gain: number; offset: number } {
   let c = 0;
   let sa = 0;
   let sb = 0;
@@ -492,7 +520,7 @@ function fitLine(n: number, previous: { gain: number; offset: number } | null, l
   for (let k = 0; k < n; k++) {
     const a = va[k] ?? 0;
     const b = vb[k] ?? 0;
-    if (previous && Math.abs(b - previous.gain * a - previous.offset) > limit) continue;
+    if (!use(k) || (previous && Math.abs(b - previous.gain * a - previous.offset) > limit)) continue;
     c++;
     sa += a;
     sb += b;

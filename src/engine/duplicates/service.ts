@@ -3,10 +3,13 @@
  * with a suggested keeper and reasons. Recomputed after a scan; user decisions (keeper
  * choice, "not a duplicate") live in their own tables and are applied every time.
  */
-import { lstatSync, statSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { ApiHandlers } from '../../common/contract/api';
-import type { DuplicateGroup, DuplicateKind, DuplicateMember, GroupEvidence, ImageFormat, KeeperReason } from '../../common/contract/types';
+import type { DuplicateGroup, DuplicateKind, DuplicateMember, EditHint, GroupEvidence, ImageFormat, KeeperReason } from '../../common/contract/types';
+import { DIHEDRAL_TRANSFORMS, type DihedralTransform } from '../../common/dedup/dihedral';
+import { findEdits, type EditPair } from '../../common/dedup/edits';
 import { findNearDuplicateGroups, type NearDuplicateGroup } from '../../common/dedup/grouping';
+import { estimateJpegQuality } from '../../common/dedup/jpeg-quality';
 import { englishReason, suggestKeeper, type KeeperCandidate } from '../../common/dedup/keeper';
 import { EngineError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
@@ -45,6 +48,8 @@ interface MemberRow {
   format: ImageFormat | null;
   captured_at: number | null;
   exif_fields: number;
+  camera: string | null;
+  sharpness: number | null;
 }
 
 interface PlannedGroup {
@@ -52,9 +57,35 @@ interface PlannedGroup {
   key: string;
   evidence: GroupEvidence[];
   members: MemberRow[];
+  /** Matched pairs of contents (near groups): what the edit analysis compares. */
+  pairs: EditPair[];
 }
 
-const MEMBER_COLUMNS = `f.id AS file_id, f.path, f.path_bytes, f.size, f.mtime_ms, f.content_id, c.width, c.height, c.format, c.captured_at, c.exif_fields`;
+/** The JPEG quality of a file from its first bytes (the tables precede the image data), or null. */
+function jpegQualityOf(path: Buffer): number | null {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(256 * 1024);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return estimateJpegQuality(head.subarray(0, n));
+  } catch {
+    return null;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/** The pairs stored as a group's evidence (what setKeeper can re-analyse without regrouping). */
+function pairsOf(evidence: GroupEvidence[]): EditPair[] {
+  return evidence.flatMap((e) => (e.key === 'evidence.pair' && isTransform(e.params.transform) ? [{ a: e.params.a, b: e.params.b, transform: e.params.transform }] : []));
+}
+
+function isTransform(t: string): t is DihedralTransform {
+  return (DIHEDRAL_TRANSFORMS as readonly string[]).includes(t);
+}
+
+const MEMBER_COLUMNS = `f.id AS file_id, f.path, f.path_bytes, f.size, f.mtime_ms, f.content_id, c.width, c.height, c.format, c.captured_at, c.exif_fields, c.camera, c.sharpness`;
 
 export function createDuplicateService(deps: { db: Db; logger: Logger; preferredFolders?: () => string[]; onChange?: () => void }) {
   const { db, logger } = deps;
@@ -68,6 +99,7 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
       `SELECT ${MEMBER_COLUMNS} FROM files f JOIN contents c ON c.id = f.content_id WHERE f.content_id = ? AND f.state = 'ok' ORDER BY f.path`,
     ),
     notDuplicate: db.prepare('SELECT content_a, content_b FROM not_duplicate'),
+    hashesOf: db.prepare<[number]>(`SELECT hashes FROM contents WHERE id = ? AND length(hashes) = ${PACKED_HASH_BYTES}`).pluck(),
     keeperChoices: db.prepare('SELECT file_id FROM keeper_choice').pluck(),
     groupKeys: db.prepare('SELECT id, key FROM dup_groups'),
     deleteGroup: db.prepare<[number]>('DELETE FROM dup_groups WHERE id = ?'),
@@ -101,7 +133,22 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
     ),
   };
 
-  function rankMembers(members: MemberRow[], choices: Set<number>): Array<{ fileId: number; keep: boolean; why: KeeperReason[] }> {
+  /** Edits of each content measured against the group (only near groups have any). */
+  function editsOf(members: MemberRow[], pairs: readonly EditPair[]): Map<number, EditHint[]> {
+    const contents = [...new Set(members.map((m) => m.content_id))];
+    if (contents.length < 2) return new Map();
+    const sharpness = new Map(members.map((m) => [m.content_id, m.sharpness]));
+    return findEdits(
+      contents.map((id) => {
+        const blob = q.hashesOf.get(id) as Buffer | undefined;
+        return { id, content: blob ? unpackHashes(blob).content : undefined, sharpness: sharpness.get(id) ?? null };
+      }),
+      pairs,
+    );
+  }
+
+  function rankMembers(members: MemberRow[], choices: Set<number>, pairs: readonly EditPair[] = []): Array<{ fileId: number; keep: boolean; why: KeeperReason[] }> {
+    const edits = editsOf(members, pairs);
     const candidates: KeeperCandidate[] = members.map((m) => ({
       id: m.file_id,
       path: m.path,
@@ -112,6 +159,9 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
       exifFieldCount: m.exif_fields,
       capturedAt: m.captured_at,
       mtime: m.mtime_ms,
+      edits: edits.get(m.content_id) ?? [],
+      jpegQuality: m.format === 'jpeg' ? jpegQualityOf(m.path_bytes) : null,
+      camera: m.camera,
     }));
     const suggestion = suggestKeeper(candidates, { preferredFolders: deps.preferredFolders?.() ?? [] });
     const chosen = members.find((m) => choices.has(m.file_id));
@@ -171,7 +221,7 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
       const keeperId = rankMembers(members, choices).find((r) => r.keep)?.fileId;
       representative.set(contentId, members.find((m) => m.file_id === keeperId) ?? (members[0] as MemberRow));
       copiesOf.set(contentId, members.length - 1);
-      planned.push({ kind: 'exact', key: `e:${contentId}`, evidence: [{ key: 'evidence.identical', params: { files: members.length } }], members });
+      planned.push({ kind: 'exact', key: `e:${contentId}`, evidence: [{ key: 'evidence.identical', params: { files: members.length } }], members, pairs: [] });
     }
     for (const g of near) {
       const members = g.ids.flatMap((id) => {
@@ -184,7 +234,7 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
       }));
       const copies = g.ids.reduce((n, id) => n + (copiesOf.get(id) ?? 0), 0);
       if (copies > 0) evidence.unshift({ key: 'evidence.copiesIncluded', params: { copies } });
-      planned.push({ kind: 'near', key: `n:${g.ids.join(',')}`, evidence, members });
+      planned.push({ kind: 'near', key: `n:${g.ids.join(',')}`, evidence, members, pairs: g.pairs.map((p) => ({ a: p.a, b: p.b, transform: p.transform })) });
     }
     return planned;
   }
@@ -204,7 +254,7 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
           q.updateGroup.run(p.kind, JSON.stringify(p.evidence), id);
           q.clearMembers.run(id);
         }
-        for (const r of rankMembers(p.members, choices)) q.insertMember.run(id, r.fileId, r.keep ? 1 : 0, JSON.stringify(r.why));
+        for (const r of rankMembers(p.members, choices, p.pairs)) q.insertMember.run(id, r.fileId, r.keep ? 1 : 0, JSON.stringify(r.why));
       }
     })();
     const exact = planned.filter((p) => p.kind === 'exact').length;
@@ -258,7 +308,7 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
         q.clearChoices.run(groupId);
         q.choose.run(photoId, Date.now());
         const rows = q.groupMembers.all(groupId) as MemberRow[];
-        for (const r of rankMembers(rows, new Set([photoId]))) q.setMember.run(r.keep ? 1 : 0, JSON.stringify(r.why), groupId, r.fileId);
+        for (const r of rankMembers(rows, new Set([photoId]), pairsOf(group.proof))) q.setMember.run(r.keep ? 1 : 0, JSON.stringify(r.why), groupId, r.fileId);
       })();
       // The near group that holds this content shows the exact group's keeper: re-plan it.
       if (group.kind === 'exact') rebuild();
