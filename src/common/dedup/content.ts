@@ -450,29 +450,13 @@ function score(pa: Prepared, pb: Prepared, sx: number, ox: number, sy: number, o
   // Structured: edges or texture in either image, relative to B's typical gradient.
   const tGrad = Math.max(6, 0.75 * pb.meanGrad);
   const tol = Math.max(8, 0.22 * pb.std);
-  let structured = 0;
-  let agree = 0;
-  cellStructured.fill(0);
-  cellAgree.fill(0);
-  for (let k = 0; k < n; k++) {
-    const i = at[k] ?? 0;
-    const cell = ((i >> 5) >> 2) * CELLS + ((i & 31) >> 2);
-    if ((gb[k] ?? 0) < tGrad && (ga[k] ?? 0) * gain < tGrad) continue;
-    structured++;
-    cellStructured[cell] = (cellStructured[cell] ?? 0) + 1;
-    // Up to half a cell of misalignment (a 3° turn, a resampled edge) moves an edge pixel by half
-    // its gradient: tolerated, so that only a different structure counts against the pair.
-    if (Math.abs((vb[k] ?? 0) - gain * (va[k] ?? 0) - offset) <= tol + EDGE_SLACK * Math.min(gb[k] ?? 0, gain * (ga[k] ?? 0))) {
-      agree++;
-      cellAgree[cell] = (cellAgree[cell] ?? 0) + 1;
-    }
-  }
-  // An overlay (caption bar, sticker, watermark) spoils only the cells it covers: one band along
-  // an edge or one block, of at most ~20 % of the frame, may be left out. Different content
-  // disagrees all over, so leaving out one compact region hardly lifts it.
+  let { agree, structured } = countAgreement(n, gain, offset, tGrad, tol, null);
+  // An overlay (caption bar, banner) spoils only the cells it covers: one band along an edge, of
+  // at most 25 % of the frame, may be left out. Different content disagrees all over, so leaving
+  // out one band hardly lifts it.
   const whole = agree / Math.max(1, structured);
-  let best = { agree, structured };
   let band = -1;
+  let bestRatio = whole;
   for (const [index, [x0, y0, w, h]] of OVERLAY_SHAPES.entries()) {
     let rs = 0;
     let ra = 0;
@@ -482,16 +466,14 @@ function score(pa: Prepared, pb: Prepared, sx: number, ox: number, sy: number, o
         ra += cellAgree[y * CELLS + x] ?? 0;
       }
     const left = structured - rs;
-    if (left >= MIN_STRUCTURED && (agree - ra) * best.structured > best.agree * left) {
-      best = { agree: agree - ra, structured: left };
+    if (left >= MIN_STRUCTURED && (agree - ra) / left > bestRatio) {
+      bestRatio = (agree - ra) / left;
       band = index;
     }
   }
-  ({ agree, structured } = best);
-  // Reported as an overlay only when leaving the band out changed the verdict materially.
-  const overlay = band >= 0 && agree / structured - whole >= OVERLAY_GAIN;
-  if (overlay) {
-    // The tone map again without the band: a black caption bar drags a least-squares fit.
+  if (band >= 0) {
+    // Without the band, and with the tone map fitted without it too: a black caption bar drags a
+    // least-squares fit and with it the agreement everywhere else.
     const [x0, y0, w, h] = OVERLAY_SHAPES[band] ?? [0, 0, 0, 0];
     const outside = (k: number): boolean => {
       const i = at[k] ?? 0;
@@ -499,11 +481,38 @@ function score(pa: Prepared, pb: Prepared, sx: number, ox: number, sy: number, o
       const cy = i >> 7;
       return cx < x0 || cx >= x0 + w || cy < y0 || cy >= y0 + h;
     };
-    ({ gain, offset } = fitLine(n, null, 0, outside));
-    ({ gain, offset } = fitLine(n, { gain, offset }, Math.max(6, (2.5 * resid) / n), outside));
+    const first = fitLine(n, null, 0, outside);
+    const refit = fitLine(n, first, Math.max(6, (2.5 * resid) / n), outside);
+    if (refit.gain > 0.25 && refit.gain < 4) ({ gain, offset } = refit);
+    ({ agree, structured } = countAgreement(n, gain, offset, tGrad, tol, outside));
   }
+  // Reported as an overlay only when leaving the band out changed the verdict materially.
+  const overlay = band >= 0 && agree / Math.max(1, structured) - whole >= OVERLAY_GAIN;
   if (structured < MIN_STRUCTURED) return none;
   return { agreement: agree / structured, overlay, structured, sx, sy, ox, oy, gain, offset, flat: false, hue: hueAgreement(pa, pb, sx, ox, sy, oy) };
+}
+
+/** Structured pixels and those that agree under the tone map, in total and per cell (cells filled as a side effect). */
+function countAgreement(n: number, gain: number, offset: number, tGrad: number, tol: number, use: ((k: number) => boolean) | null): { agree: number; structured: number } {
+  let structured = 0;
+  let agree = 0;
+  cellStructured.fill(0);
+  cellAgree.fill(0);
+  for (let k = 0; k < n; k++) {
+    if (use && !use(k)) continue;
+    if ((gb[k] ?? 0) < tGrad && (ga[k] ?? 0) * gain < tGrad) continue;
+    const i = at[k] ?? 0;
+    const cell = (i >> 7) * CELLS + ((i & 31) >> 2);
+    structured++;
+    cellStructured[cell] = (cellStructured[cell] ?? 0) + 1;
+    // Up to half a cell of misalignment (a 3° turn, a resampled edge) moves an edge pixel by half
+    // its gradient: tolerated, so that only a different structure counts against the pair.
+    if (Math.abs((vb[k] ?? 0) - gain * (va[k] ?? 0) - offset) <= tol + EDGE_SLACK * Math.min(gb[k] ?? 0, gain * (ga[k] ?? 0))) {
+      agree++;
+      cellAgree[cell] = (cellAgree[cell] ?? 0) + 1;
+    }
+  }
+  return { agree, structured };
 }
 
 function fitLine(
