@@ -262,8 +262,9 @@ export function measureContent(a: ContentSignature, b: ContentSignature, transfo
     return { agreement: same ? 1 : 0, overlay: false, structured: 0, sx: 1, sy: 1, ox: 0, oy: 0, gain: 1, offset: 0, flat: true, hue: same ? 1 : 0 };
   }
   let best = score(pa, pb, 1, 0, 1, 0);
-  // Most copies (resized, recompressed, tone edits) need no search.
-  if (best.agreement >= 0.9) return best;
+  // Most copies (resized, recompressed, tone edits) need no search; and a pair the hashes matched
+  // (near-identical framing) that agrees this little unaligned is not a small shift or crop away.
+  if (best.agreement >= 0.9 || (minScale >= 0.85 && best.agreement < 0.45)) return withHue(best, pa, pb);
   const xs = alignProfile(pa.cols, pb.cols, minScale);
   const ys = alignProfile(pa.rows, pb.rows, minScale);
   for (const x of xs)
@@ -298,7 +299,12 @@ export function measureContent(a: ContentSignature, b: ContentSignature, transfo
     }
     if (!improved) break;
   }
-  return best;
+  return withHue(best, pa, pb);
+}
+
+/** Hue agreement is measured once, at the chosen alignment. */
+function withHue(m: ContentMatch, pa: Prepared, pb: Prepared): ContentMatch {
+  return m.structured > 0 ? { ...m, hue: hueAgreement(pa, pb, m.sx, m.ox, m.sy, m.oy) } : m;
 }
 
 const rank = (m: ContentMatch): number => m.agreement;
@@ -489,7 +495,7 @@ function score(pa: Prepared, pb: Prepared, sx: number, ox: number, sy: number, o
   // Reported as an overlay only when leaving the band out changed the verdict materially.
   const overlay = band >= 0 && agree / Math.max(1, structured) - whole >= OVERLAY_GAIN;
   if (structured < MIN_STRUCTURED) return none;
-  return { agreement: agree / structured, overlay, structured, sx, sy, ox, oy, gain, offset, flat: false, hue: hueAgreement(pa, pb, sx, ox, sy, oy) };
+  return { agreement: agree / structured, overlay, structured, sx, sy, ox, oy, gain, offset, flat: false, hue: 1 };
 }
 
 /** Structured pixels and those that agree under the tone map, in total and per cell (cells filled as a side effect). */
