@@ -244,13 +244,20 @@ export function verifyContent(
   b: ContentSignature,
   transform: DihedralTransform,
   limits: ContentLimits = DEFAULT_CONTENT_LIMITS,
+  hints: ReadonlyArray<{ sx: number; ox: number; sy: number; oy: number }> = [],
 ): ContentMatch | null {
-  const m = measureContent(a, b, transform, limits.minScale);
+  const m = measureContent(a, b, transform, limits.minScale, hints);
   return m.agreement >= limits.agreement && m.hue >= limits.hue ? m : null;
 }
 
 /** The best alignment of B onto transform(A) and its agreement (see the file comment). */
-export function measureContent(a: ContentSignature, b: ContentSignature, transform: DihedralTransform, minScale = 0.7): ContentMatch {
+export function measureContent(
+  a: ContentSignature,
+  b: ContentSignature,
+  transform: DihedralTransform,
+  minScale = 0.7,
+  hints: ReadonlyArray<{ sx: number; ox: number; sy: number; oy: number }> = [],
+): ContentMatch {
   const pa = prepare(a, transform);
   const pb = prepare(b, 'identity');
   const flatA = pa.std < FLAT_STD;
@@ -272,6 +279,11 @@ export function measureContent(a: ContentSignature, b: ContentSignature, transfo
       const s = score(pa, pb, x.s, x.o, y.s, y.o);
       if (rank(s) > rank(best)) best = s;
     }
+  for (const h of hints) {
+    if (Math.min(h.sx, h.sy, 1 / h.sx, 1 / h.sy) < minScale - 1e-9) continue;
+    const s = score(pa, pb, h.sx, h.ox, h.sy, h.oy);
+    if (rank(s) > rank(best)) best = s;
+  }
   // Local refinement: the profiles are coarse and blind to what a caption covers.
   const step = 1 / (2 * N);
   for (let round = 0; round < 2; round++) {

@@ -6,7 +6,7 @@
  * two is scanned first. Computed from the content signature's 32×32 luma at grouping time.
  */
 import { CONTENT_SIZE, type ContentSignature } from './content';
-import type { Hash64 } from './hash64';
+import { hammingDistance, type Hash64 } from './hash64';
 import { lowFrequencyDct, PHASH_INPUT_SIZE, phashFromDct } from './perceptual';
 
 /** Side of the query box, as a share of the frame. */
@@ -28,6 +28,33 @@ const INDEX_BOXES: ReadonlyArray<readonly [number, number, number]> = (() => {
 export interface CropProbes {
   query: Hash64;
   index: Hash64[];
+}
+
+/** Where B's frame lies in A (u_A = o + s·u_B per axis). */
+export interface Alignment {
+  sx: number;
+  ox: number;
+  sy: number;
+  oy: number;
+}
+
+/**
+ * The alignment implied by the closest probe match within `radius` bits: B's query box found among
+ * A's index boxes (B a crop of A), or A's among B's (A a crop of B). A starting point for the
+ * content search, which a caption bar can throw off when it starts from profiles alone.
+ */
+export function probeAlignment(a: CropProbes, b: CropProbes, radius: number): Alignment | null {
+  let best: { d: number; alignment: Alignment } | null = null;
+  const consider = (d: number, alignment: Alignment): void => {
+    if (d <= radius && (!best || d < best.d)) best = { d, alignment };
+  };
+  INDEX_BOXES.forEach(([side, dx, dy], k) => {
+    const s = side / QUERY;
+    consider(hammingDistance(b.query, a.index[k] ?? 0n), { sx: s, ox: 0.5 + dx - 0.5 * s, sy: s, oy: 0.5 + dy - 0.5 * s });
+    const inv = QUERY / side;
+    consider(hammingDistance(a.query, b.index[k] ?? 0n), { sx: inv, ox: 0.5 - (0.5 + dx) * inv, sy: inv, oy: 0.5 - (0.5 + dy) * inv });
+  });
+  return (best as { d: number; alignment: Alignment } | null)?.alignment ?? null;
 }
 
 export function cropProbes(c: ContentSignature): CropProbes {

@@ -5,7 +5,7 @@
  */
 import { EngineError } from '../errors';
 import { DEFAULT_CONTENT_LIMITS, measureContent, verifyContent, type ContentMatch, type ContentSignature } from './content';
-import { cropProbes } from './crop-probes';
+import { cropProbes, probeAlignment, type CropProbes } from './crop-probes';
 import { DIHEDRAL_TRANSFORMS, type DihedralTransform } from './dihedral';
 import { hammingDistance, hashHigh32, hashLow32, popcount32 } from './hash64';
 import { HammingIndex, type HashWords } from './hamming-index';
@@ -203,11 +203,24 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
   };
 
   const cropOn = contentOn && thresholds.cropProbe >= 0;
+  const probes: Array<CropProbes | null | undefined> = [];
+  const probesOf = (i: number): CropProbes | null => {
+    let p = probes[i];
+    if (p === undefined) {
+      const c = items[i]?.hashes.content;
+      p = c ? cropProbes(c) : null;
+      probes[i] = p;
+    }
+    return p;
+  };
   const cropMatch = (i: number, j: number, agreement: number): PairMatch | null => {
     const a = items[i]?.hashes.content;
     const b = items[j]?.hashes.content;
     if (!a || !b) return null;
-    const checked = verifyContent(a, b, 'identity', { ...DEFAULT_CONTENT_LIMITS, agreement, minScale: 0.7 });
+    const pi = probesOf(i);
+    const pj = probesOf(j);
+    const hint = pi && pj ? probeAlignment(pi, pj, thresholds.cropProbe + 4) : null;
+    const checked = verifyContent(a, b, 'identity', { ...DEFAULT_CONTENT_LIMITS, agreement, minScale: 0.7 }, hint ? [hint] : []);
     if (!checked) return null;
     const match = variantMatch(words, i, j, 0, limits);
     return { ...match, content: checked, crop: true };
@@ -310,14 +323,14 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
     const owners: number[] = [];
     const queries = new HashWordsBuilder(n);
     const queryOwners: number[] = [];
-    items.forEach((item, i) => {
-      if (!item.hashes.content) return;
-      const probes = cropProbes(item.hashes.content);
-      for (const h of probes.index) {
+    items.forEach((_, i) => {
+      const p = probesOf(i);
+      if (!p) return;
+      for (const h of p.index) {
         entries.push(hashHigh32(h), hashLow32(h));
         owners.push(i);
       }
-      queries.push(hashHigh32(probes.query), hashLow32(probes.query));
+      queries.push(hashHigh32(p.query), hashLow32(p.query));
       queryOwners.push(i);
     });
     if (owners.length > 0)
