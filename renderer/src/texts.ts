@@ -34,6 +34,22 @@ export function keeperReasonText(r: KeeperReason, t: Translate, locale: string):
       return t('why.lose.age', { date: day(r.params.time, locale), keeperDate: day(r.params.keeperTime, locale) });
     case 'lose.folder':
       return t('why.lose.folder', { folder: r.params.keeperFolder });
+    case 'keep.unedited':
+    case 'lose.edited':
+      return t(`why.${r.key}`, { edits: r.params.edits.map((e) => t(`edit.${e}`)).join(locale.startsWith('zh') ? '、' : ', ') });
+    case 'keep.detail':
+      return t('why.keep.detail', { size: formatBytes(r.params.bytes) });
+    case 'lose.detail':
+      return t('why.lose.detail', { size: formatBytes(r.params.bytes), keeperSize: formatBytes(r.params.keeperBytes) });
+    case 'keep.quality':
+    case 'lose.quality':
+      return t(`why.${r.key}`, r.params);
+    case 'keep.camera':
+      return r.params.time !== null
+        ? t('why.keep.cameraTaken', { camera: r.params.camera ?? '', date: day(r.params.time, locale) })
+        : t('why.keep.camera', { camera: r.params.camera ?? '' });
+    case 'lose.camera':
+      return t('why.lose.camera');
     case 'keep.derived':
     case 'lose.derived':
     case 'derived':

@@ -134,9 +134,20 @@ export function DuplicatesView() {
     return () => window.removeEventListener('keydown', onKey);
   }, [confirming, total, current, focusIndex, focused, selectedMember, keep, notDuplicate, toggleBasket]);
 
+  // With the Exact filter on, only byte-identical copies go into the plan: the safest cleanup.
+  const resolveExact = kind === 'exact';
   const resolveAll = async (): Promise<void> => {
     setConfirming(false);
-    const plan = await action.run(() => api.trash.plan({ suggestedDuplicates: true, reason: t('dup.planReason') }));
+    const plan = await action.run(async () => {
+      if (!resolveExact) return api.trash.plan({ suggestedDuplicates: true, reason: t('dup.planReason') });
+      const photoIds: number[] = [];
+      for (let offset = 0; ; offset += 10_000) {
+        const page = await api.dedup.groups({ kind: 'exact', offset, limit: 10_000 });
+        for (const g of page.groups) for (const m of g.members) if (!m.keep) photoIds.push(m.id);
+        if (offset + page.groups.length >= page.total || page.groups.length === 0) break;
+      }
+      return api.trash.plan({ photoIds, reason: t('dup.planReason') });
+    });
     if (plan) showPlan(plan);
   };
 
@@ -232,7 +243,7 @@ export function DuplicatesView() {
             ))}
           </div>
           <button className="primary" disabled={total === 0} onClick={() => setConfirming(true)} data-testid="resolve-all">
-            {t('dup.resolveAll')}
+            {t(resolveExact ? 'dup.resolveExact' : 'dup.resolveAll')}
           </button>
         </div>
       </header>
@@ -240,8 +251,8 @@ export function DuplicatesView() {
       <ErrorBox error={action.error} onClose={action.clearError} />
       {groups.total === 0 && <EmptyState error={groups.error}>{t('dup.empty')}</EmptyState>}
       {confirming && (
-        <ConfirmDialog title={t('dup.resolveAll')} confirmLabel={t('dup.makePlan')} onConfirm={() => void resolveAll()} onCancel={() => setConfirming(false)}>
-          <p>{t('dup.resolveAllExplain', { n: total.toLocaleString() })}</p>
+        <ConfirmDialog title={t(resolveExact ? 'dup.resolveExact' : 'dup.resolveAll')} confirmLabel={t('dup.makePlan')} onConfirm={() => void resolveAll()} onCancel={() => setConfirming(false)}>
+          <p>{t(resolveExact ? 'dup.resolveExactExplain' : 'dup.resolveAllExplain', { n: total.toLocaleString() })}</p>
         </ConfirmDialog>
       )}
       <VirtualGrid

@@ -94,6 +94,9 @@ export type StoredText = { key: 'text'; params: { text: string } };
 export type DerivedHint = 'marked' | 'copy' | 'copyOf' | 'number' | 'edited' | 'resize' | 'sizeSuffix';
 
 /** Quality class of a format, as the keeper ranks it. */
+/** An edit measured against the other copies of a duplicate group (src/common/dedup/edits.ts). */
+export type EditHint = 'border' | 'crop' | 'overlay' | 'tone' | 'saturation' | 'grey' | 'blur';
+
 export type FormatQuality = 'raw' | 'original' | 'lossless' | 'plain';
 
 /**
@@ -107,6 +110,10 @@ export type KeeperReason =
   | { key: 'keep.size'; params: { bytes: number } }
   | { key: 'keep.exif'; params: { fields: number } }
   | { key: 'keep.original'; params: Record<string, never> }
+  | { key: 'keep.unedited'; params: { edits: EditHint[] } }
+  | { key: 'keep.detail'; params: { bytes: number } }
+  | { key: 'keep.quality'; params: { quality: number } }
+  | { key: 'keep.camera'; params: { camera: string | null; time: number | null } }
   | { key: 'keep.folder'; params: { folder: string } }
   | { key: 'keep.age'; params: { time: number } }
   | { key: 'keep.tie'; params: Record<string, never> }
@@ -118,6 +125,10 @@ export type KeeperReason =
   | { key: 'lose.size'; params: { bytes: number; keeperBytes: number } }
   | { key: 'lose.exif'; params: { fields: number; keeperFields: number } }
   | { key: 'lose.derived'; params: { hint: DerivedHint } }
+  | { key: 'lose.edited'; params: { edits: EditHint[] } }
+  | { key: 'lose.detail'; params: { bytes: number; keeperBytes: number } }
+  | { key: 'lose.quality'; params: { quality: number; keeperQuality: number } }
+  | { key: 'lose.camera'; params: Record<string, never> }
   | { key: 'lose.folder'; params: { keeperFolder: string } }
   | { key: 'lose.age'; params: { time: number; keeperTime: number } }
   | { key: 'lose.tie'; params: Record<string, never> }

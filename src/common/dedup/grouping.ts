@@ -4,6 +4,8 @@
  * put A and C together unless A≈C too (no chaining through a burst of similar shots).
  */
 import { EngineError } from '../errors';
+import { DEFAULT_CONTENT_LIMITS, measureContent, verifyContent, type ContentMatch, type ContentSignature } from './content';
+import { cropProbes, probeAlignment, type CropProbes } from './crop-probes';
 import { DIHEDRAL_TRANSFORMS, type DihedralTransform } from './dihedral';
 import { hammingDistance, hashHigh32, hashLow32, popcount32 } from './hash64';
 import { HammingIndex, type HashWords } from './hamming-index';
@@ -39,6 +41,18 @@ export interface DedupThresholds {
    * each threshold multiplied by this factor. 1 = strict complete link; Infinity = single link.
    */
   linkScale: number;
+  /**
+   * Content verification (content.ts) of every pair matched on the hashes, when both images carry
+   * a content signature: least share of structured pixels that agree after alignment. -1 = off.
+   */
+  content: number;
+  /**
+   * Crop rule for pairs the hashes miss (crops up to ~15 % per side, see crop-probes.ts): the
+   * crop probes within this many bits, then the content check with a crop search down to 70 % of
+   * a side and at least `cropContent` agreement. -1 = off (also off when `content` is off).
+   */
+  cropProbe: number;
+  cropContent: number;
 }
 
 export interface DedupConstraints {
@@ -59,6 +73,9 @@ export const DEFAULT_DEDUP_THRESHOLDS: Readonly<DedupThresholds> = Object.freeze
   tiltDhash: 8,
   zoom: 112,
   linkScale: 1.25,
+  content: DEFAULT_CONTENT_LIMITS.agreement,
+  cropProbe: 10,
+  cropContent: 0.9,
 });
 
 export interface PairEvidence {
@@ -75,6 +92,10 @@ export interface PairEvidence {
   tiltDegrees?: number;
   /** Σ of the zoom-box pHash distances under `transform` (of 512; set when the pair matched on the hashes). */
   zoomDistance?: number;
+  /** Content verification (when both images had a signature): agreement and where b lies in a. */
+  content?: ContentMatch;
+  /** Matched by the crop rule (the global hashes did not agree). */
+  crop?: boolean;
 }
 
 export interface NearDuplicateGroup {
@@ -111,6 +132,8 @@ interface PairMatch {
   sum: number;
   tilt?: number;
   zoom?: number;
+  content?: ContentMatch;
+  crop?: boolean;
 }
 
 interface TiltLimits {
@@ -120,6 +143,8 @@ interface TiltLimits {
 
 interface PairLimits {
   hashes: [number, number, number];
+  /** Least content agreement for the crop rule. */
+  cropContent: number;
   tilt: TiltLimits;
   /** Largest zoom distance; -1 = not checked. */
   zoom: number;
@@ -142,8 +167,10 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
 
   const tiltOn = thresholds.tiltPhash >= 0 && thresholds.tiltDhash >= 0;
   const scaled = (t: number): number => (t < 0 ? t : Math.floor(t * thresholds.linkScale));
-  const pairLimits: PairLimits = { hashes: limits, tilt: { phash: thresholds.tiltPhash, dhash: thresholds.tiltDhash }, zoom: thresholds.zoom };
-  const linkPairLimits: PairLimits = { hashes: linkLimits, tilt: { phash: scaled(thresholds.tiltPhash), dhash: scaled(thresholds.tiltDhash) }, zoom: scaled(thresholds.zoom) };
+  const pairLimits: PairLimits = { cropContent: thresholds.cropContent, hashes: limits, tilt: { phash: thresholds.tiltPhash, dhash: thresholds.tiltDhash }, zoom: thresholds.zoom };
+  // At link level the crop rule allows a little less: two edits of one original (a crop and a
+  // captioned copy) differ from each other more than either does from the original.
+  const linkPairLimits: PairLimits = { cropContent: thresholds.cropContent - 0.05, hashes: linkLimits, tilt: { phash: scaled(thresholds.tiltPhash), dhash: scaled(thresholds.tiltDhash) }, zoom: scaled(thresholds.zoom) };
   // Only images in a candidate pair ever need their zoom boxes: packed on first use. Computed even
   // when the check is off, so that the evidence can report the distance.
   const zoomRows: Array<Uint32Array | undefined> = [];
@@ -157,7 +184,49 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
     return row;
   };
 
-  const evaluate = (i: number, j: number, lim: PairLimits): PairMatch | null => {
+  const contentOn = thresholds.content >= 0;
+  const contentLimits = { ...DEFAULT_CONTENT_LIMITS, agreement: thresholds.content };
+  // to ≈ t(from) on the hashes; does it hold on the pixels?
+  const checkedPairs = new Map<string, ContentMatch | null>();
+  const verified = (from: number, to: number, match: PairMatch): boolean => {
+    const a = items[from]?.hashes.content;
+    const b = items[to]?.hashes.content;
+    if (!contentOn || !a || !b) return true;
+    const key = `${from},${to},${match.transform}`;
+    let checked = checkedPairs.get(key);
+    if (checked === undefined) {
+      checked = verifyContent(a, b, match.transform, contentLimits);
+      checkedPairs.set(key, checked);
+    }
+    if (checked) match.content = checked;
+    return checked !== null;
+  };
+
+  const cropOn = contentOn && thresholds.cropProbe >= 0;
+  const probes: Array<CropProbes | null | undefined> = [];
+  const probesOf = (i: number): CropProbes | null => {
+    let p = probes[i];
+    if (p === undefined) {
+      const c = items[i]?.hashes.content;
+      p = c ? cropProbes(c) : null;
+      probes[i] = p;
+    }
+    return p;
+  };
+  const cropMatch = (i: number, j: number, agreement: number): PairMatch | null => {
+    const a = items[i]?.hashes.content;
+    const b = items[j]?.hashes.content;
+    if (!a || !b) return null;
+    const pi = probesOf(i);
+    const pj = probesOf(j);
+    const hint = pi && pj ? probeAlignment(pi, pj, thresholds.cropProbe + 4) : null;
+    const checked = verifyContent(a, b, 'identity', { ...DEFAULT_CONTENT_LIMITS, agreement, minScale: 0.7 }, hint ? [hint] : []);
+    if (!checked) return null;
+    const match = variantMatch(words, i, j, 0, limits);
+    return { ...match, content: checked, crop: true };
+  };
+
+  const evaluate = (i: number, j: number, lim: PairLimits, crop = true): PairMatch | null => {
     // The best transform (most agreeing hashes, then smallest total) among those that pass the hash
     // rule and, when on, the zoom verification; b ≈ t(a) is tried from both sides.
     let best: PairMatch | null = null;
@@ -170,12 +239,16 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
         if (match.agreeing < thresholds.minAgreeing || (best && !better(match, best))) continue;
         match.zoom = zoomDistance(zoomRow(from), t, zoomRow(to));
         if (lim.zoom >= 0 && match.zoom > lim.zoom) continue;
+        if (!verified(from, to, match)) continue;
         best = forward ? match : { ...match, transform: INVERSE[match.transform] };
       }
     }
     if (best) return best;
-    if (!tiltOn) return null;
-    return tiltMatch(items[i]?.hashes, items[j]?.hashes, lim.tilt);
+    const tilted = tiltOn ? tiltMatch(items[i]?.hashes, items[j]?.hashes, lim.tilt) : null;
+    // A turned copy is not aligned by content.ts (it only scales and shifts), but a flat image
+    // matches any tilt probe of another flat one: those need the colour check at least.
+    if (tilted && !(contentOn && isFlatPair(items[i]?.hashes.content, items[j]?.hashes.content))) return tilted;
+    return cropOn && crop ? cropMatch(i, j, lim.cropContent) : null;
   };
 
   // Candidates: pigeonhole over hashes. If k of the A active hashes must agree, any A-k+1 of them
@@ -243,11 +316,39 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
     }
   }
 
+  // Crop candidates: each image's central box against the off-centre smaller boxes of all images.
+  const cropCandidates = new Set<number>();
+  if (cropOn) {
+    const entries = new HashWordsBuilder(n * 8);
+    const owners: number[] = [];
+    const queries = new HashWordsBuilder(n);
+    const queryOwners: number[] = [];
+    items.forEach((_, i) => {
+      const p = probesOf(i);
+      if (!p) return;
+      for (const h of p.index) {
+        entries.push(hashHigh32(h), hashLow32(h));
+        owners.push(i);
+      }
+      queries.push(hashHigh32(p.query), hashLow32(p.query));
+      queryOwners.push(i);
+    });
+    if (owners.length > 0)
+      new HammingIndex(entries.words(), { maxRadius: thresholds.cropProbe }).forEachPairWithin(queries.words(), thresholds.cropProbe, (q, entry) => {
+        const i = owners[entry] ?? 0;
+        const j = queryOwners[q] ?? 0;
+        if (i === j) return;
+        const key = i < j ? i * n + j : j * n + i;
+        if (!candidates.has(key)) cropCandidates.add(key);
+      });
+  }
+
   const accepted: Array<{ i: number; j: number; match: PairMatch }> = [];
-  for (const key of candidates) {
+  for (const key of [...candidates, ...cropCandidates]) {
     const i = Math.floor(key / n);
     const j = key - i * n;
-    const match = evaluate(i, j, pairLimits);
+    // The crop rule only for crop candidates: other near misses of the hashes are not searched.
+    const match = evaluate(i, j, pairLimits, cropCandidates.has(key));
     if (match) accepted.push({ i, j, match });
   }
   accepted.sort((x, y) => (better(x.match, y.match) ? -1 : better(y.match, x.match) ? 1 : x.i - y.i || x.j - y.j));
@@ -315,14 +416,19 @@ function resolveThresholds(options: DedupOptions): DedupThresholds {
     tiltDhash: options.tiltDhash ?? DEFAULT_DEDUP_THRESHOLDS.tiltDhash,
     zoom: options.zoom ?? DEFAULT_DEDUP_THRESHOLDS.zoom,
     linkScale: options.linkScale ?? DEFAULT_DEDUP_THRESHOLDS.linkScale,
+    content: options.content ?? DEFAULT_DEDUP_THRESHOLDS.content,
+    cropProbe: options.cropProbe ?? DEFAULT_DEDUP_THRESHOLDS.cropProbe,
+    cropContent: options.cropContent ?? DEFAULT_DEDUP_THRESHOLDS.cropContent,
   };
-  for (const kind of [...HASH_KINDS, 'tiltPhash', 'tiltDhash'] as const) {
+  for (const kind of [...HASH_KINDS, 'tiltPhash', 'tiltDhash', 'cropProbe'] as const) {
     const v = t[kind];
     if (!Number.isInteger(v) || v < -1 || v > 64) throw new EngineError('INVALID_ARGUMENT', `expected an integer -1..64 for ${kind} but received ${String(v)}`);
   }
   const zoomBits = ZOOM_SCALES.length * 64;
   if (!Number.isInteger(t.zoom) || t.zoom < -1 || t.zoom > zoomBits) throw new EngineError('INVALID_ARGUMENT', `expected an integer -1..${zoomBits} for zoom but received ${String(t.zoom)}`);
   if (![1, 2, 3].includes(t.minAgreeing)) throw new EngineError('INVALID_ARGUMENT', `expected 1, 2 or 3 for minAgreeing but received ${String(t.minAgreeing)}`);
+  if (!(t.cropContent >= 0 && t.cropContent <= 1)) throw new EngineError('INVALID_ARGUMENT', `expected a number 0..1 for cropContent but received ${String(t.cropContent)}`);
+  if (!(t.content === -1 || (t.content >= 0 && t.content <= 1))) throw new EngineError('INVALID_ARGUMENT', `expected -1 or a number 0..1 for content but received ${String(t.content)}`);
   if (!(t.linkScale >= 1)) throw new EngineError('INVALID_ARGUMENT', `expected a number ≥ 1 for linkScale but received ${String(t.linkScale)}`);
   return t;
 }
@@ -365,8 +471,8 @@ function variantMatch(words: Uint32Array, i: number, j: number, t: number, limit
 }
 
 function better(x: PairMatch, y: PairMatch): boolean {
-  const xt = x.tilt === undefined ? 0 : 1;
-  const yt = y.tilt === undefined ? 0 : 1;
+  const xt = x.tilt === undefined && !x.crop ? 0 : 1;
+  const yt = y.tilt === undefined && !y.crop ? 0 : 1;
   if (xt !== yt) return xt < yt;
   return x.agreeing > y.agreeing || (x.agreeing === y.agreeing && x.sum < y.sum);
 }
@@ -447,5 +553,14 @@ function toEvidence(items: readonly DedupItem[], i: number, j: number, match: Pa
   };
   if (match.tilt !== undefined) evidence.tiltDegrees = swap ? -match.tilt : match.tilt;
   if (match.zoom !== undefined) evidence.zoomDistance = match.zoom;
+  if (match.content !== undefined) evidence.content = match.content;
+  if (match.crop) evidence.crop = true;
   return evidence;
+}
+
+/** Is either image flat and the pair not the same flat colour? */
+function isFlatPair(a: ContentSignature | undefined, b: ContentSignature | undefined): boolean {
+  if (!a || !b) return false;
+  const m = measureContent(a, b, 'identity');
+  return m.flat && m.agreement < 1;
 }

@@ -51,7 +51,7 @@ describe('suggestKeeper', () => {
     expect(exif.ranked[0]?.reasons).toEqual(['richest metadata (34 EXIF fields)']);
     const derived = suggestKeeper([candidate({ id: 1, path: '/photos/IMG_1 copy.jpg' }), candidate({ id: 2, path: '/photos/IMG_1.jpg', mtime: 1_700_000_000_000 })]);
     expect(derived.keeperId).toBe(2);
-    expect(derived.ranked[0]?.reasons).toContain('original (not a copy or edit)');
+    expect(derived.ranked[0]?.reasons).toContain('name does not look like a copy (others do)');
     expect(derived.ranked[1]?.reasons[0]).toBe('looks derived (name has "copy") while keeper looks original');
     const marked = suggestKeeper([candidate({ id: 1, isDerived: true }), candidate({ id: 2 })]);
     expect(marked.keeperId).toBe(2);
@@ -73,6 +73,50 @@ describe('suggestKeeper', () => {
     expect(tie.keeperId).toBe(3);
     expect(tie.ranked[0]?.reasons).toEqual(['equal on every criterion; first by path']);
     expect(tie.ranked[1]?.reasons).toEqual(['equal to keeper on every criterion; path sorts after keeper']);
+  });
+
+  it('keeps the unedited copy first of all, naming the edits measured on the others', () => {
+    // The edited copy has more pixels (an added border) and more metadata: the edit still decides.
+    const result = suggestKeeper([
+      candidate({ id: 1, width: 4400, height: 3400, exifFieldCount: 40, edits: ['border'] }),
+      candidate({ id: 2, edits: [] }),
+      candidate({ id: 3, edits: ['tone', 'saturation'] }),
+    ]);
+    expect(result.keeperId).toBe(2);
+    expect(result.ranked[0]?.why[0]).toEqual({ key: 'keep.unedited', params: { edits: ['border', 'tone', 'saturation'] } });
+    expect(result.ranked[0]?.reasons[0]).toBe('not edited (other copies have: added border, brightness/contrast changed, saturation changed)');
+    expect(result.ranked.find((r) => r.id === 3)?.reasons[0]).toBe('edited copy: brightness/contrast changed, saturation changed');
+  });
+
+  it('sees an upscaled copy by its bytes at the same size and JPEG quality, not by its pixel count', () => {
+    const result = suggestKeeper([candidate({ id: 1, bytes: 700_000, jpegQuality: 92 }), candidate({ id: 2, bytes: 1_900_000, jpegQuality: 91 })]);
+    expect(result.keeperId).toBe(2);
+    expect(result.ranked[0]?.reasons[0]).toBe('most real detail at this size (1.8 MB at the same JPEG quality)');
+    expect(result.ranked[1]?.why[0]?.key).toBe('lose.detail');
+    // At another quality the bytes say nothing about detail: the quality decides instead.
+    const recompressed = suggestKeeper([candidate({ id: 1, bytes: 700_000, jpegQuality: 55 }), candidate({ id: 2, bytes: 1_900_000, jpegQuality: 92 })]);
+    expect(recompressed.ranked[0]?.reasons).toEqual(['highest JPEG quality (92)']);
+    expect(recompressed.ranked[1]?.reasons).toEqual(['lower JPEG quality than keeper (55 vs 92)']);
+  });
+
+  it('prefers camera metadata, and a JPEG with it over its lossless PNG copy', () => {
+    const result = suggestKeeper([
+      candidate({ id: 1, format: 'png', bytes: 9_000_000, exifFieldCount: 0, path: '/photos/a.png' }),
+      candidate({ id: 2, capturedAt: Date.UTC(2019, 5, 10), camera: 'Canon EOS 80D', path: '/photos/b.jpg' }),
+    ]);
+    expect(result.keeperId).toBe(2);
+    expect(result.ranked[0]?.reasons[0]).toBe('camera metadata (Canon EOS 80D, taken 2019-06-10)');
+    expect(result.ranked[1]?.reasons).toEqual(['no camera metadata while keeper has it']);
+  });
+
+  it('never claims "oldest" from file times of copies made together, nor a larger file at a known equal quality', () => {
+    const together = suggestKeeper([candidate({ id: 1, mtime: 1_600_000_030_000, path: '/a.jpg' }), candidate({ id: 2, mtime: 1_600_000_000_000, path: '/b.jpg' })]);
+    expect(together.keeperId).toBe(1);
+    expect(together.ranked[0]?.reasons).toEqual(['equal on every criterion; first by path']);
+    const apart = suggestKeeper([candidate({ id: 1, mtime: 1_600_000_000_000 + DAY, path: '/a.jpg' }), candidate({ id: 2, mtime: 1_600_000_000_000, path: '/b.jpg' })]);
+    expect(apart.keeperId).toBe(2);
+    const sameQuality = suggestKeeper([candidate({ id: 1, bytes: 2_100_000, jpegQuality: 92, path: '/b.jpg' }), candidate({ id: 2, bytes: 2_000_000, jpegQuality: 92, path: '/a.jpg' })]);
+    expect(sameQuality.ranked[0]?.why.map((w) => w.key)).not.toContain('keep.size');
   });
 
   it('applies the criteria in order: resolution beats format and metadata', () => {

@@ -2,7 +2,7 @@
  * Which copy of a duplicate group to keep. Pure and deterministic: the same candidates always give
  * the same keeper, and every decision comes with reasons a person can read.
  */
-import type { DerivedHint, FormatQuality, KeeperReason } from '../contract/types';
+import type { DerivedHint, EditHint, FormatQuality, KeeperReason } from '../contract/types';
 import { EngineError } from '../errors';
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'tiff' | 'avif' | 'bmp' | 'heic' | 'raw' | (string & {});
@@ -21,6 +21,12 @@ export interface KeeperCandidate {
   mtime: number;
   /** Set by the caller when it knows the file is derived from another (e.g. a smaller re-save). */
   isDerived?: boolean;
+  /** Edits measured against the rest of the group (edits.ts). */
+  edits?: EditHint[];
+  /** JPEG quality estimated from the quantisation table (jpeg-quality.ts); null when not a JPEG. */
+  jpegQuality?: number | null;
+  /** Camera make/model from EXIF, when known. */
+  camera?: string | null;
 }
 
 export interface KeeperPreferences {
@@ -42,8 +48,18 @@ export interface KeeperSuggestion {
   ranked: RankedCandidate[];
 }
 
-/** RAW > HEIC / PNG / TIFF / BMP (originals or lossless) > WebP / JPEG / AVIF (lossy) > GIF (256 colours). */
-const FORMAT_RANK: Record<string, number> = { raw: 4, heic: 3, heif: 3, png: 3, tiff: 3, bmp: 3, webp: 2, jpeg: 2, jpg: 2, avif: 2, gif: 1 };
+/**
+ * RAW > HEIC (camera originals) > everything else > GIF (256 colours). A lossless PNG/TIFF copy of
+ * a JPEG holds exactly the JPEG's pixels, so lossless is not ranked above lossy: quality is judged
+ * by resolution, detail and the JPEG's own quantisation instead.
+ */
+const FORMAT_RANK: Record<string, number> = { raw: 4, heic: 3, heif: 3, png: 2, tiff: 2, bmp: 2, webp: 2, jpeg: 2, jpg: 2, avif: 2, gif: 1 };
+/** Same-size JPEGs at the same quality whose bytes differ by this factor: the smaller holds less real detail. */
+const DETAIL_RATIO = 0.7;
+/** JPEG qualities closer than this are the same setting (estimates from tables are ±1). */
+const QUALITY_STEP = 3;
+/** File times closer than this say nothing about which copy came first (copied together). */
+const MTIME_SLACK_MS = 60_000;
 const FORMAT_NAME: Record<string, string> = { raw: 'RAW', heic: 'HEIC', heif: 'HEIF', png: 'PNG', tiff: 'TIFF', bmp: 'BMP', webp: 'WebP', jpeg: 'JPEG', jpg: 'JPEG', avif: 'AVIF', gif: 'GIF' };
 
 /** File-name patterns of copies and edits made by OSes, browsers and editors. */
@@ -68,6 +84,12 @@ const DERIVED_ENGLISH: Record<DerivedHint, string> = {
 
 interface Facts {
   candidate: KeeperCandidate;
+  edits: EditHint[];
+  /** Fewer bytes than a same-size JPEG at the same quality (DETAIL_RATIO): likely upscaled or smoothed. */
+  lowDetail: boolean;
+  hasCamera: boolean;
+  /** The group's file times span more than MTIME_SLACK_MS (copies made together all look "oldest"). */
+  mtimeUsable: boolean;
   pixels: number;
   formatRank: number;
   derived: DerivedHint | null;
@@ -76,7 +98,7 @@ interface Facts {
 }
 
 interface Criterion {
-  name: 'resolution' | 'format' | 'size' | 'exif' | 'derived' | 'folder' | 'age' | 'path';
+  name: 'edits' | 'resolution' | 'detail' | 'quality' | 'camera' | 'format' | 'size' | 'exif' | 'derived' | 'folder' | 'age' | 'path';
   /** Negative when a is better. */
   compare(a: Facts, b: Facts): number;
   /** Why the keeper stands out on this criterion among all (null when it does not). */
@@ -110,7 +132,11 @@ export function englishReason(r: KeeperReason): string {
     case 'keep.format': return `best format (${formatMerit(r.params.format, r.params.quality)})`;
     case 'keep.size': return `largest file at this resolution (${formatBytes(r.params.bytes)}: least compressed)`;
     case 'keep.exif': return `richest metadata (${r.params.fields} EXIF fields)`;
-    case 'keep.original': return 'original (not a copy or edit)';
+    case 'keep.original': return 'name does not look like a copy (others do)';
+    case 'keep.unedited': return `not edited (other copies have: ${r.params.edits.map((e) => EDIT_ENGLISH[e]).join(', ')})`;
+    case 'keep.detail': return `most real detail at this size (${formatBytes(r.params.bytes)} at the same JPEG quality)`;
+    case 'keep.quality': return `highest JPEG quality (${r.params.quality})`;
+    case 'keep.camera': return `camera metadata${r.params.camera ? ` (${r.params.camera}` : ''}${r.params.time !== null ? `${r.params.camera ? ', ' : ' ('}taken ${formatDate(r.params.time)}` : ''}${r.params.camera || r.params.time !== null ? ')' : ''}`;
     case 'keep.folder': return `in preferred folder ${r.params.folder}`;
     case 'keep.age': return `oldest (${formatDate(r.params.time)})`;
     case 'keep.tie': return 'equal on every criterion; first by path';
@@ -122,6 +148,10 @@ export function englishReason(r: KeeperReason): string {
     case 'lose.size': return `same resolution and format class, smaller file than keeper (${formatBytes(r.params.bytes)} vs ${formatBytes(r.params.keeperBytes)}: more compressed)`;
     case 'lose.exif': return `less metadata than keeper (${r.params.fields} vs ${r.params.keeperFields} EXIF fields)`;
     case 'lose.derived': return `looks derived (${DERIVED_ENGLISH[r.params.hint]}) while keeper looks original`;
+    case 'lose.edited': return `edited copy: ${r.params.edits.map((e) => EDIT_ENGLISH[e]).join(', ')}`;
+    case 'lose.detail': return `less real detail than keeper at the same size and JPEG quality (${formatBytes(r.params.bytes)} vs ${formatBytes(r.params.keeperBytes)}: upscaled or smoothed?)`;
+    case 'lose.quality': return `lower JPEG quality than keeper (${r.params.quality} vs ${r.params.keeperQuality})`;
+    case 'lose.camera': return 'no camera metadata while keeper has it';
     case 'lose.folder': return `not in a preferred folder (keeper is in ${r.params.keeperFolder})`;
     case 'lose.age': return `newer than keeper (${formatDate(r.params.time)} vs ${formatDate(r.params.keeperTime)})`;
     case 'lose.tie': return 'equal to keeper on every criterion; path sorts after keeper';
@@ -133,7 +163,36 @@ export function englishReason(r: KeeperReason): string {
 
 const none = {} as Record<string, never>;
 
+export const EDIT_ENGLISH: Record<EditHint, string> = {
+  border: 'added border',
+  crop: 'cropped',
+  overlay: 'caption, banner or watermark along an edge',
+  tone: 'brightness/contrast changed',
+  saturation: 'saturation changed',
+  grey: 'made greyscale',
+  blur: 'blurred',
+};
+
+const qualityOf = (f: Facts): number | null => f.candidate.jpegQuality ?? null;
+const timeGap = (a: Facts, b: Facts): number => {
+  // Capture times when both have one; file times only when the group's span says they mean something.
+  if (a.candidate.capturedAt !== null && b.candidate.capturedAt !== null) return a.candidate.capturedAt - b.candidate.capturedAt;
+  return a.mtimeUsable && b.mtimeUsable ? a.candidate.mtime - b.candidate.mtime : 0;
+};
+const sizeComparable = (a: Facts, b: Facts): boolean =>
+  a.pixels === b.pixels && a.candidate.format.toLowerCase() === b.candidate.format.toLowerCase() && (qualityOf(a) === null || qualityOf(b) === null);
+
 const CRITERIA: Criterion[] = [
+  {
+    name: 'edits',
+    compare: (a, b) => a.edits.length - b.edits.length,
+    keeperReason: (k, all) => {
+      if (k.edits.length > 0) return null;
+      const seen = [...new Set(all.flatMap((o) => o.edits))];
+      return seen.length > 0 ? { key: 'keep.unedited', params: { edits: seen } } : null;
+    },
+    loserReason: (l) => ({ key: 'lose.edited', params: { edits: l.edits } }),
+  },
   {
     name: 'resolution',
     compare: (a, b) => b.pixels - a.pixels,
@@ -142,6 +201,32 @@ const CRITERIA: Criterion[] = [
       key: 'lose.resolution',
       params: { width: l.candidate.width, height: l.candidate.height, keeperWidth: k.candidate.width, keeperHeight: k.candidate.height },
     }),
+  },
+  {
+    name: 'detail',
+    compare: (a, b) => Number(a.lowDetail) - Number(b.lowDetail),
+    keeperReason: (k, all) => (!k.lowDetail && all.some((o) => o.lowDetail) ? { key: 'keep.detail', params: { bytes: k.candidate.bytes } } : null),
+    loserReason: (l, k) => ({ key: 'lose.detail', params: { bytes: l.candidate.bytes, keeperBytes: k.candidate.bytes } }),
+  },
+  {
+    name: 'quality',
+    compare: (a, b) => {
+      const qa = qualityOf(a);
+      const qb = qualityOf(b);
+      return qa === null || qb === null || Math.abs(qa - qb) < QUALITY_STEP ? 0 : qb - qa;
+    },
+    keeperReason: (k, all) => {
+      const q = qualityOf(k);
+      return q !== null && all.some((o) => (qualityOf(o) ?? 101) <= q - QUALITY_STEP) ? { key: 'keep.quality', params: { quality: q } } : null;
+    },
+    loserReason: (l, k) => ({ key: 'lose.quality', params: { quality: qualityOf(l) ?? 0, keeperQuality: qualityOf(k) ?? 0 } }),
+  },
+  {
+    name: 'camera',
+    compare: (a, b) => Number(b.hasCamera) - Number(a.hasCamera),
+    keeperReason: (k, all) =>
+      k.hasCamera && all.some((o) => !o.hasCamera) ? { key: 'keep.camera', params: { camera: k.candidate.camera ?? null, time: k.candidate.capturedAt } } : null,
+    loserReason: () => ({ key: 'lose.camera', params: none }),
   },
   {
     name: 'format',
@@ -155,9 +240,10 @@ const CRITERIA: Criterion[] = [
   },
   {
     name: 'size',
-    compare: (a, b) => b.candidate.bytes - a.candidate.bytes,
+    // Larger means less compressed only for one format at one size when the quality is unknown.
+    compare: (a, b) => (sizeComparable(a, b) ? b.candidate.bytes - a.candidate.bytes : 0),
     keeperReason: (k, all) =>
-      all.some((o) => o.pixels === k.pixels && o.formatRank === k.formatRank && o.candidate.bytes < k.candidate.bytes) ? { key: 'keep.size', params: { bytes: k.candidate.bytes } } : null,
+      all.some((o) => sizeComparable(o, k) && o.candidate.bytes < k.candidate.bytes) ? { key: 'keep.size', params: { bytes: k.candidate.bytes } } : null,
     loserReason: (l, k) => ({ key: 'lose.size', params: { bytes: l.candidate.bytes, keeperBytes: k.candidate.bytes } }),
   },
   {
@@ -182,8 +268,8 @@ const CRITERIA: Criterion[] = [
   },
   {
     name: 'age',
-    compare: (a, b) => a.time - b.time,
-    keeperReason: (k, all) => (all.some((o) => o.time > k.time) ? { key: 'keep.age', params: { time: k.time } } : null),
+    compare: timeGap,
+    keeperReason: (k, all) => (all.some((o) => timeGap(o, k) > 0) ? { key: 'keep.age', params: { time: k.time } } : null),
     loserReason: (l, k) => ({ key: 'lose.age', params: { time: l.time, keeperTime: k.time } }),
   },
   {
@@ -204,6 +290,15 @@ export function suggestKeeper(candidates: readonly KeeperCandidate[], prefs: Kee
   }
   const folders = (prefs.preferredFolders ?? []).map(normaliseFolder).filter((f) => f.length > 0);
   const facts = candidates.map((candidate) => toFacts(candidate, folders));
+  const mtimes = candidates.map((c) => c.mtime);
+  const mtimeUsable = Math.max(...mtimes) - Math.min(...mtimes) >= MTIME_SLACK_MS;
+  for (const f of facts) {
+    f.mtimeUsable = mtimeUsable;
+    const q = qualityOf(f);
+    f.lowDetail =
+      q !== null &&
+      facts.some((o) => o !== f && o.pixels === f.pixels && qualityOf(o) !== null && Math.abs((qualityOf(o) ?? 0) - q) < QUALITY_STEP && f.candidate.bytes < DETAIL_RATIO * o.candidate.bytes);
+  }
   const ordered = [...facts].sort((a, b) => {
     for (const c of CRITERIA) {
       const d = c.compare(a, b);
@@ -248,6 +343,10 @@ function toFacts(candidate: KeeperCandidate, folders: string[]): Facts {
   const derived: DerivedHint | null = candidate.isDerived ? 'marked' : derivedNameHint(path);
   return {
     candidate,
+    edits: candidate.edits ?? [],
+    lowDetail: false,
+    hasCamera: candidate.capturedAt !== null || Boolean(candidate.camera),
+    mtimeUsable: false,
     pixels: candidate.width * candidate.height,
     formatRank: FORMAT_RANK[candidate.format.toLowerCase()] ?? 1,
     derived,

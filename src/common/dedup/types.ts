@@ -1,3 +1,4 @@
+import type { ContentSignature } from './content';
 import type { DihedralTransform } from './dihedral';
 import type { Hash64 } from './hash64';
 import type { TiltSignature } from './tilt';
@@ -20,4 +21,6 @@ export interface ImageHashes extends HashTriple {
   tilt: TiltSignature;
   /** Centred boxes at several scales, per dihedral transform, for the zoom verification (see zoom.ts). */
   zoom: ZoomSignature;
+  /** Small luma/chroma grids for verifying a pair on its pixels (see content.ts); absent in synthetic test hashes. */
+  content?: ContentSignature;
 }

@@ -85,8 +85,13 @@ describe.skipIf(faces.skip)(`dedup on dev/faces (distinct portraits with the sam
     expect(groups.map((g) => g.ids.map((id) => pathOf.get(id)))).toEqual([]);
   });
 
-  it('would group some of them on the global hashes alone (the zoom check is what separates them)', () => {
-    const groups = findNearDuplicateGroups(files.map((f) => ({ id: f.id, hashes: f.hashes })), { zoom: -1 });
+  it('would group some of them on the global hashes alone (the zoom and content checks are what separate them)', () => {
+    const groups = findNearDuplicateGroups(files.map((f) => ({ id: f.id, hashes: f.hashes })), { zoom: -1, content: -1 });
     expect(groups.length).toBeGreaterThan(0);
+  });
+
+  it('keeps them apart by the content check alone (zoom check off)', () => {
+    const groups = findNearDuplicateGroups(files.map((f) => ({ id: f.id, hashes: f.hashes })), { zoom: -1 });
+    expect(groups).toEqual([]);
   });
 });

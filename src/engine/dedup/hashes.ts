@@ -18,6 +18,7 @@ import {
   resampleArea,
   transformDct,
 } from '../../common/dedup/perceptual';
+import { contentSignature, uniformBorder } from '../../common/dedup/content';
 import { tiltSignature } from '../../common/dedup/tilt';
 import { zoomSignature } from '../../common/dedup/zoom';
 import type { HashTriple, ImageHashes } from '../../common/dedup/types';
@@ -27,11 +28,15 @@ import { blockhash64 } from './blockhash-bridge';
 const THUMB = 64;
 const BLOCK_INPUT = 16;
 
-export function computeImageHashes(raster: Raster): ImageHashes {
-  const { data, width, height, channels } = raster;
-  if (data.length !== width * height * channels) {
-    throw new RangeError(`expected ${width * height * channels} bytes for a ${width}×${height}×${channels} raster but received ${data.length}`);
+export function computeImageHashes(input: Raster): ImageHashes {
+  if (input.data.length !== input.width * input.height * input.channels) {
+    throw new RangeError(`expected ${input.width * input.height * input.channels} bytes for a ${input.width}×${input.height}×${input.channels} raster but received ${input.data.length}`);
   }
+  // An added frame (white border, letterbox) is not part of the picture: everything is computed
+  // from what lies inside it, so a framed copy hashes like its original.
+  const border = uniformBorder(input.data, input.width, input.height, input.channels);
+  const raster = border.some((f) => f > 0) ? cropRaster(input, border) : input;
+  const { width, height } = raster;
   const thumb = rgbThumbnail(raster, THUMB);
   // The gray grids for each hash are exact box reductions of the thumbnail.
   const luma = lumaFromRgb(thumb, THUMB * THUMB);
@@ -55,7 +60,24 @@ export function computeImageHashes(raster: Raster): ImageHashes {
   for (const transform of DIHEDRAL_TRANSFORMS) {
     if (transform !== 'identity') variants[transform] = hashesFor(transform);
   }
-  return { ...identity, variants, tilt: tiltSignature(luma, THUMB, width, height), zoom: zoomSignature(luma, THUMB, width, height) };
+  return {
+    ...identity,
+    variants,
+    tilt: tiltSignature(luma, THUMB, width, height),
+    zoom: zoomSignature(luma, THUMB, width, height),
+    content: contentSignature(thumb, THUMB, border),
+  };
+}
+
+function cropRaster(raster: Raster, [top, right, bottom, left]: readonly number[]): Raster {
+  const { width, height, channels, data } = raster;
+  const x0 = Math.round((left ?? 0) * width);
+  const y0 = Math.round((top ?? 0) * height);
+  const w = width - x0 - Math.round((right ?? 0) * width);
+  const h = height - y0 - Math.round((bottom ?? 0) * height);
+  const out = new Uint8Array(w * h * channels);
+  for (let y = 0; y < h; y++) out.set(data.subarray(((y0 + y) * width + x0) * channels, ((y0 + y) * width + x0 + w) * channels), y * w * channels);
+  return { data: out, width: w, height: h, channels };
 }
 
 /**

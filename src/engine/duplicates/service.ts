@@ -3,9 +3,13 @@
  * with a suggested keeper and reasons. Recomputed after a scan; user decisions (keeper
  * choice, "not a duplicate") live in their own tables and are applied every time.
  */
+import { closeSync, lstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { ApiHandlers } from '../../common/contract/api';
-import type { DuplicateGroup, DuplicateKind, DuplicateMember, GroupEvidence, ImageFormat, KeeperReason } from '../../common/contract/types';
+import type { DuplicateGroup, DuplicateKind, DuplicateMember, EditHint, GroupEvidence, ImageFormat, KeeperReason } from '../../common/contract/types';
+import { DIHEDRAL_TRANSFORMS, type DihedralTransform } from '../../common/dedup/dihedral';
+import { findEdits, type EditPair } from '../../common/dedup/edits';
 import { findNearDuplicateGroups, type NearDuplicateGroup } from '../../common/dedup/grouping';
+import { estimateJpegQuality } from '../../common/dedup/jpeg-quality';
 import { englishReason, suggestKeeper, type KeeperCandidate } from '../../common/dedup/keeper';
 import { EngineError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
@@ -22,7 +26,7 @@ export function englishEvidence(e: GroupEvidence): string {
     case 'evidence.identical':
       return `${e.params.files} files with identical bytes (same SHA-256)`;
     case 'evidence.copiesIncluded':
-      return `${e.params.copies} byte-identical ${e.params.copies === 1 ? 'copy' : 'copies'} included`;
+      return `${e.params.copies} byte-identical ${e.params.copies === 1 ? 'copy' : 'copies'} of these files in their own exact group`;
     case 'evidence.pair': {
       const { a, b, transform, phash, dhash, blockhash } = e.params;
       return `contents ${a}↔${b}${transform === 'identity' ? '' : ` after ${transform}`}: pHash ${phash}, dHash ${dhash}, blockhash ${blockhash} of 64 bits differ`;
@@ -35,6 +39,7 @@ export function englishEvidence(e: GroupEvidence): string {
 interface MemberRow {
   file_id: number;
   path: string;
+  path_bytes: Buffer;
   size: number;
   mtime_ms: number;
   content_id: number;
@@ -43,6 +48,8 @@ interface MemberRow {
   format: ImageFormat | null;
   captured_at: number | null;
   exif_fields: number;
+  camera: string | null;
+  sharpness: number | null;
 }
 
 interface PlannedGroup {
@@ -50,9 +57,35 @@ interface PlannedGroup {
   key: string;
   evidence: GroupEvidence[];
   members: MemberRow[];
+  /** Matched pairs of contents (near groups): what the edit analysis compares. */
+  pairs: EditPair[];
 }
 
-const MEMBER_COLUMNS = `f.id AS file_id, f.path, f.size, f.mtime_ms, f.content_id, c.width, c.height, c.format, c.captured_at, c.exif_fields`;
+/** The JPEG quality of a file from its first bytes (the tables precede the image data), or null. */
+function jpegQualityOf(path: Buffer): number | null {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(256 * 1024);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return estimateJpegQuality(head.subarray(0, n));
+  } catch {
+    return null;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/** The pairs stored as a group's evidence (what setKeeper can re-analyse without regrouping). */
+function pairsOf(evidence: GroupEvidence[]): EditPair[] {
+  return evidence.flatMap((e) => (e.key === 'evidence.pair' && isTransform(e.params.transform) ? [{ a: e.params.a, b: e.params.b, transform: e.params.transform }] : []));
+}
+
+function isTransform(t: string): t is DihedralTransform {
+  return (DIHEDRAL_TRANSFORMS as readonly string[]).includes(t);
+}
+
+const MEMBER_COLUMNS = `f.id AS file_id, f.path, f.path_bytes, f.size, f.mtime_ms, f.content_id, c.width, c.height, c.format, c.captured_at, c.exif_fields, c.camera, c.sharpness`;
 
 export function createDuplicateService(deps: { db: Db; logger: Logger; preferredFolders?: () => string[]; onChange?: () => void }) {
   const { db, logger } = deps;
@@ -66,6 +99,7 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
       `SELECT ${MEMBER_COLUMNS} FROM files f JOIN contents c ON c.id = f.content_id WHERE f.content_id = ? AND f.state = 'ok' ORDER BY f.path`,
     ),
     notDuplicate: db.prepare('SELECT content_a, content_b FROM not_duplicate'),
+    hashesOf: db.prepare<[number]>(`SELECT hashes FROM contents WHERE id = ? AND length(hashes) = ${PACKED_HASH_BYTES}`).pluck(),
     keeperChoices: db.prepare('SELECT file_id FROM keeper_choice').pluck(),
     groupKeys: db.prepare('SELECT id, key FROM dup_groups'),
     deleteGroup: db.prepare<[number]>('DELETE FROM dup_groups WHERE id = ?'),
@@ -99,7 +133,22 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
     ),
   };
 
-  function rankMembers(members: MemberRow[], choices: Set<number>): Array<{ fileId: number; keep: boolean; why: KeeperReason[] }> {
+  /** Edits of each content measured against the group (only near groups have any). */
+  function editsOf(members: MemberRow[], pairs: readonly EditPair[]): Map<number, EditHint[]> {
+    const contents = [...new Set(members.map((m) => m.content_id))];
+    if (contents.length < 2) return new Map();
+    const sharpness = new Map(members.map((m) => [m.content_id, m.sharpness]));
+    return findEdits(
+      contents.map((id) => {
+        const blob = q.hashesOf.get(id) as Buffer | undefined;
+        return { id, content: blob ? unpackHashes(blob).content : undefined, sharpness: sharpness.get(id) ?? null };
+      }),
+      pairs,
+    );
+  }
+
+  function rankMembers(members: MemberRow[], choices: Set<number>, pairs: readonly EditPair[] = []): Array<{ fileId: number; keep: boolean; why: KeeperReason[] }> {
+    const edits = editsOf(members, pairs);
     const candidates: KeeperCandidate[] = members.map((m) => ({
       id: m.file_id,
       path: m.path,
@@ -110,6 +159,9 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
       exifFieldCount: m.exif_fields,
       capturedAt: m.captured_at,
       mtime: m.mtime_ms,
+      edits: edits.get(m.content_id) ?? [],
+      jpegQuality: m.format === 'jpeg' ? jpegQualityOf(m.path_bytes) : null,
+      camera: m.camera,
     }));
     const suggestion = suggestKeeper(candidates, { preferredFolders: deps.preferredFolders?.() ?? [] });
     const chosen = members.find((m) => choices.has(m.file_id));
@@ -121,35 +173,76 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
     });
   }
 
-  function planGroups(): PlannedGroup[] {
+  /**
+   * The files of one content that are distinct photos on disk. A symlink and its target, or two
+   * hard links, are one file: only one of them is a member (the one that is not a link, else the
+   * first by path), so no group offers to trash a photo through a link or to trash its target.
+   */
+  function physicalFiles(contentId: number): MemberRow[] {
+    const rows = q.filesOfContent.all(contentId) as MemberRow[];
+    if (rows.length < 2) return rows;
+    const byInode = new Map<string, { row: MemberRow; link: boolean }>();
+    const unknown: MemberRow[] = [];
+    for (const row of rows) {
+      let key: string;
+      let link: boolean;
+      try {
+        const st = statSync(row.path_bytes);
+        link = lstatSync(row.path_bytes).isSymbolicLink();
+        key = `${st.dev}:${st.ino}`;
+      } catch {
+        // Gone since the scan: the next scan marks it missing; until then it stays a plain member.
+        unknown.push(row);
+        continue;
+      }
+      const seen = byInode.get(key);
+      if (!seen || (seen.link && !link)) byInode.set(key, { row, link });
+    }
+    return [...[...byInode.values()].map((v) => v.row), ...unknown].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.file_id - b.file_id));
+  }
+
+  function planGroups(choices: Set<number>): PlannedGroup[] {
     const items = (q.hashed.all() as Array<{ id: number; hashes: Buffer }>).map((r) => ({ id: r.id, hashes: unpackHashes(r.hashes) }));
     const notDuplicate = (q.notDuplicate.all() as Array<{ content_a: number; content_b: number }>).map((r) => [r.content_a, r.content_b] as const);
     const near: NearDuplicateGroup[] = findNearDuplicateGroups(items, { notDuplicate });
     const planned: PlannedGroup[] = [];
-    const inNear = new Set<number>();
+    // Byte-identical copies are their own ("exact") group, also when the content is in a near group:
+    // that is the safest cleanup and the Exact filter must list it. The near group then holds one
+    // file per content, the one its exact group keeps, so both groups agree on what stays.
+    const representative = new Map<number, MemberRow>();
+    const copiesOf = new Map<number, number>();
+    for (const contentId of q.multiCopy.all() as number[]) {
+      const members = physicalFiles(contentId);
+      if (members.length === 0) continue;
+      if (members.length === 1) {
+        representative.set(contentId, members[0] as MemberRow);
+        continue;
+      }
+      const keeperId = rankMembers(members, choices).find((r) => r.keep)?.fileId;
+      representative.set(contentId, members.find((m) => m.file_id === keeperId) ?? (members[0] as MemberRow));
+      copiesOf.set(contentId, members.length - 1);
+      planned.push({ kind: 'exact', key: `e:${contentId}`, evidence: [{ key: 'evidence.identical', params: { files: members.length } }], members, pairs: [] });
+    }
     for (const g of near) {
-      for (const id of g.ids) inNear.add(id);
-      const members = g.ids.flatMap((id) => q.filesOfContent.all(id) as MemberRow[]);
+      const members = g.ids.flatMap((id) => {
+        const rep = representative.get(id);
+        return rep ? [rep] : (q.filesOfContent.all(id) as MemberRow[]).slice(0, 1);
+      });
       const evidence: GroupEvidence[] = g.pairs.slice(0, 20).map((p) => ({
         key: 'evidence.pair',
         params: { a: p.a, b: p.b, transform: p.transform, phash: p.distances.phash, dhash: p.distances.dhash, blockhash: p.distances.blockhash },
       }));
-      const copies = members.length - g.ids.length;
+      const copies = g.ids.reduce((n, id) => n + (copiesOf.get(id) ?? 0), 0);
       if (copies > 0) evidence.unshift({ key: 'evidence.copiesIncluded', params: { copies } });
-      planned.push({ kind: 'near', key: `n:${g.ids.join(',')}`, evidence, members });
-    }
-    for (const contentId of q.multiCopy.all() as number[]) {
-      if (inNear.has(contentId)) continue;
-      const members = q.filesOfContent.all(contentId) as MemberRow[];
-      planned.push({ kind: 'exact', key: `e:${contentId}`, evidence: [{ key: 'evidence.identical', params: { files: members.length } }], members });
+      planned.push({ kind: 'near', key: `n:${g.ids.join(',')}`, evidence, members, pairs: g.pairs.map((p) => ({ a: p.a, b: p.b, transform: p.transform })) });
     }
     return planned;
   }
 
   function rebuild(): { groups: number; exact: number; near: number } {
     const started = performance.now();
-    const planned = planGroups();
     const choices = new Set(q.keeperChoices.all() as number[]);
+    const planned = planGroups(choices);
     const existing = new Map((q.groupKeys.all() as Array<{ id: number; key: string }>).map((r) => [r.key, r.id]));
     db.transaction(() => {
       const keep = new Set(planned.map((p) => p.key));
@@ -161,7 +254,7 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
           q.updateGroup.run(p.kind, JSON.stringify(p.evidence), id);
           q.clearMembers.run(id);
         }
-        for (const r of rankMembers(p.members, choices)) q.insertMember.run(id, r.fileId, r.keep ? 1 : 0, JSON.stringify(r.why));
+        for (const r of rankMembers(p.members, choices, p.pairs)) q.insertMember.run(id, r.fileId, r.keep ? 1 : 0, JSON.stringify(r.why));
       }
     })();
     const exact = planned.filter((p) => p.kind === 'exact').length;
@@ -215,8 +308,10 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
         q.clearChoices.run(groupId);
         q.choose.run(photoId, Date.now());
         const rows = q.groupMembers.all(groupId) as MemberRow[];
-        for (const r of rankMembers(rows, new Set([photoId]))) q.setMember.run(r.keep ? 1 : 0, JSON.stringify(r.why), groupId, r.fileId);
+        for (const r of rankMembers(rows, new Set([photoId]), pairsOf(group.proof))) q.setMember.run(r.keep ? 1 : 0, JSON.stringify(r.why), groupId, r.fileId);
       })();
+      // The near group that holds this content shows the exact group's keeper: re-plan it.
+      if (group.kind === 'exact') rebuild();
       deps.onChange?.();
       return Promise.resolve(loadGroup(groupId));
     },

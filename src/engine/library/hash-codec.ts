@@ -9,17 +9,19 @@ import type { HashTriple, ImageHashes } from '../../common/dedup/types';
 import { HASH_KINDS } from '../../common/dedup/types';
 import { TILT_ANGLES, type TiltHashes, type TiltSignature } from '../../common/dedup/tilt';
 import { ZOOM_SCALES } from '../../common/dedup/zoom';
+import { CONTENT_BYTES, packContent, unpackContent } from '../../common/dedup/content';
 
 const VARIANTS = DIHEDRAL_TRANSFORMS.filter((t): t is Exclude<DihedralTransform, 'identity'> => t !== 'identity');
 const CROPPED_ANGLES = [...new Set(TILT_ANGLES.map((a) => Math.abs(a)))].sort((a, b) => a - b);
 const WORDS = HASH_KINDS.length * (VARIANTS.length + 1) + TILT_ANGLES.length * 4 + CROPPED_ANGLES.length * 2 + DIHEDRAL_TRANSFORMS.length * ZOOM_SCALES.length;
-export const PACKED_HASH_BYTES = 8 * WORDS;
+/** The u64 hashes, then the content signature (content.ts) as raw bytes. */
+export const PACKED_HASH_BYTES = 8 * WORDS + CONTENT_BYTES;
 
 /**
  * The hash algorithm's version, stored per content (migration 007). 1: the preview reduced to 64×64
- * by sharp (cubic); 2: by area averaging in JS. Contents hashed by an older version are recomputed.
+ * by sharp (cubic); 2: by area averaging in JS; 3: uniform borders trimmed first, plus the content signature. Contents hashed by an older version are recomputed.
  */
-export const HASH_VERSION = 2;
+export const HASH_VERSION = 3;
 
 export function packHashes(hashes: ImageHashes): Buffer {
   const out = Buffer.alloc(PACKED_HASH_BYTES);
@@ -51,6 +53,8 @@ export function packHashes(hashes: ImageHashes): Buffer {
     if (row?.length !== ZOOM_SCALES.length) throw new RangeError(`expected ${ZOOM_SCALES.length} zoom hashes for ${transform} but received ${row?.length ?? 0}`);
     row.forEach(put);
   });
+  if (!hashes.content) throw new RangeError('expected a content signature in the hashes but received none');
+  packContent(hashes.content, out, offset);
   return out;
 }
 
@@ -80,5 +84,5 @@ export function unpackHashes(blob: Uint8Array): ImageHashes {
   const cropped: TiltSignature['cropped'] = {};
   for (const angle of CROPPED_ANGLES) cropped[angle] = tilt();
   const zoom = DIHEDRAL_TRANSFORMS.map(() => ZOOM_SCALES.map(() => get()));
-  return { ...identity, variants, tilt: { probes, cropped }, zoom };
+  return { ...identity, variants, tilt: { probes, cropped }, zoom, content: unpackContent(blob, offset) };
 }
