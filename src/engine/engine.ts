@@ -134,6 +134,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       bus.emit('library:changed', { reason });
     },
   });
+  // A move or restore cut short by a crash is settled before anyone can plan or undo again.
+  await trash.recover();
 
   const api: ApiHandlers = {
     library: library.handlers,
