@@ -84,7 +84,7 @@ describe('execute re-checks the guards on disk (item 3)', () => {
     const { keeper, twin } = await twins();
     const plan = await planFor([twin.id]);
     const bytes = readFileSync(keeper.path);
-    bytes[bytes.length >> 1] ^= 0xff;
+    bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] ?? 0) ^ 0xff;
     writeFileSync(keeper.path, bytes);
     const entry = await run(plan);
     expect(entry.items[0]?.ok).toBe(false);
@@ -95,7 +95,7 @@ describe('execute re-checks the guards on disk (item 3)', () => {
     const { twin } = await twins();
     const plan = await planFor([twin.id]);
     const bytes = readFileSync(twin.path);
-    bytes[bytes.length >> 1] ^= 0xff;
+    bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] ?? 0) ^ 0xff;
     writeFileSync(twin.path, bytes);
     expect(statSync(twin.path).size).toBe(plan.items[0]?.bytes);
     const entry = await run(plan);
