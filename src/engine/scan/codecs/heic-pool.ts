@@ -43,7 +43,7 @@ export function heicWorkersStarted(): number {
 export async function decodeHeicOffThread(bytes: Uint8Array, maxPixels: number, budgetMs = HEIC_BUDGET_MS): Promise<Raster> {
   // A copy: the caller's bytes may be a view of a reused read buffer, and this one is transferred.
   const own = new Uint8Array(bytes);
-  const reply = await pool.run({ bytes: own, maxPixels }, [own.buffer as ArrayBuffer], budgetMs, 'HEIC decoding');
+  const reply = await pool.run({ bytes: own, maxPixels }, [own.buffer], budgetMs, 'HEIC decoding');
   if (!reply.ok) throw new DecodeError(reply.code ?? 'CORRUPT', reply.message);
   return { data: reply.data, width: reply.width, height: reply.height, channels: reply.channels };
 }
