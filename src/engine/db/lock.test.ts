@@ -122,3 +122,16 @@ describe('ordinary data-folder problems are plain errors (item 9)', () => {
     expect(ro.stderr).not.toMatch(/\n\s+at |\[error\]/);
   });
 });
+
+describe('start-up cleanup after a kill (item 9)', () => {
+  it('removes thumbnail files a killed process left half-written', async () => {
+    const shard = path.join(dataDir, 'thumbs', 'small', '0a');
+    mkdirSync(shard, { recursive: true });
+    writeFileSync(path.join(shard, '10.jpg.4242.abcd.1.tmp'), 'half a jpeg');
+    writeFileSync(path.join(shard, '10.jpg'), 'a finished thumbnail');
+    const engine = await createEngine({ dataDir });
+    await engine.dispose();
+    expect(existsSync(path.join(shard, '10.jpg.4242.abcd.1.tmp'))).toBe(false);
+    expect(readFileSync(path.join(shard, '10.jpg'), 'utf8')).toBe('a finished thumbnail');
+  });
+});
