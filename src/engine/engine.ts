@@ -63,7 +63,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     throw userFacingFsError(error, `Cannot use ${dataDir} as the data folder`);
   }
   // One writer per library; released in dispose (or when the process exits).
-  const lock = lockDataDir(dataDir);
+  let lock: DataDirLock;
+  try {
+    lock = lockDataDir(dataDir);
+  } catch (error) {
+    throw userFacingFsError(error, `Cannot use ${dataDir} as the data folder`);
+  }
   let db: Db;
   try {
     db = openDatabase(path.join(dataDir, 'library.db'), logger.child({ part: 'db' }));
@@ -74,7 +79,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const opened = await startServices(db, lock, dataDir, options, logger).catch((error: unknown) => {
     db.close();
     lock.release();
-    throw error;
+    throw userFacingFsError(error, `Cannot open the library database in ${dataDir}`);
   });
   return opened;
 }

@@ -113,12 +113,18 @@ describe('ordinary data-folder problems are plain errors (item 9)', () => {
     expect(cli.stderr).toMatch(/^sift: Cannot use .* as the data folder/m);
     expect(cli.stderr).not.toMatch(/\n\s+at |\[error\]/);
 
-    if (os.userInfo().uid === 0) return; // root writes read-only files anyway
     const engine = await createEngine({ dataDir });
     await engine.dispose();
     chmodSync(path.join(dataDir, 'library.db'), 0o444);
-    const ro = spawnSync(process.execPath, ['bin/sift.mjs', 'status', '--data', dataDir], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+    // root writes read-only files anyway: run the CLI as an unprivileged user then.
+    const asUser = os.userInfo().uid === 0 ? { uid: 65534, gid: 65534 } : {};
+    if (os.userInfo().uid === 0) {
+      chmodSync(root, 0o755);
+      chmodSync(dataDir, 0o777);
+    }
+    const ro = spawnSync(process.execPath, ['bin/sift.mjs', 'status', '--data', dataDir], { cwd: PACKAGE_ROOT, encoding: 'utf8', ...asUser, env: { ...process.env, HOME: root } });
     expect(ro.status).toBe(1);
+    expect(ro.stderr).toMatch(/^sift: Cannot open the library database in .*readonly/m);
     expect(ro.stderr).not.toMatch(/\n\s+at |\[error\]/);
   });
 });
