@@ -3,7 +3,6 @@
  * trusts the file's structure; on a malformed file it can loop for good, which on the engine's
  * thread would stop the scan, status, cancel and the bridge alike.
  */
-import os from 'node:os';
 import { BudgetedPool } from './codecs/budgeted-pool';
 import type { PhotoMetadata } from './exif';
 
@@ -23,7 +22,8 @@ export const METADATA_BUDGET_MS = 10_000;
 const pool = new BudgetedPool<Omit<MetadataRequest, 'id'>, MetadataReply>(
   new URL('./metadata-worker.ts', import.meta.url),
   'sift-metadata',
-  Math.max(1, Math.min(2, os.availableParallelism())),
+  // One worker: a header parses in about a millisecond, and each worker costs a V8 isolate to start.
+  1,
   20_000,
 );
 

@@ -18,6 +18,7 @@ import { decodePhoto, DEFAULT_DECODE_BUDGET_MS, DEFAULT_MAX_PIXELS, THUMB_LONG_S
 import { detectImageFormat, looksLikeImageName } from './detect';
 import { assertHeifStructure } from './codecs/isobmff';
 import { readMetadataOffThread, METADATA_BUDGET_MS } from './metadata-pool';
+import { metadataPart } from './metadata-slice';
 import { measureQuality } from './quality';
 import type { ThumbnailStore } from './thumbs';
 import { ByteBudget, openForSniffing, ReadBuffer, type OpenedFile } from './read-pool';
@@ -301,7 +302,7 @@ async function analyseContent(
   let metadata;
   try {
     // In a worker under a time budget: a parser looping on a malformed file is stopped there.
-    metadata = await readMetadataOffThread(bytes, deps.budgets?.metadataMs ?? METADATA_BUDGET_MS);
+    metadata = await readMetadataOffThread(metadataPart(bytes, kind), deps.budgets?.metadataMs ?? METADATA_BUDGET_MS);
     decoded = await decodePhoto(bytes, kind, {
       maxPixels: deps.maxPixels ?? DEFAULT_MAX_PIXELS,
       exifOrientation: metadata.orientation,
