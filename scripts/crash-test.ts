@@ -70,6 +70,20 @@ function runAndKill(args: string[], afterMs: number, waitFor: string | null): Pr
   });
 }
 
+/**
+ * Kills the command at a random moment in [lo, hi) ms; when it finishes before that moment, tries
+ * again with an earlier window, so that every kill slot really lands (a fast machine finishes sooner).
+ */
+async function killSomewhere(args: string[], lo: number, hi: number, waitFor: string | null): Promise<boolean> {
+  let upper = hi;
+  for (let attempt = 0; attempt < 6; attempt++) {
+    const at = between(lo, upper);
+    if ((await runAndKill(args, at, waitFor)).killed) return true;
+    upper = Math.max(lo + 1, Math.floor(at * 0.6));
+  }
+  return false;
+}
+
 async function withEngine<T>(dir: string, fn: (engine: Engine) => Promise<T>): Promise<T> {
   const engine = await createEngine({ dataDir: dir, trash: createFreedesktopTrash({ homeTrash: trashDir }) });
   try {
@@ -130,7 +144,7 @@ async function main(): Promise<void> {
 
   // 1. Scans killed at random moments, then one that finishes.
   for (let i = 0; i < SCAN_KILLS; i++) {
-    const { killed } = await runAndKill(cli(dataDir), between(500, 5000), null);
+    const killed = await killSomewhere(cli(dataDir), 300, 5000, null);
     integrity(dataDir, `scan kill ${i + 1}${killed ? '' : ' (finished first)'}`);
   }
   await runAndKill(cli(dataDir), 10 * 60_000, null);
@@ -142,12 +156,12 @@ async function main(): Promise<void> {
   const child = path.join(PACKAGE_ROOT, 'src/engine/trash/stall-child.ts');
   for (let round = 0; round < DELETE_ROUNDS; round++) {
     const plan = await withEngine(dataDir, (e) => call<DeletePlan>(e, 'trash:plan', { suggestedDuplicates: true }));
-    await runAndKill(['--import', 'tsx', child, dataDir, trashDir, 'execute', String(plan.id), 'slow'], between(0, 1000), 'READY');
+    await killSomewhere(['--import', 'tsx', child, dataDir, trashDir, 'execute', String(plan.id), 'slow'], 0, 1000, 'READY');
     const journal = await withEngine(dataDir, async (e) => (await call<JournalEntry[]>(e, 'trash:journal', { offset: 0, limit: 1 }))[0]);
     integrity(dataDir, `delete kill, round ${round + 1}`);
     deletionInvariants(originals, `after the delete kill of round ${round + 1}`);
     if (journal) {
-      await runAndKill(['--import', 'tsx', child, dataDir, trashDir, 'undo', String(journal.id), 'slow'], between(0, 800), 'READY');
+      await killSomewhere(['--import', 'tsx', child, dataDir, trashDir, 'undo', String(journal.id), 'slow'], 0, 800, 'READY');
       integrity(dataDir, `undo kill, round ${round + 1}`);
       deletionInvariants(originals, `after the undo kill of round ${round + 1}`);
     }
