@@ -11,7 +11,8 @@ import { createDispatcher } from '../common/contract/rpc';
 import { EngineError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { silentLogger } from '../common/logger';
-import { openDatabase } from './db/open';
+import { lockDataDir, type DataDirLock } from './db/lock';
+import { openDatabase, type Db } from './db/open';
 import { computeImageHashes } from './dedup/hashes';
 import { createDuplicateService } from './duplicates/service';
 import { EventBus } from './events';
@@ -56,14 +57,72 @@ export interface Engine {
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   const logger = options.logger ?? silentLogger;
   const dataDir = path.resolve(options.dataDir);
+  try {
+    await fs.mkdir(dataDir, { recursive: true });
+  } catch (error) {
+    throw userFacingFsError(error, `Cannot use ${dataDir} as the data folder`);
+  }
+  // One writer per library; released in dispose (or when the process exits).
+  let lock: DataDirLock;
+  try {
+    lock = lockDataDir(dataDir);
+  } catch (error) {
+    throw userFacingFsError(error, `Cannot use ${dataDir} as the data folder`);
+  }
+  let db: Db;
+  try {
+    db = openDatabase(path.join(dataDir, 'library.db'), logger.child({ part: 'db' }));
+  } catch (error) {
+    lock.release();
+    throw userFacingFsError(error, `Cannot open the library database in ${dataDir}`);
+  }
+  const opened = await startServices(db, lock, dataDir, options, logger).catch((error: unknown) => {
+    db.close();
+    lock.release();
+    throw userFacingFsError(error, `Cannot open the library database in ${dataDir}`);
+  });
+  return opened;
+}
+
+/**
+ * Ordinary environment problems (read-only folder or database, a file where the data folder should
+ * be, no space) become IO errors with a plain message; the CLI prints those without a stack trace.
+ */
+function userFacingFsError(error: unknown, what: string): unknown {
+  if (error instanceof EngineError) return error;
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  switch (code) {
+    case 'EEXIST':
+    case 'ENOTDIR':
+      return new EngineError('IO', `${what}: a file is in the way (${message})`);
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return new EngineError('IO', `${what}: permission denied or read-only (${message})`);
+    case 'ENOSPC':
+      return new EngineError('IO', `${what}: the disk is full`);
+    case 'SQLITE_READONLY':
+    case 'SQLITE_CANTOPEN':
+    case 'SQLITE_READONLY_DIRECTORY':
+    case 'SQLITE_IOERR':
+    case 'SQLITE_NOTADB':
+    case 'SQLITE_CORRUPT':
+      return new EngineError('IO', `${what}: ${message}`);
+    default:
+      return error;
+  }
+}
+
+async function startServices(db: Db, lock: DataDirLock, dataDir: string, options: EngineOptions, logger: Logger): Promise<Engine> {
   const modelsDir = options.modelsDir ?? DEFAULT_MODELS_DIR;
-  await fs.mkdir(dataDir, { recursive: true });
-  const db = openDatabase(path.join(dataDir, 'library.db'), logger.child({ part: 'db' }));
   const repo = createLibraryRepository(db);
   const stale = repo.interruptStaleScans();
   if (stale > 0) logger.warn('a previous scan was interrupted; the next scan resumes where it stopped', { scans: stale });
   const bus = new EventBus();
   const thumbs = new ThumbnailStore(path.join(dataDir, 'thumbs'));
+  const leftovers = await thumbs.removeLeftovers();
+  if (leftovers > 0) logger.info('removed unfinished thumbnail files of an interrupted run', { files: leftovers });
   const backend = options.trash ?? createFreedesktopTrash();
 
   const duplicates = createDuplicateService({
@@ -134,6 +193,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       bus.emit('library:changed', { reason });
     },
   });
+  // A move or restore cut short by a crash is settled before anyone can plan or undo again.
+  await trash.recover();
 
   const api: ApiHandlers = {
     library: library.handlers,
@@ -210,6 +271,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       await recognition.dispose();
       bus.clear();
       db.close();
+      lock.release();
     },
   };
 }

@@ -15,6 +15,8 @@ import type { DetectedKind } from './detect';
 
 export const THUMB_LONG_SIDE = 320;
 export const DEFAULT_MAX_PIXELS = 200_000_000;
+/** A 12-MP HEIC decodes in ~1.5 s and a JPEG in ~50 ms on a 2-core box: a minute means a stuck decoder. */
+export const DEFAULT_DECODE_BUDGET_MS = 60_000;
 
 export interface DecodedPhoto {
   format: ImageFormat;
@@ -37,6 +39,8 @@ export interface DecodeOptions {
    * is enough, and JPEG's DCT scaling then decodes a 12-MP photo at 1/8 scale for a fraction of the cost.
    */
   longSide?: number;
+  /** Time allowed to decode (HEIC: the worker is stopped; libvips: its pipeline is stopped). */
+  budgetMs?: number;
 }
 
 sharp.cache(false);
@@ -44,18 +48,19 @@ sharp.cache(false);
 export async function decodePhoto(bytes: Buffer, kind: DetectedKind, options: DecodeOptions = {}): Promise<DecodedPhoto> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const longSide = options.longSide ?? ANALYSIS_LONG_SIDE;
+  const seconds = Math.max(1, Math.ceil((options.budgetMs ?? DEFAULT_DECODE_BUDGET_MS) / 1000));
   try {
     switch (kind.codec) {
       case 'sharp':
-        return await decodeWithSharp(bytes, kind.format, maxPixels, longSide);
+        return await decodeWithSharp(bytes, kind.format, maxPixels, longSide, seconds);
       case 'raw': {
         const preview = await extractRawPreview(bytes);
-        return await decodeWithSharp(preview, 'raw', maxPixels, longSide, options.exifOrientation ?? 1);
+        return await decodeWithSharp(preview, 'raw', maxPixels, longSide, seconds, options.exifOrientation ?? 1);
       }
       case 'heic': {
         // libheif (wasm) needs over a second for 12 MP: in a worker, so the engine thread stays free.
         const { decodeHeicOffThread } = await import('./codecs/heic-pool');
-        return await fromFullRaster(await decodeHeicOffThread(bytes, maxPixels), kind.format, longSide);
+        return await fromFullRaster(await decodeHeicOffThread(bytes, maxPixels, seconds * 1000), kind.format, longSide);
       }
       case 'bmp':
         return await fromFullRaster(decodeBmp(bytes, maxPixels), kind.format, longSide);
@@ -67,7 +72,7 @@ export async function decodePhoto(bytes: Buffer, kind: DetectedKind, options: De
   }
 }
 
-async function decodeWithSharp(bytes: Buffer, format: ImageFormat, maxPixels: number, longSide: number, forcedOrientation?: number): Promise<DecodedPhoto> {
+async function decodeWithSharp(bytes: Buffer, format: ImageFormat, maxPixels: number, longSide: number, seconds: number, forcedOrientation?: number): Promise<DecodedPhoto> {
   const input = { limitInputPixels: maxPixels, failOn: 'warning' as const, sequentialRead: true };
   const meta = (format === 'jpeg' && forcedOrientation === undefined ? metadataFromJpegHeader(bytes) : null) ?? factsOf(await sharp(bytes, input).metadata());
   const rawW = meta.width;
@@ -86,7 +91,7 @@ async function decodeWithSharp(bytes: Buffer, format: ImageFormat, maxPixels: nu
   pipeline = pipeline.resize({ width: target, height: target, fit: 'inside', withoutEnlargement: true });
   if (meta.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });
   if (meta.space !== 'srgb' || (meta.channels ?? 3) !== 3) pipeline = pipeline.toColourspace('srgb').removeAlpha();
-  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await pipeline.timeout({ seconds }).raw().toBuffer({ resolveWithObject: true });
   const raster: Raster = { data, width: info.width, height: info.height, channels: 3 };
   return { format, width: swap ? rawH : rawW, height: swap ? rawW : rawH, orientation, raster, ...(await makeThumbnail(raster)) };
 }

@@ -14,12 +14,14 @@ import { GROUPS_STALE, type LibraryRepository } from '../library/repository';
 import { HASH_VERSION, PACKED_HASH_BYTES, packHashes } from '../library/hash-codec';
 import { DecodeError } from './codecs/decode-error';
 import { ANALYSIS_LONG_SIDE } from '../../common/raster';
-import { decodePhoto, DEFAULT_MAX_PIXELS, THUMB_LONG_SIDE } from './decode';
+import { decodePhoto, DEFAULT_DECODE_BUDGET_MS, DEFAULT_MAX_PIXELS, THUMB_LONG_SIDE } from './decode';
 import { detectImageFormat, looksLikeImageName } from './detect';
-import { readMetadata } from './exif';
+import { assertHeifStructure } from './codecs/isobmff';
+import { readMetadataOffThread, METADATA_BUDGET_MS } from './metadata-pool';
+import { metadataPart } from './metadata-slice';
 import { measureQuality } from './quality';
 import type { ThumbnailStore } from './thumbs';
-import { ReadBuffer } from './read-pool';
+import { ByteBudget, openForSniffing, ReadBuffer, type OpenedFile } from './read-pool';
 import { problemFromFsError, walkFiles, type WalkEntry, type WalkProblem } from './walk';
 
 /** The vision stage as the scan sees it (implemented in ../vision). */
@@ -38,7 +40,18 @@ export interface ScanDeps {
   maxPixels?: number;
   concurrency?: number;
   now?: () => number;
+  /** Time budgets for the untrusted parsers of one file (tests shorten them). */
+  budgets?: { metadataMs?: number; decodeMs?: number };
+  /** Largest file read as an image (bigger ones are recorded, not read). */
+  maxImageBytes?: number;
+  /** File bytes held in memory at once across the scan's workers. */
+  inFlightBytes?: number;
 }
+
+/** The largest camera RAWs and scanned TIFFs stay below this; anything bigger is not read. */
+export const MAX_IMAGE_BYTES = 512 * 1024 * 1024;
+/** With four workers, at most this much file content is in memory at once (one file alone may exceed it). */
+export const IN_FLIGHT_BYTES = 512 * 1024 * 1024;
 
 export interface ScanProgress {
   (stage: string, done: number, total: number): void;
@@ -132,6 +145,7 @@ export async function runScan(
     progress('analyse', 0, total);
     const concurrency = deps.concurrency ?? 4;
     const inflight = new Map<string, Promise<unknown>>();
+    const budget = new ByteBudget(deps.inFlightBytes ?? IN_FLIGHT_BYTES);
     let cursor = 0;
     const worker = async (): Promise<void> => {
       const reader = new ReadBuffer();
@@ -139,7 +153,7 @@ export async function runScan(
         signal.throwIfAborted();
         const entry = pending[cursor++] as Entry;
         try {
-          const outcome = await processFile(deps, entry, scanId, vision, signal, now, inflight, reader);
+          const outcome = await processFile(deps, entry, scanId, vision, signal, now, inflight, reader, budget);
           if (outcome.kind === 'image') report.images++;
           else if (outcome.kind === 'skipped') report.skipped++;
           else recordError(entry.path, outcome.code, outcome.message);
@@ -182,50 +196,85 @@ async function processFile(
   now: () => number,
   inflight: Map<string, Promise<unknown>>,
   reader: ReadBuffer,
+  budget: ByteBudget,
 ): Promise<Outcome> {
   const { repo } = deps;
   const display = displayPath(entry.path);
   const extension = path.extname(display);
   const existing = repo.fileByPath(entry.path);
+  // Size and time as of the read, not the walk: a file replaced in between is stored as it was read.
+  let seen = { size: entry.size, mtimeMs: entry.mtimeMs };
   const saveFile = (contentId: number | null, state: 'ok' | 'error'): void => {
-    if (existing) repo.updateFile(existing.id, entry.folderId, entry.size, entry.mtimeMs, contentId, state, scanId);
-    else repo.insertFile(entry.folderId, display, entry.path, entry.size, entry.mtimeMs, contentId, state, scanId, now());
+    if (existing) repo.updateFile(existing.id, entry.folderId, seen.size, seen.mtimeMs, contentId, state, scanId);
+    else repo.insertFile(entry.folderId, display, entry.path, seen.size, seen.mtimeMs, contentId, state, scanId, now());
   };
   const fail = (code: ScanErrorCode, message: string): Outcome => {
     saveFile(null, 'error');
     return { kind: 'error', code, message };
   };
-
-  if (entry.size === 0) return looksLikeImageName(extension) ? fail('EMPTY_FILE', 'File is empty (0 bytes)') : { kind: 'skipped' };
-  if (entry.size > 2 ** 31 - 1) return looksLikeImageName(extension) ? fail('TOO_MANY_PIXELS', 'File is larger than 2 GB') : { kind: 'skipped' };
-
-  // `bytes` views the worker's reused buffer: nothing below may keep it past this call.
-  let bytes: Buffer;
-  try {
-    bytes = await reader.read(entry.path, signal);
-  } catch (error) {
+  const fsProblem = (error: unknown): Outcome => {
     if (signal.aborted) throw error;
     const problem = problemFromFsError(entry.path, error);
     if (problem.code === 'VANISHED' && existing) repo.setFileState(existing.id, 'missing');
     return problem.code === 'VANISHED' && !existing ? { kind: 'error', code: problem.code, message: problem.message } : fail(problem.code, problem.message);
-  }
-  const kind = detectImageFormat(bytes, extension);
-  if (!kind) {
-    if (!looksLikeImageName(extension)) return { kind: 'skipped' };
-    return fail(bytes.length === 0 ? 'EMPTY_FILE' : 'NOT_AN_IMAGE', `Not an image: the content is not a known image format despite the "${extension}" extension`);
-  }
+  };
 
-  const sha = createHash('sha256').update(bytes).digest();
-  // Byte-identical files processed at the same moment: the first decodes, the others wait for it.
-  const key = sha.toString('hex');
-  const busy = inflight.get(key);
-  if (busy) await busy.catch(() => undefined);
-  const work = analyseContent(deps, bytes, kind, sha, saveFile, fail, vision, signal, now);
-  inflight.set(key, work);
+  let opened: OpenedFile;
   try {
-    return await work;
+    opened = await openForSniffing(entry.path);
+  } catch (error) {
+    return fsProblem(error);
+  }
+  try {
+    seen = { size: opened.size, mtimeMs: opened.mtimeMs };
+    // The type comes from the first bytes: videos and documents are never read whole.
+    const kind = detectImageFormat(opened.head, extension);
+    if (!kind) {
+      if (!looksLikeImageName(extension)) return { kind: 'skipped' };
+      if (opened.size === 0) return fail('EMPTY_FILE', 'File is empty (0 bytes)');
+      return fail('NOT_AN_IMAGE', `Not an image: the content is not a known image format despite the "${extension}" extension`);
+    }
+    const maxBytes = deps.maxImageBytes ?? MAX_IMAGE_BYTES;
+    if (opened.size > maxBytes)
+      return fail('TOO_MANY_PIXELS', `File is ${(opened.size / 2 ** 20).toFixed(0)} MB, above the ${(maxBytes / 2 ** 20).toFixed(0)} MB limit for one image`);
+
+    const release = await budget.acquire(opened.size);
+    try {
+      // `bytes` views the worker's reused buffer: nothing below may keep it past this call.
+      let bytes: Buffer;
+      try {
+        bytes = await reader.readOpen(opened.handle, opened.size, signal);
+      } catch (error) {
+        return fsProblem(error);
+      }
+      seen = { size: bytes.length, mtimeMs: opened.mtimeMs };
+      if (bytes.length === 0) return fail('EMPTY_FILE', 'File is empty (0 bytes)');
+      if (kind.format === 'heic' || kind.format === 'avif') {
+        try {
+          assertHeifStructure(bytes);
+        } catch (error) {
+          const e = error instanceof DecodeError ? error : new DecodeError('CORRUPT', String(error));
+          return fail(e.code, e.message);
+        }
+      }
+
+      const sha = createHash('sha256').update(bytes).digest();
+      // Byte-identical files processed at the same moment: the first decodes, the others wait for it.
+      const key = sha.toString('hex');
+      const busy = inflight.get(key);
+      if (busy) await busy.catch(() => undefined);
+      const work = analyseContent(deps, bytes, kind, sha, saveFile, fail, vision, signal, now);
+      inflight.set(key, work);
+      try {
+        return await work;
+      } finally {
+        if (inflight.get(key) === work) inflight.delete(key);
+      }
+    } finally {
+      release();
+    }
   } finally {
-    if (inflight.get(key) === work) inflight.delete(key);
+    await opened.handle.close();
   }
 }
 
@@ -249,13 +298,16 @@ async function analyseContent(
     return { kind: 'image' };
   }
 
-  const metadata = await readMetadata(bytes);
   let decoded;
+  let metadata;
   try {
+    // In a worker under a time budget: a parser looping on a malformed file is stopped there.
+    metadata = await readMetadataOffThread(metadataPart(bytes, kind), deps.budgets?.metadataMs ?? METADATA_BUDGET_MS);
     decoded = await decodePhoto(bytes, kind, {
       maxPixels: deps.maxPixels ?? DEFAULT_MAX_PIXELS,
       exifOrientation: metadata.orientation,
       longSide: vision && needsVision ? ANALYSIS_LONG_SIDE : THUMB_LONG_SIDE,
+      budgetMs: deps.budgets?.decodeMs ?? DEFAULT_DECODE_BUDGET_MS,
     });
   } catch (error) {
     const e = error instanceof DecodeError ? error : new DecodeError('CORRUPT', String(error));

@@ -35,6 +35,36 @@ export class ThumbnailStore {
     await fs.rename(temp, target);
   }
 
+  /**
+   * Removes temporary files a killed process left behind (written, never renamed into place).
+   * Called at start, under the library lock, when no other writer can be mid-write.
+   */
+  async removeLeftovers(): Promise<number> {
+    let removed = 0;
+    for (const size of ['small', 'large']) {
+      let shards: string[];
+      try {
+        shards = await fs.readdir(path.join(this.dir, size));
+      } catch {
+        continue;
+      }
+      for (const shard of shards) {
+        let names: string[];
+        try {
+          names = await fs.readdir(path.join(this.dir, size, shard));
+        } catch {
+          continue;
+        }
+        for (const name of names) {
+          if (!name.endsWith('.tmp')) continue;
+          await fs.rm(path.join(this.dir, size, shard, name), { force: true });
+          removed++;
+        }
+      }
+    }
+    return removed;
+  }
+
   async exists(contentId: number, size: 'small' | 'large' = 'small'): Promise<boolean> {
     try {
       await fs.access(this.pathFor(contentId, size));
