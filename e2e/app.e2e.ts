@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import type { Harness } from './harness';
 import { screenshot, startHarness } from './harness';
-import { AppShell, DeletePage, DuplicatesPage, LibraryPage, PeoplePage, SeriesPage } from './pages';
+import { AppShell, DeletePage, DuplicatesPage, LibraryPage, PeoplePage, SeriesPage, ViewerPage } from './pages';
 
 let h: Harness;
 let shell: AppShell;
@@ -53,6 +53,10 @@ describe('Sift in the browser', () => {
     // A folder that does not exist: the engine's error message is shown, not a blank dialog.
     await library.addFolderByBrowsing(path.join(h.dir, 'no-such-folder'), false);
     await expect(h.page.getByTestId('confirm').getByTestId('error').innerText()).resolves.toMatch(/no-such-folder|not found|exist/i);
+    // The dialog stays on the bad path and cannot add the folder it showed before (the home folder).
+    await expect(h.page.getByTestId('browse-current').innerText()).resolves.toBe(path.join(h.dir, 'no-such-folder'));
+    expect(await h.page.getByTestId('confirm-ok').isDisabled()).toBe(true);
+    expect(await h.page.getByTestId('browse-entry').count()).toBe(0);
     await library.addFolderByBrowsing(h.photos);
     await screenshot(h.page, '02-folder-browser');
     await library.confirmFolder();
@@ -76,6 +80,78 @@ describe('Sift in the browser', () => {
     // Real thumbnails from the engine's cache, decoded by the browser.
     await h.page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid="photo"] img')].slice(0, 8).every((img) => img.complete && img.naturalWidth > 0));
     await screenshot(h.page, '05-photos');
+  });
+
+  it('opens a photo on click (marking is a separate, explicit box), walks with the keys and zooms to 100 %', async () => {
+    const viewer = new ViewerPage(h.page);
+    await h.page.getByTestId('photos-sort').selectOption('size');
+    const first = h.page.getByTestId('photo').first();
+    const { photos } = await h.engine.api.library.photos({ sort: 'size', offset: 0, limit: 500 });
+    await expect.poll(() => first.getAttribute('data-photo-id')).toBe(String(photos[0]?.id));
+    await first.getByTestId('photo-open').click();
+    await viewer.viewer().waitFor();
+    // A click opens; it does not mark the photo for deletion.
+    expect(await h.page.getByTestId('nav-delete').locator('.badge').count()).toBe(0);
+    expect(await viewer.photoId()).toBe(photos[0]?.id);
+    await expect(h.page.getByTestId('viewer-position').innerText()).resolves.toBe(`1 of ${photos.length}`);
+
+    // → walks to the first photo taller than the window, ← steps back, → again.
+    const tall = photos.findIndex((p, i) => i > 0 && (p.height ?? 0) > 900);
+    expect(tall).toBeGreaterThan(0);
+    for (let i = 0; i < tall; i++) await h.page.keyboard.press('ArrowRight');
+    await expect.poll(() => viewer.photoId()).toBe(photos[tall]?.id);
+    await h.page.keyboard.press('ArrowLeft');
+    await expect.poll(() => viewer.photoId()).toBe(photos[tall - 1]?.id);
+    await h.page.keyboard.press('ArrowRight');
+    await expect.poll(() => viewer.photoId()).toBe(photos[tall]?.id);
+    await expect(h.page.getByTestId('viewer-position').innerText()).resolves.toBe(`${tall + 1} of ${photos.length}`);
+
+    const detail = await h.engine.api.library.photo({ id: photos[tall]?.id ?? 0 });
+    await expect.poll(() => h.page.getByTestId('viewer-name').innerText()).toBe(path.basename(detail.path));
+    const facts = await h.page.getByTestId('viewer-facts').innerText();
+    expect(facts).toContain(path.dirname(detail.path));
+    expect(facts).toContain(`${detail.width} × ${detail.height}`);
+
+    // Fit first: the whole photo in the window, shrunk.
+    const stage = h.page.getByTestId('zoom-stage');
+    const box = await stage.boundingBox();
+    await expect.poll(async () => (await viewer.shownSize()).height).toBeLessThanOrEqual(box?.height ?? 0);
+    expect(Number((await viewer.percent()).replace(/\D/g, ''))).toBeLessThan(100);
+    await screenshot(h.page, '05a-viewer');
+
+    // 100 %: one photo pixel per CSS pixel, from the original file (not an enlarged preview).
+    await h.page.getByTestId('zoom-100').click();
+    await expect.poll(() => viewer.percent()).toBe('100 %');
+    const full = await viewer.shownSize();
+    expect(Math.round(full.height)).toBe(detail.height);
+    expect(Math.round(full.width)).toBe(detail.width);
+    expect(full.naturalWidth).toBe(detail.width);
+
+    // Dragging pans the picture.
+    const top = (): Promise<number> => h.page.getByTestId('viewer-image').evaluate((el) => el.getBoundingClientRect().top);
+    const before = await top();
+    if (box) {
+      await h.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await h.page.mouse.down();
+      await h.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 - 120, { steps: 4 });
+      await h.page.mouse.up();
+    }
+    await expect.poll(top).toBeLessThan(before);
+    await screenshot(h.page, '05b-viewer-100');
+
+    // Keys: 0 fits, 1 is actual size, Esc closes.
+    await h.page.keyboard.press('0');
+    await expect.poll(async () => Number((await viewer.percent()).replace(/\D/g, ''))).toBeLessThan(100);
+    await h.page.keyboard.press('1');
+    await expect.poll(() => viewer.percent()).toBe('100 %');
+    await viewer.close();
+
+    // Marking is explicit: the tile's own box.
+    await first.hover();
+    await first.getByTestId('photo-select').check();
+    await expect(h.page.getByTestId('nav-delete').locator('.badge').innerText()).resolves.toBe('1');
+    await first.getByTestId('photo-select').uncheck();
+    await expect.poll(() => h.page.getByTestId('nav-delete').locator('.badge').count()).toBe(0);
   });
 
   let trashedPaths: string[] = [];
@@ -105,6 +181,12 @@ describe('Sift in the browser', () => {
     await expect.poll(() => chosen.getAttribute('data-keep')).toBe('true');
     await expect.poll(() => dup.current().getAttribute('data-group-id')).toBe(groupId);
     await expect(chosen.innerText()).resolves.toContain('you chose this copy');
+    // The selection follows the photo, not its position: the cards re-sorted, and d marks the copy chosen.
+    await dup.press('d');
+    await expect.poll(() => chosen.getAttribute('class')).toContain('marked');
+    expect(await dup.current().locator('[data-testid="dup-member"].marked').count()).toBe(1);
+    await dup.press('d');
+    await expect.poll(() => chosen.getAttribute('class')).not.toContain('marked');
 
     const ids = await dup.markNonKeepersOfCurrent();
     expect(ids.length).toBeGreaterThan(0);
@@ -112,6 +194,31 @@ describe('Sift in the browser', () => {
     trashedPaths = await members.evaluateAll((els) => els.map((el) => el.querySelector('img')?.getAttribute('alt') ?? ''));
     expect(trashedPaths.every((p) => p.length > 0)).toBe(true);
     await screenshot(h.page, '07-duplicate-marked');
+
+    // Compare the copies side by side: one zoom for all, differing facts highlighted.
+    const viewer = new ViewerPage(h.page);
+    const memberCount = await dup.current().getByTestId('dup-member').count();
+    await dup.press('c');
+    await viewer.compare().waitFor();
+    expect(await h.page.getByTestId('compare-pane').count()).toBe(memberCount);
+    await expect.poll(() => h.page.locator('[data-testid="compare-pane"] [data-fact="folder"]').count()).toBe(memberCount);
+    expect(await h.page.locator('[data-testid="compare-pane"] [data-differs="true"]').count()).toBeGreaterThan(0);
+    await h.page.getByTestId('zoom-100').click();
+    await expect.poll(() => viewer.percent()).toBe('100 %');
+    const panes = h.page.getByTestId('compare-pane');
+    const widths = await Promise.all((await panes.all()).map(async (pane) => Math.round((await viewer.shownSize(pane)).width)));
+    // Synchronised: every copy drawn at the same size, so the same part of the picture lines up.
+    expect(new Set(widths).size).toBe(1);
+    await screenshot(h.page, '06b-compare');
+    await viewer.close();
+
+    // Enter opens the selected copy in the viewer; → walks the group.
+    await dup.press('1');
+    await dup.press('Enter');
+    await viewer.viewer().waitFor();
+    await h.page.keyboard.press('ArrowRight');
+    await expect.poll(() => h.page.getByTestId('viewer-position').innerText()).toMatch(/^2 of /);
+    await viewer.close();
 
     await dup.filter('exact');
     await dup.groups().first().waitFor();
@@ -243,7 +350,8 @@ describe('Sift in the browser', () => {
     await shell.setLanguage('en');
   });
 
-  it('ran every screen under the strict CSP without a violation', () => {
+  it('ran every screen under the strict CSP without a violation and without a console error', () => {
     expect(h.cspViolations).toEqual([]);
+    expect(h.consoleErrors).toEqual([]);
   });
 });

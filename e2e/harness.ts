@@ -28,6 +28,8 @@ export interface Harness {
   page: Page;
   /** Console messages about Content-Security-Policy violations (there must be none). */
   cspViolations: string[];
+  /** Console errors and uncaught page errors, with the view they happened on (there must be none). */
+  consoleErrors: string[];
   close(): Promise<void>;
 }
 
@@ -50,9 +52,13 @@ export async function startHarness(options: { dataset?: string; viewport?: { wid
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1366, height: 860 }, locale: options.locale ?? 'en-US' });
   const page = await context.newPage();
   const cspViolations: string[] = [];
+  const consoleErrors: string[] = [];
+  const where = (): string => new URL(page.url()).hash || '/';
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    if (message.type() === 'error') consoleErrors.push(`${where()}: ${message.text()} ${message.location().url}`);
   });
+  page.on('pageerror', (error) => consoleErrors.push(`${where()}: ${error.message}`));
   await fs.mkdir(ARTIFACTS, { recursive: true });
   return {
     dir,
@@ -63,6 +69,7 @@ export async function startHarness(options: { dataset?: string; viewport?: { wid
     browser,
     page,
     cspViolations,
+    consoleErrors,
     close: async () => {
       await browser.close();
       await bridge.close();

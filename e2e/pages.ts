@@ -20,6 +20,42 @@ export class AppShell {
   }
 }
 
+/** The full-window viewer and the compare view. */
+export class ViewerPage {
+  constructor(readonly page: Page) {}
+
+  viewer(): Locator {
+    return this.page.getByTestId('viewer');
+  }
+
+  compare(): Locator {
+    return this.page.getByTestId('compare');
+  }
+
+  async photoId(): Promise<number> {
+    return Number(await this.viewer().getAttribute('data-photo-id'));
+  }
+
+  /** The on-screen size of the shown image, in CSS pixels (one per image pixel at 100 %). */
+  async shownSize(pane: Locator = this.viewer()): Promise<{ width: number; height: number; naturalWidth: number }> {
+    const img = pane.getByTestId('viewer-image');
+    await this.page.waitForFunction((el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth > 0, await img.elementHandle());
+    return img.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return { width: r.width, height: r.height, naturalWidth: (el as HTMLImageElement).naturalWidth };
+    });
+  }
+
+  async percent(): Promise<string> {
+    return this.page.getByTestId('zoom-percent').innerText();
+  }
+
+  async close(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.viewer().or(this.compare()).waitFor({ state: 'detached' });
+  }
+}
+
 export class LibraryPage {
   constructor(readonly page: Page) {}
 

@@ -53,10 +53,10 @@ async function main(): Promise<void> {
       server.receive(data);
       return;
     }
-    const message = data as { kind: string; id?: number; photoId?: number; size?: 'small' | 'large'; ok?: boolean; trashPath?: string | null; code?: string; message?: string };
+    const message = data as { kind: string; id?: number; photoId?: number; size?: 'small' | 'large' | 'full'; ok?: boolean; trashPath?: string | null; code?: string; message?: string };
     switch (message.kind) {
       case 'thumb':
-        if (typeof message.id === 'number' && typeof message.photoId === 'number' && (message.size === 'small' || message.size === 'large')) {
+        if (typeof message.id === 'number' && typeof message.photoId === 'number' && (message.size === 'small' || message.size === 'large' || message.size === 'full')) {
           const id = message.id;
           engine.thumbnail(message.photoId, message.size).then(
             (result) => post({ t: 'host', kind: 'thumb-result', id, result }),

@@ -4,7 +4,7 @@
  * the main process can reach (`shell.trashItem`). Contract traffic uses `WireMessage`.
  */
 export type HostRequest =
-  | { t: 'host'; kind: 'thumb'; id: number; photoId: number; size: 'small' | 'large' }
+  | { t: 'host'; kind: 'thumb'; id: number; photoId: number; size: 'small' | 'large' | 'full' }
   | { t: 'host'; kind: 'trash-result'; id: number; ok: true; trashPath: string | null }
   | { t: 'host'; kind: 'trash-result'; id: number; ok: false; code: string; message: string }
   | { t: 'host'; kind: 'shutdown' };

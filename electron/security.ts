@@ -43,12 +43,12 @@ export function checkRendererMessage(message: unknown): RendererMessageCheck {
 }
 
 /** `sift-thumb://small/123` → { size, photoId }; anything else → null (served as 400). */
-export function parseThumbUrl(url: string): { size: 'small' | 'large'; photoId: number } | null {
-  const match = /^sift-thumb:\/\/(small|large)\/([1-9][0-9]{0,14})\/?$/.exec(url);
+export function parseThumbUrl(url: string): { size: 'small' | 'large' | 'full'; photoId: number } | null {
+  const match = /^sift-thumb:\/\/(small|large|full)\/([1-9][0-9]{0,14})\/?$/.exec(url);
   if (!match?.[1] || !match[2]) return null;
   const photoId = Number(match[2]);
   if (!Number.isSafeInteger(photoId)) return null;
-  return { size: match[1] as 'small' | 'large', photoId };
+  return { size: match[1] as 'small' | 'large' | 'full', photoId };
 }
 
 /** `sift-app://app/<path>` → the raw path part, or null for a foreign host. */

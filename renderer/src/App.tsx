@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useQuery, useServices } from './api';
 import { formatBytes } from './components/common';
+import { Lightbox } from './components/Lightbox';
 import { useI18n } from './i18n';
 import type { Lang } from './i18n';
 import type { ViewName } from './state';
@@ -66,6 +67,7 @@ export function App() {
         {view === 'series' && <SeriesView />}
         {view === 'delete' && <DeleteView />}
       </main>
+      <Lightbox />
     </div>
   );
 }

@@ -1,7 +1,19 @@
-/** App-wide UI state: the current view, the delete basket, and a plan handed to the Delete view. */
+/** App-wide UI state: the current view, the delete basket, a plan handed to the Delete view, the open viewer. */
 import { createContext, useCallback, useContext, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { DeletePlan } from '../../src/common/contract/types';
+
+/** A box to draw on a photo in the viewer, in the photo's pixels (after EXIF orientation). */
+export interface PhotoBox {
+  box: [number, number, number, number];
+  kind: 'face' | 'body';
+  label?: string;
+}
+
+/** What the full-window viewer shows: one photo of a list (← →), or several side by side. */
+export type LightboxRequest =
+  | { mode: 'view'; photoIds: readonly number[]; index: number; boxes?: ReadonlyMap<number, readonly PhotoBox[]> }
+  | { mode: 'compare'; photoIds: readonly number[]; keeperId?: number; onKeep?: (photoId: number) => void };
 
 export type ViewName = 'library' | 'photos' | 'duplicates' | 'people' | 'series' | 'delete';
 
@@ -14,6 +26,8 @@ interface AppState {
   clearBasket: () => void;
   plan: DeletePlan | null;
   showPlan: (plan: DeletePlan | null) => void;
+  lightbox: LightboxRequest | null;
+  openLightbox: (request: LightboxRequest | null) => void;
 }
 
 const StateContext = createContext<AppState | null>(null);
@@ -33,6 +47,7 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
   }, []);
   const [basket, setBasket] = useState<ReadonlySet<number>>(new Set());
   const [plan, setPlan] = useState<DeletePlan | null>(null);
+  const [lightbox, openLightbox] = useState<LightboxRequest | null>(null);
   const toggleBasket = useCallback(
     (id: number) =>
       setBasket((prev) => {
@@ -50,8 +65,8 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
     if (p) navigate('delete');
   }, [navigate]);
   const value = useMemo(
-    () => ({ view, navigate, basket, toggleBasket, addToBasket, clearBasket, plan, showPlan }),
-    [view, navigate, basket, toggleBasket, addToBasket, clearBasket, plan, showPlan],
+    () => ({ view, navigate, basket, toggleBasket, addToBasket, clearBasket, plan, showPlan, lightbox, openLightbox }),
+    [view, navigate, basket, toggleBasket, addToBasket, clearBasket, plan, showPlan, lightbox],
   );
   return <StateContext.Provider value={value}>{children}</StateContext.Provider>;
 }

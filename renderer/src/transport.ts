@@ -7,7 +7,7 @@ import { createMessageTransport } from '../../src/common/contract/rpc';
 import type { SiftHostBridge } from './host-bridge';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
-export type ThumbSize = 'small' | 'large';
+export type ThumbSize = 'small' | 'large' | 'full';
 
 export interface Host {
   transport: Transport;

@@ -44,7 +44,8 @@ export interface Engine {
   /** Direct (unvalidated) handlers, for in-process callers that already hold typed arguments. */
   api: ApiHandlers;
   subscribe(handler: EventHandler): () => void;
-  thumbnail(photoId: number, size: 'small' | 'large'): Promise<{ path: string; mime: string } | null>;
+  /** `full` is the original file where a browser can show it (100 % zoom), else the large preview. */
+  thumbnail(photoId: number, size: 'small' | 'large' | 'full'): Promise<{ path: string; mime: string } | null>;
   /** Runs a scan to completion in-process (CLI): the job's report, including every error. */
   scanAndWait(options: { folderIds?: number[]; ml: boolean; onProgress?: (stage: string, done: number, total: number, rate: number, eta: number | null) => void }): Promise<ScanReport>;
   waitIdle(): Promise<void>;
@@ -52,6 +53,24 @@ export interface Engine {
   readonly dataDir: string;
   /** Read-only exports for the CLI's stable JSON contract (docs/cli.md). */
   exports: Pick<Recognition, 'exportFaces' | 'exportBodies' | 'redundant'>;
+}
+
+/** Formats every browser decodes itself, so the viewer can show the original pixels at 100 %. */
+const BROWSER_MIME: Readonly<Record<string, string>> = {
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  avif: 'image/avif',
+  bmp: 'image/bmp',
+};
+
+/** The original file when a browser can show it and its path survives a round trip through a string. */
+function browserViewable(pathBytes: Buffer, format: string | null): { path: string; mime: string } | null {
+  const mime = format === null ? undefined : BROWSER_MIME[format];
+  if (!mime) return null;
+  const text = pathBytes.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(pathBytes) ? { path: text, mime } : null;
 }
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
@@ -214,7 +233,9 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
     logger.error('internal error', { method, error: error instanceof Error ? error.stack : String(error) }),
   );
 
-  const thumbQuery = db.prepare<[number]>("SELECT f.content_id, f.path_bytes FROM files f WHERE f.id = ? AND f.state = 'ok' AND f.content_id IS NOT NULL");
+  const thumbQuery = db.prepare<[number]>(
+    "SELECT f.content_id, f.path_bytes, c.format FROM files f JOIN contents c ON c.id = f.content_id WHERE f.id = ? AND f.state = 'ok'",
+  );
   let disposed = false;
 
   return {
@@ -224,8 +245,13 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
     subscribe: (handler) => bus.subscribe(handler),
     async thumbnail(photoId, size) {
       if (!Number.isSafeInteger(photoId) || photoId <= 0) return null;
-      const row = thumbQuery.get(photoId) as { content_id: number; path_bytes: Buffer } | undefined;
+      const row = thumbQuery.get(photoId) as { content_id: number; path_bytes: Buffer; format: string | null } | undefined;
       if (!row) return null;
+      if (size === 'full') {
+        const original = browserViewable(row.path_bytes, row.format);
+        if (original) return original;
+        size = 'large';
+      }
       const file = thumbs.pathFor(row.content_id, size);
       if (!(await thumbs.exists(row.content_id, size))) {
         if (size === 'small') return null;

@@ -129,6 +129,7 @@ export function ConfirmDialog({
   onConfirm,
   onCancel,
   danger,
+  confirmDisabled,
 }: {
   title: string;
   children: ReactNode;
@@ -136,6 +137,7 @@ export function ConfirmDialog({
   onConfirm: () => void;
   onCancel: () => void;
   danger?: boolean;
+  confirmDisabled?: boolean;
 }) {
   const { t } = useI18n();
   const ref = useRef<HTMLDialogElement>(null);
@@ -149,7 +151,7 @@ export function ConfirmDialog({
       <div>{children}</div>
       <div className="row end">
         <button onClick={onCancel}>{t('common.cancel')}</button>
-        <button className={danger ? 'danger' : 'primary'} onClick={onConfirm} data-testid="confirm-ok">
+        <button className={danger ? 'danger' : 'primary'} onClick={onConfirm} disabled={confirmDisabled} data-testid="confirm-ok">
           {confirmLabel}
         </button>
       </div>

@@ -8,12 +8,13 @@ import { useQuery, useRunner, useServices } from '../api';
 import { ConfirmDialog, EmptyState, ErrorBox, formatBytes, formatDate, Thumb } from '../components/common';
 import { useI18n } from '../i18n';
 import { useAppState } from '../state';
+import { moveCounts, rowsToMove } from '../plan-counts';
 import { deleteReasonText, guardReasonText } from '../texts';
 
 export function DeleteView() {
   const { t } = useI18n();
   const { api } = useServices();
-  const { basket, clearBasket, plan, showPlan } = useAppState();
+  const { basket, clearBasket, plan, showPlan, openLightbox } = useAppState();
   const [confirmGuarded, setConfirmGuarded] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [result, setResult] = useState<JournalEntry | null>(null);
@@ -48,7 +49,11 @@ export function DeleteView() {
     }
   };
 
-  const guardedIds = new Set(plan?.guarded.map((g) => g.photoId));
+  // Header, table and dialog all count what a run will move, guarded files included once ticked.
+  const moving = plan ? moveCounts(plan, confirmGuarded) : { files: 0, bytes: 0 };
+  const rows = plan ? rowsToMove(plan, confirmGuarded) : [];
+  const reasons = new Map(plan?.items.map((i) => [i.photoId, deleteReasonText(i.because, t)]));
+  const guardReasons = new Map(plan?.guarded.map((g) => [g.photoId, guardReasonText(g.because, t)]));
   return (
     <section className="view" data-testid="view-delete">
       <header className="view-head">
@@ -69,7 +74,9 @@ export function DeleteView() {
 
       {plan && (
         <div className="panel" data-testid="plan" data-plan-id={plan.id}>
-          <h2 data-testid="plan-summary">{t('delete.planSummary', { n: plan.items.length, size: formatBytes(plan.totalBytes) })}</h2>
+          <h2 data-testid="plan-summary" data-files={moving.files}>
+            {t('delete.planSummary', { n: moving.files, size: formatBytes(moving.bytes) })}
+          </h2>
           {plan.guarded.length > 0 && (
             <div className="warning" data-testid="guarded">
               <strong>{t('delete.guardedTitle', { n: plan.guarded.length })}</strong>
@@ -96,27 +103,29 @@ export function DeleteView() {
               </tr>
             </thead>
             <tbody>
-              {plan.items.slice(0, 500).map((item) => (
-                <tr key={item.photoId} className={guardedIds.has(item.photoId) ? 'guarded' : ''} data-testid="plan-item">
+              {rows.slice(0, 500).map((item, index) => (
+                <tr key={item.photoId} className={item.guarded ? 'guarded' : ''} data-testid="plan-item" data-guarded={item.guarded}>
                   <td>
-                    <Thumb photoId={item.photoId} px={48} />
+                    <button className="tile-open" onClick={() => openLightbox({ mode: 'view', photoIds: rows.map((x) => x.photoId), index })} title={item.path} data-testid="plan-open">
+                      <Thumb photoId={item.photoId} px={48} />
+                    </button>
                   </td>
                   <td>
                     <code>{item.path}</code>
                   </td>
                   <td>{formatBytes(item.bytes)}</td>
-                  <td data-testid="plan-reason">{deleteReasonText(item.because, t)}</td>
+                  <td data-testid={item.guarded ? 'plan-guard-reason' : 'plan-reason'}>{item.guarded ? guardReasons.get(item.photoId) : reasons.get(item.photoId)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-          {plan.items.length > 500 && <p className="muted">{t('delete.more', { n: plan.items.length - 500 })}</p>}
+          {rows.length > 500 && <p className="muted">{t('delete.more', { n: rows.length - 500 })}</p>}
           <div className="row end">
             <button onClick={() => showPlan(null)}>{t('common.cancel')}</button>
             <button disabled={action.pending} onClick={() => void execute(plan, true)} data-testid="dry-run">
               {t('delete.dryRun')}
             </button>
-            <button className="danger" disabled={action.pending || plan.items.length === 0} onClick={() => setConfirming(true)} data-testid="move-to-trash">
+            <button className="danger" disabled={action.pending || moving.files === 0} onClick={() => setConfirming(true)} data-testid="move-to-trash">
               {t('delete.moveToTrash')}
             </button>
           </div>
@@ -128,7 +137,7 @@ export function DeleteView() {
               onConfirm={() => void execute(plan, false)}
               onCancel={() => setConfirming(false)}
             >
-              <p>{t('delete.confirmText', { n: plan.items.length, size: formatBytes(plan.totalBytes) })}</p>
+              <p data-testid="confirm-text">{t('delete.confirmText', { n: moving.files, size: formatBytes(moving.bytes) })}</p>
             </ConfirmDialog>
           )}
         </div>

@@ -1,7 +1,8 @@
 /**
  * Duplicate groups side by side: what differs between the copies, the suggested keeper with its
- * reasons, keyboard review (←/→ group, 1–9 member, k keep, d mark for deletion, n not a duplicate)
- * and "resolve all suggested" which turns every non-keeper into a delete plan.
+ * reasons, keyboard review (←/→ group, 1–9 member, k keep, d mark for deletion, n not a duplicate,
+ * Enter view, c compare) and "resolve all suggested" which turns every non-keeper into a delete plan.
+ * The selected copy is held by photo id, so it stays on the same photo when a new keeper re-sorts the cards.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { DuplicateGroup, DuplicateMember } from '../../../src/common/contract/types';
@@ -39,10 +40,10 @@ const FIELDS: readonly Field[] = ['resolution', 'size', 'date', 'format', 'path'
 export function DuplicatesView() {
   const { t, locale } = useI18n();
   const { api } = useServices();
-  const { basket, toggleBasket, showPlan } = useAppState();
+  const { basket, toggleBasket, showPlan, openLightbox } = useAppState();
   const [kind, setKind] = useState<Kind>('all');
   const [current, setCurrent] = useState(0);
-  const [member, setMember] = useState<number | null>(null);
+  const [memberId, setMemberId] = useState<number | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [overrides, setOverrides] = useState<ReadonlyMap<number, DuplicateGroup>>(new Map());
   const action = useRunner();
@@ -93,9 +94,9 @@ export function DuplicatesView() {
   const focused = groupAt(current);
   const selectedMember = useMemo(() => {
     if (!focused) return undefined;
-    if (member !== null && focused.members[member]) return focused.members[member];
-    return focused.members.find((m) => !m.keep) ?? focused.members[0];
-  }, [focused, member]);
+    const chosen = memberId === null ? undefined : focused.members.find((m) => m.id === memberId);
+    return chosen ?? focused.members.find((m) => !m.keep) ?? focused.members[0];
+  }, [focused, memberId]);
 
   const keep = useCallback(
     async (group: DuplicateGroup, photoId: number) => {
@@ -103,6 +104,21 @@ export function DuplicatesView() {
       if (updated) setOverrides((prev) => new Map(prev).set(updated.id, updated));
     },
     [action, api],
+  );
+  const view = useCallback(
+    (group: DuplicateGroup, photoId: number) =>
+      openLightbox({ mode: 'view', photoIds: group.members.map((m) => m.id), index: Math.max(0, group.members.findIndex((m) => m.id === photoId)) }),
+    [openLightbox],
+  );
+  const compare = useCallback(
+    (group: DuplicateGroup) =>
+      openLightbox({
+        mode: 'compare',
+        photoIds: group.members.map((m) => m.id),
+        keeperId: group.members.find((m) => m.keep)?.id,
+        onKeep: (photoId) => void keep(group, photoId),
+      }),
+    [openLightbox, keep],
   );
   const notDuplicate = useCallback(
     async (group: DuplicateGroup) => {
@@ -119,20 +135,26 @@ export function DuplicatesView() {
       if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
         e.preventDefault();
         focusIndex(Math.max(0, Math.min(total - 1, current + (e.key === 'ArrowRight' ? 1 : -1))));
-        setMember(null);
+        setMemberId(null);
       } else if (/^[1-9]$/.test(e.key)) {
-        setMember(Number(e.key) - 1);
+        const picked = focused?.members[Number(e.key) - 1];
+        if (picked) setMemberId(picked.id);
       } else if (e.key === 'k' && focused && selectedMember) {
         void keep(focused, selectedMember.id);
       } else if (e.key === 'd' && selectedMember) {
         toggleBasket(selectedMember.id);
       } else if (e.key === 'n' && focused) {
         void notDuplicate(focused);
+      } else if (e.key === 'Enter' && focused && selectedMember) {
+        e.preventDefault();
+        view(focused, selectedMember.id);
+      } else if (e.key === 'c' && focused) {
+        compare(focused);
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [confirming, total, current, focusIndex, focused, selectedMember, keep, notDuplicate, toggleBasket]);
+  }, [confirming, total, current, focusIndex, focused, selectedMember, keep, notDuplicate, toggleBasket, view, compare]);
 
   // With the Exact filter on, only byte-identical copies go into the plan: the safest cleanup.
   const resolveExact = kind === 'exact';
@@ -173,12 +195,15 @@ export function DuplicatesView() {
             {g.proof.map((e) => evidenceText(e, t)).join(' · ')}
           </span>
           <div className="grow" />
+          <button className="link" onClick={() => compare(g)} data-testid="dup-compare">
+            {t('compare.open')} (c)
+          </button>
           <button className="link" onClick={() => void notDuplicate(g)} data-testid="not-duplicate">
             {t('dup.notDuplicate')} (n)
           </button>
         </div>
         <div className="members">
-          {g.members.map((m, mi) => {
+          {g.members.map((m) => {
             const marked = basket.has(m.id);
             const isSelected = isCurrent && selectedMember?.id === m.id;
             return (
@@ -190,10 +215,12 @@ export function DuplicatesView() {
                 data-keep={m.keep}
                 onClick={() => {
                   focusIndex(i);
-                  setMember(mi);
+                  setMemberId(m.id);
                 }}
               >
-                <Thumb photoId={m.id} px={THUMB} alt={m.path} />
+                <button className="tile-open" onClick={() => view(g, m.id)} title={t('photos.open', { name: m.path })} data-testid="member-open">
+                  <Thumb photoId={m.id} px={THUMB} alt={m.path} />
+                </button>
                 <div className="member-badges">
                   {m.keep && <span className="tag keep">{t('dup.keeper')}</span>}
                   {marked && <span className="tag danger">{t('dup.marked')}</span>}

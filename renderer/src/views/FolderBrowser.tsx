@@ -9,10 +9,20 @@ export function FolderBrowser({ onPick, onCancel }: { onPick: (path: string) => 
   const [path, setPath] = useState<string | undefined>(undefined);
   const [typed, setTyped] = useState('');
   const listing = useQuery((api) => api.library.browse(path === undefined ? {} : { path }), [path]);
-  const current = listing.data?.path ?? path ?? '';
+  // After a failed path the dialog stays on that path (with its error), never on the folder listed
+  // before it, and nothing can be added until a folder that exists is shown.
+  const failed = listing.error !== null;
+  const current = failed ? (path ?? '') : (listing.data?.path ?? path ?? '');
+  const usable = !failed && !listing.loading && current !== '';
 
   return (
-    <ConfirmDialog title={t('browse.title')} confirmLabel={t('browse.choose')} onConfirm={() => current && onPick(current)} onCancel={onCancel}>
+    <ConfirmDialog
+      title={t('browse.title')}
+      confirmLabel={t('browse.choose')}
+      confirmDisabled={!usable}
+      onConfirm={() => usable && onPick(current)}
+      onCancel={onCancel}
+    >
       <form
         className="row"
         onSubmit={(e) => {
@@ -37,14 +47,14 @@ export function FolderBrowser({ onPick, onCancel }: { onPick: (path: string) => 
       </p>
       <ErrorBox error={listing.error} />
       <ul className="browse-list" data-testid="browse-list">
-        {listing.data?.parent && (
+        {!failed && listing.data?.parent && (
           <li>
             <button className="link" onClick={() => setPath(listing.data?.parent ?? undefined)}>
               ↑ {t('browse.up')}
             </button>
           </li>
         )}
-        {listing.data?.entries.map((entry) => (
+        {!failed && listing.data?.entries.map((entry) => (
           <li key={entry.path}>
             <button className="link" onClick={() => setPath(entry.path)} data-testid="browse-entry">
               <span className="folder-icon" aria-hidden="true" />

@@ -3,6 +3,8 @@
  * and inferred (faceless) matches the user confirms or rejects.
  */
 import { useState } from 'react';
+import type { PhotoBox } from '../state';
+import { useAppState } from '../state';
 import type { FaceRef, Person, PersonDetail, UnknownCluster } from '../../../src/common/contract/types';
 import { useQuery, useRunner, useServices } from '../api';
 import { ConfirmDialog, EmptyState, ErrorBox } from '../components/common';
@@ -35,6 +37,19 @@ export function PeopleView() {
 
 function personName(p: Person, unnamed: string): string {
   return p.name ?? `${unnamed} #${p.id}`;
+}
+
+/**
+ * Faceless matches below this calibrated confidence are not suggested at all: a low score is
+ * noise (a 9 % "match" showed a different person), and a wrong suggestion costs more than a missed one.
+ */
+export const INFERRED_MIN_CONFIDENCE = 0.5;
+
+/** The photos of some face or body refs, each with its boxes, for the viewer. */
+function viewerOf(refs: readonly FaceRef[], kind: PhotoBox['kind'], label: string): { photoIds: number[]; boxes: Map<number, PhotoBox[]> } {
+  const boxes = new Map<number, PhotoBox[]>();
+  for (const r of refs) boxes.set(r.photoId, [...(boxes.get(r.photoId) ?? []), { box: r.box, kind, label }]);
+  return { photoIds: [...boxes.keys()], boxes };
 }
 
 function PeopleList({ onOpen }: { onOpen: (id: number) => void }) {
@@ -112,6 +127,7 @@ function PeopleList({ onOpen }: { onOpen: (id: number) => void }) {
 }
 
 function FaceTile({ face, picked, excluded, onToggle }: { face: FaceRef; picked?: boolean; excluded?: boolean; onToggle?: () => void }) {
+  // Without a toggle (inferred matches), a click shows the whole photo with the box drawn.
   return (
     <button
       className={`tile face ${picked ? 'picked' : ''} ${excluded ? 'excluded' : ''}`}
@@ -128,7 +144,9 @@ function FaceTile({ face, picked, excluded, onToggle }: { face: FaceRef; picked?
 function PersonPage({ id, onBack }: { id: number; onBack: () => void }) {
   const { t } = useI18n();
   const { api } = useServices();
+  const { openLightbox } = useAppState();
   const person = useQuery((a) => a.people.get({ id }), [id], ['people']);
+  const [decided, setDecided] = useState<ReadonlySet<number>>(new Set());
   const action = useRunner();
   const [name, setName] = useState<string | null>(null);
   const [picked, setPicked] = useState<ReadonlySet<number>>(new Set());
@@ -143,6 +161,27 @@ function PersonPage({ id, onBack }: { id: number; onBack: () => void }) {
       return next;
     });
   const after = (): void => person.reload();
+  const label = p ? personName(p, t('people.unnamed')) : '';
+  const openFaces = (faceId: number): void => {
+    if (!p) return;
+    const { photoIds, boxes } = viewerOf(p.faces, 'face', label);
+    const at = p.faces.find((f) => f.id === faceId)?.photoId;
+    openLightbox({ mode: 'view', photoIds, boxes, index: Math.max(0, photoIds.findIndex((x) => x === at)) });
+  };
+  // Only confident suggestions, and only those still waiting for an answer (confirmed ones are the person's now).
+  const suggestions = p?.inferred.filter((f) => f.confidence >= INFERRED_MIN_CONFIDENCE && f.confidence < 1 && !decided.has(f.id)) ?? [];
+  const openInferred = (bodyId: number): void => {
+    const { photoIds, boxes } = viewerOf(suggestions, 'body', label);
+    const at = suggestions.find((f) => f.id === bodyId)?.photoId;
+    openLightbox({ mode: 'view', photoIds, boxes, index: Math.max(0, photoIds.findIndex((x) => x === at)) });
+  };
+  const decide = (bodyId: number, accept: boolean): void => {
+    void action.run(() => api.people.confirmInferred({ bodyIds: [bodyId], accept })).then((r) => {
+      if (!r) return;
+      setDecided((prev) => new Set(prev).add(bodyId));
+      after();
+    });
+  };
 
   return (
     <div data-testid="person-page">
@@ -190,25 +229,30 @@ function PersonPage({ id, onBack }: { id: number; onBack: () => void }) {
             {p.faces.map((f) => (
               <div key={f.id} className="face-cell">
                 <FaceTile face={f} picked={picked.has(f.id)} onToggle={() => toggle(f.id)} />
-                <button className="link small" onClick={() => void action.run(() => api.people.setCover({ id, faceId: f.id })).then(after)}>
-                  {t('people.setCover')}
-                </button>
+                <div className="row">
+                  <button className="link small" onClick={() => openFaces(f.id)} data-testid="face-view">
+                    {t('people.view')}
+                  </button>
+                  <button className="link small" onClick={() => void action.run(() => api.people.setCover({ id, faceId: f.id })).then(after)}>
+                    {t('people.setCover')}
+                  </button>
+                </div>
               </div>
             ))}
           </div>
-          <h2>{t('people.inferred', { n: p.inferred.length })}</h2>
+          <h2>{t('people.inferred', { n: suggestions.length })}</h2>
           <p className="muted">{t('people.inferredHint')}</p>
-          {p.inferred.length === 0 && <p className="muted">{t('people.noInferred')}</p>}
+          {suggestions.length === 0 && <p className="muted">{t('people.noInferred')}</p>}
           <div className="faces">
-            {p.inferred.map((f) => (
-              <div key={f.id} className="face-cell" data-testid="inferred">
-                <FaceTile face={f} />
+            {suggestions.map((f) => (
+              <div key={f.id} className="face-cell" data-testid="inferred" data-body-id={f.id}>
+                <FaceTile face={f} onToggle={() => openInferred(f.id)} />
                 <span className="muted small">{Math.round(f.confidence * 100)}%</span>
                 <div className="row">
-                  <button className="small" onClick={() => void action.run(() => api.people.confirmInferred({ bodyIds: [f.id], accept: true })).then(after)}>
+                  <button className="small" onClick={() => decide(f.id, true)} data-testid="inferred-yes">
                     ✓ {t('people.accept')}
                   </button>
-                  <button className="small" onClick={() => void action.run(() => api.people.confirmInferred({ bodyIds: [f.id], accept: false })).then(after)}>
+                  <button className="small" onClick={() => decide(f.id, false)} data-testid="inferred-no">
                     ✗ {t('people.reject')}
                   </button>
                 </div>

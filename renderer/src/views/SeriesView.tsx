@@ -79,13 +79,17 @@ function SeriesList({ onOpen }: { onOpen: (id: number) => void }) {
 
 function SeriesPage({ id, onBack }: { id: number; onBack: () => void }) {
   const { t, locale } = useI18n();
-  const { addToBasket, basket, toggleBasket } = useAppState();
+  const { addToBasket, basket, toggleBasket, openLightbox } = useAppState();
   const series = useQuery((a) => a.series.get({ id }), [id], ['scan', 'trash', 'undo']);
   const people = useQuery((a) => a.people.list({}), [], ['people']);
   const nameOf = (personId: number, stored: string | null = null): string =>
     people.data?.find((p) => p.id === personId)?.name ?? stored ?? `${t('people.unnamed')} #${personId}`;
   const s = series.data;
   const redundant = s?.shots.filter((x) => x.redundant).map((x) => x.id) ?? [];
+  const shots = s ? [...s.shots].sort((a, b) => Number(b.best) - Number(a.best)) : [];
+  const best = shots.find((x) => x.best);
+  // The best shot beside the shots most like it: the ones the series calls redundant first.
+  const compareIds = [...(best ? [best.id] : []), ...shots.filter((x) => !x.best && x.redundant).map((x) => x.id), ...shots.filter((x) => !x.best && !x.redundant).map((x) => x.id)].slice(0, 4);
   return (
     <div data-testid="series-page">
       <button className="link" onClick={onBack} data-testid="back">
@@ -96,6 +100,9 @@ function SeriesPage({ id, onBack }: { id: number; onBack: () => void }) {
         <>
           <header className="view-head">
             <h1 data-testid="series-title">{seriesTitleText(s, nameOf, t, locale)}</h1>
+            <button disabled={compareIds.length < 2} onClick={() => openLightbox({ mode: 'compare', photoIds: compareIds, keeperId: best?.id })} data-testid="series-compare">
+              {t('series.compare', { n: compareIds.length })}
+            </button>
             <button className="danger" disabled={redundant.length === 0} onClick={() => addToBasket(redundant)} data-testid="mark-redundant">
               {t('series.markRedundant', { n: redundant.length })}
             </button>
@@ -110,11 +117,16 @@ function SeriesPage({ id, onBack }: { id: number; onBack: () => void }) {
             ))}
           </ul>
           <div className="shots" data-testid="shots">
-            {[...s.shots].sort((a, b) => Number(b.best) - Number(a.best)).map((shot) => (
+            {shots.map((shot, index) => (
               <div key={shot.id} className={`shot ${shot.best ? 'best' : ''} ${shot.redundant ? 'redundant' : ''} ${basket.has(shot.id) ? 'marked' : ''}`} data-testid="shot">
-                <button className="tile" onClick={() => toggleBasket(shot.id)} title={shot.path} aria-pressed={basket.has(shot.id)}>
+                <button className="tile-open" onClick={() => openLightbox({ mode: 'view', photoIds: shots.map((x) => x.id), index })} title={shot.path} data-testid="shot-open">
                   <Thumb photoId={shot.id} px={180} />
                 </button>
+                <div className="row">
+                  <label className="small">
+                    <input type="checkbox" checked={basket.has(shot.id)} onChange={() => toggleBasket(shot.id)} data-testid="shot-select" /> {t('photos.select')}
+                  </label>
+                </div>
                 <div className="row">
                   {shot.best && <span className="tag keep">{t('series.best')}</span>}
                   {shot.redundant && <span className="tag danger">{t('series.redundant')}</span>}

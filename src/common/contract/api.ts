@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type {
   BrowseResult,
   DeletePlan,
+  Dismissal,
   DuplicateGroup,
   Folder,
   JobInfo,
@@ -67,7 +68,12 @@ export const contract = {
       z.object({ ...page, kind: z.enum(['all', 'exact', 'near']).default('all') }).strict(),
     ),
     setKeeper: method<DuplicateGroup>()(z.object({ groupId: id, photoId: id }).strict()),
-    notDuplicate: method<{ groups: number }>()(z.object({ groupId: id, photoIds: ids.optional() }).strict()),
+    /** `dismissal` identifies this answer for `dedup:restore` (undo) and `dedup:dismissed`. */
+    notDuplicate: method<{ groups: number; dismissal: number }>()(z.object({ groupId: id, photoIds: ids.optional() }).strict()),
+    /** The "not a duplicate" answers, newest first, with the photos each one separated. */
+    dismissed: method<{ total: number; dismissals: Dismissal[] }>()(z.object({ ...page }).strict()),
+    /** Undoes one "not a duplicate" answer: its photos are grouped again. */
+    restore: method<{ groups: number }>()(z.object({ id }).strict()),
   },
   people: {
     list: method<Person[]>()(z.object({ includeHidden: z.boolean().default(false) }).strict()),

@@ -165,6 +165,13 @@ export interface DuplicateGroup {
   reclaimableBytes: number;
 }
 
+/** One "not a duplicate" answer: the photos it told Sift never to group together again. */
+export interface Dismissal {
+  id: number;
+  at: number;
+  photos: PhotoSummary[];
+}
+
 export interface FaceRef {
   id: number;
   photoId: number;
@@ -289,7 +296,7 @@ export interface DeletePlan {
   items: DeletePlanItem[];
   totalBytes: number;
   /** Files the plan refuses to remove without an explicit extra confirmation (last copy, last photo of a person in a series). */
-  guarded: Array<{ photoId: number; path: string; why: string; because: GuardReason }>;
+  guarded: Array<{ photoId: number; path: string; bytes: number; why: string; because: GuardReason }>;
 }
 
 export interface JournalEntry {

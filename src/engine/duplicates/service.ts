@@ -5,7 +5,7 @@
  */
 import { closeSync, lstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { ApiHandlers } from '../../common/contract/api';
-import type { DuplicateGroup, DuplicateKind, DuplicateMember, EditHint, GroupEvidence, ImageFormat, KeeperReason } from '../../common/contract/types';
+import type { Dismissal, DuplicateGroup, DuplicateKind, DuplicateMember, EditHint, GroupEvidence, ImageFormat, KeeperReason, PhotoSummary } from '../../common/contract/types';
 import { DIHEDRAL_TRANSFORMS, type DihedralTransform } from '../../common/dedup/dihedral';
 import { findEdits, type EditPair } from '../../common/dedup/edits';
 import { findNearDuplicateGroups, type NearDuplicateGroup } from '../../common/dedup/grouping';
@@ -120,6 +120,14 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
        WHERE g.kind IN (?, ?) ORDER BY r.reclaim DESC, g.id LIMIT ? OFFSET ?`,
     ).pluck(),
     insertNotDup: db.prepare<[number, number, number]>('INSERT OR IGNORE INTO not_duplicate (content_a, content_b, at) VALUES (?, ?, ?)'),
+    // One "not a duplicate" answer is the pairs it stored with one timestamp: that timestamp is its id.
+    lastDismissal: db.prepare('SELECT MAX(at) FROM not_duplicate').pluck(),
+    countDismissals: db.prepare('SELECT COUNT(DISTINCT at) FROM not_duplicate').pluck(),
+    pageDismissals: db.prepare<[number, number]>('SELECT DISTINCT at FROM not_duplicate ORDER BY at DESC LIMIT ? OFFSET ?').pluck(),
+    dismissalContents: db.prepare<[number, number]>(
+      'SELECT content_a AS id FROM not_duplicate WHERE at = ? UNION SELECT content_b FROM not_duplicate WHERE at = ?',
+    ).pluck(),
+    restoreDismissal: db.prepare<[number]>('DELETE FROM not_duplicate WHERE at = ?'),
     clearChoices: db.prepare<[number]>('DELETE FROM keeper_choice WHERE file_id IN (SELECT file_id FROM dup_members WHERE group_id = ?)'),
     choose: db.prepare<[number, number]>('INSERT OR REPLACE INTO keeper_choice (file_id, at) VALUES (?, ?)'),
     setMember: db.prepare<[number, string, number, number]>('UPDATE dup_members SET keep = ?, reasons = ? WHERE group_id = ? AND file_id = ?'),
@@ -262,6 +270,10 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
     return { groups: planned.length, exact, near: planned.length - exact };
   }
 
+  function toSummary(r: MemberRow): PhotoSummary {
+    return { id: r.file_id, path: r.path, bytes: r.size, width: r.width, height: r.height, format: r.format, capturedAt: r.captured_at, mtime: r.mtime_ms };
+  }
+
   function loadGroup(id: number): DuplicateGroup {
     const g = q.group.get(id) as { id: number; kind: DuplicateKind; key: string; evidence: string } | undefined;
     if (!g) throw new EngineError('NOT_FOUND', `No duplicate group ${id}`);
@@ -323,10 +335,29 @@ export function createDuplicateService(deps: { db: Db; logger: Logger; preferred
       const contents = [...new Set(rows.filter((r) => chosen.some((c) => c.id === r.file_id)).map((r) => r.content_id))].sort((x, y) => x - y);
       if (contents.length < 2)
         throw new EngineError('CONFLICT', 'These files are byte-identical copies: they are always duplicates. Choose which copies to keep instead.');
+      let dismissal = 0;
       db.transaction(() => {
+        // One timestamp for the whole answer (unique: it is how the answer is listed and undone).
+        dismissal = Math.max(Date.now(), ((q.lastDismissal.get() as number | null) ?? 0) + 1);
         for (let i = 0; i < contents.length; i++)
-          for (let j = i + 1; j < contents.length; j++) q.insertNotDup.run(contents[i] as number, contents[j] as number, Date.now());
+          for (let j = i + 1; j < contents.length; j++) q.insertNotDup.run(contents[i] as number, contents[j] as number, dismissal);
       })();
+      rebuild();
+      deps.onChange?.();
+      return Promise.resolve({ groups: q.countGroups.get('exact', 'near') as number, dismissal });
+    },
+    dismissed: ({ offset, limit }) => {
+      const ids = q.pageDismissals.all(limit, offset) as number[];
+      const dismissals: Dismissal[] = ids.map((at) => ({
+        id: at,
+        at,
+        photos: (q.dismissalContents.all(at, at) as number[]).flatMap((contentId) => (q.filesOfContent.all(contentId) as MemberRow[]).map(toSummary)),
+      }));
+      return Promise.resolve({ total: q.countDismissals.get() as number, dismissals });
+    },
+    restore: ({ id }) => {
+      const removed = q.restoreDismissal.run(id).changes;
+      if (removed === 0) throw new EngineError('NOT_FOUND', `No "not a duplicate" answer ${id} (already undone?)`);
       rebuild();
       deps.onChange?.();
       return Promise.resolve({ groups: q.countGroups.get('exact', 'near') as number });

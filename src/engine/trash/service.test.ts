@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DeletePlan, DuplicateGroup, JournalEntry } from '../../common/contract/types';
+import type { Dismissal, DeletePlan, DuplicateGroup, JournalEntry } from '../../common/contract/types';
 import { EngineError } from '../../common/errors';
 import { createEngine, type Engine } from '../engine';
 import { makeJpeg, tempDir } from '../testing';
@@ -108,6 +108,9 @@ describe('trash', () => {
     const plan = await call<DeletePlan>('trash:plan', { photoIds: group.members.map((m) => m.id) });
     const entry = await call<JournalEntry>('trash:execute', { planId: plan.id, confirmGuarded: true });
     expect(entry.items.filter((i) => i.ok), JSON.stringify(entry.items)).toHaveLength(3);
+    // The plan carries the guarded files' sizes, so a UI can count exactly what a confirmed run moves.
+    const planned = [...plan.items, ...plan.guarded].reduce((sum, i) => sum + i.bytes, 0);
+    expect(planned).toBe(entry.totalBytes);
     for (const m of group.members) expect(existsSync(m.path)).toBe(false);
     await call('trash:undo', { journalId: entry.id });
     for (const m of group.members) expect(existsSync(m.path)).toBe(true);
@@ -160,9 +163,19 @@ describe('duplicate decisions', () => {
     ({ groups } = await call<{ groups: DuplicateGroup[] }>('dedup:groups', {}));
     expect(groups[0]?.members.find((m) => m.keep)?.id).toBe(small?.id);
 
-    await call('dedup:notDuplicate', { groupId: group.id });
+    const answer = await call<{ groups: number; dismissal: number }>('dedup:notDuplicate', { groupId: group.id });
     expect((await call<{ total: number }>('dedup:groups', {})).total).toBe(0);
     await engine.scanAndWait({ ml: false });
     expect((await call<{ total: number }>('dedup:groups', {})).total).toBe(0);
+
+    // The answer is listed with its photos and can be undone: the group comes back.
+    const listed = await call<{ total: number; dismissals: Dismissal[] }>('dedup:dismissed', {});
+    expect(listed.total).toBe(1);
+    expect(listed.dismissals[0]?.id).toBe(answer.dismissal);
+    expect(listed.dismissals[0]?.photos.map((p) => p.id).sort()).toEqual(group.members.map((m) => m.id).sort());
+    expect((await call<{ groups: number }>('dedup:restore', { id: answer.dismissal })).groups).toBe(1);
+    expect((await call<{ total: number }>('dedup:groups', {})).total).toBe(1);
+    expect((await call<{ total: number }>('dedup:dismissed', {})).total).toBe(0);
+    await expectCode(call('dedup:restore', { id: answer.dismissal }), 'NOT_FOUND');
   });
 });

@@ -373,7 +373,7 @@ export function createTrashService(deps: {
       const guarded: StoredGuarded[] = [];
       for (const f of selected.values()) {
         const guard = guardedMap.get(f.id);
-        if (guard) guarded.push({ photoId: f.id, path: f.path, why: englishGuardReason(guard), because: guard, ...plannedFacts(f) });
+        if (guard) guarded.push({ photoId: f.id, path: f.path, bytes: f.size, why: englishGuardReason(guard), because: guard, ...plannedFacts(f) });
         else {
           const because = reasonFor(f, reasons.get(f.id) ?? null);
           items.push({ photoId: f.id, path: f.path, bytes: f.size, reason: englishDeleteReason(because), because, ...plannedFacts(f) });
@@ -382,7 +382,7 @@ export function createTrashService(deps: {
       const createdAt = Date.now();
       const id = (q.insertPlan.get(createdAt, JSON.stringify(items), JSON.stringify(guarded)) as { id: number }).id;
       const publicItems: DeletePlanItem[] = items.map(({ photoId, path: p, bytes, reason: r, because }) => ({ photoId, path: p, bytes, reason: r, because }));
-      const publicGuarded: DeletePlan['guarded'] = guarded.map(({ photoId, path: p, why, because }) => ({ photoId, path: p, why, because }));
+      const publicGuarded: DeletePlan['guarded'] = guarded.map(({ photoId, path: p, bytes, why, because }) => ({ photoId, path: p, bytes, why, because }));
       return Promise.resolve({ id, createdAt, items: publicItems, guarded: publicGuarded, totalBytes: items.reduce((s, i) => s + i.bytes, 0) });
     },
 

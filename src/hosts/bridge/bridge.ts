@@ -34,7 +34,8 @@ import {
 export interface BridgeEngine {
   dispatch: Dispatch;
   subscribe(handler: EventHandler): () => void;
-  thumbnail(photoId: number, size: 'small' | 'large'): Promise<{ path: string; mime: string } | null>;
+  /** `full` is the original file where a browser can show it (100 % zoom), else the large preview. */
+  thumbnail(photoId: number, size: 'small' | 'large' | 'full'): Promise<{ path: string; mime: string } | null>;
 }
 
 export interface BridgeOptions {
@@ -87,7 +88,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   async function serveThumb(res: ServerResponse, rawPath: string, url: URL): Promise<void> {
     const parsed = parseThumbRequest(rawPath, url.searchParams);
-    if (!parsed.ok) return refuse(res, 400, 'Bad thumbnail request: expected /thumb/<positive integer>?size=small|large');
+    if (!parsed.ok) return refuse(res, 400, 'Bad thumbnail request: expected /thumb/<positive integer>?size=small|large|full');
     const thumb = await engine.thumbnail(parsed.photoId, parsed.size);
     if (!thumb) return refuse(res, 404, 'Unknown photo');
     const info = await stat(thumb.path);

@@ -4,7 +4,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 
-export type ThumbSize = 'small' | 'large';
+export type ThumbSize = 'small' | 'large' | 'full';
 
 /** The only Host values a request may carry: DNS rebinding defence. */
 export function allowedHosts(port: number): string[] {
@@ -65,7 +65,7 @@ export function parseThumbRequest(rawPath: string, search: URLSearchParams): Thu
   const photoId = Number(match[1]);
   if (!Number.isSafeInteger(photoId) || photoId <= 0) return { ok: false, status: 400 };
   const size = search.get('size') ?? 'small';
-  if (size !== 'small' && size !== 'large') return { ok: false, status: 400 };
+  if (size !== 'small' && size !== 'large' && size !== 'full') return { ok: false, status: 400 };
   return { ok: true, photoId, size };
 }
 
