@@ -220,6 +220,28 @@ describe('Sift in the browser', () => {
     await expect.poll(() => h.page.getByTestId('viewer-position').innerText()).toMatch(/^2 of /);
     await viewer.close();
 
+    // n (not a duplicate) can be undone at once, and later from the list of answers.
+    await dup.filter('near');
+    await dup.groups().first().waitFor();
+    const total = async (): Promise<number> => Number((await h.page.getByTestId('dup-total').innerText()).replace(/\D/g, ''));
+    const nearBefore = await total();
+    await dup.groups().first().locator('.group-head').click({ position: { x: 4, y: 4 } });
+    await dup.press('n');
+    await expect.poll(total).toBe(nearBefore - 1);
+    await h.page.getByTestId('undo-bar').getByTestId('undo-action').click();
+    await expect.poll(total).toBe(nearBefore);
+    await dup.groups().first().locator('.group-head').click({ position: { x: 4, y: 4 } });
+    await dup.press('n');
+    await expect.poll(total).toBe(nearBefore - 1);
+    await h.page.getByTestId('show-dismissed').click();
+    await h.page.getByTestId('dismissal').first().waitFor();
+    expect(await h.page.getByTestId('dismissal').count()).toBe(1);
+    await screenshot(h.page, '07b-dismissed');
+    await h.page.getByTestId('restore-dismissal').click();
+    await expect.poll(() => h.page.getByTestId('dismissal').count()).toBe(0);
+    await h.page.getByTestId('show-dismissed').click();
+    await expect.poll(total).toBe(nearBefore);
+
     await dup.filter('exact');
     await dup.groups().first().waitFor();
     const kinds = await h.page.locator('[data-testid="dup-group"] .tag.exact').count();
@@ -283,6 +305,20 @@ describe('Sift in the browser', () => {
     await screenshot(h.page, '14-person');
     await people.back();
     await people.cards().getByTestId('person-name').filter({ hasText: 'Alice' }).waitFor();
+
+    // The merge dialog: pick who survives, then one Merge button beside Cancel; undo right after.
+    await people.cards().nth(before - 2).getByTestId('select-person').check();
+    await people.cards().nth(before - 1).getByTestId('select-person').check();
+    await h.page.getByTestId('merge').click();
+    await h.page.getByTestId('merge-into').filter({ hasText: 'Alice' }).click();
+    const footer = await h.page.getByTestId('confirm').locator('.row.end button').allInnerTexts();
+    expect(new Set(footer).size).toBe(2);
+    await screenshot(h.page, '14b-merge-dialog');
+    await h.page.getByTestId('confirm-ok').click();
+    await expect.poll(() => people.cards().count()).toBe(before - 1);
+    await h.page.getByTestId('undo-bar').getByTestId('undo-action').click();
+    await expect.poll(() => people.cards().count()).toBe(before);
+    for (const box of await people.cards().getByTestId('select-person').all()) await box.uncheck();
 
     await people.merge([before - 2, before - 1], 'Alice');
     await expect.poll(() => people.cards().count()).toBe(before - 1);

@@ -198,6 +198,7 @@ export class PeoplePage {
     for (const i of indices) await this.cards().nth(i).getByTestId('select-person').check();
     await this.page.getByTestId('merge').click();
     await this.page.getByTestId('merge-into').filter({ hasText: intoName }).click();
+    await this.page.getByTestId('confirm-ok').click();
   }
 
   unknownClusters(): Locator {

@@ -55,4 +55,46 @@ describe('engine', () => {
       await engine.dispose();
     }
   });
+
+  it('removes a folder with everything derived from it: photos, groups, errors, faces and the people only it showed', async () => {
+    const kept = path.join(root, 'kept');
+    const gone = path.join(root, 'gone');
+    mkdirSync(kept);
+    mkdirSync(gone);
+    const bytes = await makeJpeg(400, 300, 5);
+    writeFileSync(path.join(gone, 'a.jpg'), bytes);
+    writeFileSync(path.join(gone, 'b.jpg'), bytes);
+    writeFileSync(path.join(gone, 'broken.jpg'), Buffer.from('not a picture'));
+    writeFileSync(path.join(kept, 'c.jpg'), await makeJpeg(300, 200, 9));
+    const data = path.join(root, 'data');
+    const engine = await createEngine({ dataDir: data });
+    try {
+      const folderGone = (await engine.dispatch('library:addFolder', { path: gone })) as { id: number };
+      await engine.dispatch('library:addFolder', { path: kept });
+      await engine.scanAndWait({ ml: false });
+      // A face in the removed folder's photo, named: its person must go with the folder.
+      const db = openDatabase(path.join(data, 'library.db'), silentLogger);
+      const content = db.prepare<[string], number>('SELECT content_id FROM files WHERE path = ?').pluck().get(path.join(gone, 'a.jpg')) as number;
+      const face = db
+        .prepare<[number], number>("INSERT INTO faces (content_id, idx, x, y, w, h, score, quality, model_version) VALUES (?, 0, 1, 1, 50, 50, 0.9, 0.9, 't') RETURNING id")
+        .pluck()
+        .get(content) as number;
+      const person = db.prepare<[number], number>("INSERT INTO people (name, created_at) VALUES ('Gone', ?) RETURNING id").pluck().get(Date.now()) as number;
+      db.prepare<[number, number, number]>("INSERT INTO face_person (face_id, person_id, source, at) VALUES (?, ?, 'user', ?)").run(face, person, Date.now());
+      db.close();
+      expect(((await engine.dispatch('people:list', {})) as unknown[]).length).toBe(1);
+      expect(((await engine.dispatch('dedup:groups', {})) as { total: number }).total).toBe(1);
+      expect(((await engine.dispatch('library:errors', {})) as { total: number }).total).toBe(1);
+
+      await engine.dispatch('library:removeFolder', { id: folderGone.id });
+      expect(((await engine.dispatch('people:list', {})) as unknown[]).length).toBe(0);
+      expect(((await engine.dispatch('dedup:groups', {})) as { total: number }).total).toBe(0);
+      expect(((await engine.dispatch('library:errors', {})) as { total: number }).total).toBe(0);
+      const status = (await engine.dispatch('library:status', {})) as { images: number; faces: number };
+      expect(status.images).toBe(1);
+      expect(status.faces).toBe(0);
+    } finally {
+      await engine.dispose();
+    }
+  });
 });

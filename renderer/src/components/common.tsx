@@ -23,6 +23,28 @@ export function Thumb({ photoId, size = 'small', px, alt = '' }: { photoId: numb
   );
 }
 
+/** A change that can be taken back, offered right after it happened. */
+export interface UndoOffer {
+  text: string;
+  undo: () => Promise<unknown>;
+}
+
+export function UndoBar({ offer, onDone }: { offer: UndoOffer | null; onDone: () => void }) {
+  const { t } = useI18n();
+  if (!offer) return null;
+  return (
+    <div className="undo-bar" role="status" data-testid="undo-bar">
+      <span>{offer.text}</span>
+      <button className="primary" onClick={() => void offer.undo().finally(onDone)} data-testid="undo-action">
+        {t('common.undo')}
+      </button>
+      <button className="link" onClick={onDone} aria-label={t('common.dismiss')}>
+        ✕
+      </button>
+    </div>
+  );
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   const units = ['KB', 'MB', 'GB', 'TB'];

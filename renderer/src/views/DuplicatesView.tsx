@@ -6,8 +6,17 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { DuplicateGroup, DuplicateMember } from '../../../src/common/contract/types';
-import { useRunner, useServices } from '../api';
-import { ConfirmDialog, EmptyState, ErrorBox, formatBytes, formatDate, Thumb } from '../components/common';
+import { useQuery, useRunner, useServices } from '../api';
+import type { UndoOffer } from '../components/common';
+import {
+  ConfirmDialog,
+  EmptyState,
+  ErrorBox,
+  formatBytes,
+  formatDate,
+  Thumb,
+  UndoBar,
+} from '../components/common';
 import { VirtualGrid } from '../components/VirtualGrid';
 import { useI18n } from '../i18n';
 import { usePaged } from '../paged';
@@ -47,6 +56,8 @@ export function DuplicatesView() {
   const [confirming, setConfirming] = useState(false);
   const [overrides, setOverrides] = useState<ReadonlyMap<number, DuplicateGroup>>(new Map());
   const action = useRunner();
+  const [undoOffer, setUndoOffer] = useState<UndoOffer | null>(null);
+  const [showDismissed, setShowDismissed] = useState(false);
 
   const groups = usePaged<DuplicateGroup>(
     async (a, offset, limit) => {
@@ -107,7 +118,14 @@ export function DuplicatesView() {
   );
   const view = useCallback(
     (group: DuplicateGroup, photoId: number) =>
-      openLightbox({ mode: 'view', photoIds: group.members.map((m) => m.id), index: Math.max(0, group.members.findIndex((m) => m.id === photoId)) }),
+      openLightbox({
+        mode: 'view',
+        photoIds: group.members.map((m) => m.id),
+        index: Math.max(
+          0,
+          group.members.findIndex((m) => m.id === photoId),
+        ),
+      }),
     [openLightbox],
   );
   const compare = useCallback(
@@ -122,16 +140,22 @@ export function DuplicatesView() {
   );
   const notDuplicate = useCallback(
     async (group: DuplicateGroup) => {
-      await action.run(() => api.dedup.notDuplicate({ groupId: group.id }));
+      const answer = await action.run(() => api.dedup.notDuplicate({ groupId: group.id }));
       groups.reload();
+      if (answer)
+        setUndoOffer({
+          text: t('dup.dismissedOne', { n: group.members.length }),
+          undo: () => action.run(() => api.dedup.restore({ id: answer.dismissal })),
+        });
     },
-    [action, api, groups],
+    [action, api, groups, t],
   );
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       const target = e.target as HTMLElement | null;
-      if (confirming || (target && ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName))) return;
+      if (confirming || showDismissed || (target && ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName)))
+        return;
       if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
         e.preventDefault();
         focusIndex(Math.max(0, Math.min(total - 1, current + (e.key === 'ArrowRight' ? 1 : -1))));
@@ -154,7 +178,20 @@ export function DuplicatesView() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [confirming, total, current, focusIndex, focused, selectedMember, keep, notDuplicate, toggleBasket, view, compare]);
+  }, [
+    confirming,
+    showDismissed,
+    total,
+    current,
+    focusIndex,
+    focused,
+    selectedMember,
+    keep,
+    notDuplicate,
+    toggleBasket,
+    view,
+    compare,
+  ]);
 
   // With the Exact filter on, only byte-identical copies go into the plan: the safest cleanup.
   const resolveExact = kind === 'exact';
@@ -176,7 +213,9 @@ export function DuplicatesView() {
   const renderGroup = (i: number) => {
     const g = groupAt(i);
     if (!g) return <div className="group placeholder" />;
-    const differs = new Set(FIELDS.filter((f) => new Set(g.members.map((m) => fieldValue(m, f, locale))).size > 1));
+    const differs = new Set(
+      FIELDS.filter((f) => new Set(g.members.map((m) => fieldValue(m, f, locale))).size > 1),
+    );
     const isCurrent = i === current;
     return (
       <article
@@ -189,9 +228,14 @@ export function DuplicatesView() {
         <div className="group-head">
           <span className={`tag ${g.kind}`}>{t(`dup.kind.${g.kind}`)}</span>
           <span className="muted">
-            {t('dup.copies', { n: g.members.length })} · {t('dup.reclaim', { size: formatBytes(g.reclaimableBytes) })}
+            {t('dup.copies', { n: g.members.length })} ·{' '}
+            {t('dup.reclaim', { size: formatBytes(g.reclaimableBytes) })}
           </span>
-          <span className="muted evidence" title={g.proof.map((e) => evidenceText(e, t)).join('\n')} data-testid="evidence">
+          <span
+            className="muted evidence"
+            title={g.proof.map((e) => evidenceText(e, t)).join('\n')}
+            data-testid="evidence"
+          >
             {g.proof.map((e) => evidenceText(e, t)).join(' · ')}
           </span>
           <div className="grow" />
@@ -218,7 +262,12 @@ export function DuplicatesView() {
                   setMemberId(m.id);
                 }}
               >
-                <button className="tile-open" onClick={() => view(g, m.id)} title={t('photos.open', { name: m.path })} data-testid="member-open">
+                <button
+                  className="tile-open"
+                  onClick={() => view(g, m.id)}
+                  title={t('photos.open', { name: m.path })}
+                  data-testid="member-open"
+                >
                   <Thumb photoId={m.id} px={THUMB} alt={m.path} />
                 </button>
                 <div className="member-badges">
@@ -230,20 +279,29 @@ export function DuplicatesView() {
                     <div key={f} className={differs.has(f) ? 'differs' : ''}>
                       <dt>{t(`dup.field.${f}`)}</dt>
                       {/* The path is clipped at its start (rtl box) so the file name stays visible. */}
-                      <dd className={f === 'path' ? 'path' : undefined} title={f === 'path' ? m.path : fieldValue(m, f, locale)}>
+                      <dd
+                        className={f === 'path' ? 'path' : undefined}
+                        title={f === 'path' ? m.path : fieldValue(m, f, locale)}
+                      >
                         {f === 'path' ? `\u200e${m.path}` : fieldValue(m, f, locale)}
                       </dd>
                     </div>
                   ))}
                 </dl>
-                {m.why.length > 0 && <Reasons texts={m.why.map((r) => keeperReasonText(r, t, locale))} muted={!m.keep} />}
+                {m.why.length > 0 && (
+                  <Reasons texts={m.why.map((r) => keeperReasonText(r, t, locale))} muted={!m.keep} />
+                )}
                 <div className="row">
                   {!m.keep && (
                     <button onClick={() => void keep(g, m.id)} data-testid="keep">
                       {t('dup.keep')} (k)
                     </button>
                   )}
-                  <button className={marked ? '' : 'danger'} onClick={() => toggleBasket(m.id)} data-testid="mark">
+                  <button
+                    className={marked ? '' : 'danger'}
+                    onClick={() => toggleBasket(m.id)}
+                    data-testid="mark"
+                  >
                     {marked ? t('dup.unmark') : t('dup.mark')} (d)
                   </button>
                 </div>
@@ -259,16 +317,30 @@ export function DuplicatesView() {
     <section className="view fill" data-testid="view-duplicates">
       <header className="view-head">
         <h1>
-          {t('dup.title')} {groups.total !== null && <span className="muted" data-testid="dup-total">({total.toLocaleString()})</span>}
+          {t('dup.title')}{' '}
+          {groups.total !== null && (
+            <span className="muted" data-testid="dup-total">
+              ({total.toLocaleString()})
+            </span>
+          )}
         </h1>
         <div className="row">
           <div className="segmented" role="group" aria-label={t('dup.filter')}>
             {(['all', 'exact', 'near'] as const).map((k) => (
-              <button key={k} className={kind === k ? 'active' : ''} aria-pressed={kind === k} onClick={() => setKind(k)} data-testid={`filter-${k}`}>
+              <button
+                key={k}
+                className={kind === k ? 'active' : ''}
+                aria-pressed={kind === k}
+                onClick={() => setKind(k)}
+                data-testid={`filter-${k}`}
+              >
                 {t(`dup.filter.${k}`)}
               </button>
             ))}
           </div>
+          <button aria-pressed={showDismissed} onClick={() => setShowDismissed((v) => !v)} data-testid="show-dismissed">
+            {t('dup.dismissedList')}
+          </button>
           <button className="primary" disabled={total === 0} onClick={() => setConfirming(true)} data-testid="resolve-all">
             {t(resolveExact ? 'dup.resolveExact' : 'dup.resolveAll')}
           </button>
@@ -276,24 +348,60 @@ export function DuplicatesView() {
       </header>
       <p className="muted hint">{t('dup.keys')}</p>
       <ErrorBox error={action.error} onClose={action.clearError} />
-      {groups.total === 0 && <EmptyState error={groups.error}>{t('dup.empty')}</EmptyState>}
+      <UndoBar offer={undoOffer} onDone={() => setUndoOffer(null)} />
+      {showDismissed && <DismissedList />}
+      {!showDismissed && groups.total === 0 && <EmptyState error={groups.error}>{t('dup.empty')}</EmptyState>}
       {confirming && (
         <ConfirmDialog title={t(resolveExact ? 'dup.resolveExact' : 'dup.resolveAll')} confirmLabel={t('dup.makePlan')} onConfirm={() => void resolveAll()} onCancel={() => setConfirming(false)}>
           <p>{t(resolveExact ? 'dup.resolveExactExplain' : 'dup.resolveAllExplain', { n: total.toLocaleString() })}</p>
         </ConfirmDialog>
       )}
-      <VirtualGrid
-        testId="dup-list"
-        ariaLabel={t('dup.title')}
-        count={total}
-        cellWidth="fill"
-        cellHeight={ROW_HEIGHT}
-        overscanRows={1}
-        onRange={groups.ensure}
-        scrollToIndex={current}
-        renderCell={renderGroup}
-      />
+      {!showDismissed && (
+        <VirtualGrid
+          testId="dup-list"
+          ariaLabel={t('dup.title')}
+          count={total}
+          cellWidth="fill"
+          cellHeight={ROW_HEIGHT}
+          overscanRows={1}
+          onRange={groups.ensure}
+          scrollToIndex={current}
+          renderCell={renderGroup}
+        />
+      )}
     </section>
+  );
+}
+
+/** Every "not a duplicate" answer, newest first, each with "group again" (its undo). */
+function DismissedList() {
+  const { t, locale } = useI18n();
+  const { api } = useServices();
+  const action = useRunner();
+  const dismissed = useQuery((a) => a.dedup.dismissed({ limit: 200 }), [], ['dedup', 'scan', 'folders']);
+  return (
+    <div className="panel dismissed" data-testid="dismissed">
+      <h2>{t('dup.dismissedTitle', { n: dismissed.data?.total ?? 0 })}</h2>
+      <p className="muted">{t('dup.dismissedHint')}</p>
+      <ErrorBox error={action.error ?? dismissed.error} onClose={action.clearError} />
+      {dismissed.data?.total === 0 && <p className="muted">{t('dup.noDismissed')}</p>}
+      {dismissed.data?.dismissals.map((d) => (
+        <div key={d.id} className="dismissal row" data-testid="dismissal">
+          <div className="row wrap grow">
+            {d.photos.slice(0, 8).map((p) => (
+              <Thumb key={p.id} photoId={p.id} px={64} alt={p.path} />
+            ))}
+          </div>
+          <span className="muted small">{formatDate(d.at, locale)}</span>
+          <button
+            onClick={() => void action.run(() => api.dedup.restore({ id: d.id })).then(dismissed.reload)}
+            data-testid="restore-dismissal"
+          >
+            {t('dup.restore')}
+          </button>
+        </div>
+      ))}
+    </div>
   );
 }
 

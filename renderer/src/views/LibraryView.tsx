@@ -1,7 +1,8 @@
 /** Folders, scanning with per-stage progress, and the files that could not be read. */
 import { useState } from 'react';
 import { useRunner, useJobs, useQuery, useServices } from '../api';
-import { EmptyState, ErrorBox, formatBytes, formatDate, ProgressBar } from '../components/common';
+import type { Folder } from '../../../src/common/contract/types';
+import { ConfirmDialog, EmptyState, ErrorBox, formatBytes, formatDate, ProgressBar } from '../components/common';
 import { useI18n } from '../i18n';
 import { FolderBrowser } from './FolderBrowser';
 
@@ -13,6 +14,7 @@ export function LibraryView() {
   const errors = useQuery((a) => a.library.errors({ limit: 500 }), [], ['scan', 'folders']);
   const jobs = useJobs();
   const [browsing, setBrowsing] = useState(false);
+  const [removing, setRemoving] = useState<Folder | null>(null);
   const action = useRunner();
 
   const addFolder = async (): Promise<void> => {
@@ -54,6 +56,25 @@ export function LibraryView() {
         />
       )}
 
+      {removing && (
+        <ConfirmDialog
+          danger
+          title={t('library.removeTitle')}
+          confirmLabel={t('library.removeConfirm')}
+          onCancel={() => setRemoving(null)}
+          onConfirm={() => {
+            const id = removing.id;
+            setRemoving(null);
+            void action.run(() => api.library.removeFolder({ id }));
+          }}
+        >
+          <p>
+            <code>{removing.path}</code>
+          </p>
+          <p>{t('library.removeExplain', { n: removing.files.toLocaleString() })}</p>
+        </ConfirmDialog>
+      )}
+
       <h2>{t('library.folders')}</h2>
       {folders.data && folders.data.length === 0 && <EmptyState>{t('library.noFolders')}</EmptyState>}
       <ErrorBox error={folders.error} />
@@ -62,7 +83,7 @@ export function LibraryView() {
           <li key={f.id} className="folder" data-testid="folder">
             <code>{f.path}</code>
             <span className="muted">{t('library.files', { n: f.files.toLocaleString() })}</span>
-            <button className="link danger" onClick={() => void action.run(() => api.library.removeFolder({ id: f.id }))}>
+            <button className="link danger" onClick={() => setRemoving(f)} data-testid="remove-folder">
               {t('library.remove')}
             </button>
           </li>

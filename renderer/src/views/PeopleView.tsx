@@ -7,9 +7,11 @@ import type { PhotoBox } from '../state';
 import { useAppState } from '../state';
 import type { FaceRef, Person, PersonDetail, UnknownCluster } from '../../../src/common/contract/types';
 import { useQuery, useRunner, useServices } from '../api';
-import { ConfirmDialog, EmptyState, ErrorBox } from '../components/common';
+import type { UndoOffer } from '../components/common';
+import { ConfirmDialog, EmptyState, ErrorBox, UndoBar } from '../components/common';
 import { FaceThumb } from '../components/FaceThumb';
 import { useI18n } from '../i18n';
+import type { Translate } from '../i18n';
 
 export function PeopleView() {
   const { t } = useI18n();
@@ -39,6 +41,13 @@ function personName(p: Person, unnamed: string): string {
   return p.name ?? `${unnamed} #${p.id}`;
 }
 
+/** "1 face · 3 photos": singular and plural said properly in each language. */
+export function countsText(p: Pick<Person, 'faceCount' | 'photoCount'>, t: Translate): string {
+  const faces = t(p.faceCount === 1 ? 'people.face' : 'people.faceMany', { n: p.faceCount });
+  const photos = t(p.photoCount === 1 ? 'people.photo' : 'people.photoMany', { n: p.photoCount });
+  return `${faces} · ${photos}`;
+}
+
 /**
  * Faceless matches below this calibrated confidence are not suggested at all: a low score is
  * noise (a 9 % "match" showed a different person), and a wrong suggestion costs more than a missed one.
@@ -58,7 +67,9 @@ function PeopleList({ onOpen }: { onOpen: (id: number) => void }) {
   const [includeHidden, setIncludeHidden] = useState(false);
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const [merging, setMerging] = useState(false);
-  const people = useQuery((a) => a.people.list({ includeHidden }), [includeHidden], ['people', 'scan', 'trash', 'undo']);
+  const [survivor, setSurvivor] = useState<number | null>(null);
+  const [undoOffer, setUndoOffer] = useState<UndoOffer | null>(null);
+  const people = useQuery((a) => a.people.list({ includeHidden }), [includeHidden], ['people', 'scan', 'trash', 'undo', 'folders']);
   const action = useRunner();
 
   const toggle = (id: number): void =>
@@ -69,16 +80,21 @@ function PeopleList({ onOpen }: { onOpen: (id: number) => void }) {
       return next;
     });
 
-  const merge = async (into: number): Promise<void> => {
+  const chosen = people.data?.filter((p) => selected.has(p.id)) ?? [];
+  const into = survivor !== null && selected.has(survivor) ? survivor : (chosen.find((p) => p.name !== null) ?? chosen[0])?.id;
+  const merge = async (): Promise<void> => {
     setMerging(false);
+    if (into === undefined) return;
     const done = await action.run(() => api.people.merge({ ids: [...selected], into }));
     if (done) {
       setSelected(new Set());
       people.reload();
+      setUndoOffer({
+        text: t('people.merged', { n: chosen.length, name: personName(done, t('people.unnamed')) }),
+        undo: () => action.run(() => api.people.undo({ undoId: done.undoId })).then(people.reload),
+      });
     }
   };
-
-  const chosen = people.data?.filter((p) => selected.has(p.id)) ?? [];
   return (
     <>
       <div className="row toolbar">
@@ -87,23 +103,37 @@ function PeopleList({ onOpen }: { onOpen: (id: number) => void }) {
         </label>
         <div className="grow" />
         <span className="muted">{t('people.selected', { n: selected.size })}</span>
-        <button className="primary" disabled={selected.size < 2} onClick={() => setMerging(true)} data-testid="merge">
+        <button className="primary" disabled={selected.size < 2} onClick={() => { setSurvivor(null); setMerging(true); }} data-testid="merge">
           {t('people.merge')}
         </button>
       </div>
       <ErrorBox error={action.error} onClose={action.clearError} />
+      <UndoBar offer={undoOffer} onDone={() => setUndoOffer(null)} />
       {people.data?.length === 0 && <EmptyState>{t('people.empty')}</EmptyState>}
       {people.error && <EmptyState error={people.error}>{t('people.empty')}</EmptyState>}
       {merging && (
-        <ConfirmDialog title={t('people.mergeTitle')} confirmLabel={t('common.cancel')} onConfirm={() => setMerging(false)} onCancel={() => setMerging(false)}>
+        <ConfirmDialog
+          title={t('people.mergeTitle')}
+          confirmLabel={t('people.mergeConfirm', { n: chosen.length })}
+          confirmDisabled={into === undefined}
+          onConfirm={() => void merge()}
+          onCancel={() => setMerging(false)}
+        >
           <p>{t('people.mergeInto')}</p>
-          <div className="row wrap">
+          <div className="merge-choices" role="radiogroup">
             {chosen.map((p) => (
-              <button key={p.id} className="primary" onClick={() => void merge(p.id)} data-testid="merge-into">
-                {personName(p, t('people.unnamed'))}
-              </button>
+              <label key={p.id} className={`merge-choice ${into === p.id ? 'chosen' : ''}`} data-testid="merge-into">
+                <input type="radio" name="survivor" checked={into === p.id} onChange={() => setSurvivor(p.id)} />
+                {p.cover ? <FaceThumb face={p.cover} px={56} round /> : <div className="thumb placeholder" />}
+                <span>
+                  <strong>{personName(p, t('people.unnamed'))}</strong>
+                  <br />
+                  <span className="muted small">{countsText(p, t)}</span>
+                </span>
+              </label>
             ))}
           </div>
+          <p className="muted small">{t('people.mergeUndoHint')}</p>
         </ConfirmDialog>
       )}
       <div className="cards" data-testid="people">
@@ -114,7 +144,7 @@ function PeopleList({ onOpen }: { onOpen: (id: number) => void }) {
               <div className="card-title" data-testid="person-name">
                 {personName(p, t('people.unnamed'))}
               </div>
-              <div className="muted">{t('people.counts', { faces: p.faceCount, photos: p.photoCount })}</div>
+              <div className="muted" data-testid="person-counts">{countsText(p, t)}</div>
             </button>
             <label className="card-select">
               <input type="checkbox" checked={selected.has(p.id)} onChange={() => toggle(p.id)} data-testid="select-person" /> {t('people.select')}
@@ -147,6 +177,7 @@ function PersonPage({ id, onBack }: { id: number; onBack: () => void }) {
   const { openLightbox } = useAppState();
   const person = useQuery((a) => a.people.get({ id }), [id], ['people']);
   const [decided, setDecided] = useState<ReadonlySet<number>>(new Set());
+  const [undoOffer, setUndoOffer] = useState<UndoOffer | null>(null);
   const action = useRunner();
   const [name, setName] = useState<string | null>(null);
   const [picked, setPicked] = useState<ReadonlySet<number>>(new Set());
@@ -189,13 +220,27 @@ function PersonPage({ id, onBack }: { id: number; onBack: () => void }) {
         ← {t('common.back')}
       </button>
       <ErrorBox error={action.error ?? person.error} onClose={action.clearError} />
+      <UndoBar offer={undoOffer} onDone={() => setUndoOffer(null)} />
       {p && (
         <>
           <form
             className="row"
             onSubmit={(e) => {
               e.preventDefault();
-              if (name?.trim()) void action.run(() => api.people.rename({ id, name: name.trim() })).then(after);
+              const before = p.name;
+              if (name?.trim())
+                void action.run(() => api.people.rename({ id, name: name.trim() })).then((done) => {
+                  after();
+                  if (done)
+                    setUndoOffer({
+                      text: t('people.renamed', { from: before ?? t('people.unnamed'), to: done.name ?? '' }),
+                      undo: () =>
+                        action.run(() => api.people.undo({ undoId: done.undoId })).then(() => {
+                          setName(null);
+                          after();
+                        }),
+                    });
+                });
             }}
           >
             <input value={name ?? p.name ?? ''} placeholder={t('people.namePlaceholder')} onChange={(e) => setName(e.target.value)} aria-label={t('people.rename')} data-testid="rename-input" />

@@ -28,7 +28,7 @@ function SeriesList({ onOpen }: { onOpen: (id: number) => void }) {
       return { total: r.total, items: r.series };
     },
     [personId],
-    ['scan', 'people', 'trash', 'undo'],
+    ['scan', 'people', 'trash', 'undo', 'folders'],
     200,
   );
   const nameOf = (id: number): string => people.data?.find((p) => p.id === id)?.name ?? `${t('people.unnamed')} #${id}`;

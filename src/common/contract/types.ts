@@ -191,6 +191,11 @@ export interface Person {
   cover: FaceRef | null;
 }
 
+/** A person after a rename or merge, with the id `people:undo` takes to reverse it. */
+export interface PersonEdit extends Person {
+  undoId: number;
+}
+
 export interface PersonDetail extends Person {
   faces: FaceRef[];
   inferred: FaceRef[];

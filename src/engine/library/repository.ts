@@ -1,4 +1,5 @@
 /** All SQL of the library domain: folders, files, contents, scans and their errors. */
+import path from 'node:path';
 import type { Db } from '../db/open';
 import type { Folder, ImageFormat, ScanErrorCode, ScanErrorRecord, ScanSummary } from '../../common/contract/types';
 
@@ -52,6 +53,15 @@ export function createLibraryRepository(db: Db) {
     folderByPath: db.prepare<[string]>('SELECT id, path, added_at FROM folders WHERE path = ?'),
     folderById: db.prepare<[number]>('SELECT id, path, added_at FROM folders WHERE id = ?'),
     folderDelete: db.prepare<[number]>('DELETE FROM folders WHERE id = ?'),
+    // What a removed folder leaves behind. Contents no file points at any more cascade to their
+    // faces, bodies, person assignments, series memberships and "not a duplicate" answers.
+    orphanContents: db.prepare('DELETE FROM contents WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.content_id = contents.id)'),
+    emptyPeople: db.prepare(
+      `DELETE FROM people WHERE NOT EXISTS (SELECT 1 FROM face_person fp WHERE fp.person_id = people.id)
+       AND NOT EXISTS (SELECT 1 FROM body_person bp WHERE bp.person_id = people.id AND bp.state <> 'rejected')`,
+    ),
+    emptySeries: db.prepare('DELETE FROM series WHERE NOT EXISTS (SELECT 1 FROM series_members m WHERE m.series_id = series.id)'),
+    errorsUnder: db.prepare<[Buffer, Buffer]>('DELETE FROM scan_errors WHERE substr(path_bytes, 1, length(?)) = ?'),
     folders: db.prepare(
       `SELECT f.id, f.path, f.added_at, (SELECT COUNT(*) FROM files WHERE folder_id = f.id AND state = 'ok') AS files
        FROM folders f ORDER BY f.path`,
@@ -123,8 +133,19 @@ export function createLibraryRepository(db: Db) {
       const r = s.folderById.get(id) as { id: number; path: string; added_at: number } | undefined;
       return r ? toFolder(r) : null;
     },
+    /** Removes the folder and everything derived from its files alone (photos, faces, people, series, errors). */
     removeFolder(id: number): boolean {
-      return s.folderDelete.run(id).changes > 0;
+      const folder = s.folderById.get(id) as { path: string } | undefined;
+      return db.transaction(() => {
+        const removed = s.folderDelete.run(id).changes > 0;
+        if (!removed || !folder) return removed;
+        s.orphanContents.run();
+        s.emptyPeople.run();
+        s.emptySeries.run();
+        const prefix = Buffer.from(folder.path.endsWith(path.sep) ? folder.path : folder.path + path.sep);
+        s.errorsUnder.run(prefix, prefix);
+        return true;
+      })();
     },
     folders(): Folder[] {
       return (s.folders.all() as Array<{ id: number; path: string; added_at: number; files: number }>).map(toFolder);

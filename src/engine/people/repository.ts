@@ -48,14 +48,19 @@ interface RefRow {
 const PHOTO_OF_CONTENT = `(SELECT fi.id FROM files fi WHERE fi.content_id = %C ORDER BY fi.state <> 'ok', fi.id LIMIT 1)`;
 const photoOf = (column: string): string => PHOTO_OF_CONTENT.replace('%C', column);
 
+/**
+ * Counts only what the person page shows: faces and bodies of contents some file still has. A file
+ * replaced by a new version or a removed folder leaves its old content (and faces) behind.
+ */
+const HAS_FILE = (column: string): string => `EXISTS (SELECT 1 FROM files fi WHERE fi.content_id = ${column})`;
 const PERSON_COLUMNS = `
   p.id, p.name, p.hidden, p.cover_face_id,
-  (SELECT COUNT(*) FROM face_person fp WHERE fp.person_id = p.id) AS face_count,
+  (SELECT COUNT(*) FROM face_person fp JOIN faces f ON f.id = fp.face_id WHERE fp.person_id = p.id AND ${HAS_FILE('f.content_id')}) AS face_count,
   (SELECT COUNT(*) FROM (
      SELECT f.content_id FROM face_person fp JOIN faces f ON f.id = fp.face_id WHERE fp.person_id = p.id
      UNION
      SELECT b.content_id FROM body_person bp JOIN bodies b ON b.id = bp.body_id WHERE bp.person_id = p.id AND bp.state <> 'rejected'
-  )) AS photo_count`;
+  ) AS c WHERE ${HAS_FILE('c.content_id')}) AS photo_count`;
 
 export function createPeopleRepository(db: Db) {
   const s = {

@@ -196,6 +196,45 @@ describe('people service: user decisions', () => {
     await expectCode(people.nameFaces({ faceIds: [left, right], name: 'Both' }), 'CONFLICT');
   });
 
+  it('undoes a merge and a rename, and a merge keeps the survivor\'s own cover', async () => {
+    const [centre] = identityCentres(1, 128, random);
+    const a = [0, 1].map(() => lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, FACE_LIKE.noise, random), 0.5));
+    // The other person's face is better: it must not become the survivor's cover.
+    const b = [lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, FACE_LIKE.noise, random), 0.99)];
+    const pa = await people.nameFaces({ faceIds: a, name: 'Dana' });
+    const pb = await people.nameFaces({ faceIds: b, name: 'Danielle' });
+    const ownCover = pa.cover?.id;
+    const merged = await people.merge({ ids: [pa.id, pb.id], into: pa.id });
+    expect(merged).toMatchObject({ id: pa.id, name: 'Dana', faceCount: 3 });
+    expect(merged.cover?.id).toBe(ownCover);
+
+    await people.undo({ undoId: merged.undoId });
+    expect(await people.get({ id: pb.id })).toMatchObject({ name: 'Danielle', faceCount: 1 });
+    expect((await people.get({ id: pa.id })).faces.map((f) => f.id).sort()).toEqual([...a].sort());
+    for (const f of b) expect(personOfFace(f)).toBe(pb.id);
+    await expectCode(people.undo({ undoId: merged.undoId }), 'NOT_FOUND');
+
+    const renamed = await people.rename({ id: pb.id, name: 'Dani' });
+    await people.undo({ undoId: renamed.undoId });
+    expect((await people.get({ id: pb.id })).name).toBe('Danielle');
+  });
+
+  it('counts only faces of photos that still have a file (replaced versions and removed files drop out)', async () => {
+    const [centre] = identityCentres(1, 128, random);
+    const photos = [0, 1, 2].map(() => lib.addPhoto());
+    const faces = photos.map((p) => lib.addFace(p.contentId, jitter(centre as Float32Array, FACE_LIKE.noise, random)));
+    const person = await people.nameFaces({ faceIds: faces, name: 'Eve' });
+    expect(person).toMatchObject({ faceCount: 3, photoCount: 3 });
+    // The first file now holds a new version (another content); the second file is gone.
+    const newVersion = lib.addPhoto().contentId;
+    db.prepare<[number, number]>('UPDATE files SET content_id = ? WHERE id = ?').run(newVersion, photos[0]?.fileId as number);
+    db.prepare<[number]>('DELETE FROM files WHERE id = ?').run(photos[1]?.fileId as number);
+    const [card] = (await people.list({ includeHidden: false })).filter((p) => p.id === person.id);
+    const page = await people.get({ id: person.id });
+    expect(card).toMatchObject({ faceCount: 1, photoCount: 1 });
+    expect(page.faces).toHaveLength(card?.faceCount as number);
+  });
+
   it('splits faces into a new person and remembers that they are not the old one', async () => {
     const { truth } = seedIdentities(1, 8);
     await people.cluster();

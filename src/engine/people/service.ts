@@ -22,6 +22,7 @@ import {
 } from '../../common/people/params';
 import type { Db } from '../db/open';
 import type { VectorIndexes } from '../index/vector-indexes';
+import { createPeopleSnapshots } from './snapshots';
 import { createPeopleRepository, type FaceRow } from './repository';
 
 export interface ClusterOptions {
@@ -70,6 +71,7 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
   const bodyParams: BodyInferenceParams = { ...DEFAULT_BODY_PARAMS, ...options.bodyParams };
   const now = options.now ?? Date.now;
   const repo = createPeopleRepository(db);
+  const snapshots = createPeopleSnapshots(db);
   const changed = (): void => options.onChange?.();
 
   function neighboursOf(faceId: number): Neighbour[] {
@@ -351,9 +353,10 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
     rename: ({ id, name }) =>
       settle(() => {
         mustGetPerson(id);
+        const undoId = snapshots.take([id]);
         repo.rename(id, name);
         changed();
-        return mustGetPerson(id);
+        return { ...mustGetPerson(id), undoId };
       }),
     merge: ({ ids, into }) =>
       settle(() => {
@@ -365,14 +368,26 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
         const name =
           people.find((p) => p.id === target)?.name ?? people.find((p) => p.name !== null)?.name ?? null;
         const at = now();
+        const undoId = snapshots.take(all);
+        // "Keep the name and cover of X": without an explicit cover, X's own best face becomes it,
+        // before the other people's (maybe better) faces join.
+        const ownCover = people.find((p) => p.id === target)?.cover?.id ?? null;
         repo.transaction(() => {
+          if (ownCover !== null) repo.setCover(target, ownCover);
           for (const p of people) if (p.id !== target) repo.mergeInto(target, p.id, at);
           // Every face of a merged person is now a user decision: a must-link clustering never undoes.
           for (const f of faces) repo.assignByUser(f.id, target, at);
           if (name !== null) repo.rename(target, name);
         });
         changed();
-        return mustGetPerson(target);
+        return { ...mustGetPerson(target), undoId };
+      }),
+    undo: ({ undoId }) =>
+      settle(() => {
+        const snap = repo.transaction(() => snapshots.restore(undoId));
+        if (!snap) throw new EngineError('NOT_FOUND', `Nothing to undo for ${undoId} (already undone, or Sift restarted since)`);
+        changed();
+        return { restored: snap.personIds };
       }),
     split: ({ id, faceIds, name }) =>
       settle(() => {
