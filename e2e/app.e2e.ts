@@ -8,6 +8,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import type { Harness } from './harness';
 import { screenshot, startHarness } from './harness';
+import { PACKAGE_ROOT } from '../src/engine/paths';
+import { startBridge } from '../src/hosts/bridge/bridge';
 import { AppShell, DeletePage, DuplicatesPage, LibraryPage, PeoplePage, SeriesPage, ViewerPage } from './pages';
 
 let h: Harness;
@@ -65,6 +67,12 @@ describe('Sift in the browser', () => {
     await library.job('running').first().waitFor();
     await library.progressVisible();
     await screenshot(h.page, '03-scan-progress');
+    // Duplicates during the scan: "still scanning", never a premature "No duplicates found".
+    await shell.go('duplicates');
+    await h.page.getByTestId('dup-scanning').waitFor();
+    expect(await h.page.getByTestId('view-duplicates').innerText()).not.toContain('No duplicates found');
+    await screenshot(h.page, '03b-duplicates-while-scanning');
+    await shell.go('library');
     await h.engine.waitIdle();
     await library.job('done').first().waitFor();
     await library.scanErrors().first().waitFor();
@@ -200,8 +208,9 @@ describe('Sift in the browser', () => {
     const memberCount = await dup.current().getByTestId('dup-member').count();
     await dup.press('c');
     await viewer.compare().waitFor();
-    expect(await h.page.getByTestId('compare-pane').count()).toBe(memberCount);
-    await expect.poll(() => h.page.locator('[data-testid="compare-pane"] [data-fact="folder"]').count()).toBe(memberCount);
+    const panesShown = Math.min(memberCount, 4);
+    expect(await h.page.getByTestId('compare-pane').count()).toBe(panesShown);
+    await expect.poll(() => h.page.locator('[data-testid="compare-pane"] [data-fact="folder"]').count()).toBe(panesShown);
     expect(await h.page.locator('[data-testid="compare-pane"] [data-differs="true"]').count()).toBeGreaterThan(0);
     await h.page.getByTestId('zoom-100').click();
     await expect.poll(() => viewer.percent()).toBe('100 %');
@@ -286,7 +295,7 @@ describe('Sift in the browser', () => {
     const status = await h.engine.api.library.status({});
     expect(await h.page.getByTestId('plan-item').count()).toBeGreaterThan(0);
     // Each file says which kept copy it duplicates (worded by the UI from the engine's keys).
-    for (const reason of await h.page.getByTestId('plan-reason').allInnerTexts()) expect(reason).toMatch(/^(exact copy|near duplicate) of .+ \(group \d+\)$/);
+    for (const reason of await h.page.getByTestId('plan-reason').allInnerTexts()) expect(reason).toMatch(/^(exact copy|near duplicate) of [^()]+$/);
     expect(status.duplicateGroups).toBeGreaterThan(0);
     await screenshot(h.page, '12-resolve-all-plan');
   });
@@ -384,6 +393,22 @@ describe('Sift in the browser', () => {
     await h.page.getByTestId('view-delete').waitFor();
     await screenshot(h.page, '23-delete-zh');
     await shell.setLanguage('en');
+  });
+
+  it('says plainly what to do when Sift restarts with a new token, and works again at the new address', async () => {
+    const errorsBefore = h.consoleErrors.length;
+    const port = h.bridge.port;
+    await h.bridge.close();
+    h.bridge = await startBridge({ engine: h.engine, port, staticDir: path.join(PACKAGE_ROOT, 'renderer', 'dist') });
+    const banner = h.page.getByTestId('conn-banner').and(h.page.locator('[data-state="expired"]'));
+    await banner.waitFor();
+    await expect(banner.innerText()).resolves.toMatch(/npm start/);
+    await screenshot(h.page, '24-restarted');
+    await shell.open(h.bridge.url);
+    await shell.go('duplicates');
+    await h.page.getByTestId('dup-group').first().waitFor();
+    // The refused handshakes and the 401 answer while Sift was away are the expected noise of a restart.
+    h.consoleErrors.splice(errorsBefore);
   });
 
   it('ran every screen under the strict CSP without a violation and without a console error', () => {

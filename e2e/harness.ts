@@ -49,7 +49,7 @@ export async function startHarness(options: { dataset?: string; viewport?: { wid
   const engine = await createEngine({ dataDir: path.join(dir, 'data') });
   const bridge = await startBridge({ engine, staticDir: path.join(PACKAGE_ROOT, 'renderer', 'dist') });
   const browser = await launchChromium();
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1366, height: 860 }, locale: options.locale ?? 'en-US' });
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, locale: options.locale ?? 'en-US' });
   const page = await context.newPage();
   const cspViolations: string[] = [];
   const consoleErrors: string[] = [];
@@ -60,7 +60,7 @@ export async function startHarness(options: { dataset?: string; viewport?: { wid
   });
   page.on('pageerror', (error) => consoleErrors.push(`${where()}: ${error.message}`));
   await fs.mkdir(ARTIFACTS, { recursive: true });
-  return {
+  const harness: Harness = {
     dir,
     photos,
     trashDir: path.join(dir, 'xdg', 'Trash'),
@@ -72,11 +72,13 @@ export async function startHarness(options: { dataset?: string; viewport?: { wid
     consoleErrors,
     close: async () => {
       await browser.close();
-      await bridge.close();
+      // A test may have restarted the bridge: close the one running now.
+      await harness.bridge.close();
       await engine.dispose();
       await fs.rm(dir, { recursive: true, force: true });
     },
   };
+  return harness;
 }
 
 /**

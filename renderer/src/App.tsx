@@ -21,8 +21,17 @@ export function App() {
   const { host } = useServices();
   const { view, navigate, basket } = useAppState();
   const [connection, setConnection] = useState<ConnectionState>('connecting');
-  useEffect(() => host.onConnection(setConnection), [host]);
-  const status = useQuery((api) => api.library.status({}), [], ['scan', 'trash', 'undo', 'people', 'dedup', 'folders']);
+  // Every reconnection remounts the views, so nothing shows what was loaded before the engine went away.
+  const [epoch, setEpoch] = useState(0);
+  useEffect(() => {
+    let wasOpen = false;
+    return host.onConnection((state) => {
+      setConnection(state);
+      if (state === 'open' && wasOpen) setEpoch((e) => e + 1);
+      if (state === 'open') wasOpen = true;
+    });
+  }, [host]);
+  const status = useQuery((api) => api.library.status({}), [epoch], ['scan', 'trash', 'undo', 'people', 'dedup', 'folders']);
 
   return (
     <div className="app">
@@ -41,7 +50,7 @@ export function App() {
           </button>
         ))}
         <div className="grow" />
-        {status.data && (
+        {status.data && connection === 'open' && (
           <div className="stats muted" data-testid="status">
             <div>{t('status.images', { n: status.data.images.toLocaleString() })}</div>
             <div>{t('status.groups', { n: status.data.duplicateGroups.toLocaleString() })}</div>
@@ -59,7 +68,12 @@ export function App() {
           {t(`conn.${connection}`)}
         </div>
       </nav>
-      <main className="main">
+      <main className="main" key={epoch}>
+        {connection !== 'open' && connection !== 'connecting' && (
+          <div className={`conn-banner ${connection}`} role="alert" data-testid="conn-banner" data-state={connection}>
+            {t(`conn.banner.${connection}`)}
+          </div>
+        )}
         {view === 'library' && <LibraryView />}
         {view === 'photos' && <PhotosView />}
         {view === 'duplicates' && <DuplicatesView />}

@@ -96,7 +96,7 @@ const en = {
   'dup.field.date': 'Date',
   'dup.field.format': 'Format',
   'dup.field.path': 'Path',
-  'dup.keys': 'Keys: ←/→ group · 1–9 copy · k keep · d mark for deletion · n not a duplicate. Highlighted fields differ.',
+  'dup.keys': 'Keys: ←/→ group · 1–9 copy · Enter view · c compare · k keep · d mark for deletion · n not a duplicate. Highlighted fields differ.',
   'dup.resolveAll': 'Resolve all suggested…',
   'dup.resolveExact': 'Resolve exact duplicates only…',
   'dup.resolveExactExplain': 'Every byte-identical copy except the suggested keeper of each of the {n} exact groups goes into a delete plan. Near duplicates are left alone. Nothing is deleted until you review the plan and confirm.',
@@ -150,7 +150,6 @@ const en = {
   'delete.basket': '{n} photos selected',
   'delete.clear': 'Clear selection',
   'delete.makePlan': 'Plan deletion',
-  'delete.selectedReason': 'selected by you',
   'delete.planSummary': '{n} files, {size}',
   'delete.guardedTitle': '{n} files need an extra confirmation',
   'delete.confirmGuarded': 'I understand; delete these too.',
@@ -265,13 +264,14 @@ const en = {
   'parts.none': 'no quality signals',
   'parts.equal': 'equal signals, earlier frame kept',
   'parts.vs': '{name} {value} vs {kept}',
-  'because.duplicate.exact': 'exact copy of {keeper} (group {group})',
-  'because.duplicate.near': 'near duplicate of {keeper} (group {group})',
+  'because.duplicate.exact': 'exact copy of {keeper}',
+  'because.duplicate.near': 'near duplicate of {keeper}',
   'because.keptCopy': 'the kept copy',
   'because.selected': 'selected by you',
   'because.redundantShot': 'redundant shot of a burst: {detail}',
-  'guard.lastCopy': 'last copy of duplicate group {group}: every other copy is in this plan',
-  'guard.lastOfPerson': 'last photo of {person} in series "{series}"',
+  'guard.lastCopy': 'the last copy left: every other copy of this picture is in this plan',
+  'guard.lastOfPerson': 'the last photo of {person} in their series of {date}',
+  'guard.lastOfPersonUndated': 'the last photo of {person} in one of their series',
   'evidence.identical': '{files} files with identical bytes (same SHA-256)',
   'evidence.copiesIncluded': '{copies} byte-identical copies of these files are in their own exact group',
   'evidence.pair': '#{a}↔#{b}{how}: pHash {phash}, dHash {dhash}, blockhash {blockhash} of 64 bits differ',
@@ -341,6 +341,13 @@ const en = {
   'library.removeTitle': 'Remove this folder from Sift?',
   'library.removeConfirm': 'Remove folder',
   'library.removeExplain': 'Sift forgets its {n} files and everything found in them: duplicate groups, faces, people seen only there, series and unreadable-file notes. The files on disk are not touched; add the folder again to scan it anew.',
+  'compare.choose': '{total} copies — showing up to {n}; click to choose:',
+  'conn.expired': 'Sift was restarted',
+  'conn.banner.closed': 'The connection to the Sift engine was lost. Reconnecting… What is shown below may be out of date until it is back.',
+  'conn.banner.expired': 'Sift was started again and this tab\'s access has expired. Open the address that `npm start` printed in the terminal (it ends with ?token=…).',
+  'dup.scanning': 'Scanning… {stage}',
+  'dup.scanningEarly': 'groups appear when the photos have been analysed',
+  'dup.emptyWhileScanning': 'Still scanning: duplicate groups are found once every photo has been analysed. They will appear here by themselves.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -439,7 +446,7 @@ const zh: Record<MessageKey, string> = {
   'dup.field.date': '日期',
   'dup.field.format': '格式',
   'dup.field.path': '路径',
-  'dup.keys': '快捷键：←/→ 切换组 · 1–9 选择副本 · k 保留 · d 标记删除 · n 不是重复。高亮的字段有差异。',
+  'dup.keys': '快捷键：←/→ 切换组 · 1–9 选择副本 · Enter 查看 · c 并排比较 · k 保留 · d 标记删除 · n 不是重复。高亮的字段有差异。',
   'dup.resolveAll': '全部按建议处理…',
   'dup.resolveExact': '只处理完全相同的副本…',
   'dup.resolveExactExplain': '{n} 个完全相同组中除建议保留的照片外，其余字节完全相同的副本会放入删除计划。近似重复不受影响。在你检查并确认计划之前，不会删除任何文件。',
@@ -493,7 +500,6 @@ const zh: Record<MessageKey, string> = {
   'delete.basket': '已选 {n} 张照片',
   'delete.clear': '清除选择',
   'delete.makePlan': '生成删除计划',
-  'delete.selectedReason': '由你选择',
   'delete.planSummary': '{n} 个文件，{size}',
   'delete.guardedTitle': '{n} 个文件需要额外确认',
   'delete.confirmGuarded': '我明白，这些也删除。',
@@ -608,13 +614,14 @@ const zh: Record<MessageKey, string> = {
   'parts.none': '没有质量信号',
   'parts.equal': '各项信号相同，保留较早的一张',
   'parts.vs': '{name} {value}，对比 {kept}',
-  'because.duplicate.exact': '{keeper} 的完全相同副本（第 {group} 组）',
-  'because.duplicate.near': '{keeper} 的近似重复（第 {group} 组）',
+  'because.duplicate.exact': '{keeper} 的完全相同副本',
+  'because.duplicate.near': '{keeper} 的近似重复',
   'because.keptCopy': '保留的副本',
   'because.selected': '由你选择',
   'because.redundantShot': '连拍中的多余照片：{detail}',
-  'guard.lastCopy': '第 {group} 组重复照片的最后一份：其他副本都在此计划中',
-  'guard.lastOfPerson': '{person} 在系列“{series}”中的最后一张照片',
+  'guard.lastCopy': '最后一份副本：这张照片的其他副本都在此计划中',
+  'guard.lastOfPerson': '{person} 在 {date} 的系列中的最后一张照片',
+  'guard.lastOfPersonUndated': '{person} 在其某个系列中的最后一张照片',
   'evidence.identical': '{files} 个文件字节完全相同（SHA-256 相同）',
   'evidence.copiesIncluded': '另有 {copies} 个字节完全相同的副本，见其“完全相同”组',
   'evidence.pair': '#{a}↔#{b}{how}：pHash {phash}、dHash {dhash}、blockhash {blockhash} 位不同（共 64 位）',
@@ -684,13 +691,20 @@ const zh: Record<MessageKey, string> = {
   'library.removeTitle': '从 Sift 中移除此文件夹？',
   'library.removeConfirm': '移除文件夹',
   'library.removeExplain': 'Sift 将忘记其中的 {n} 个文件及由它们得到的一切：重复组、面孔、只在其中出现的人物、系列和无法读取的文件记录。磁盘上的文件不会被改动；重新添加该文件夹即可重新扫描。',
+  'compare.choose': '共 {total} 份副本，最多显示 {n} 份；点击选择：',
+  'conn.expired': 'Sift 已重新启动',
+  'conn.banner.closed': '与 Sift 引擎的连接已断开，正在重新连接… 恢复之前，下面显示的内容可能已过时。',
+  'conn.banner.expired': 'Sift 已重新启动，此标签页的访问权限已失效。请打开 `npm start` 在终端中打印的地址（以 ?token=… 结尾）。',
+  'dup.scanning': '正在扫描… {stage}',
+  'dup.scanningEarly': '照片分析完成后将显示重复组',
+  'dup.emptyWhileScanning': '仍在扫描：所有照片分析完成后才会找出重复组，届时会自动显示在这里。',
 };
 
 /** Looks up a message and fills its {placeholders}. */
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
 export type Lang = 'en' | 'zh';
-const DICTS: Record<Lang, Record<MessageKey, string>> = { en, zh };
+export const DICTS: Record<Lang, Record<MessageKey, string>> = { en, zh };
 const STORAGE_KEY = 'sift.lang';
 
 function initialLang(): Lang {

@@ -13,7 +13,7 @@ export interface PhotoBox {
 /** What the full-window viewer shows: one photo of a list (← →), or several side by side. */
 export type LightboxRequest =
   | { mode: 'view'; photoIds: readonly number[]; index: number; boxes?: ReadonlyMap<number, readonly PhotoBox[]> }
-  | { mode: 'compare'; photoIds: readonly number[]; keeperId?: number; onKeep?: (photoId: number) => void };
+  | { mode: 'compare'; photoIds: readonly number[]; keeperId?: number; onKeep?: (photoId: number) => Promise<unknown> };
 
 export type ViewName = 'library' | 'photos' | 'duplicates' | 'people' | 'series' | 'delete';
 

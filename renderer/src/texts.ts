@@ -154,7 +154,8 @@ export function deleteReasonText(r: DeleteReason, t: Translate): string {
       return t('because.selected');
     case 'delete.duplicate':
       // The keeper's file name; its folder is in the plan's path column or one click away in Duplicates.
-      return t(`because.duplicate.${r.params.kind}`, { keeper: r.params.keeper?.split(/[\\/]/).pop() ?? t('because.keptCopy'), group: r.params.group });
+      // Groups have no number in the UI: the keeper's name is what tells the user which one.
+      return t(`because.duplicate.${r.params.kind}`, { keeper: r.params.keeper?.split(/[\\/]/).pop() ?? t('because.keptCopy') });
     case 'delete.redundantShot': {
       const first = r.params.why.find((w) => w.key === 'shot.redundant') ?? r.params.why[0];
       return t('because.redundantShot', { detail: first ? shotReasonText(first, (id) => `#${id}`, t) : '' });
@@ -162,14 +163,22 @@ export function deleteReasonText(r: DeleteReason, t: Translate): string {
   }
 }
 
-export function guardReasonText(r: GuardReason, t: Translate): string {
+/**
+ * Why a file is guarded, with today's names: `nameOf` gives a person's current name (the plan's
+ * stored one is used when the person is gone); the series is said by its date, never by its stored title.
+ */
+export function guardReasonText(r: GuardReason, t: Translate, locale: string, nameOf?: (personId: number) => string | undefined): string {
   switch (r.key) {
     case 'text':
       return r.params.text;
     case 'guard.lastCopy':
-      return t('guard.lastCopy', { group: r.params.group });
-    case 'guard.lastOfPerson':
-      return t('guard.lastOfPerson', { person: r.params.person, series: r.params.series });
+      return t('guard.lastCopy');
+    case 'guard.lastOfPerson': {
+      const { personId, seriesStart } = r.params;
+      const person = (personId !== undefined ? nameOf?.(personId) : undefined) ?? r.params.person;
+      if (seriesStart === undefined || seriesStart === null) return t('guard.lastOfPersonUndated', { person });
+      return t('guard.lastOfPerson', { person, date: new Date(seriesStart).toLocaleDateString(locale, { dateStyle: 'medium' }) });
+    }
   }
 }
 

@@ -6,7 +6,11 @@ import type { Transport, WireMessage } from '../../src/common/contract/rpc';
 import { createMessageTransport } from '../../src/common/contract/rpc';
 import type { SiftHostBridge } from './host-bridge';
 
-export type ConnectionState = 'connecting' | 'open' | 'closed';
+/**
+ * 'expired': the bridge answers but refuses this page's token (Sift was started again, with a new
+ * token): retrying cannot help, the user must open the new address.
+ */
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'expired';
 export type ThumbSize = 'small' | 'large' | 'full';
 
 export interface Host {
@@ -76,9 +80,17 @@ function webSocketHost(): Host {
     ws.onclose = () => {
       queue = [];
       failAll('The connection to the Sift engine was lost. Reconnecting…');
-      setState('closed');
+      if (state !== 'expired') setState('closed');
       retryMs = Math.min(retryMs * 2, 5000);
-      window.setTimeout(open, retryMs);
+      // A browser does not say why a WebSocket handshake failed: ask the page's own origin. A 401
+      // means a new Sift with a new token is listening here.
+      void fetch('/', { cache: 'no-store', credentials: 'same-origin', method: 'HEAD' }).then(
+        (res) => {
+          if (res.status === 401) setState('expired');
+          else window.setTimeout(open, retryMs);
+        },
+        () => window.setTimeout(open, retryMs),
+      );
     };
   };
   open();

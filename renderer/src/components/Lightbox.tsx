@@ -10,7 +10,7 @@ import { useI18n } from '../i18n';
 import type { Translate } from '../i18n';
 import type { LightboxRequest, PhotoBox } from '../state';
 import { useAppState } from '../state';
-import { ErrorBox, formatBytes, formatDate } from './common';
+import { ErrorBox, formatBytes, formatDate, Thumb } from './common';
 import type { PaneMetrics } from './ZoomPane';
 import { ZoomPane } from './ZoomPane';
 import type { ZoomView } from './zoom';
@@ -232,6 +232,8 @@ function ComparePhoto({ photoId, onLoaded }: { photoId: number; onLoaded: (p: Ph
   return photo.error ? <ErrorBox error={photo.error} /> : null;
 }
 
+const MAX_PANES = 4;
+
 function Compare({ request, onClose }: { request: Extract<LightboxRequest, { mode: 'compare' }>; onClose: () => void }) {
   const { t, locale } = useI18n();
   const { basket, toggleBasket } = useAppState();
@@ -239,6 +241,16 @@ function Compare({ request, onClose }: { request: Extract<LightboxRequest, { mod
   const [keeperId, setKeeperId] = useState(request.keeperId);
   const zoom = useZoom();
   const keeping = useRunner();
+  // More than a few panes side by side are too narrow to judge: show up to four, chosen from a strip.
+  const [shown, setShown] = useState<readonly number[]>(() => {
+    const keeper = request.keeperId;
+    const first = keeper !== undefined && request.photoIds.includes(keeper) ? [keeper] : [];
+    return [...first, ...request.photoIds.filter((id) => id !== keeper)].slice(0, MAX_PANES);
+  });
+  const toggleShown = (id: number): void =>
+    setShown((prev) =>
+      prev.includes(id) ? (prev.length > 2 ? prev.filter((x) => x !== id) : prev) : [...prev, id].slice(-MAX_PANES),
+    );
   const loaded = useCallback((p: PhotoDetail) => setDetails((prev) => (prev.get(p.id) === p ? prev : new Map(prev).set(p.id, p))), []);
   useLightboxKeys((e) => {
     if (e.key === 'Escape') onClose();
@@ -246,15 +258,17 @@ function Compare({ request, onClose }: { request: Extract<LightboxRequest, { mod
     return true;
   });
 
-  const photos = request.photoIds.map((id) => details.get(id));
+  const paneIds = request.photoIds.filter((id) => shown.includes(id));
+  const photos = paneIds.map((id) => details.get(id));
   const known = photos.filter((p): p is PhotoDetail => p !== undefined);
-  const differs = known.length === request.photoIds.length ? differingFacts(known, locale) : new Set<Fact>();
+  const differs = known.length === paneIds.length ? differingFacts(known, locale) : new Set<Fact>();
   // Every pane is drawn at the widest copy's width, so the same part of the picture lines up.
   const referenceWidth = Math.max(1, ...known.map((p) => p.width ?? 0));
   const keep = (photoId: number): void => {
-    if (!request.onKeep) return;
+    const onKeep = request.onKeep;
+    if (!onKeep) return;
     setKeeperId(photoId);
-    void keeping.run(async () => request.onKeep?.(photoId));
+    void keeping.run(() => onKeep(photoId));
   };
 
   return (
@@ -269,8 +283,24 @@ function Compare({ request, onClose }: { request: Extract<LightboxRequest, { mod
         </button>
       </header>
       <ErrorBox error={keeping.error} onClose={keeping.clearError} />
+      {request.photoIds.length > MAX_PANES && (
+        <div className="compare-strip" data-testid="compare-strip">
+          <span className="muted small">{t('compare.choose', { n: MAX_PANES, total: request.photoIds.length })}</span>
+          {request.photoIds.map((id) => (
+            <button
+              key={id}
+              className={`strip-photo ${shown.includes(id) ? 'on' : ''} ${keeperId === id ? 'keep' : ''} ${basket.has(id) ? 'marked' : ''}`}
+              aria-pressed={shown.includes(id)}
+              onClick={() => toggleShown(id)}
+              data-testid="compare-choose"
+            >
+              <Thumb photoId={id} px={44} />
+            </button>
+          ))}
+        </div>
+      )}
       <div className="compare-panes">
-        {request.photoIds.map((id, i) => {
+        {paneIds.map((id, i) => {
           const p = photos[i];
           const marked = basket.has(id);
           const isKeeper = keeperId === id;

@@ -12,9 +12,14 @@ import { moveCounts, rowsToMove } from '../plan-counts';
 import { deleteReasonText, guardReasonText } from '../texts';
 
 export function DeleteView() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { api } = useServices();
   const { basket, clearBasket, plan, showPlan, openLightbox } = useAppState();
+  const people = useQuery((a) => a.people.list({ includeHidden: true }), [], ['people']);
+  const nameOf = (personId: number): string | undefined => {
+    const person = people.data?.find((p) => p.id === personId);
+    return person ? (person.name ?? `${t('people.unnamed')} #${person.id}`) : undefined;
+  };
   const [confirmGuarded, setConfirmGuarded] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [result, setResult] = useState<JournalEntry | null>(null);
@@ -24,7 +29,8 @@ export function DeleteView() {
   const makePlan = async (): Promise<void> => {
     setResult(null);
     setConfirmGuarded(false);
-    const p = await action.run(() => api.trash.plan({ photoIds: [...basket], reason: t('delete.selectedReason') }));
+    // No reason of our own: the engine says per file why (duplicate of …, redundant shot, selected by you).
+    const p = await action.run(() => api.trash.plan({ photoIds: [...basket] }));
     if (p) showPlan(p);
   };
 
@@ -53,7 +59,7 @@ export function DeleteView() {
   const moving = plan ? moveCounts(plan, confirmGuarded) : { files: 0, bytes: 0 };
   const rows = plan ? rowsToMove(plan, confirmGuarded) : [];
   const reasons = new Map(plan?.items.map((i) => [i.photoId, deleteReasonText(i.because, t)]));
-  const guardReasons = new Map(plan?.guarded.map((g) => [g.photoId, guardReasonText(g.because, t)]));
+  const guardReasons = new Map(plan?.guarded.map((g) => [g.photoId, guardReasonText(g.because, t, locale, nameOf)]));
   return (
     <section className="view" data-testid="view-delete">
       <header className="view-head">
@@ -83,7 +89,7 @@ export function DeleteView() {
               <ul>
                 {plan.guarded.map((g) => (
                   <li key={g.photoId}>
-                    <code>{g.path}</code> — {guardReasonText(g.because, t)}
+                    <code>{g.path}</code> — {guardReasonText(g.because, t, locale, nameOf)}
                   </li>
                 ))}
               </ul>

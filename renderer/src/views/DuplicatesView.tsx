@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { DuplicateGroup, DuplicateMember } from '../../../src/common/contract/types';
-import { useQuery, useRunner, useServices } from '../api';
+import { useJobs, useQuery, useRunner, useServices } from '../api';
 import type { UndoOffer } from '../components/common';
 import {
   ConfirmDialog,
@@ -58,6 +58,10 @@ export function DuplicatesView() {
   const action = useRunner();
   const [undoOffer, setUndoOffer] = useState<UndoOffer | null>(null);
   const [showDismissed, setShowDismissed] = useState(false);
+  // While a scan runs, "no duplicates" would be a verdict on half a library: say it is still looking,
+  // and reload when the scan moves on (groups are written by its grouping stage).
+  const scanJob = useJobs().find(({ job }) => job.type === 'scan' && (job.state === 'running' || job.state === 'queued'))?.job;
+  const scanStage = scanJob?.stage ?? null;
 
   const groups = usePaged<DuplicateGroup>(
     async (a, offset, limit) => {
@@ -69,6 +73,10 @@ export function DuplicatesView() {
     100,
   );
   const total = groups.total ?? 0;
+  const reloadGroups = groups.reload;
+  useEffect(() => {
+    if (scanStage !== null) reloadGroups();
+  }, [scanStage, reloadGroups]);
   const groupAt = useCallback(
     (i: number): DuplicateGroup | undefined => {
       const g = groups.get(i);
@@ -134,7 +142,7 @@ export function DuplicatesView() {
         mode: 'compare',
         photoIds: group.members.map((m) => m.id),
         keeperId: group.members.find((m) => m.keep)?.id,
-        onKeep: (photoId) => void keep(group, photoId),
+        onKeep: (photoId) => keep(group, photoId),
       }),
     [openLightbox, keep],
   );
@@ -323,6 +331,11 @@ export function DuplicatesView() {
               ({total.toLocaleString()})
             </span>
           )}
+          {scanJob && (
+            <span className="tag scanning" data-testid="dup-scanning">
+              {t('dup.scanning', { stage: scanJob.stage === 'duplicates' ? t('stage.duplicates') : t('dup.scanningEarly') })}
+            </span>
+          )}
         </h1>
         <div className="row">
           <div className="segmented" role="group" aria-label={t('dup.filter')}>
@@ -350,7 +363,9 @@ export function DuplicatesView() {
       <ErrorBox error={action.error} onClose={action.clearError} />
       <UndoBar offer={undoOffer} onDone={() => setUndoOffer(null)} />
       {showDismissed && <DismissedList />}
-      {!showDismissed && groups.total === 0 && <EmptyState error={groups.error}>{t('dup.empty')}</EmptyState>}
+      {!showDismissed && groups.total === 0 && (
+        <EmptyState error={groups.error}>{scanJob ? t('dup.emptyWhileScanning') : t('dup.empty')}</EmptyState>
+      )}
       {confirming && (
         <ConfirmDialog title={t(resolveExact ? 'dup.resolveExact' : 'dup.resolveAll')} confirmLabel={t('dup.makePlan')} onConfirm={() => void resolveAll()} onCancel={() => setConfirming(false)}>
           <p>{t(resolveExact ? 'dup.resolveExactExplain' : 'dup.resolveAllExplain', { n: total.toLocaleString() })}</p>

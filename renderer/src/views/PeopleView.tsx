@@ -11,6 +11,7 @@ import type { UndoOffer } from '../components/common';
 import { ConfirmDialog, EmptyState, ErrorBox, UndoBar } from '../components/common';
 import { FaceThumb } from '../components/FaceThumb';
 import { useI18n } from '../i18n';
+import { pendingSuggestions } from '../suggestions';
 import type { Translate } from '../i18n';
 
 export function PeopleView() {
@@ -47,12 +48,6 @@ export function countsText(p: Pick<Person, 'faceCount' | 'photoCount'>, t: Trans
   const photos = t(p.photoCount === 1 ? 'people.photo' : 'people.photoMany', { n: p.photoCount });
   return `${faces} · ${photos}`;
 }
-
-/**
- * Faceless matches below this calibrated confidence are not suggested at all: a low score is
- * noise (a 9 % "match" showed a different person), and a wrong suggestion costs more than a missed one.
- */
-export const INFERRED_MIN_CONFIDENCE = 0.5;
 
 /** The photos of some face or body refs, each with its boxes, for the viewer. */
 function viewerOf(refs: readonly FaceRef[], kind: PhotoBox['kind'], label: string): { photoIds: number[]; boxes: Map<number, PhotoBox[]> } {
@@ -200,7 +195,7 @@ function PersonPage({ id, onBack }: { id: number; onBack: () => void }) {
     openLightbox({ mode: 'view', photoIds, boxes, index: Math.max(0, photoIds.findIndex((x) => x === at)) });
   };
   // Only confident suggestions, and only those still waiting for an answer (confirmed ones are the person's now).
-  const suggestions = p?.inferred.filter((f) => f.confidence >= INFERRED_MIN_CONFIDENCE && f.confidence < 1 && !decided.has(f.id)) ?? [];
+  const suggestions = p ? pendingSuggestions(p.inferred, decided) : [];
   const openInferred = (bodyId: number): void => {
     const { photoIds, boxes } = viewerOf(suggestions, 'body', label);
     const at = suggestions.find((f) => f.id === bodyId)?.photoId;

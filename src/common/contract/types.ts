@@ -283,7 +283,11 @@ export type DeleteReason =
 /** Why a file of a plan is protected. */
 export type GuardReason =
   | { key: 'guard.lastCopy'; params: { group: number } }
-  | { key: 'guard.lastOfPerson'; params: { person: string; series: string } }
+  | {
+      key: 'guard.lastOfPerson';
+      /** `personId`, `seriesId` and `seriesStart` are absent in plans made by an older Sift. */
+      params: { person: string; series: string; personId?: number; seriesId?: number; seriesStart?: number | null };
+    }
   | StoredText;
 
 export interface DeletePlanItem {

@@ -107,7 +107,7 @@ export function createTrashService(deps: {
     ).pluck(),
     // People present in the series this content belongs to, with how many live files of that series show them.
     seriesPeopleOf: db.prepare<[number]>(
-      `SELECT sm.series_id, fp.person_id, s.title,
+      `SELECT sm.series_id, fp.person_id, s.title, s.start_at,
               COALESCE(p.name, 'Person ' || fp.person_id) AS person
        FROM series_members sm
        JOIN series s ON s.id = sm.series_id
@@ -151,13 +151,16 @@ export function createTrashService(deps: {
   const writeIntent = (intent: Intent): void => void q.intentSet.run(intentKey(intent.journalId, intent.fileId), JSON.stringify(intent));
   const clearIntent = (journalId: number, fileId: number): void => void q.intentClear.run(intentKey(journalId, fileId));
 
-  function reasonFor(file: FileInfo, explicit: DeleteReason | null): DeleteReason {
+  function reasonFor(file: FileInfo, explicit: DeleteReason | null, redundant: () => ReadonlyMap<number, ShotReason[]>): DeleteReason {
     if (explicit) return explicit;
     const g = q.groupOf.get(file.id) as { group_id: number; kind: 'exact' | 'near'; keep: number } | undefined;
     if (g && g.keep === 0) {
       const keeper = q.keeperPath.get(g.group_id) as string | undefined;
       return { key: 'delete.duplicate', params: { kind: g.kind, keeper: keeper ?? null, group: g.group_id } };
     }
+    // A shot the series found redundant says so, however it got into the selection.
+    const why = redundant().get(file.id);
+    if (why) return { key: 'delete.redundantShot', params: { why } };
     return { key: 'delete.selected', params: {} };
   }
 
@@ -179,14 +182,19 @@ export function createTrashService(deps: {
     const seenPairs = new Set<string>();
     for (const file of selected.values()) {
       if (file.content_id === null) continue;
-      for (const sp of q.seriesPeopleOf.all(file.content_id) as Array<{ series_id: number; person_id: number; title: string; person: string }>) {
+      for (const sp of q.seriesPeopleOf.all(file.content_id) as Array<{ series_id: number; person_id: number; title: string; start_at: number | null; person: string }>) {
         const key = `${sp.series_id}:${sp.person_id}`;
         if (seenPairs.has(key)) continue;
         seenPairs.add(key);
         const showing = q.filesShowingPersonInSeries.all(sp.series_id, sp.person_id) as number[];
         if (showing.length > 0 && showing.every((id) => selected.has(id))) {
           const keep = showing.find((id) => !guarded.has(id)) ?? showing[0];
-          if (keep !== undefined && !guarded.has(keep)) guarded.set(keep, { key: 'guard.lastOfPerson', params: { person: sp.person, series: sp.title } });
+          if (keep !== undefined && !guarded.has(keep))
+            guarded.set(keep, {
+              key: 'guard.lastOfPerson',
+              // Ids and the start beside the (stored, possibly stale) title: a UI words them with today's names.
+              params: { person: sp.person, series: sp.title, personId: sp.person_id, seriesId: sp.series_id, seriesStart: sp.start_at },
+            });
         }
       }
     }
@@ -369,13 +377,16 @@ export function createTrashService(deps: {
         selected.set(id, f);
       }
       const guardedMap = findGuarded(selected);
+      let redundantMap: ReadonlyMap<number, ShotReason[]> | null = null;
+      const redundantOnce = (): ReadonlyMap<number, ShotReason[]> =>
+        (redundantMap ??= new Map((deps.redundantShots?.() ?? []).map((r) => [r.fileId, r.why])));
       const items: StoredItem[] = [];
       const guarded: StoredGuarded[] = [];
       for (const f of selected.values()) {
         const guard = guardedMap.get(f.id);
         if (guard) guarded.push({ photoId: f.id, path: f.path, bytes: f.size, why: englishGuardReason(guard), because: guard, ...plannedFacts(f) });
         else {
-          const because = reasonFor(f, reasons.get(f.id) ?? null);
+          const because = reasonFor(f, reasons.get(f.id) ?? null, redundantOnce);
           items.push({ photoId: f.id, path: f.path, bytes: f.size, reason: englishDeleteReason(because), because, ...plannedFacts(f) });
         }
       }

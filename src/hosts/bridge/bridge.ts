@@ -134,7 +134,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     const queryAt = rawUrl.indexOf('?');
     const rawPath = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
     const url = new URL(rawUrl, `http://127.0.0.1:${port}`);
-    if (!authorised(req, url)) return refuse(res, 401, 'Missing or wrong token: open the URL printed by `npm start`.');
+    if (!authorised(req, url))
+      return refuse(
+        res,
+        401,
+        'Sift needs its access token. Each start of Sift makes a new one, so an old tab or bookmark stops working.\n' +
+          'Open the address that `npm start` printed in the terminal (it ends with ?token=…).',
+      );
 
     // First visit: move the token from the URL into a cookie the page's scripts cannot read.
     if (url.searchParams.has('token') && !rawPath.startsWith('/thumb/')) {

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import type { DeleteReason, GuardReason } from '../../src/common/contract/types';
+import type { MessageKey, Translate } from './i18n';
+import { DICTS } from './i18n';
+import { deleteReasonText, guardReasonText } from './texts';
+
+const t: Translate = (key: MessageKey, vars) => DICTS.en[key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars?.[name] ?? `{${name}}`));
+
+describe('delete-plan wording', () => {
+  it('names a guarded person by today\'s name and the series by its date, never by its stored title', () => {
+    // What the engine stored when the series was grouped, before anyone was named.
+    const because: GuardReason = {
+      key: 'guard.lastOfPerson',
+      params: { person: 'Person 7', series: 'Person 7, Person 4 +2 · Jun 12, 2021', personId: 7, seriesId: 3, seriesStart: Date.UTC(2021, 5, 12, 12) },
+    };
+    const text = guardReasonText(because, t, 'en-US', (id) => (id === 7 ? 'Alice' : undefined));
+    expect(text).toBe('the last photo of Alice in their series of Jun 12, 2021');
+    expect(text).not.toMatch(/Person \d/);
+  });
+
+  it('never cites a group number the UI does not show', () => {
+    const dup: DeleteReason = { key: 'delete.duplicate', params: { kind: 'exact', keeper: '/photos/a/IMG_1.jpg', group: 31 } };
+    expect(deleteReasonText(dup, t)).toBe('exact copy of IMG_1.jpg');
+    expect(guardReasonText({ key: 'guard.lastCopy', params: { group: 31 } }, t, 'en-US')).not.toMatch(/31/);
+  });
+});
