@@ -253,10 +253,10 @@ const en = {
   'why.shot.best': 'best shot of the series: score {score} ({parts})',
   'why.shot.burstKept': 'kept from a burst of {frames} near-identical frames: highest score {score} ({parts})',
   'why.shot.onlyWithPerson': 'near-identical to a kept frame, but the only frame of the burst showing {people}; kept',
-  'why.shot.redundant': 'redundant: {gap} from the kept frame #{kept}',
-  'why.shot.nearIdentical': '#{from} → #{to}: {gap} apart, background similarity {background}',
-  'why.shot.nearIdenticalBodies': '#{from} → #{to}: {gap} apart, background similarity {background}, body similarity {bodies}',
-  'why.shot.lowerScore': 'score {score} < {keptScore} of the kept frame ({comparison})',
+  'why.shot.redundant': 'redundant: taken {gap} from the kept shot',
+  'why.shot.nearIdentical': 'near-identical to the shot before ({gap} apart, same background: {background})',
+  'why.shot.nearIdenticalBodies': 'near-identical to the shot before ({gap} apart, same background: {background}, same pose: {bodies})',
+  'why.shot.lowerScore': 'not as good as the kept shot ({comparison})',
   'part.sharpness': 'sharpness',
   'part.faceQuality': 'face quality',
   'part.exposure': 'exposure',
@@ -348,6 +348,18 @@ const en = {
   'dup.scanning': 'Scanning… {stage}',
   'dup.scanningEarly': 'groups appear when the photos have been analysed',
   'dup.emptyWhileScanning': 'Still scanning: duplicate groups are found once every photo has been analysed. They will appear here by themselves.',
+  'status.images#one': '{n} photo',
+  'status.groups#one': '{n} duplicate group',
+  'library.files#one': '{n} file',
+  'browse.images#one': '{n} image',
+  'dup.copies#one': '{n} copy',
+  'series.photos#one': '{n} photo',
+  'delete.basket#one': '{n} photo selected',
+  'delete.planSummary#one': '{n} file, {size}',
+  'delete.guardedTitle#one': '{n} file needs an extra confirmation',
+  'delete.confirmText#one': 'Move {n} file ({size}) to the trash? You can undo this from the journal.',
+  'people.photos': 'Photos ({n})',
+  'people.seriesLink': 'Their series',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -603,10 +615,10 @@ const zh: Record<MessageKey, string> = {
   'why.shot.best': '系列中的最佳照片：评分 {score}（{parts}）',
   'why.shot.burstKept': '从 {frames} 张几乎相同的连拍中保留：评分最高 {score}（{parts}）',
   'why.shot.onlyWithPerson': '与保留的照片几乎相同，但它是这组连拍中唯一拍到 {people} 的一张；保留',
-  'why.shot.redundant': '多余：与保留的 #{kept} 相隔 {gap}',
-  'why.shot.nearIdentical': '#{from} → #{to}：相隔 {gap}，背景相似度 {background}',
-  'why.shot.nearIdenticalBodies': '#{from} → #{to}：相隔 {gap}，背景相似度 {background}，身形相似度 {bodies}',
-  'why.shot.lowerScore': '评分 {score}，低于保留照片的 {keptScore}（{comparison}）',
+  'why.shot.redundant': '多余：与保留的照片相隔 {gap}',
+  'why.shot.nearIdentical': '与前一张几乎相同（相隔 {gap}，背景相似度 {background}）',
+  'why.shot.nearIdenticalBodies': '与前一张几乎相同（相隔 {gap}，背景相似度 {background}，姿态相似度 {bodies}）',
+  'why.shot.lowerScore': '不如保留的照片（{comparison}）',
   'part.sharpness': '清晰度',
   'part.faceQuality': '面部质量',
   'part.exposure': '曝光',
@@ -698,6 +710,18 @@ const zh: Record<MessageKey, string> = {
   'dup.scanning': '正在扫描… {stage}',
   'dup.scanningEarly': '照片分析完成后将显示重复组',
   'dup.emptyWhileScanning': '仍在扫描：所有照片分析完成后才会找出重复组，届时会自动显示在这里。',
+  'status.images#one': '{n} 张照片',
+  'status.groups#one': '{n} 组重复',
+  'library.files#one': '{n} 个文件',
+  'browse.images#one': '{n} 张图片',
+  'dup.copies#one': '{n} 个副本',
+  'series.photos#one': '{n} 张照片',
+  'delete.basket#one': '已选 {n} 张照片',
+  'delete.planSummary#one': '{n} 个文件，{size}',
+  'delete.guardedTitle#one': '{n} 个文件需要额外确认',
+  'delete.confirmText#one': '将 {n} 个文件（{size}）移到回收站？可以在日志中撤销。',
+  'people.photos': '照片（{n}）',
+  'people.seriesLink': '其系列',
 };
 
 /** Looks up a message and fills its {placeholders}. */
@@ -744,7 +768,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       locale: lang === 'zh' ? 'zh-CN' : 'en-US',
       setLang,
       t: (key, vars) => {
-        const text = dict[key];
+        // English needs a singular ("1 photo"): a `key#one` entry is used when n is 1.
+        const text = (vars && String(vars.n) === '1' ? (dict as Record<string, string>)[`${key}#one`] : undefined) ?? dict[key];
         return vars ? text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`)) : text;
       },
     };

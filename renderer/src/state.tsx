@@ -28,6 +28,9 @@ interface AppState {
   showPlan: (plan: DeletePlan | null) => void;
   lightbox: LightboxRequest | null;
   openLightbox: (request: LightboxRequest | null) => void;
+  /** The person the Series view filters by when it opens (set by "their series" on a person page). */
+  seriesPerson: number | null;
+  showSeriesOf: (personId: number | null) => void;
 }
 
 const StateContext = createContext<AppState | null>(null);
@@ -48,6 +51,7 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
   const [basket, setBasket] = useState<ReadonlySet<number>>(new Set());
   const [plan, setPlan] = useState<DeletePlan | null>(null);
   const [lightbox, openLightbox] = useState<LightboxRequest | null>(null);
+  const [seriesPerson, showSeriesOf] = useState<number | null>(null);
   const toggleBasket = useCallback(
     (id: number) =>
       setBasket((prev) => {
@@ -65,8 +69,8 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
     if (p) navigate('delete');
   }, [navigate]);
   const value = useMemo(
-    () => ({ view, navigate, basket, toggleBasket, addToBasket, clearBasket, plan, showPlan, lightbox, openLightbox }),
-    [view, navigate, basket, toggleBasket, addToBasket, clearBasket, plan, showPlan, lightbox],
+    () => ({ view, navigate, basket, toggleBasket, addToBasket, clearBasket, plan, showPlan, lightbox, openLightbox, seriesPerson, showSeriesOf }),
+    [view, navigate, basket, toggleBasket, addToBasket, clearBasket, plan, showPlan, lightbox, seriesPerson],
   );
   return <StateContext.Provider value={value}>{children}</StateContext.Provider>;
 }

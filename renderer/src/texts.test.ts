@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeleteReason, GuardReason } from '../../src/common/contract/types';
 import type { MessageKey, Translate } from './i18n';
 import { DICTS } from './i18n';
-import { deleteReasonText, guardReasonText } from './texts';
+import { deleteReasonText, guardReasonText, shotReasonText } from './texts';
 
 const t: Translate = (key: MessageKey, vars) => DICTS.en[key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars?.[name] ?? `{${name}}`));
 
@@ -22,5 +22,14 @@ describe('delete-plan wording', () => {
     const dup: DeleteReason = { key: 'delete.duplicate', params: { kind: 'exact', keeper: '/photos/a/IMG_1.jpg', group: 31 } };
     expect(deleteReasonText(dup, t)).toBe('exact copy of IMG_1.jpg');
     expect(guardReasonText({ key: 'guard.lastCopy', params: { group: 31 } }, t, 'en-US')).not.toMatch(/31/);
+  });
+
+  it('explains series shots without internal ids', () => {
+    const texts = [
+      shotReasonText({ key: 'shot.redundant', params: { gapMs: 1200, kept: 172 } }, String, t),
+      shotReasonText({ key: 'shot.nearIdentical', params: { from: 171, to: 172, gapMs: 800, background: 0.93, bodies: null } }, String, t),
+    ];
+    for (const text of texts) expect(text).not.toMatch(/#\d|17[12]/);
+    expect(texts[1]).toContain('93 %');
   });
 });

@@ -137,8 +137,9 @@ export function shotReasonText(r: ShotReason, nameOf: (id: number) => string, t:
       return t('why.shot.redundant', { gap: spanText(r.params.gapMs, t), kept: r.params.kept });
     case 'shot.nearIdentical': {
       const { from, to, gapMs, background, bodies } = r.params;
-      const vars = { from, to, gap: spanText(gapMs, t), background: background.toFixed(3) };
-      return bodies === null ? t('why.shot.nearIdentical', vars) : t('why.shot.nearIdenticalBodies', { ...vars, bodies: bodies.toFixed(3) });
+      // Internal content ids (`from`, `to`) mean nothing to a user; similarities read as percentages.
+      const vars = { from, to, gap: spanText(gapMs, t), background: `${Math.round(background * 100)} %` };
+      return bodies === null ? t('why.shot.nearIdentical', vars) : t('why.shot.nearIdenticalBodies', { ...vars, bodies: `${Math.round(bodies * 100)} %` });
     }
     case 'shot.lowerScore':
       return t('why.shot.lowerScore', { score: r.params.score.toFixed(2), keptScore: r.params.keptScore.toFixed(2), comparison: comparisonText(r.params.parts, r.params.keptParts, t) });

@@ -45,11 +45,12 @@ export function FaceThumb({ face, px, round }: { face: Pick<FaceRef, 'photoId' |
       </div>
     );
   }
-  // Show the face with a margin around it, centred.
-  const side = Math.max(w, h) * 1.5;
+  // Show the face with a margin around it, centred, but never past the photo's edges: a crop
+  // larger than the photo (a tight portrait) showed the square photo on a grey disc.
+  const side = Math.min(Math.max(w, h) * 1.5, size.width, size.height);
   const scale = px / side;
-  const cx = x + w / 2;
-  const cy = y + h / 2;
+  const cx = Math.min(size.width - side / 2, Math.max(side / 2, x + w / 2));
+  const cy = Math.min(size.height - side / 2, Math.max(side / 2, y + h / 2));
   const large = side < size.width / 3;
   return (
     <div className={`face-crop ${round ? 'round' : ''}`} style={frame} title={face.path}>

@@ -72,11 +72,13 @@ export function formatDate(ms: number | null, locale: string): string {
 }
 
 export function ErrorBox({ error, onClose }: { error: EngineError | null; onClose?: () => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   if (!error) return null;
   return (
     <div className="error" role="alert" data-testid="error">
-      <strong>{t('error.title')}</strong> {t(`errorCode.${error.code}`)} <span className="muted">{error.message}</span> <code>{error.code}</code>
+      <strong>{t('error.title')}</strong> {t(`errorCode.${error.code}`)}{' '}
+      {/* The engine speaks English: in another language its detail is there on hover, not in the sentence. */}
+      {lang === 'en' ? <span className="muted">{error.message}</span> : <span className="muted info" title={error.message}>ⓘ</span>} <code>{error.code}</code>
       {onClose && (
         <button className="link" onClick={onClose}>
           {t('common.dismiss')}
@@ -131,8 +133,9 @@ export function ProgressBar({ job }: { job: JobInfo }) {
         </span>
         <span className="muted">
           {job.done.toLocaleString()} / {job.total.toLocaleString()}
-          {job.rate > 0 && ` · ${job.rate.toFixed(1)} ${t('job.perSecond')}`}
-          {job.etaSeconds !== null && job.state === 'running' && ` · ${t('job.eta')} ${spanText(Math.max(1, job.etaSeconds) * 1000, t)}`}
+          {/* A rate means nothing for a one-step stage; an ETA from the first few percent is a guess. */}
+          {job.rate > 0 && job.total > 1 && ` · ${job.rate.toFixed(1)} ${t('job.perSecond')}`}
+          {job.etaSeconds !== null && job.state === 'running' && fraction >= 0.1 && ` · ${t('job.eta')} ${spanText(Math.max(1, job.etaSeconds) * 1000, t)}`}
           {' · '}
           {t(`jobState.${job.state}`)}
         </span>

@@ -1,9 +1,9 @@
 /** Folders, scanning with per-stage progress, and the files that could not be read. */
 import { useState } from 'react';
 import { useRunner, useJobs, useQuery, useServices } from '../api';
-import type { Folder } from '../../../src/common/contract/types';
+import type { Folder, ScanErrorCode } from '../../../src/common/contract/types';
 import { ConfirmDialog, EmptyState, ErrorBox, formatBytes, formatDate, ProgressBar } from '../components/common';
-import { useI18n } from '../i18n';
+import { DICTS, useI18n } from '../i18n';
 import { FolderBrowser } from './FolderBrowser';
 
 export function LibraryView() {
@@ -93,8 +93,10 @@ export function LibraryView() {
       <h2>{t('library.progress')}</h2>
       {jobs.length === 0 && <p className="muted">{t('library.noJobs')}</p>}
       <div className="jobs" data-testid="jobs">
-        {jobs.slice(0, 3).map(({ job, stages }) => {
+        {jobs.slice(0, 3).map(({ job, stages }, index) => {
           const active = job.state === 'running' || job.state === 'queued';
+          // Only the newest job shows its stages; earlier ones are one line each (the history used to grow by a bar per stage per scan).
+          const expanded = index === 0 || active;
           return (
             <div key={job.id} className="job-group" data-testid="job-group" data-state={job.state}>
               <div className="row">
@@ -110,7 +112,7 @@ export function LibraryView() {
                 )}
               </div>
               {job.error && <div className="error">{job.error}</div>}
-              {stages.filter((stage) => stage.stage !== 'queued' || stages.length === 1).map((stage, i, shown) => (
+              {expanded && stages.filter((stage) => stage.stage !== 'queued' || stages.length === 1).map((stage, i, shown) => (
                 <ProgressBar key={stage.stage} job={i < shown.length - 1 ? { ...stage, state: 'done', done: Math.max(stage.done, stage.total) } : stage} />
               ))}
             </div>
@@ -146,7 +148,7 @@ export function LibraryView() {
                   <code>{e.path}</code>
                 </td>
                 <td>
-                  <strong title={e.code}>{t(`scanError.${e.code}`)}</strong> <span className="muted">{e.message}</span>
+                  <strong title={e.code}>{t(`scanError.${e.code}`)}</strong> <ScanErrorDetail code={e.code} message={e.message} />
                 </td>
               </tr>
             ))}
@@ -155,4 +157,22 @@ export function LibraryView() {
       )}
     </section>
   );
+}
+
+/**
+ * The engine's detail of an unreadable file (English). Its leading label repeats the code the row
+ * already names ("Not an image: …"), so that is cut; in another language the detail is on hover.
+ */
+function ScanErrorDetail({ code, message }: { code: ScanErrorCode; message: string }) {
+  const { lang } = useI18n();
+  const label = DICTS.en[`scanError.${code}`];
+  const detail = message.toLowerCase().startsWith(`${label.toLowerCase()}:`) ? message.slice(label.length + 1).trim() : message;
+  if (!detail) return null;
+  if (lang !== 'en')
+    return (
+      <span className="muted info" title={detail} aria-label={detail}>
+        ⓘ
+      </span>
+    );
+  return <span className="muted">{detail}</span>;
 }

@@ -8,7 +8,7 @@ import { useAppState } from '../state';
 import type { FaceRef, Person, PersonDetail, UnknownCluster } from '../../../src/common/contract/types';
 import { useQuery, useRunner, useServices } from '../api';
 import type { UndoOffer } from '../components/common';
-import { ConfirmDialog, EmptyState, ErrorBox, UndoBar } from '../components/common';
+import { ConfirmDialog, EmptyState, ErrorBox, Thumb, UndoBar } from '../components/common';
 import { FaceThumb } from '../components/FaceThumb';
 import { useI18n } from '../i18n';
 import { pendingSuggestions } from '../suggestions';
@@ -280,6 +280,7 @@ function PersonPage({ id, onBack }: { id: number; onBack: () => void }) {
               </div>
             ))}
           </div>
+          <PersonPhotos personId={id} />
           <h2>{t('people.inferred', { n: suggestions.length })}</h2>
           <p className="muted">{t('people.inferredHint')}</p>
           {suggestions.length === 0 && <p className="muted">{t('people.noInferred')}</p>}
@@ -302,6 +303,38 @@ function PersonPage({ id, onBack }: { id: number; onBack: () => void }) {
         </>
       )}
     </div>
+  );
+}
+
+/** Every photo of the person (faces and confirmed faceless matches), opening in the viewer. */
+function PersonPhotos({ personId }: { personId: number }) {
+  const { t } = useI18n();
+  const { openLightbox, navigate, showSeriesOf } = useAppState();
+  const photos = useQuery((a) => a.library.photos({ personId, limit: 500 }), [personId], ['people', 'scan', 'trash', 'undo']);
+  const ids = photos.data?.photos.map((p) => p.id) ?? [];
+  return (
+    <>
+      <div className="row">
+        <h2 className="grow">{t('people.photos', { n: photos.data?.total ?? 0 })}</h2>
+        <button
+          className="link"
+          onClick={() => {
+            showSeriesOf(personId);
+            navigate('series');
+          }}
+          data-testid="person-series"
+        >
+          {t('people.seriesLink')} →
+        </button>
+      </div>
+      <div className="photo-strip" data-testid="person-photos">
+        {photos.data?.photos.map((p, index) => (
+          <button key={p.id} className="tile-open" title={p.path} onClick={() => openLightbox({ mode: 'view', photoIds: ids, index })}>
+            <Thumb photoId={p.id} px={96} />
+          </button>
+        ))}
+      </div>
+    </>
   );
 }
 

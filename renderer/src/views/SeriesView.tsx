@@ -20,7 +20,8 @@ export function SeriesView() {
 
 function SeriesList({ onOpen }: { onOpen: (id: number) => void }) {
   const { t, locale } = useI18n();
-  const [personId, setPersonId] = useState<number | null>(null);
+  const { seriesPerson } = useAppState();
+  const [personId, setPersonId] = useState<number | null>(seriesPerson);
   const people = useQuery((a) => a.people.list({}), [], ['people']);
   const series = usePaged<SeriesSummary>(
     async (a, offset, limit) => {
