@@ -160,6 +160,16 @@ describe('Sift in the browser', () => {
     await expect(h.page.getByTestId('nav-delete').locator('.badge').innerText()).resolves.toBe('1');
     await first.getByTestId('photo-select').uncheck();
     await expect.poll(() => h.page.getByTestId('nav-delete').locator('.badge').count()).toBe(0);
+    // Shift-click selects a range: the first box, then shift on the fourth.
+    await first.getByTestId('photo-select').click();
+    const fourth = h.page.getByTestId('photo').nth(3);
+    await fourth.hover();
+    await fourth.getByTestId('photo-select').click({ modifiers: ['Shift'] });
+    await expect.poll(() => h.page.getByTestId('nav-delete').locator('.badge').innerText()).toBe('4');
+    await screenshot(h.page, '05c-photos-selected');
+    await shell.go('delete');
+    await h.page.getByTestId('clear-basket').click();
+    await expect.poll(() => h.page.getByTestId('nav-delete').locator('.badge').count()).toBe(0);
   });
 
   let trashedPaths: string[] = [];
@@ -370,7 +380,7 @@ describe('Sift in the browser', () => {
     expect(reasons.length).toBeGreaterThan(0);
     for (const text of reasons) expect(text).toMatch(/[\u4e00-\u9fff]/);
     expect(reasons.join(' ')).not.toMatch(/resolution|keeper|you chose/);
-    expect(await h.page.getByTestId('dup-group').first().getByTestId('evidence').innerText()).toMatch(/位不同|字节完全相同/);
+    expect(await h.page.getByTestId('dup-group').first().getByTestId('evidence').innerText()).toMatch(/同一张照片|完全相同的文件/);
     await screenshot(h.page, '19-duplicates-zh');
     await shell.go('library');
     await new LibraryPage(h.page).scanErrors().first().waitFor();

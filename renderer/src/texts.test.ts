@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DeleteReason, GuardReason } from '../../src/common/contract/types';
+import type { DeleteReason, DuplicateMember, GuardReason } from '../../src/common/contract/types';
 import type { MessageKey, Translate } from './i18n';
 import { DICTS } from './i18n';
-import { deleteReasonText, guardReasonText, shotReasonText } from './texts';
+import { deleteReasonText, groupSummaryText, guardReasonText, memberDiffText, shotReasonText } from './texts';
 
 const t: Translate = (key: MessageKey, vars) => DICTS.en[key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars?.[name] ?? `{${name}}`));
 
@@ -31,5 +31,38 @@ describe('delete-plan wording', () => {
     ];
     for (const text of texts) expect(text).not.toMatch(/#\d|17[12]/);
     expect(texts[1]).toContain('93 %');
+  });
+});
+
+describe('duplicate wording', () => {
+  const member = (id: number, width: number, height: number, bytes: number, keep = false, format: 'jpeg' | 'png' = 'jpeg'): DuplicateMember => ({
+    id,
+    path: `/p/${id}.jpg`,
+    bytes,
+    width,
+    height,
+    format,
+    capturedAt: null,
+    mtime: 0,
+    keep,
+    reasons: [],
+    why: [],
+  });
+  const keeper = member(1, 1280, 800, 233_000, true);
+
+  it('says how a copy differs from the kept one in words', () => {
+    expect(memberDiffText(member(2, 640, 400, 71_000), keeper, t)).toBe('75 % smaller');
+    expect(memberDiffText(member(3, 1280, 800, 72_000), keeper, t)).toBe('re-compressed');
+    expect(memberDiffText(member(4, 1280, 800, 900_000, false, 'png'), keeper, t)).toBe('saved as png');
+    expect(memberDiffText(keeper, keeper, t)).toBeNull();
+  });
+
+  it('says why copies are one group without hash jargon', () => {
+    const near = groupSummaryText(
+      { kind: 'near', proof: [{ key: 'evidence.pair', params: { a: 35, b: 283, transform: 'hflip', phash: 0, dhash: 0, blockhash: 0 } }] },
+      t,
+    );
+    expect(near).toBe('the same picture, one copy mirrored');
+    expect(near).not.toMatch(/#|pHash/);
   });
 });

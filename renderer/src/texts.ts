@@ -3,7 +3,7 @@
  * reasons, series titles and explanations. The engine sends keys and numbers (and English for the
  * CLI); these functions make the sentences, so what the engine says is not English in the Chinese UI.
  */
-import type { DeleteReason, GroupEvidence, GuardReason, KeeperReason, SeriesReasons, SeriesSubject, ShotParts, ShotReason } from '../../src/common/contract/types';
+import type { DeleteReason, DuplicateGroup, DuplicateMember, GroupEvidence, GuardReason, KeeperReason, SeriesReasons, SeriesSubject, ShotParts, ShotReason } from '../../src/common/contract/types';
 import { formatPosition, joinNames } from '../../src/common/series/describe';
 import { formatBytes, spanText } from './components/common';
 import type { Translate } from './i18n';
@@ -197,4 +197,36 @@ export function evidenceText(e: GroupEvidence, t: Translate): string {
       return t('evidence.pair', { ...rest, how: t(`transform.${transform}`) });
     }
   }
+}
+
+/**
+ * Why the copies are one group, in words ("the same picture, one mirrored"); the hash distances
+ * stay in the tooltip for whoever wants them.
+ */
+export function groupSummaryText(g: Pick<DuplicateGroup, 'kind' | 'proof'>, t: Translate): string {
+  if (g.kind === 'exact') return t('dupWords.identical');
+  const pairs = g.proof.flatMap((e) => (e.key === 'evidence.pair' ? [e.params] : []));
+  const parts = [t('dupWords.samePicture')];
+  if (pairs.some((p) => p.transform === 'hflip' || p.transform === 'vflip' || p.transform === 'transpose' || p.transform === 'transverse')) parts.push(t('dupWords.mirrored'));
+  if (pairs.some((p) => p.transform === 'rot90' || p.transform === 'rot180' || p.transform === 'rot270')) parts.push(t('dupWords.rotated'));
+  if (g.proof.some((e) => e.key === 'evidence.copiesIncluded')) parts.push(t('dupWords.withCopies'));
+  return parts.join(t('dupWords.separator'));
+}
+
+/** How a copy differs from the kept one, in words ("25 % smaller, re-compressed"); null for the keeper. */
+export function memberDiffText(m: DuplicateMember, keeper: DuplicateMember | undefined, t: Translate): string | null {
+  if (m.keep || !keeper) return null;
+  const parts: string[] = [];
+  const area = (m.width ?? 0) * (m.height ?? 0);
+  const keptArea = (keeper.width ?? 0) * (keeper.height ?? 0);
+  const sameSize = area > 0 && area === keptArea;
+  if (area > 0 && keptArea > 0 && !sameSize) {
+    const change = Math.round((1 - area / keptArea) * 100);
+    if (change > 0) parts.push(t('dupWords.smaller', { n: change }));
+    else if (change < 0) parts.push(t('dupWords.larger', { n: -change }));
+  }
+  if (m.format && keeper.format && m.format !== keeper.format) parts.push(t('dupWords.otherFormat', { format: m.format }));
+  else if (sameSize && m.bytes !== keeper.bytes) parts.push(t(m.bytes < keeper.bytes ? 'dupWords.recompressed' : 'dupWords.biggerFile'));
+  if (parts.length === 0 && m.bytes === keeper.bytes && sameSize) parts.push(t('dupWords.sameFile'));
+  return parts.length > 0 ? parts.join(t('dupWords.separator')) : t('dupWords.sameLook');
 }

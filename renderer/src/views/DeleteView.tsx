@@ -68,7 +68,7 @@ export function DeleteView() {
           <span className="muted" data-testid="basket-count">
             {t('delete.basket', { n: basket.size })}
           </span>
-          <button disabled={basket.size === 0} onClick={clearBasket}>
+          <button disabled={basket.size === 0} onClick={clearBasket} data-testid="clear-basket">
             {t('delete.clear')}
           </button>
           <button className="primary" disabled={basket.size === 0 || action.pending} onClick={() => void makePlan()} data-testid="make-plan">

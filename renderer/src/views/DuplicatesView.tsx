@@ -21,13 +21,14 @@ import { VirtualGrid } from '../components/VirtualGrid';
 import { useI18n } from '../i18n';
 import { usePaged } from '../paged';
 import { useAppState } from '../state';
-import { evidenceText, keeperReasonText } from '../texts';
+import { splitPath } from '../components/Lightbox';
+import { evidenceText, groupSummaryText, keeperReasonText, memberDiffText } from '../texts';
 
 type Kind = 'all' | 'exact' | 'near';
 const ROW_HEIGHT = 352;
 const THUMB = 150;
 
-type Field = 'resolution' | 'size' | 'date' | 'format' | 'path';
+type Field = 'resolution' | 'size' | 'date' | 'format' | 'folder';
 
 function fieldValue(m: DuplicateMember, field: Field, locale: string): string {
   switch (field) {
@@ -39,12 +40,13 @@ function fieldValue(m: DuplicateMember, field: Field, locale: string): string {
       return formatDate(m.capturedAt ?? m.mtime, locale);
     case 'format':
       return m.format ?? '–';
-    case 'path':
-      return m.path;
+    case 'folder':
+      return splitPath(m.path).folder;
   }
 }
 
-const FIELDS: readonly Field[] = ['resolution', 'size', 'date', 'format', 'path'];
+// The folder is what tells copies apart: it gets its own field, wrapped, never cut.
+const FIELDS: readonly Field[] = ['folder', 'resolution', 'size', 'date', 'format'];
 
 export function DuplicatesView() {
   const { t, locale } = useI18n();
@@ -221,6 +223,7 @@ export function DuplicatesView() {
   const renderGroup = (i: number) => {
     const g = groupAt(i);
     if (!g) return <div className="group placeholder" />;
+    const keeper = g.members.find((m) => m.keep);
     const differs = new Set(
       FIELDS.filter((f) => new Set(g.members.map((m) => fieldValue(m, f, locale))).size > 1),
     );
@@ -244,7 +247,7 @@ export function DuplicatesView() {
             title={g.proof.map((e) => evidenceText(e, t)).join('\n')}
             data-testid="evidence"
           >
-            {g.proof.map((e) => evidenceText(e, t)).join(' · ')}
+            {groupSummaryText(g, t)}
           </span>
           <div className="grow" />
           <button className="link" onClick={() => compare(g)} data-testid="dup-compare">
@@ -281,17 +284,21 @@ export function DuplicatesView() {
                 <div className="member-badges">
                   {m.keep && <span className="tag keep">{t('dup.keeper')}</span>}
                   {marked && <span className="tag danger">{t('dup.marked')}</span>}
+                  <span className="member-name" title={m.path}>
+                    {splitPath(m.path).name}
+                  </span>
                 </div>
+                {!m.keep && (
+                  <div className="member-diff" data-testid="member-diff" title={t('dup.vsKeeper')}>
+                    {memberDiffText(m, keeper, t)}
+                  </div>
+                )}
                 <dl className="props">
                   {FIELDS.map((f) => (
                     <div key={f} className={differs.has(f) ? 'differs' : ''}>
                       <dt>{t(`dup.field.${f}`)}</dt>
-                      {/* The path is clipped at its start (rtl box) so the file name stays visible. */}
-                      <dd
-                        className={f === 'path' ? 'path' : undefined}
-                        title={f === 'path' ? m.path : fieldValue(m, f, locale)}
-                      >
-                        {f === 'path' ? `\u200e${m.path}` : fieldValue(m, f, locale)}
+                      <dd className={f === 'folder' ? 'folder' : undefined} title={fieldValue(m, f, locale)}>
+                        {fieldValue(m, f, locale)}
                       </dd>
                     </div>
                   ))}

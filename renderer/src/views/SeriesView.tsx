@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { SeriesSummary } from '../../../src/common/contract/types';
 import { useQuery } from '../api';
-import { EmptyState, ErrorBox, formatDate, Thumb } from '../components/common';
+import { EmptyState, ErrorBox, Thumb } from '../components/common';
 import { VirtualGrid } from '../components/VirtualGrid';
 import { useI18n } from '../i18n';
 import { usePaged } from '../paged';
@@ -66,9 +66,6 @@ function SeriesList({ onOpen }: { onOpen: (id: number) => void }) {
             <button className="card series-card" onClick={() => onOpen(s.id)} data-testid="series" data-series-id={s.id}>
               {s.cover ? <Thumb photoId={s.cover.id} px={160} /> : <div className="thumb placeholder" />}
               <div className="card-title">{seriesTitleText(s, nameOf, t, locale)}</div>
-              <div className="muted small">
-                {formatDate(s.start, locale)} · {t('series.photos', { n: s.photoCount })}
-              </div>
               {s.people.length > 0 && <div className="muted small">{s.people.map(nameOf).join(', ')}</div>}
             </button>
           );
@@ -108,9 +105,8 @@ function SeriesPage({ id, onBack }: { id: number; onBack: () => void }) {
               {t('series.markRedundant', { n: redundant.length })}
             </button>
           </header>
-          <p className="muted">
-            {formatDate(s.start, locale)} – {formatDate(s.end, locale)} · {t('series.photos', { n: s.photoCount })}
-          </p>
+          {/* The title already says the day and the count: here only the times. */}
+          <p className="muted">{timeRange(s.start, s.end, locale)}</p>
           <h2>{t('series.why')}</h2>
           <ul className="reasons-list" data-testid="series-reasons">
             {seriesExplanation(s.reasons, nameOf, t, locale).map((line) => (
@@ -147,4 +143,10 @@ function SeriesPage({ id, onBack }: { id: number; onBack: () => void }) {
       )}
     </div>
   );
+}
+
+function timeRange(start: number | null, end: number | null, locale: string): string {
+  if (start === null) return '';
+  const time = (ms: number): string => new Date(ms).toLocaleTimeString(locale, { timeStyle: 'short' });
+  return end === null || end === start ? time(start) : `${time(start)} – ${time(end)}`;
 }
