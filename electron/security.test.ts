@@ -48,6 +48,7 @@ describe('parseThumbUrl', () => {
   it('accepts a size and a positive integer id only', () => {
     expect(parseThumbUrl('sift-thumb://small/12')).toEqual({ size: 'small', photoId: 12 });
     expect(parseThumbUrl('sift-thumb://large/9/')).toEqual({ size: 'large', photoId: 9 });
+    expect(parseThumbUrl('sift-thumb://full/9')).toEqual({ size: 'full', photoId: 9 });
     for (const url of [
       'sift-thumb://small/0',
       'sift-thumb://small/-1',

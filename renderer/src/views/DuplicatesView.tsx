@@ -297,8 +297,9 @@ export function DuplicatesView() {
                   {FIELDS.map((f) => (
                     <div key={f} className={differs.has(f) ? 'differs' : ''}>
                       <dt>{t(`dup.field.${f}`)}</dt>
+                      {/* The folder is clipped at its start (rtl box): its last folders are what tell copies apart. */}
                       <dd className={f === 'folder' ? 'folder' : undefined} title={fieldValue(m, f, locale)}>
-                        {fieldValue(m, f, locale)}
+                        {f === 'folder' ? `\u200e${fieldValue(m, f, locale)}\u200e` : fieldValue(m, f, locale)}
                       </dd>
                     </div>
                   ))}

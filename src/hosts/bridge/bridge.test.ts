@@ -227,6 +227,10 @@ describe('bridge: WebSocket RPC', () => {
       const thumb = await raw(`/thumb/${first.id}?size=small`, { cookie: cookie() });
       expect(thumb.status).toBe(200);
       expect(thumb.headers['content-type']).toMatch(/^image\//);
+      // The viewer's 100 %: the original file itself, byte for byte, for a format browsers show.
+      const full = await raw(`/thumb/${first.id}?size=full`, { cookie: cookie() });
+      expect(full.status).toBe(200);
+      expect(Number(full.headers['content-length'])).toBe((await fs.stat(first.path)).size);
     } finally {
       ws.close();
     }

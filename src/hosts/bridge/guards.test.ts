@@ -35,6 +35,8 @@ describe('bridge guards', () => {
     const q = new URLSearchParams('size=large');
     expect(parseThumbRequest('/thumb/42', q)).toEqual({ ok: true, photoId: 42, size: 'large' });
     expect(parseThumbRequest('/thumb/42', new URLSearchParams())).toEqual({ ok: true, photoId: 42, size: 'small' });
+    expect(parseThumbRequest('/thumb/42', new URLSearchParams('size=full'))).toEqual({ ok: true, photoId: 42, size: 'full' });
+    expect(parseThumbRequest('/thumb/42', new URLSearchParams('size=../x')).ok).toBe(false);
     for (const p of ['/thumb/042', '/thumb/%34%32', '/thumb/42/', '/thumb/42/x', '/thumb/+42', '/thumb/4 2']) {
       expect(parseThumbRequest(p, q).ok, p).toBe(false);
     }
