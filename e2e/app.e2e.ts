@@ -421,6 +421,18 @@ describe('Sift in the browser', () => {
     h.consoleErrors.splice(errorsBefore);
   });
 
+  it('asks before removing a folder and says what goes with it', async () => {
+    await shell.go('library');
+    await h.page.getByTestId('remove-folder').first().click();
+    const dialog = h.page.getByTestId('confirm');
+    await dialog.waitFor();
+    await expect(dialog.innerText()).resolves.toMatch(/people/);
+    await screenshot(h.page, '25-remove-folder-confirm');
+    await h.page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await new LibraryPage(h.page).folders().count()).toBe(1);
+  });
+
   it('ran every screen under the strict CSP without a violation and without a console error', () => {
     expect(h.cspViolations).toEqual([]);
     expect(h.consoleErrors).toEqual([]);

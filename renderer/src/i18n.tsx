@@ -376,6 +376,7 @@ const en = {
   'dup.vsKeeper': 'vs the kept copy',
   'photos.selectAll': 'Select all {n} for deletion',
   'photos.hint': 'Click a photo to view it; tick its corner box to select it (Shift-click for a range).',
+  'seriesWho.folder': 'Photos in {folder}',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -754,6 +755,7 @@ const zh: Record<MessageKey, string> = {
   'dup.vsKeeper': '相对保留的副本',
   'photos.selectAll': '全部 {n} 张选为删除',
   'photos.hint': '点击照片查看；勾选角上的方框以选择（按住 Shift 点击可选择一段）。',
+  'seriesWho.folder': '{folder} 中的照片',
 };
 
 /** Looks up a message and fills its {placeholders}. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeleteReason, DuplicateMember, GuardReason } from '../../src/common/contract/types';
 import type { MessageKey, Translate } from './i18n';
 import { DICTS } from './i18n';
-import { deleteReasonText, groupSummaryText, guardReasonText, memberDiffText, shotReasonText } from './texts';
+import { deleteReasonText, groupSummaryText, guardReasonText, memberDiffText, seriesTitleText, shotReasonText } from './texts';
 
 const t: Translate = (key: MessageKey, vars) => DICTS.en[key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars?.[name] ?? `{${name}}`));
 
@@ -64,5 +64,13 @@ describe('duplicate wording', () => {
     );
     expect(near).toBe('the same picture, one copy mirrored');
     expect(near).not.toMatch(/#|pHash/);
+  });
+});
+
+describe('series titles', () => {
+  it('tell series of plain photos apart by the cover\'s folder', () => {
+    const series = { title: 'Photos · 2021-06-12 · 8 photos', subject: { kind: 'photos' as const }, people: [], start: Date.UTC(2021, 5, 12, 12), end: null, photoCount: 8 };
+    const title = seriesTitleText({ ...series, cover: { path: '/home/a/Pictures/Beach trip/IMG_1.jpg' } }, String, t, 'en-US');
+    expect(title).toBe('Photos in Beach trip · Jun 12, 2021 · 8 photos');
   });
 });

@@ -72,7 +72,7 @@ export function keeperReasonText(r: KeeperReason, t: Translate, locale: string):
 
 /** The series title in the UI's language, or the engine's (English) one for a series saved without a subject. */
 export function seriesTitleText(
-  s: { title: string; subject: SeriesSubject | null; people: number[]; start: number | null; end: number | null; photoCount: number },
+  s: { title: string; subject: SeriesSubject | null; people: number[]; start: number | null; end: number | null; photoCount: number; cover?: { path: string } | null },
   nameOf: (id: number) => string,
   t: Translate,
   locale: string,
@@ -81,6 +81,8 @@ export function seriesTitleText(
   let who: string;
   if (s.subject.kind === 'people') who = joinNames(s.people.map(nameOf));
   else if (s.subject.kind === 'place') who = t('seriesWho.place', { place: formatPosition(s.subject.lat, s.subject.lon) });
+  // "Photos" alone titled many series the same: the cover's folder tells them apart.
+  else if (s.subject.kind === 'photos' && s.cover) who = t('seriesWho.folder', { folder: s.cover.path.split(/[\\/]/).slice(-2, -1)[0] ?? t('seriesWho.photos') });
   else who = t(`seriesWho.${s.subject.kind}`);
   const first = day(s.start, locale);
   const last = day(s.end ?? s.start, locale);
