@@ -422,6 +422,7 @@ describe('Sift in the browser', () => {
   });
 
   it('asks before removing a folder and says what goes with it', async () => {
+    await shell.setLanguage('en');
     await shell.go('library');
     await h.page.getByTestId('remove-folder').first().click();
     const dialog = h.page.getByTestId('confirm');
