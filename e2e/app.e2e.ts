@@ -402,6 +402,22 @@ describe('Sift in the browser', () => {
     await shell.go('delete');
     await h.page.getByTestId('view-delete').waitFor();
     await screenshot(h.page, '23-delete-zh');
+    // The photo grid, the viewer and the compare view in Chinese too.
+    await shell.go('photos');
+    await h.page.getByTestId('photo').first().waitFor();
+    await screenshot(h.page, '23b-photos-zh');
+    await h.page.getByTestId('photo').first().getByTestId('photo-open').click();
+    await h.page.getByTestId('viewer').waitFor();
+    await expect(h.page.getByTestId('viewer-position').innerText()).resolves.toMatch(/^第 1 张，共 \d+ 张$/);
+    await screenshot(h.page, '23c-viewer-zh');
+    await h.page.keyboard.press('Escape');
+    await shell.go('duplicates');
+    await h.page.getByTestId('dup-group').first().getByTestId('dup-compare').click();
+    await h.page.getByTestId('compare').waitFor();
+    await h.page.locator('[data-testid="compare-pane"] [data-fact="folder"]').first().waitFor();
+    await screenshot(h.page, '23d-compare-zh');
+    await h.page.keyboard.press('Escape');
+    await h.page.getByTestId('compare').waitFor({ state: 'detached' });
     await shell.setLanguage('en');
   });
 

@@ -86,7 +86,10 @@ export function seriesTitleText(
   else who = t(`seriesWho.${s.subject.kind}`);
   const first = day(s.start, locale);
   const last = day(s.end ?? s.start, locale);
-  return `${who} · ${first === last ? first : `${first} – ${last}`} · ${t('series.photos', { n: s.photoCount })}`;
+  const when = first === last ? first : `${first} – ${last}`;
+  // Series of plain photos share a folder and often a day: the start time tells them apart.
+  const at = s.subject.kind === 'photos' ? ` ${new Date(s.start).toLocaleTimeString(locale, { timeStyle: 'short' })}` : '';
+  return `${who} · ${when}${at} · ${t('series.photos', { n: s.photoCount })}`;
 }
 
 /** Why a series exists, a sentence per fact. */

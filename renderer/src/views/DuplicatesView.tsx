@@ -298,7 +298,7 @@ export function DuplicatesView() {
                     <div key={f} className={differs.has(f) ? 'differs' : ''}>
                       <dt>{t(`dup.field.${f}`)}</dt>
                       {/* The folder is clipped at its start (rtl box): its last folders are what tell copies apart. */}
-                      <dd className={f === 'folder' ? 'folder' : undefined} title={fieldValue(m, f, locale)}>
+                      <dd className={f === 'folder' ? 'folder-value' : undefined} title={fieldValue(m, f, locale)}>
                         {f === 'folder' ? `\u200e${fieldValue(m, f, locale)}\u200e` : fieldValue(m, f, locale)}
                       </dd>
                     </div>
