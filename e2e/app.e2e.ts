@@ -103,8 +103,11 @@ describe('Sift in the browser', () => {
     expect(await viewer.photoId()).toBe(photos[0]?.id);
     await expect(h.page.getByTestId('viewer-position').innerText()).resolves.toBe(`1 of ${photos.length}`);
 
-    // → walks to the first photo taller than the window, ← steps back, → again.
-    const tall = photos.findIndex((p, i) => i > 0 && (p.height ?? 0) > 900);
+    // → walks to the first photo larger than the stage, ← steps back, → again.
+    const stage = h.page.getByTestId('zoom-stage');
+    const box = await stage.boundingBox();
+    if (!box) throw new Error('no stage');
+    const tall = photos.findIndex((p, i) => i > 0 && ((p.height ?? 0) > box.height || (p.width ?? 0) > box.width));
     expect(tall).toBeGreaterThan(0);
     for (let i = 0; i < tall; i++) await h.page.keyboard.press('ArrowRight');
     await expect.poll(() => viewer.photoId()).toBe(photos[tall]?.id);
@@ -121,9 +124,8 @@ describe('Sift in the browser', () => {
     expect(facts).toContain(`${detail.width} × ${detail.height}`);
 
     // Fit first: the whole photo in the window, shrunk.
-    const stage = h.page.getByTestId('zoom-stage');
-    const box = await stage.boundingBox();
-    await expect.poll(async () => (await viewer.shownSize()).height).toBeLessThanOrEqual(box?.height ?? 0);
+    await expect.poll(async () => (await viewer.shownSize()).height).toBeLessThanOrEqual(box.height);
+    expect((await viewer.shownSize()).width).toBeLessThanOrEqual(box.width);
     expect(Number((await viewer.percent()).replace(/\D/g, ''))).toBeLessThan(100);
     await screenshot(h.page, '05a-viewer');
 
@@ -135,16 +137,18 @@ describe('Sift in the browser', () => {
     expect(Math.round(full.width)).toBe(detail.width);
     expect(full.naturalWidth).toBe(detail.width);
 
-    // Dragging pans the picture.
-    const top = (): Promise<number> => h.page.getByTestId('viewer-image').evaluate((el) => el.getBoundingClientRect().top);
-    const before = await top();
-    if (box) {
-      await h.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      await h.page.mouse.down();
-      await h.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 - 120, { steps: 4 });
-      await h.page.mouse.up();
-    }
-    await expect.poll(top).toBeLessThan(before);
+    // Dragging pans the picture (up and left: it is larger than the stage in at least one direction).
+    const corner = (): Promise<number> =>
+      h.page.getByTestId('viewer-image').evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        return r.left + r.top;
+      });
+    const before = await corner();
+    await h.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await h.page.mouse.down();
+    await h.page.mouse.move(box.x + box.width / 2 - 120, box.y + box.height / 2 - 120, { steps: 4 });
+    await h.page.mouse.up();
+    await expect.poll(corner).toBeLessThan(before);
     await screenshot(h.page, '05b-viewer-100');
 
     // Keys: 0 fits, 1 is actual size, Esc closes.
