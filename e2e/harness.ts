@@ -13,8 +13,7 @@ import { createEngine } from '../src/engine/engine';
 import { PACKAGE_ROOT } from '../src/engine/paths';
 import type { Bridge } from '../src/hosts/bridge/bridge';
 import { startBridge } from '../src/hosts/bridge/bridge';
-import { datasetsRoot, needDataset } from '../src/engine/testing';
-import { addGeneratedBurst } from './generated';
+import { datasetsRoot } from '../src/engine/testing';
 
 export const ARTIFACTS = path.join(PACKAGE_ROOT, 'e2e', 'artifacts');
 export const CHROMIUM = process.env.SIFT_CHROMIUM ?? '/usr/bin/chromium';
@@ -45,8 +44,6 @@ export async function startHarness(options: { dataset?: string; viewport?: { wid
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sift-e2e-'));
   const photos = path.join(dir, 'photos');
   await fs.cp(options.dataset ? path.join(datasetsRoot(), options.dataset) : datasetsRoot(), photos, { recursive: true });
-  // Without the research sets (a clone without ../shared) a generated burst gives Series something to show.
-  if (!options.dataset && needDataset('series').skip) await addGeneratedBurst(path.join(photos, 'faces/group/bbt1.jpg'), path.join(photos, 'generated-burst'));
   // The engine's default trash reads XDG_DATA_HOME when it is created.
   process.env.XDG_DATA_HOME = path.join(dir, 'xdg');
   const engine = await createEngine({ dataDir: path.join(dir, 'data') });

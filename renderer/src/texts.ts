@@ -77,13 +77,15 @@ export function seriesTitleText(
   t: Translate,
   locale: string,
 ): string {
-  if (s.subject === null || s.start === null) return s.title;
+  if (s.subject === null) return s.title;
   let who: string;
   if (s.subject.kind === 'people') who = joinNames(s.people.map(nameOf));
   else if (s.subject.kind === 'place') who = t('seriesWho.place', { place: formatPosition(s.subject.lat, s.subject.lon) });
   // "Photos" alone titled many series the same: the cover's folder tells them apart.
   else if (s.subject.kind === 'photos' && s.cover) who = t('seriesWho.folder', { folder: s.cover.path.split(/[\\/]/).slice(-2, -1)[0] ?? t('seriesWho.photos') });
   else who = t(`seriesWho.${s.subject.kind}`);
+  // No dates for a series whose photos have no usable time (the engine stores none).
+  if (s.start === null) return `${who} · ${t('series.photos', { n: s.photoCount })}`;
   const first = day(s.start, locale);
   const last = day(s.end ?? s.start, locale);
   const when = first === last ? first : `${first} – ${last}`;

@@ -13,6 +13,8 @@ import { bestPairSimilarity, cosineSimilarity } from './vectors';
 export interface Shot {
   contentId: number;
   time: number;
+  /** False when the time is a copy's file date (see SeriesPhoto.timeKnown): no burst can be told from it. */
+  timeKnown?: boolean;
   /** Laplacian-variance style sharpness, any positive scale (compared within the series). */
   sharpness: number | null;
   /** Exposure quality in [0, 1], 1 = well exposed. */
@@ -140,6 +142,8 @@ export function judgeShots(input: readonly Shot[], p: SeriesParams): ShotVerdict
 
 /** Why two consecutive frames are near-identical, or null when they are not. */
 function nearIdentical(a: Shot, b: Shot, p: SeriesParams): ShotReason | null {
+  // A burst is frames close in time; without a clock there is no "ms apart" to tell (nor to show).
+  if (a.timeKnown === false || b.timeKnown === false) return null;
   const gap = Math.abs(b.time - a.time);
   if (gap > p.redundantGapMs) return null;
   if (a.background === null || b.background === null) return null;

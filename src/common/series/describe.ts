@@ -119,6 +119,8 @@ function seriesTitle(subject: SeriesSubject, reasons: SeriesReasons, photos: num
   else if (subject.kind === 'unknown-people') who = 'Unknown people';
   else if (subject.kind === 'place') who = `Near ${formatPosition(subject.lat, subject.lon)}`;
   else who = 'Photos';
+  // A copy's file date is not when the photos were taken: no date without a clock.
+  if (reasons.timeSource.unknown === photos) return `${who} · ${photos} photos`;
   const day = formatDate(start);
   const lastDay = formatDate(end);
   const date = day === lastDay ? day : `${day} – ${lastDay}`;

@@ -233,3 +233,23 @@ describe('series without a clock (file dates of one copy)', () => {
     expect(groupSeries([shot('a_1', 0.9), shot('a_2', 0.9)], P)).toHaveLength(1);
   });
 });
+
+describe('best shots without a clock', () => {
+  it('marks no frame redundant by "ms apart" when the times are a copy\'s file dates', () => {
+    const scene = jitter(anyScene, 0.01, random);
+    const shot = (id: number, timeKnown: boolean): Shot => ({
+      contentId: id,
+      time: T0 + id,
+      timeKnown,
+      sharpness: id,
+      exposure: 1,
+      faceQuality: null,
+      pixels: 100,
+      people: [],
+      background: scene,
+      bodies: [],
+    });
+    expect(judgeShots([shot(1, true), shot(2, true)], P).filter((v) => v.redundant)).toHaveLength(1);
+    expect(judgeShots([shot(1, false), shot(2, false)], P).filter((v) => v.redundant)).toHaveLength(0);
+  });
+});

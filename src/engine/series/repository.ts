@@ -26,8 +26,8 @@ export interface ContentForSeries {
 export interface SeriesRowInput {
   key: string;
   title: string;
-  start: number;
-  end: number;
+  start: number | null;
+  end: number | null;
   reasons: unknown;
   explanation: string[];
 }
@@ -126,7 +126,7 @@ export function createSeriesRepository(db: Db) {
       'DELETE FROM series WHERE key NOT IN (SELECT value FROM json_each(?))',
     ),
     upsert: db
-      .prepare<[string, string, number, number, string, string], number>(
+      .prepare<[string, string, number | null, number | null, string, string], number>(
         `INSERT INTO series (key, title, start_at, end_at, reasons, explanation) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (key) DO UPDATE SET title = excluded.title, start_at = excluded.start_at, end_at = excluded.end_at,
          reasons = excluded.reasons, explanation = excluded.explanation

@@ -196,6 +196,7 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
         return {
           contentId: id,
           time: p.time,
+          timeKnown: p.timeKnown,
           sharpness: c.sharpness,
           exposure: c.exposure,
           faceQuality: c.faceQuality,
@@ -212,8 +213,9 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
         row: {
           key: keys[i] as string,
           title: description.title,
-          start: description.reasons.start,
-          end: description.reasons.end,
+          // A copy's file dates are not when the series was taken: no dates for a series without a clock.
+          start: description.reasons.timeSource.unknown === g.contentIds.length ? null : description.reasons.start,
+          end: description.reasons.timeSource.unknown === g.contentIds.length ? null : description.reasons.end,
           reasons: description.reasons,
           explanation: description.explanation,
         },
