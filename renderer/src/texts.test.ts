@@ -73,4 +73,10 @@ describe('series titles', () => {
     const title = seriesTitleText({ ...series, cover: { path: '/home/a/Pictures/Beach trip/IMG_1.jpg' } }, String, t, 'en-US');
     expect(title).toMatch(/^Photos in Beach trip · Jun 12, 2021 \d{1,2}:\d{2}\s?[AP]M · 8 photos$/);
   });
+
+  it('give no date to a series without a clock, and a subject to one whose people are gone', () => {
+    const untimed = { title: 'x', subject: { kind: 'people' as const }, people: [3], start: null, end: null, photoCount: 4 };
+    expect(seriesTitleText(untimed, () => 'Anna', t, 'en-US')).toBe('Anna · 4 photos');
+    expect(seriesTitleText({ ...untimed, people: [] }, () => 'Anna', t, 'en-US')).toBe('Unknown people · 4 photos');
+  });
 });

@@ -79,7 +79,8 @@ export function seriesTitleText(
 ): string {
   if (s.subject === null) return s.title;
   let who: string;
-  if (s.subject.kind === 'people') who = joinNames(s.people.map(nameOf));
+  // A series whose people were all merged away or removed since it was grouped still needs a subject.
+  if (s.subject.kind === 'people') who = s.people.length > 0 ? joinNames(s.people.map(nameOf)) : t('seriesWho.unknown-people');
   else if (s.subject.kind === 'place') who = t('seriesWho.place', { place: formatPosition(s.subject.lat, s.subject.lon) });
   // "Photos" alone titled many series the same: the cover's folder tells them apart.
   else if (s.subject.kind === 'photos' && s.cover) who = t('seriesWho.folder', { folder: s.cover.path.split(/[\\/]/).slice(-2, -1)[0] ?? t('seriesWho.photos') });
