@@ -39,6 +39,12 @@ export interface PeopleParams {
    * series set, same model within a series: median 0.065, 95th percentile 0.10.
    */
   seriesFaceEps: number;
+  /**
+   * Faces below this quality are not faces to build a person on, even inside a series: on the dev
+   * series set the back of a head was taken for a face at quality 0.01; real faces there, 10-30 px
+   * wide, score 0.19-0.35.
+   */
+  seriesFaceMinQuality: number;
 }
 
 export const DEFAULT_PEOPLE_PARAMS: PeopleParams = {
@@ -50,6 +56,7 @@ export const DEFAULT_PEOPLE_PARAMS: PeopleParams = {
   attachRounds: 3,
   minFaceWidth: 40,
   seriesFaceEps: 0.1,
+  seriesFaceMinQuality: 0.1,
 };
 
 /**

@@ -197,7 +197,7 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
     const seriesOf = repo.seriesOfContents();
     const candidates = repo
       .faces()
-      .filter((f) => f.personId === null && seriesOf.has(f.contentId) && vectors.faces.has(f.id))
+      .filter((f) => f.personId === null && f.quality >= params.seriesFaceMinQuality && seriesOf.has(f.contentId) && vectors.faces.has(f.id))
       .map((f) => ({ faceId: f.id, contentId: f.contentId, seriesId: seriesOf.get(f.contentId) as number }));
     const rejections = repo.rejections();
     // A series shows one figure when none of its photos holds two bodies or two faces.
