@@ -4,7 +4,7 @@
  * CLI); these functions make the sentences, so what the engine says is not English in the Chinese UI.
  */
 import type { DeleteReason, DuplicateGroup, DuplicateMember, GroupEvidence, GuardReason, KeeperReason, SeriesReasons, SeriesSubject, ShotParts, ShotReason } from '../../src/common/contract/types';
-import { formatPosition, joinNames } from '../../src/common/series/describe';
+import { formatPosition, hasNoClock, joinNames } from '../../src/common/series/describe';
 import { formatBytes, spanText } from './components/common';
 import type { Translate } from './i18n';
 
@@ -98,7 +98,7 @@ export function seriesTitleText(
 /** Why a series exists, a sentence per fact. */
 export function seriesExplanation(r: SeriesReasons, nameOf: (id: number, stored: string | null) => string, t: Translate, locale: string): string[] {
   // Without a clock the span and gaps of file dates mean nothing: say so instead.
-  const untimed = r.timeSource.unknown === r.photos;
+  const untimed = hasNoClock(r);
   const lines = untimed
     ? [t('seriesWhy.noClock', { n: r.photos })]
     : [

@@ -2,7 +2,8 @@
  * A small windowing grid: fixed-size cells, only the rows in view (plus overscan) are mounted.
  * With `columns: 1` and `cellWidth: 'fill'` it is a virtual list. Fine for 50,000+ items.
  */
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useElementSize } from './use-element-size';
 import type { ReactNode } from 'react';
 import { blockIndex, computeWindow } from './windowing';
 
@@ -36,20 +37,10 @@ export function VirtualGrid({
   ariaLabel,
 }: VirtualGridProps) {
   const viewport = useRef<HTMLDivElement>(null);
-  const [size, setSize] = useState({ width: 0, height: 0 });
+  const size = useElementSize(viewport);
   // Rows are mounted in blocks, so scrolling re-renders only when a block boundary is crossed
   // (React bails out when the block index does not change), not on every scroll event.
   const [block, setBlock] = useState(0);
-
-  useLayoutEffect(() => {
-    const el = viewport.current;
-    if (!el) return undefined;
-    const measure = (): void => setSize({ width: el.clientWidth, height: el.clientHeight });
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
 
   const blockRows = Math.max(1, overscanRows);
   const { columns, rowHeight, rows, start, end } = computeWindow(

@@ -2,7 +2,8 @@
  * One photo in a stage that zooms (wheel, double-click, buttons) and pans (drag). The view is
  * controlled by the parent so the compare view can drive several panes with one view.
  */
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useElementSize } from './use-element-size';
 import type { PhotoBox } from '../state';
 import { useServices } from '../api';
 import type { Size, ZoomView } from './zoom';
@@ -24,20 +25,6 @@ interface ZoomPaneProps {
   boxes?: readonly PhotoBox[];
   onMetrics?: (metrics: PaneMetrics) => void;
   label: string;
-}
-
-function useElementSize(ref: React.RefObject<HTMLElement | null>): Size {
-  const [size, setSize] = useState<Size>({ width: 0, height: 0 });
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el) return undefined;
-    const measure = (): void => setSize({ width: el.clientWidth, height: el.clientHeight });
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, [ref]);
-  return size;
 }
 
 export function ZoomPane({ photoId, size, view, onView, referenceWidth, boxes, onMetrics, label }: ZoomPaneProps) {

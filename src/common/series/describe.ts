@@ -65,7 +65,7 @@ export function describeSeries(
   };
 
   // Without a clock the span and gaps of file dates mean nothing; say so instead of quoting them.
-  const untimed = reasons.timeSource.unknown === members.length;
+  const untimed = hasNoClock(reasons);
   const explanation: string[] = untimed
     ? [`${members.length} photos without a usable time (their file dates come from one copy), grouped by file-name order and what they show`]
     : [
@@ -120,11 +120,16 @@ function seriesTitle(subject: SeriesSubject, reasons: SeriesReasons, photos: num
   else if (subject.kind === 'place') who = `Near ${formatPosition(subject.lat, subject.lon)}`;
   else who = 'Photos';
   // A copy's file date is not when the photos were taken: no date without a clock.
-  if (reasons.timeSource.unknown === photos) return `${who} · ${photos} photos`;
+  if (hasNoClock(reasons)) return `${who} · ${photos} photos`;
   const day = formatDate(start);
   const lastDay = formatDate(end);
   const date = day === lastDay ? day : `${day} – ${lastDay}`;
   return `${who} · ${date} · ${photos} photos`;
+}
+
+/** Whether none of a series' photos has a usable time (their file dates come from one copy). */
+export function hasNoClock(reasons: Pick<SeriesReasons, 'photos' | 'timeSource'>): boolean {
+  return reasons.timeSource.unknown === reasons.photos;
 }
 
 /** "A", "A & B", or "A, B +2": the people of a series title. */

@@ -195,14 +195,14 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
     const at = now();
     const inferredBefore = inferredSignature();
     const seriesOf = repo.seriesOfContents();
-    const candidates = repo
-      .faces()
+    const faces = repo.faces();
+    const candidates = faces
       .filter((f) => f.personId === null && f.quality >= params.seriesFaceMinQuality && seriesOf.has(f.contentId) && vectors.faces.has(f.id))
       .map((f) => ({ faceId: f.id, contentId: f.contentId, seriesId: seriesOf.get(f.contentId) as number }));
     const rejections = repo.rejections();
     // A series shows one figure when none of its photos holds two bodies or two faces.
     const figures = new Map<number, number>();
-    for (const f of repo.faces()) figures.set(f.contentId, (figures.get(f.contentId) ?? 0) + 1);
+    for (const f of faces) figures.set(f.contentId, (figures.get(f.contentId) ?? 0) + 1);
     const bodiesIn = new Map<number, number>();
     for (const b of repo.bodies()) bodiesIn.set(b.contentId, (bodiesIn.get(b.contentId) ?? 0) + 1);
     const crowded = new Set<number>();

@@ -9,7 +9,7 @@ import type { SeriesReasons, SeriesSubject, ShotReason } from '../../common/cont
 import { EngineError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import { judgeShots, type Shot } from '../../common/series/best-shot';
-import { describeSeries, type SeriesPhotoMeta } from '../../common/series/describe';
+import { describeSeries, hasNoClock, type SeriesPhotoMeta } from '../../common/series/describe';
 import { compareNames, groupSeries, untrustedFileTimes, type GroupedSeries, type SeriesPhoto } from '../../common/series/group';
 import { DEFAULT_SERIES_PARAMS, type SeriesParams } from '../../common/series/params';
 import type { Db } from '../db/open';
@@ -57,44 +57,47 @@ export interface SeriesServiceOptions {
 /** Vectors kept in memory while grouping: the pass is in time order, so recent ones are reused. */
 const VECTOR_CACHE = 4096;
 
+/** Without a clock, files this close in name order count as one occasion (a shoot's views, a burst). */
+const SAME_OCCASION_NAMES = 10;
+
+/**
+ * Whether two contents belong to one occasion as far as time or file order can tell: EXIF or file
+ * times within `maxGapMs`, or (without a clock) files of one folder at most `SAME_OCCASION_NAMES` apart in name order.
+ */
+function occasionTest(contents: readonly ContentForSeries[], untimed: ReadonlySet<number>, p: SeriesParams): (a: number, b: number) => boolean {
+  const timeOf = new Map<number, number>();
+  const position = new Map<number, { folder: string; index: number }>();
+  const byFolder = new Map<string, Array<{ id: number; name: string }>>();
+  for (const c of contents) {
+    const time = c.capturedAt ?? c.mtime;
+    if (!untimed.has(c.id)) {
+      if (time !== null) timeOf.set(c.id, time);
+      continue;
+    }
+    const file = path.parse(c.path ?? '');
+    const list = byFolder.get(file.dir) ?? [];
+    list.push({ id: c.id, name: file.name });
+    byFolder.set(file.dir, list);
+  }
+  for (const [folder, list] of byFolder) {
+    list.sort((x, y) => compareNames(x.name, y.name) || x.id - y.id);
+    list.forEach((x, index) => position.set(x.id, { folder, index }));
+  }
+  return (a, b) => {
+    const ta = timeOf.get(a);
+    const tb = timeOf.get(b);
+    if (ta !== undefined && tb !== undefined) return Math.abs(ta - tb) <= p.maxGapMs;
+    const pa = position.get(a);
+    const pb = position.get(b);
+    return pa !== undefined && pb !== undefined && pa.folder === pb.folder && Math.abs(pa.index - pb.index) <= SAME_OCCASION_NAMES;
+  };
+}
+
 export function createSeriesService(options: SeriesServiceOptions): SeriesService {
   const { db, vectors } = options;
   const logger = options.logger.child({ service: 'series' });
   const params: SeriesParams = { ...DEFAULT_SERIES_PARAMS, ...options.params };
   const repo = createSeriesRepository(db);
-
-  /**
-   * Whether two contents belong to one occasion as far as time or file order can tell: EXIF or file
-   * times within `maxGapMs`, or (without a clock) files of one folder at most 10 apart in name order.
-   */
-  function occasionTest(contents: readonly ContentForSeries[], untimed: ReadonlySet<number>, p: SeriesParams): (a: number, b: number) => boolean {
-    const timeOf = new Map<number, number>();
-    const position = new Map<number, { folder: string; index: number }>();
-    const byFolder = new Map<string, Array<{ id: number; name: string }>>();
-    for (const c of contents) {
-      const time = c.capturedAt ?? c.mtime;
-      if (!untimed.has(c.id)) {
-        if (time !== null) timeOf.set(c.id, time);
-        continue;
-      }
-      const file = path.parse(c.path ?? '');
-      const list = byFolder.get(file.dir) ?? [];
-      list.push({ id: c.id, name: file.name });
-      byFolder.set(file.dir, list);
-    }
-    for (const [folder, list] of byFolder) {
-      list.sort((x, y) => compareNames(x.name, y.name) || x.id - y.id);
-      list.forEach((x, index) => position.set(x.id, { folder, index }));
-    }
-    return (a, b) => {
-      const ta = timeOf.get(a);
-      const tb = timeOf.get(b);
-      if (ta !== undefined && tb !== undefined) return Math.abs(ta - tb) <= p.maxGapMs;
-      const pa = position.get(a);
-      const pb = position.get(b);
-      return pa !== undefined && pb !== undefined && pa.folder === pb.folder && Math.abs(pa.index - pb.index) <= 10;
-    };
-  }
 
   async function group(opts: GroupOptions = {}): Promise<GroupSummary> {
     const { signal, onProgress } = opts;
@@ -214,8 +217,8 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
           key: keys[i] as string,
           title: description.title,
           // A copy's file dates are not when the series was taken: no dates for a series without a clock.
-          start: description.reasons.timeSource.unknown === g.contentIds.length ? null : description.reasons.start,
-          end: description.reasons.timeSource.unknown === g.contentIds.length ? null : description.reasons.end,
+          start: hasNoClock(description.reasons) ? null : description.reasons.start,
+          end: hasNoClock(description.reasons) ? null : description.reasons.end,
           reasons: description.reasons,
           explanation: description.explanation,
         },
