@@ -50,4 +50,19 @@ describe('seriesPeople', () => {
     set(1, 2, 0.3);
     expect(seriesPeople({ faces: [face(1, 10, 1), face(2, 11, 1)], distance, singleFigure: new Set([1]) }, 0.1)).toEqual([]);
   });
+
+  it('makes one figure of small faces that disagree only within what small faces can tell', () => {
+    distances.clear();
+    set(1, 2, 0.12);
+    const faces = [face(1, 10, 1), face(2, 11, 1)];
+    expect(seriesPeople({ faces, distance, singleFigure: new Set([1]) }, 0.1)).toEqual([[1, 2]]);
+    // The same distance between faces large enough to recognise says two people: no person.
+    const large = faces.map((f) => ({ ...f, recognisable: true }));
+    expect(seriesPeople({ faces: large, distance, singleFigure: new Set([1]) }, 0.1)).toEqual([]);
+    // Not in a series known to show one figure.
+    expect(seriesPeople({ faces, distance }, 0.1)).toEqual([]);
+    // Beyond dlib's same-person bound even small faces are two people.
+    set(1, 2, 0.25);
+    expect(seriesPeople({ faces, distance, singleFigure: new Set([1]) }, 0.1)).toEqual([]);
+  });
 });

@@ -12,7 +12,20 @@ export interface SeriesFace {
   faceId: number;
   contentId: number;
   seriesId: number;
+  /**
+   * Wide enough for its descriptor to tell two people apart (see PeopleParams.minFaceWidth). Faces
+   * 10-30 px wide give descriptors that are noise: the same model's lay 0.10-0.14 apart, different
+   * people's as close as 0.04. Such faces say "someone is here", not who.
+   */
+  recognisable?: boolean;
 }
+
+/**
+ * dlib's own same-person bound (Euclidean 0.6 between unit descriptors, i.e. cosine distance 0.18):
+ * in a single-figure series, faces too small to recognise that are no farther apart than this are
+ * not taken as evidence of a second figure.
+ */
+export const SMALL_FACE_SAME_FIGURE = 0.18;
 
 export interface SeriesPeopleInput {
   faces: readonly SeriesFace[];
@@ -71,10 +84,35 @@ export function seriesPeople(input: SeriesPeopleInput, eps: number): number[][] 
       const r = find(i);
       groups.set(r, [...(groups.get(r) ?? []), f.faceId]);
     });
-    const found = [...groups.values()];
-    // In a single-figure series, faces that do not match each other are not all the one figure.
-    if (minFaces === 1 && found.length > 1) continue;
+    let found = [...groups.values()];
+    if (minFaces === 1 && found.length > 1) {
+      // In a single-figure series, faces that do not match each other are not all the one figure,
+      // unless too small to say so: then, still within dlib's bound, they are the one figure.
+      const recognisable = new Set(faces.filter((f) => f.recognisable === true).map((f) => f.faceId));
+      const groupsWithRecognisable = found.filter((ids) => ids.some((id) => recognisable.has(id))).length;
+      if (groupsWithRecognisable > 1 || !linkedWithin(faces, input.distance, SMALL_FACE_SAME_FIGURE)) continue;
+      found = [faces.map((f) => f.faceId)];
+    }
     for (const ids of found) if (ids.length >= minFaces) out.push(ids.sort((x, y) => x - y));
   }
   return out;
+}
+
+/** Whether all faces are connected by pairs (of different photos) within `bound` (single linkage). */
+function linkedWithin(faces: readonly SeriesFace[], distance: SeriesPeopleInput['distance'], bound: number): boolean {
+  const reached = new Set([0]);
+  const queue = [0];
+  while (queue.length > 0) {
+    const i = queue.pop() as number;
+    const fi = faces[i] as SeriesFace;
+    faces.forEach((fj, j) => {
+      if (reached.has(j) || fj.contentId === fi.contentId) return;
+      const d = distance(fi.faceId, fj.faceId);
+      if (d !== null && d <= bound) {
+        reached.add(j);
+        queue.push(j);
+      }
+    });
+  }
+  return reached.size === faces.length;
 }

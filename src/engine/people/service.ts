@@ -198,7 +198,7 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
     const faces = repo.faces();
     const candidates = faces
       .filter((f) => f.personId === null && f.quality >= params.seriesFaceMinQuality && seriesOf.has(f.contentId) && vectors.faces.has(f.id))
-      .map((f) => ({ faceId: f.id, contentId: f.contentId, seriesId: seriesOf.get(f.contentId) as number }));
+      .map((f) => ({ faceId: f.id, contentId: f.contentId, seriesId: seriesOf.get(f.contentId) as number, recognisable: f.width >= params.minFaceWidth }));
     const rejections = repo.rejections();
     // A series shows one figure when none of its photos holds two bodies or two faces.
     const figures = new Map<number, number>();

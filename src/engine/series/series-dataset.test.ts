@@ -54,9 +54,11 @@ describe.skipIf(!present)(`people and series on real photo shoots (dev series se
   });
 
   it('gives back views the person of their own shoot, and no one else', () => {
-    // 43 of the 51 back views belong to a shoot where some face is visible at all (measured: 39).
+    // Measured 44 of 51. Of the other 7: 5 are in shoots where no face is confirmed (heads cropped
+    // off, faces of 9-12 px, one shoot seen only from behind), 2 are photos where the person
+    // detector finds no body (scores 0.26 and 0.06) to match.
     expect(summary.backViews.otherPerson).toBe(0);
-    expect(summary.backViews.ratio).toBeGreaterThanOrEqual(0.7);
+    expect(summary.backViews.ratio).toBeGreaterThanOrEqual(0.84);
   });
 
   it('makes no catch-all person', () => {

@@ -3,6 +3,7 @@ import { CHIP_TEMPLATE, chipAffine, fitSimilarity } from './align';
 import {
   BLAZEFACE_INPUT,
   DEFAULT_VERIFICATION,
+  atHeadOfPerson,
   blazefaceBackAnchors,
   decodePass,
   iou,
@@ -89,6 +90,18 @@ describe('BlazeFace decoding', () => {
     expect(needsVerification(face)).toBe(true);
     expect(needsVerification({ ...face, score: DEFAULT_VERIFICATION.trustScore })).toBe(false);
     expect(needsVerification(face, { ...DEFAULT_VERIFICATION, minScore: 0 })).toBe(false);
+  });
+
+  it('knows where a head belongs: the top quarter of a person box, at a plausible width', () => {
+    const person = { box: [100, 100, 200, 500] }; // x1, y1, x2, y2: a standing figure 100 px wide
+    const at = (x1: number, y1: number, w: number): FaceCandidate => ({ box: [x1, y1, x1 + w, y1 + w], score: 0.8, keypoints: [] });
+    expect(atHeadOfPerson(at(135, 110, 30), [person])).toBe(true);
+    expect(atHeadOfPerson(at(135, 300, 30), [person])).toBe(false); // at the waist
+    expect(atHeadOfPerson(at(20, 110, 30), [person])).toBe(false); // beside the body
+    expect(atHeadOfPerson(at(145, 110, 5), [person])).toBe(false); // a button, not a head
+    expect(atHeadOfPerson(at(110, 100, 90), [person])).toBe(false); // as wide as the body
+    expect(atHeadOfPerson(at(135, 110, 30), [])).toBe(false);
+    expect(DEFAULT_VERIFICATION.headMinScore).toBeLessThan(DEFAULT_VERIFICATION.minScore);
   });
 
   it('weighted NMS blends overlapping boxes by score and keeps separate faces apart', () => {

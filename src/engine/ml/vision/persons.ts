@@ -164,9 +164,12 @@ export const BODY_DESCRIPTOR_DIM = 3 * CLOTHING_HISTOGRAM_BINS + CENTERNET_FEATU
 /** Version of the body and background descriptors: stored descriptors of another version are recomputed. */
 export const DESCRIPTOR_VERSION = 'body=lab3+cnn;bg=1';
 
-/** The version stored with every vision result: the models and the descriptors computed from them. */
+/** Version of the face detection rules (passes, verification): other versions' faces are detected again. */
+export const FACE_RULES_VERSION = 'faces=head-prior';
+
+/** The version stored with every vision result: the models, the face rules and the descriptors. */
 export function visionVersion(modelsVersion: string): string {
-  return `${modelsVersion};${DESCRIPTOR_VERSION}`;
+  return `${modelsVersion};${FACE_RULES_VERSION};${DESCRIPTOR_VERSION}`;
 }
 
 let labBins: Uint8Array | undefined;

@@ -18,6 +18,7 @@ import {
   supersededByDetail,
   needsVerification,
   verificationPass,
+  atHeadOfPerson,
   verificationScore,
   weightedNms,
   type DetectionPass,
@@ -203,9 +204,13 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
       const merged = weightedNms([...keptGlobal, ...detailFaces], 0.3);
       // Verification drops what the second look does not confirm; NaN: trusted, not looked at again.
       const verified = await verifyFaces(pyr, merged, signal);
-      const passes = (v: number | undefined): boolean => v === undefined || Number.isNaN(v) || v >= verification.minScore;
-      const faceCands = merged.filter((_, i) => passes(verified[i]));
-      const verificationOf = verified.filter(passes);
+      const minScoreOf = (c: FaceCandidate): number => (atHeadOfPerson(c, personCands) ? Math.min(verification.minScore, verification.headMinScore) : verification.minScore);
+      const passes = merged.map((c, i) => {
+        const v = verified[i];
+        return v === undefined || Number.isNaN(v) || v >= minScoreOf(c);
+      });
+      const faceCands = merged.filter((_, i) => passes[i]);
+      const verificationOf = verified.filter((_, i) => passes[i]);
       throwIfAborted(signal);
       onProgress?.({ stage: 'embed', done: 1, total: 3 });
 
