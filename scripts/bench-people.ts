@@ -44,8 +44,8 @@ const vectors = openVectorIndexes({
   hnsw: { efConstruction: EF_CONSTRUCTION },
 });
 const lib = new TestLibrary(db, vectors);
-const people = createPeopleService({ db, vectors, logger: silentLogger });
-const series = createSeriesService({ db, vectors, logger: silentLogger });
+const people = createPeopleService({ db, vectors: () => vectors, logger: silentLogger });
+const series = createSeriesService({ db, vectors: () => vectors, logger: silentLogger });
 const timings: Array<[string, number]> = [];
 const rssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 

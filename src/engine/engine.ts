@@ -25,7 +25,11 @@ import { ThumbnailStore } from './scan/thumbs';
 import type { TrashBackend } from './trash/backend';
 import { createFreedesktopTrash } from './trash/freedesktop';
 import { createTrashService } from './trash/service';
-import { createRecognition, type Recognition } from './recognition';
+import { createPeopleService } from './people/service';
+import { createSeriesService, type RedundantShot } from './series/service';
+import { createVisionRepository } from './vision/repository';
+import { createVisionService, libraryVectors, type BodyExport, type FaceExport } from './vision/service';
+import type { JobContext } from './jobs/runner';
 
 export type { TrashBackend } from './trash/backend';
 
@@ -52,7 +56,7 @@ export interface Engine {
   dispose(): Promise<void>;
   readonly dataDir: string;
   /** Read-only exports for the CLI's stable JSON contract (docs/cli.md). */
-  exports: Pick<Recognition, 'exportFaces' | 'exportBodies' | 'redundant'>;
+  exports: { exportFaces(withEmbeddings: boolean): FaceExport[]; exportBodies(): BodyExport[]; redundant(): RedundantShot[] };
 }
 
 /** Formats every browser decodes itself, so the viewer can show the original pixels at 100 %. */
@@ -150,14 +154,31 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
     preferredFolders: () => [],
     onChange: () => bus.emit('library:changed', { reason: 'dedup' }),
   });
-  const recognition: Recognition = createRecognition({ db, dataDir, modelsDir, logger: logger.child({ part: 'recognition' }), onChange: () => bus.emit('library:changed', { reason: 'people' }) });
+  const visionRepo = createVisionRepository(db);
+  const vectors = libraryVectors({ dataDir, db, repo: visionRepo, logger: logger.child({ part: 'vectors' }) });
+  const vision = createVisionService({ repo: visionRepo, vectors, modelsDir, logger: logger.child({ part: 'vision' }) });
+  const people = createPeopleService({ db, vectors: vectors.get, logger: logger.child({ part: 'people' }), onChange: () => bus.emit('library:changed', { reason: 'people' }) });
+  const series = createSeriesService({ db, vectors: vectors.get, logger: logger.child({ part: 'series' }) });
+
+  async function clusterPeople(ctx: JobContext): Promise<void> {
+    await people.cluster({ signal: ctx.signal, onProgress: (done, total, s) => ctx.progress(`people: ${s}`, done, total) });
+    vectors.save();
+  }
+  async function groupSeries(ctx: JobContext): Promise<void> {
+    const report = (done: number, total: number, s: string): void => ctx.progress(`series: ${s}`, done, total);
+    await series.group({ signal: ctx.signal, onProgress: report });
+    // Series are the shoots that people without a recognisable face are found in. When that changes
+    // who is where, series are grouped again so that they name those people (people born in a series
+    // stay inside it; a faceless match can only add a person the photo's series already shows).
+    if (people.afterSeries().changed) await series.group({ signal: ctx.signal, onProgress: report });
+  }
 
   let lastReport: ScanReport | null = null;
   const jobHandlers: JobHandlers = {
     scan: async (spec, ctx) => {
-      const vision: VisionStage | null = spec.ml ? await recognition.visionStage() : null;
+      const visionStage: VisionStage | null = spec.ml ? await vision.stage() : null;
       lastReport = await runScan(
-        { db, repo, thumbs, computeHashes: computeImageHashes, vision, logger: ctx.logger, maxPixels: options.maxPixels },
+        { db, repo, thumbs, computeHashes: computeImageHashes, vision: visionStage, logger: ctx.logger, maxPixels: options.maxPixels },
         { folderIds: spec.folderIds, ml: spec.ml },
         ctx.signal,
         ctx.progress,
@@ -170,15 +191,19 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
         repo.clearFlag(GROUPS_STALE);
         ctx.progress('duplicates', 1, 1);
       }
-      if (spec.ml) await recognition.afterScan(ctx);
+      if (spec.ml) {
+        vectors.save();
+        await clusterPeople(ctx);
+        await groupSeries(ctx);
+      }
       bus.emit('library:changed', { reason: 'scan' });
     },
     people: async (_spec, ctx) => {
-      await recognition.cluster(ctx);
+      await clusterPeople(ctx);
       bus.emit('library:changed', { reason: 'people' });
     },
     series: async (_spec, ctx) => {
-      await recognition.group(ctx);
+      await groupSeries(ctx);
       bus.emit('library:changed', { reason: 'people' });
     },
   };
@@ -195,7 +220,7 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
     jobs,
     extraStatus: () => {
       const d = duplicates.stats();
-      return { duplicateGroups: d.groups, reclaimableBytes: d.reclaim, ...recognition.counts() };
+      return { duplicateGroups: d.groups, reclaimableBytes: d.reclaim, faces: vision.faceCount(), people: people.visibleCount(), series: series.count() };
     },
     onFoldersChanged: () => {
       duplicates.rebuild();
@@ -206,7 +231,11 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
     db,
     backend,
     logger: logger.child({ part: 'trash' }),
-    redundantShots: () => recognition.redundantFiles(),
+    redundantShots: () =>
+      series
+        .redundant()
+        .filter((shot) => !shot.keep)
+        .map((shot) => ({ fileId: shot.fileId, why: shot.why })),
     afterChange: (reason) => {
       duplicates.rebuild();
       bus.emit('library:changed', { reason });
@@ -218,8 +247,8 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
   const api: ApiHandlers = {
     library: library.handlers,
     dedup: duplicates.handlers,
-    people: recognition.people,
-    series: recognition.series,
+    people,
+    series,
     jobs: {
       list: () => Promise.resolve(jobs.list()),
       cancel: ({ id }) => {
@@ -286,15 +315,16 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
     },
     waitIdle: () => jobs.waitIdle(),
     exports: {
-      exportFaces: (e) => recognition.exportFaces(e),
-      exportBodies: () => recognition.exportBodies(),
-      redundant: () => recognition.redundant(),
+      exportFaces: (e) => vision.exportFaces(e),
+      exportBodies: () => vision.exportBodies(),
+      redundant: () => series.redundant(),
     },
     async dispose() {
       if (disposed) return;
       disposed = true;
       await jobs.shutdown();
-      await recognition.dispose();
+      vectors.close();
+      await vision.dispose();
       bus.clear();
       db.close();
       lock.release();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { clusterFaces, groupUnknownFaces, type ClusterFace, type Neighbour } from './cluster';
 import { DEFAULT_PEOPLE_PARAMS } from './params';
+import { cosineDistance } from '../vectors';
 import {
-  cosineDistance,
   createRandom,
   FACE_LIKE,
   identityCentres,

@@ -61,20 +61,6 @@ export function identityCentres(
   return centres;
 }
 
-export function cosineDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] as number;
-    const y = b[i] as number;
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  return 1 - dot / (Math.sqrt(na * nb) || 1);
-}
-
 /** Pairwise precision and recall of a predicted grouping against the truth (labels per item). */
 export function pairwiseScores(
   truth: readonly (string | number)[],

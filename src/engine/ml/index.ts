@@ -99,8 +99,4 @@ export async function ensureModels(modelsDir: string, logger: Logger): Promise<v
   await ensureModelFiles(modelsDir, logger);
 }
 
-export function cosineDistance(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  for (let i = 0; i < a.length; i++) dot += (a[i] ?? 0) * (b[i] ?? 0);
-  return 1 - dot;
-}
+export { cosineDistance } from '../../common/vectors';

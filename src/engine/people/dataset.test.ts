@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger';
 import { pairwiseScores } from '../../common/people/synthetic';
+import { iou, type Rect } from '../../common/geometry';
 import type { Raster } from '../../common/raster';
 import { openDatabase, type Db } from '../db/open';
 import { decodeAnalysisRaster } from '../dedup/testing-decode';
@@ -33,7 +34,7 @@ const UNLABELLED = ['angry', 'disgusted', 'fearful', 'happy', 'neutral', 'sad', 
   (n) => `unlabeled/${n}.jpg`,
 );
 
-type Box = [number, number, number, number];
+type Box = Rect;
 
 interface Ingested {
   contentId: number;
@@ -101,15 +102,6 @@ function pixelateHeads(raster: Raster, faces: readonly Box[]): Raster {
   return { ...raster, data };
 }
 
-function iou(a: Box, b: Box): number {
-  const x1 = Math.max(a[0], b[0]);
-  const y1 = Math.max(a[1], b[1]);
-  const x2 = Math.min(a[0] + a[2], b[0] + b[2]);
-  const y2 = Math.min(a[1] + a[3], b[1] + b[3]);
-  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
-  return inter / (a[2] * a[3] + b[2] * b[3] - inter);
-}
-
 describe.skipIf(!existsSync(path.join(FACES_DIR, 'identities.json')))(
   'people on the dev set (real vision pipeline)',
   () => {
@@ -120,7 +112,7 @@ describe.skipIf(!existsSync(path.join(FACES_DIR, 'identities.json')))(
       vectors = openVectorIndexes({ dir: path.join(dir, 'vectors'), db, logger: silentLogger });
       lib = new TestLibrary(db, vectors);
       pipeline = createVisionPipeline({ modelsDir: DEFAULT_MODELS_DIR, logger: silentLogger });
-      people = createPeopleService({ db, vectors, logger: silentLogger });
+      people = createPeopleService({ db, vectors: () => vectors, logger: silentLogger });
       const labels = JSON.parse(readFileSync(path.join(FACES_DIR, 'identities.json'), 'utf8')) as Record<
         string,
         string

@@ -210,6 +210,7 @@ export function createPeopleRepository(db: Db) {
       `UPDATE body_person SET state = ?, at = ? WHERE body_id = ? AND state <> 'rejected'`,
     ),
     peopleCount: db.prepare<[], number>('SELECT COUNT(*) FROM people').pluck(),
+    visiblePeopleCount: db.prepare<[], number>('SELECT COUNT(*) FROM people WHERE hidden = 0').pluck(),
   };
 
   const toPerson = (row: PersonRow): Person => {
@@ -347,6 +348,9 @@ export function createPeopleRepository(db: Db) {
     },
     decideBody(bodyId: number, accept: boolean, at: number): boolean {
       return s.decideBody.run(accept ? 'confirmed' : 'rejected', at, bodyId).changes > 0;
+    },
+    visiblePeopleCount(): number {
+      return s.visiblePeopleCount.get() ?? 0;
     },
     peopleCount(): number {
       return s.peopleCount.get() ?? 0;

@@ -33,7 +33,7 @@ beforeEach(() => {
   vectors = openVectorIndexes({ dir: path.join(dir, 'vectors'), db, logger: silentLogger });
   lib = new TestLibrary(db, vectors);
   changes = 0;
-  people = createPeopleService({ db, vectors, logger: silentLogger, onChange: () => (changes += 1) });
+  people = createPeopleService({ db, vectors: () => vectors, logger: silentLogger, onChange: () => (changes += 1) });
 });
 
 afterEach(() => {

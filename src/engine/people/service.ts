@@ -6,6 +6,7 @@ import type { ApiHandlers } from '../../common/contract/api';
 import type { Person, UnknownCluster } from '../../common/contract/types';
 import { EngineError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
+import { cosineDistance } from '../../common/vectors';
 import {
   clusterFaces,
   groupUnknownFaces,
@@ -20,6 +21,7 @@ import {
   type BodyInferenceParams,
   type PeopleParams,
 } from '../../common/people/params';
+import { settle, yieldToLoop } from '../async';
 import type { Db } from '../db/open';
 import type { VectorIndexes } from '../index/vector-indexes';
 import { createPeopleSnapshots } from './snapshots';
@@ -46,11 +48,14 @@ export type PeopleService = ApiHandlers['people'] & {
    * `changed`: whether any person appeared or any faceless match differs from before.
    */
   afterSeries(): { people: number; inferred: number; changed: boolean };
+  /** People the user has not hidden (the library status count). */
+  visibleCount(): number;
 };
 
 export interface PeopleServiceOptions {
   db: Db;
-  vectors: Pick<VectorIndexes, 'faces' | 'bodies'>;
+  /** The library's vector indexes, opened on first use. */
+  vectors: () => Pick<VectorIndexes, 'faces' | 'bodies'>;
   logger: Logger;
   /** Called after anything about people changed (the engine emits `library:changed`). */
   onChange?: () => void;
@@ -75,9 +80,9 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
   const changed = (): void => options.onChange?.();
 
   function neighboursOf(faceId: number): Neighbour[] {
-    const vector = vectors.faces.get(faceId);
+    const vector = vectors().faces.get(faceId);
     if (vector === null) return [];
-    return vectors.faces.search(vector, params.k + 1);
+    return vectors().faces.search(vector, params.k + 1);
   }
 
   function mustGetPerson(id: number): Person {
@@ -135,7 +140,7 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
     const started = performance.now();
     const faces: ClusterFace[] = repo
       .faces()
-      .filter((f) => f.width >= params.minFaceWidth && vectors.faces.has(f.id))
+      .filter((f) => f.width >= params.minFaceWidth && vectors().faces.has(f.id))
       .map((f) => ({ id: f.id, contentId: f.contentId, quality: f.quality, personId: f.personId }));
     const pending = faces.filter((f) => f.personId === null);
     const neighbours = new Map<number, Neighbour[]>();
@@ -197,7 +202,7 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
     const seriesOf = repo.seriesOfContents();
     const faces = repo.faces();
     const candidates = faces
-      .filter((f) => f.personId === null && f.quality >= params.seriesFaceMinQuality && seriesOf.has(f.contentId) && vectors.faces.has(f.id))
+      .filter((f) => f.personId === null && f.quality >= params.seriesFaceMinQuality && seriesOf.has(f.contentId) && vectors().faces.has(f.id))
       .map((f) => ({ faceId: f.id, contentId: f.contentId, seriesId: seriesOf.get(f.contentId) as number, recognisable: f.width >= params.minFaceWidth }));
     const rejections = repo.rejections();
     // A series shows one figure when none of its photos holds two bodies or two faces.
@@ -214,8 +219,8 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
         singleFigure,
         faces: candidates,
         distance: (a, b) => {
-          const va = vectors.faces.get(a);
-          const vb = vectors.faces.get(b);
+          const va = vectors().faces.get(a);
+          const vb = vectors().faces.get(b);
           return va === null || vb === null ? null : cosineDistance(va, vb);
         },
       },
@@ -245,7 +250,7 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
 
   /** Recomputes the 'inferred' body rows; confirmed and rejected rows are the user's and stay. */
   function inferFacelessPeople(at: number): number {
-    if (vectors.bodies.size() === 0) {
+    if (vectors().bodies.size() === 0) {
       repo.replaceInferred([], at);
       return 0;
     }
@@ -281,12 +286,12 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
         continue;
       }
       const usableFace = b.faceId !== null && (b.faceQuality ?? 0) >= bodyParams.unusableFaceQuality && (b.faceWidth ?? 0) >= params.minFaceWidth;
-      if (!usableFace && vectors.bodies.has(b.id)) targets.push(base);
+      if (!usableFace && vectors().bodies.has(b.id)) targets.push(base);
     }
     const cache = new Map<number, Float32Array | null>();
     const vectorOf = (id: number): Float32Array | null => {
       let v = cache.get(id);
-      if (v === undefined) cache.set(id, (v = vectors.bodies.get(id)));
+      if (v === undefined) cache.set(id, (v = vectors().bodies.get(id)));
       return v;
     };
     const results = inferBodies(
@@ -337,7 +342,7 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
       settle(() => {
         const pool = repo
           .faces()
-          .filter((f) => f.personId === null && vectors.faces.has(f.id))
+          .filter((f) => f.personId === null && vectors().faces.has(f.id))
           .sort((a, b) => b.quality - a.quality || a.id - b.id)
           .slice(0, UNKNOWN_POOL)
           .map((f) => ({ id: f.id, contentId: f.contentId, quality: f.quality, personId: null }));
@@ -440,20 +445,5 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
       }),
   };
 
-  return { ...handlers, cluster, afterSeries };
-}
-
-function cosineDistance(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  for (let i = 0; i < a.length; i++) dot += (a[i] as number) * (b[i] as number);
-  return 1 - dot; // HNSW cosine space stores normalised vectors
-}
-
-/** Runs a synchronous handler body; a throw becomes a rejected promise, as callers expect. */
-function settle<T>(fn: () => T): Promise<T> {
-  return new Promise<T>((resolve) => resolve(fn()));
-}
-
-function yieldToLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return { ...handlers, cluster, afterSeries, visibleCount: () => repo.visiblePeopleCount() };
 }

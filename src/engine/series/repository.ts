@@ -185,8 +185,8 @@ export function createSeriesRepository(db: Db) {
       `SELECT ${PHOTO_COLUMNS}, m.best, m.redundant, m.score, m.reasons FROM series_members m JOIN contents c ON c.id = m.content_id
        JOIN files fi ON ${FIRST_FILE} WHERE m.series_id = ? ORDER BY m.position`,
     ),
-    burstFiles: db.prepare<[], { path: string; series_id: number; redundant: number; reasons: string }>(
-      `SELECT fi.path, m.series_id, m.redundant, m.reasons FROM series_members m JOIN files fi ON fi.content_id = m.content_id AND fi.state = 'ok'
+    burstFiles: db.prepare<[], { file_id: number; path: string; series_id: number; redundant: number; reasons: string }>(
+      `SELECT fi.id AS file_id, fi.path, m.series_id, m.redundant, m.reasons FROM series_members m JOIN files fi ON fi.content_id = m.content_id AND fi.state = 'ok'
        WHERE m.burst IS NOT NULL ORDER BY m.series_id, m.position, fi.id`,
     ),
   };
@@ -312,6 +312,7 @@ export function createSeriesRepository(db: Db) {
     },
     burstFiles() {
       return s.burstFiles.all().map((r) => ({
+        fileId: r.file_id,
         path: r.path,
         series: r.series_id,
         keep: r.redundant === 0,

@@ -32,7 +32,7 @@ beforeEach(() => {
   db = openDatabase(path.join(dir, 'library.db'), silentLogger);
   vectors = openVectorIndexes({ dir: path.join(dir, 'vectors'), db, logger: silentLogger });
   lib = new TestLibrary(db, vectors);
-  series = createSeriesService({ db, vectors, logger: silentLogger });
+  series = createSeriesService({ db, vectors: () => vectors, logger: silentLogger });
 });
 
 afterEach(() => {
@@ -74,7 +74,7 @@ describe('series service', () => {
     // A lone photo far away in time is in no series.
     lib.addPhoto({ capturedAt: T0 + 30 * 24 * 60 * MIN, background: randomUnitVector(96, random) });
 
-    const people = createPeopleService({ db, vectors, logger: silentLogger });
+    const people = createPeopleService({ db, vectors: () => vectors, logger: silentLogger });
     const annaPerson = await people.nameFaces({ faceIds: faces, name: 'Anna' });
 
     const summary = await series.group();

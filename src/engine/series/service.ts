@@ -12,6 +12,7 @@ import { judgeShots, type Shot } from '../../common/series/best-shot';
 import { describeSeries, hasNoClock, type SeriesPhotoMeta } from '../../common/series/describe';
 import { compareNames, groupSeries, untrustedFileTimes, type GroupedSeries, type SeriesPhoto } from '../../common/series/group';
 import { DEFAULT_SERIES_PARAMS, type SeriesParams } from '../../common/series/params';
+import { settle, yieldToLoop } from '../async';
 import type { Db } from '../db/open';
 import type { VectorIndexes } from '../index/vector-indexes';
 import {
@@ -33,6 +34,7 @@ export interface GroupSummary {
 }
 
 export interface RedundantShot {
+  fileId: number;
   path: string;
   series: number;
   keep: boolean;
@@ -45,11 +47,13 @@ export type SeriesService = ApiHandlers['series'] & {
   group(opts?: GroupOptions): Promise<GroupSummary>;
   /** Every file of every burst: the kept frame (keep = true) and the redundant ones, with reasons. */
   redundant(): RedundantShot[];
+  count(): number;
 };
 
 export interface SeriesServiceOptions {
   db: Db;
-  vectors: Pick<VectorIndexes, 'bodies' | 'backgrounds'>;
+  /** The library's vector indexes, opened on first use. */
+  vectors: () => Pick<VectorIndexes, 'bodies' | 'backgrounds'>;
   logger: Logger;
   params?: Partial<SeriesParams>;
 }
@@ -110,12 +114,12 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
     const backgroundCache = new LruCache<number, Float32Array | null>(VECTOR_CACHE);
     const bodyCache = new LruCache<number, { vectors: Float32Array[]; people: Array<number | null> }>(VECTOR_CACHE);
     const backgroundOf = (id: number): Float32Array | null =>
-      backgroundCache.getOrSet(id, () => vectors.backgrounds.get(id));
+      backgroundCache.getOrSet(id, () => vectors().backgrounds.get(id));
     const bodiesOfContent = (id: number): { vectors: Float32Array[]; people: Array<number | null> } =>
       bodyCache.getOrSet(id, () => {
         const found = { vectors: [] as Float32Array[], people: [] as Array<number | null> };
         for (const body of bodiesOf.get(id) ?? []) {
-          const v = vectors.bodies.get(body.id);
+          const v = vectors().bodies.get(body.id);
           if (v === null) continue;
           found.vectors.push(v);
           found.people.push(body.person);
@@ -140,7 +144,7 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
       commonnessCache.getOrSet(id, () => {
         const v = backgroundOf(id);
         if (v === null) return null;
-        const hits = vectors.backgrounds
+        const hits = vectors().backgrounds
           .search(v, params.backgroundCommonK + 48)
           .filter((h) => h.id !== id && 1 - h.distance < params.backgroundNearIdentical && !sameOccasion(id, h.id));
         const kth = hits[params.backgroundCommonK - 1];
@@ -293,7 +297,7 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
       }),
   };
 
-  return { ...handlers, group, redundant: () => repo.burstFiles() };
+  return { ...handlers, group, redundant: () => repo.burstFiles(), count: () => repo.count(null) };
 }
 
 /**
@@ -356,12 +360,4 @@ class LruCache<K, V> {
     }
     return value;
   }
-}
-
-function settle<T>(fn: () => T): Promise<T> {
-  return new Promise<T>((resolve) => resolve(fn()));
-}
-
-function yieldToLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -2,6 +2,8 @@
  * BlazeFace post-processing in TS: anchors, box/keypoint decoding, tiling plan and weighted NMS
  * (scores blend overlapping boxes, as MediaPipe does, instead of keeping only the best one).
  */
+import { iouCorners } from '../../../common/geometry';
+
 export const BLAZEFACE_INPUT = 256;
 const KEYPOINTS = 6;
 
@@ -151,16 +153,6 @@ export function decodePass(
   return out;
 }
 
-export function iou(a: readonly number[], b: readonly number[]): number {
-  const [ax1 = 0, ay1 = 0, ax2 = 0, ay2 = 0] = a;
-  const [bx1 = 0, by1 = 0, bx2 = 0, by2 = 0] = b;
-  const iw = Math.min(ax2, bx2) - Math.max(ax1, bx1);
-  const ih = Math.min(ay2, by2) - Math.max(ay1, by1);
-  if (iw <= 0 || ih <= 0) return 0;
-  const inter = iw * ih;
-  return inter / ((ax2 - ax1) * (ay2 - ay1) + (bx2 - bx1) * (by2 - by1) - inter);
-}
-
 /**
  * Passes at different scales can place the same small face with offset boxes whose IoU falls
  * under the threshold; centres closer than half the smaller width at a similar size are one face
@@ -184,7 +176,7 @@ export function weightedNms(candidates: readonly FaceCandidate[], iouThreshold =
     const cluster: FaceCandidate[] = [];
     for (let i = rest.length - 1; i >= 0; i--) {
       const c = rest[i] as FaceCandidate;
-      if (iou(best.box, c.box) > iouThreshold || sameFaceByCentre(best.box, c.box)) {
+      if (iouCorners(best.box, c.box) > iouThreshold || sameFaceByCentre(best.box, c.box)) {
         cluster.push(c);
         rest.splice(i, 1);
       }
@@ -261,6 +253,6 @@ export function verificationPass(face: FaceCandidate, plan: VerificationPlan = D
 /** Best score among re-detections that overlap the candidate (0 when it was not found again). */
 export function verificationScore(face: FaceCandidate, redetections: readonly FaceCandidate[], plan: VerificationPlan = DEFAULT_VERIFICATION): number {
   let best = 0;
-  for (const d of redetections) if (d.score > best && iou(face.box, d.box) >= plan.minIou) best = d.score;
+  for (const d of redetections) if (d.score > best && iouCorners(face.box, d.box) >= plan.minIou) best = d.score;
   return best;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { iouCorners } from '../../../common/geometry';
 import { CHIP_TEMPLATE, chipAffine, fitSimilarity } from './align';
 import {
   BLAZEFACE_INPUT,
@@ -6,7 +7,6 @@ import {
   atHeadOfPerson,
   blazefaceBackAnchors,
   decodePass,
-  iou,
   needsVerification,
   planDetailPass,
   planPasses,
@@ -115,7 +115,7 @@ describe('BlazeFace decoding', () => {
     expect(merged[0]?.score).toBe(0.9);
     expect(merged[0]?.box[0]).toBeCloseTo((0 * 0.9 + 2 * 0.3) / 1.2, 10);
     expect(merged[0]?.keypoints[0]?.[0]).toBeCloseTo((1 * 0.9 + 3 * 0.3) / 1.2, 10);
-    expect(iou([0, 0, 10, 10], [5, 0, 15, 10])).toBeCloseTo(1 / 3, 10);
+    expect(iouCorners([0, 0, 10, 10], [5, 0, 15, 10])).toBeCloseTo(1 / 3, 10);
   });
 
   it('weighted NMS also merges offset boxes of one small face, but not neighbouring faces', () => {

@@ -3,8 +3,8 @@
  * stride-8 FPN features: body (whole box, torso, legs + colour statistics) and background (cells
  * outside every person box + a coarse colour layout).
  */
+import { iouCorners } from '../../../common/geometry';
 import type { TensorData } from '../runtime/protocol';
-import { iou } from './face-detect';
 import type { RgbImage } from './image';
 
 export const CENTERNET_LONG_SIDE = 320;
@@ -64,7 +64,7 @@ export function decodePersons(heatmap: TensorData, ltrb: TensorData, geom: Cente
   const kept: PersonCandidate[] = [];
   for (const c of found) {
     if (kept.length >= maxPersons) break;
-    if (kept.every((k) => iou(k.box, c.box) < 0.5)) kept.push(c);
+    if (kept.every((k) => iouCorners(k.box, c.box) < 0.5)) kept.push(c);
   }
   return kept;
 }
