@@ -31,7 +31,7 @@ describe('engine', () => {
     const repo = createLibraryRepository(db);
     repo.addFolder(photos, Date.now());
     const report = await runScan(
-      { db, repo, thumbs: new ThumbnailStore(path.join(data, 'thumbs')), computeHashes: computeImageHashes, vision: null, logger: silentLogger },
+      { repo, thumbs: new ThumbnailStore(path.join(data, 'thumbs')), computeHashes: computeImageHashes, vision: null, logger: silentLogger },
       { folderIds: null, ml: false },
       new AbortController().signal,
       () => undefined,

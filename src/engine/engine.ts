@@ -4,7 +4,6 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
 import type { ApiHandlers } from '../common/contract/api';
 import type { EventHandler, Dispatch } from '../common/contract/rpc';
 import { createDispatcher } from '../common/contract/rpc';
@@ -21,9 +20,12 @@ import { createLibraryRepository, GROUPS_STALE } from './library/repository';
 import { createLibraryService } from './library/service';
 import { DEFAULT_MODELS_DIR } from './paths';
 import { runScan, type ScanReport, type VisionStage } from './scan/scan-job';
+import { DEFAULT_MAX_PIXELS } from './scan/decode';
+import { createPreviews } from './scan/previews';
 import { ThumbnailStore } from './scan/thumbs';
 import type { TrashBackend } from './trash/backend';
 import { createFreedesktopTrash } from './trash/freedesktop';
+import { createTrashReadModel, createTrashRepository } from './trash/repository';
 import { createTrashService } from './trash/service';
 import { createPeopleService } from './people/service';
 import { createSeriesService, type RedundantShot } from './series/service';
@@ -57,24 +59,6 @@ export interface Engine {
   readonly dataDir: string;
   /** Read-only exports for the CLI's stable JSON contract (docs/cli.md). */
   exports: { exportFaces(withEmbeddings: boolean): FaceExport[]; exportBodies(): BodyExport[]; redundant(): RedundantShot[] };
-}
-
-/** Formats every browser decodes itself, so the viewer can show the original pixels at 100 %. */
-const BROWSER_MIME: Readonly<Record<string, string>> = {
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  webp: 'image/webp',
-  gif: 'image/gif',
-  avif: 'image/avif',
-  bmp: 'image/bmp',
-};
-
-/** The original file when a browser can show it and its path survives a round trip through a string. */
-function browserViewable(pathBytes: Buffer, format: string | null): { path: string; mime: string } | null {
-  const mime = format === null ? undefined : BROWSER_MIME[format];
-  if (!mime) return null;
-  const text = pathBytes.toString('utf8');
-  return Buffer.from(text, 'utf8').equals(pathBytes) ? { path: text, mime } : null;
 }
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
@@ -178,7 +162,7 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
     scan: async (spec, ctx) => {
       const visionStage: VisionStage | null = spec.ml ? await vision.stage() : null;
       lastReport = await runScan(
-        { db, repo, thumbs, computeHashes: computeImageHashes, vision: visionStage, logger: ctx.logger, maxPixels: options.maxPixels },
+        { repo, thumbs, computeHashes: computeImageHashes, vision: visionStage, logger: ctx.logger, maxPixels: options.maxPixels },
         { folderIds: spec.folderIds, ml: spec.ml },
         ctx.signal,
         ctx.progress,
@@ -228,7 +212,9 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
     },
   });
   const trash = createTrashService({
-    db,
+    repo: createTrashRepository(db),
+    read: createTrashReadModel(db),
+    library: repo,
     backend,
     logger: logger.child({ part: 'trash' }),
     redundantShots: () =>
@@ -262,9 +248,7 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
     logger.error('internal error', { method, error: error instanceof Error ? error.stack : String(error) }),
   );
 
-  const thumbQuery = db.prepare<[number]>(
-    "SELECT f.content_id, f.path_bytes, c.format FROM files f JOIN contents c ON c.id = f.content_id WHERE f.id = ? AND f.state = 'ok'",
-  );
+  const previews = createPreviews({ thumbs, photoFile: (id) => repo.photoFile(id), maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS, logger });
   let disposed = false;
 
   return {
@@ -272,32 +256,7 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
     dispatch,
     api,
     subscribe: (handler) => bus.subscribe(handler),
-    async thumbnail(photoId, size) {
-      if (!Number.isSafeInteger(photoId) || photoId <= 0) return null;
-      const row = thumbQuery.get(photoId) as { content_id: number; path_bytes: Buffer; format: string | null } | undefined;
-      if (!row) return null;
-      if (size === 'full') {
-        const original = browserViewable(row.path_bytes, row.format);
-        if (original) return original;
-        size = 'large';
-      }
-      const file = thumbs.pathFor(row.content_id, size);
-      if (!(await thumbs.exists(row.content_id, size))) {
-        if (size === 'small') return null;
-        try {
-          const jpeg = await sharp(await fs.readFile(row.path_bytes), { limitInputPixels: options.maxPixels ?? 200_000_000 })
-            .rotate()
-            .resize({ width: 1280, height: 1280, fit: 'inside', withoutEnlargement: true })
-            .jpeg({ quality: 82 })
-            .toBuffer();
-          await thumbs.write(row.content_id, jpeg, 'large');
-        } catch (error) {
-          logger.warn('large preview failed; serving the small thumbnail', { photoId, error: String(error) });
-          return (await thumbs.exists(row.content_id, 'small')) ? { path: thumbs.pathFor(row.content_id, 'small'), mime: 'image/jpeg' } : null;
-        }
-      }
-      return { path: file, mime: 'image/jpeg' };
-    },
+    thumbnail: (photoId, size) => previews.get(photoId, size),
     async scanAndWait({ folderIds, ml, onProgress }) {
       const { jobId } = await dispatch('library:scan', { folderIds, ml }) as { jobId: number };
       const off = bus.subscribe((event, payload) => {

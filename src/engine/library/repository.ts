@@ -115,6 +115,12 @@ export function createLibraryRepository(db: Db) {
     flagGet: db.prepare<[string]>('SELECT value FROM engine_state WHERE key = ?').pluck(),
     flagSet: db.prepare<[string, string]>('INSERT INTO engine_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
     flagClear: db.prepare<[string]>('DELETE FROM engine_state WHERE key = ?'),
+    photoFile: db.prepare<[number], { content_id: number; path_bytes: Buffer; format: string | null }>(
+      "SELECT f.content_id, f.path_bytes, c.format FROM files f JOIN contents c ON c.id = f.content_id WHERE f.id = ? AND f.state = 'ok'",
+    ),
+    contentDone: db
+      .prepare<[number, number, number]>('SELECT 1 FROM contents WHERE id = ? AND decoded_at IS NOT NULL AND length(hashes) = ? AND hash_version = ?')
+      .pluck(),
   };
 
   const toFolder = (r: { id: number; path: string; added_at: number; files?: number }): Folder => ({
@@ -159,6 +165,16 @@ export function createLibraryRepository(db: Db) {
       s.fileUpdate.run(folderId, size, mtime, contentId, state, scanId, id);
     },
     markSeen: (id: number, scanId: number) => void s.fileSeen.run(scanId, id),
+    /** Whether the content was decoded with this hash layout and algorithm (a newer Sift recomputes older hashes). */
+    contentDone: (id: number, hashBytes: number, hashVersion: number): boolean => s.contentDone.get(id, hashBytes, hashVersion) !== undefined,
+    transaction<T>(fn: () => T): T {
+      return db.transaction(fn)();
+    },
+    /** A live photo's content, file path (bytes) and format; null when there is no such photo. */
+    photoFile(photoId: number): { contentId: number; pathBytes: Buffer; format: string | null } | null {
+      const r = s.photoFile.get(photoId);
+      return r ? { contentId: r.content_id, pathBytes: r.path_bytes, format: r.format } : null;
+    },
     /** Durable flags ("duplicate groups are stale"): set before the work they announce, cleared after it. */
     flag: (key: string) => s.flagGet.get(key) !== undefined,
     setFlag: (key: string) => void s.flagSet.run(key, String(Date.now())),

@@ -105,7 +105,7 @@ describe('fuzzed image files', () => {
     let report;
     try {
       report = await runScan(
-        { db, repo, thumbs: new ThumbnailStore(path.join(root, 'data', 'thumbs')), computeHashes: computeImageHashes, vision: null, logger: silentLogger, budgets: { metadataMs: 5000, decodeMs: 10_000 } },
+        { repo, thumbs: new ThumbnailStore(path.join(root, 'data', 'thumbs')), computeHashes: computeImageHashes, vision: null, logger: silentLogger, budgets: { metadataMs: 5000, decodeMs: 10_000 } },
         { folderIds: null, ml: false },
         new AbortController().signal,
         () => undefined,

@@ -37,7 +37,7 @@ afterEach(() => {
 });
 
 function deps(over: Partial<ScanDeps> = {}): ScanDeps {
-  return { db, repo, thumbs: new ThumbnailStore(path.join(root, 'data', 'thumbs')), computeHashes: computeImageHashes, vision: null, logger: silentLogger, ...over };
+  return { repo, thumbs: new ThumbnailStore(path.join(root, 'data', 'thumbs')), computeHashes: computeImageHashes, vision: null, logger: silentLogger, ...over };
 }
 
 function scan(over: Partial<ScanDeps> = {}): Promise<ScanReport> {

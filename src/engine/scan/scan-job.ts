@@ -9,7 +9,6 @@ import type { ScanErrorCode } from '../../common/contract/types';
 import type { Raster } from '../../common/raster';
 import type { Logger } from '../../common/logger';
 import type { ImageHashes } from '../../common/dedup/types';
-import type { Db } from '../db/open';
 import { GROUPS_STALE, type LibraryRepository } from '../library/repository';
 import { HASH_VERSION, PACKED_HASH_BYTES, packHashes } from '../library/hash-codec';
 import { DecodeError } from './codecs/decode-error';
@@ -31,7 +30,6 @@ export interface VisionStage {
 }
 
 export interface ScanDeps {
-  db: Db;
   repo: LibraryRepository;
   thumbs: ThumbnailStore;
   computeHashes: (raster: Raster) => ImageHashes | Promise<ImageHashes>;
@@ -111,10 +109,6 @@ export async function runScan(
     // 2. Unchanged files (same path, size and mtime, fully analysed) are only marked as seen.
     const pending: Entry[] = [];
     const seen: number[] = [];
-    // Done = decoded with the current hash layout and algorithm (a newer Sift recomputes older hashes).
-    const contentDone = deps.db
-      .prepare<[number, number, number]>('SELECT 1 FROM contents WHERE id = ? AND decoded_at IS NOT NULL AND length(hashes) = ? AND hash_version = ?')
-      .pluck();
     for (const entry of entries) {
       const row = repo.fileByPath(entry.path);
       if (
@@ -123,7 +117,7 @@ export async function runScan(
         row.mtime_ms === entry.mtimeMs &&
         row.state === 'ok' &&
         row.content_id !== null &&
-        contentDone.get(row.content_id, PACKED_HASH_BYTES, HASH_VERSION) !== undefined &&
+        repo.contentDone(row.content_id, PACKED_HASH_BYTES, HASH_VERSION) &&
         (!vision || !vision.needs(row.content_id))
       ) {
         seen.push(row.id);
@@ -131,9 +125,9 @@ export async function runScan(
         pending.push(entry);
       }
     }
-    deps.db.transaction(() => {
+    repo.transaction(() => {
       for (const id of seen) repo.markSeen(id, scanId);
-    })();
+    });
     report.unchanged = seen.length;
     report.images += seen.length;
     // Anything to analyse or any file gone makes the groups stale, even if this scan dies midway.
@@ -289,7 +283,7 @@ async function analyseContent(
   signal: AbortSignal,
   now: () => number,
 ): Promise<Outcome> {
-  const { repo, db } = deps;
+  const { repo } = deps;
   const known = repo.contentBySha(sha);
   const needsDecode = !known || known.decoded_at === null || known.hash_bytes !== PACKED_HASH_BYTES || known.hash_version !== HASH_VERSION;
   const needsVision = vision !== null && (known ? vision.needs(known.id) : true);
@@ -320,7 +314,7 @@ async function analyseContent(
     const quality = measureQuality(decoded.preview);
     const hashes = await deps.computeHashes(decoded.preview);
     await deps.thumbs.write(content.id, decoded.thumbnail);
-    db.transaction(() => {
+    repo.transaction(() => {
       repo.saveDecoded(
         content.id,
         {
@@ -340,7 +334,7 @@ async function analyseContent(
         now(),
       );
       saveFile(content.id, 'ok');
-    })();
+    });
   } else {
     saveFile(content.id, 'ok');
   }

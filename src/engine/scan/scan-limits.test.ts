@@ -38,7 +38,7 @@ afterEach(() => {
 });
 
 function scan(over: Partial<ScanDeps> = {}): Promise<ScanReport> {
-  const deps: ScanDeps = { db, repo, thumbs: new ThumbnailStore(path.join(root, 'data', 'thumbs')), computeHashes: computeImageHashes, vision: null, logger: silentLogger, ...over };
+  const deps: ScanDeps = { repo, thumbs: new ThumbnailStore(path.join(root, 'data', 'thumbs')), computeHashes: computeImageHashes, vision: null, logger: silentLogger, ...over };
   return runScan(deps, { folderIds: null, ml: false }, new AbortController().signal, () => undefined);
 }
 const codeOf = (report: ScanReport, name: string): string | undefined => report.errors.find((e) => e.path.endsWith(name))?.code;
