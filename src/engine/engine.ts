@@ -6,7 +6,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ApiHandlers } from '../common/contract/api';
 import type { EventHandler, Dispatch } from '../common/contract/rpc';
-import { createDispatcher } from '../common/contract/rpc';
+import { createClient, createDispatcher, createInMemoryTransport } from '../common/contract/rpc';
+import { scanAndWait, type ScanAndWaitOptions } from '../common/contract/scan';
 import { EngineError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { silentLogger } from '../common/logger';
@@ -19,7 +20,8 @@ import { JobRunner, type JobHandlers } from './jobs/runner';
 import { createLibraryRepository, GROUPS_STALE } from './library/repository';
 import { createLibraryService } from './library/service';
 import { DEFAULT_MODELS_DIR } from './paths';
-import { runScan, type ScanReport, type VisionStage } from './scan/scan-job';
+import type { ScanReport } from '../common/contract/types';
+import { runScan, type VisionStage } from './scan/scan-job';
 import { DEFAULT_MAX_PIXELS } from './scan/decode';
 import { createPreviews } from './scan/previews';
 import { ThumbnailStore } from './scan/thumbs';
@@ -28,9 +30,9 @@ import { createFreedesktopTrash } from './trash/freedesktop';
 import { createTrashReadModel, createTrashRepository } from './trash/repository';
 import { createTrashService } from './trash/service';
 import { createPeopleService } from './people/service';
-import { createSeriesService, type RedundantShot } from './series/service';
+import { createSeriesService } from './series/service';
 import { createVisionRepository } from './vision/repository';
-import { createVisionService, libraryVectors, type BodyExport, type FaceExport } from './vision/service';
+import { createVisionService, libraryVectors } from './vision/service';
 import type { JobContext } from './jobs/runner';
 
 export type { TrashBackend } from './trash/backend';
@@ -53,12 +55,10 @@ export interface Engine {
   /** `full` is the original file where a browser can show it (100 % zoom), else the large preview. */
   thumbnail(photoId: number, size: 'small' | 'large' | 'full'): Promise<{ path: string; mime: string } | null>;
   /** Runs a scan to completion in-process (CLI): the job's report, including every error. */
-  scanAndWait(options: { folderIds?: number[]; ml: boolean; onProgress?: (stage: string, done: number, total: number, rate: number, eta: number | null) => void }): Promise<ScanReport>;
+  scanAndWait(options: ScanAndWaitOptions): Promise<ScanReport>;
   waitIdle(): Promise<void>;
   dispose(): Promise<void>;
   readonly dataDir: string;
-  /** Read-only exports for the CLI's stable JSON contract (docs/cli.md). */
-  exports: { exportFaces(withEmbeddings: boolean): FaceExport[]; exportBodies(): BodyExport[]; redundant(): RedundantShot[] };
 }
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
@@ -157,16 +157,20 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
     if (people.afterSeries().changed) await series.group({ signal: ctx.signal, onProgress: report });
   }
 
-  let lastReport: ScanReport | null = null;
+  /** Reports of the latest scan jobs of this run, for `library:scanReport`. */
+  const scanReports = new Map<number, ScanReport>();
   const jobHandlers: JobHandlers = {
     scan: async (spec, ctx) => {
       const visionStage: VisionStage | null = spec.ml ? await vision.stage() : null;
-      lastReport = await runScan(
+      const report = await runScan(
         { repo, thumbs, computeHashes: computeImageHashes, vision: visionStage, logger: ctx.logger, maxPixels: options.maxPixels },
         { folderIds: spec.folderIds, ml: spec.ml },
         ctx.signal,
         ctx.progress,
       );
+      scanReports.set(ctx.id, report);
+      // A handful is plenty: a host asks for the report of the scan it has just waited for.
+      for (const old of scanReports.keys()) if (scanReports.size > 16) scanReports.delete(old);
       if (ctx.signal.aborted) return;
       // Nothing new, changed, moved or gone since the last rebuild: the groups are still right.
       if (repo.flag(GROUPS_STALE)) {
@@ -206,6 +210,7 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
       const d = duplicates.stats();
       return { duplicateGroups: d.groups, reclaimableBytes: d.reclaim, faces: vision.faceCount(), people: people.visibleCount(), series: series.count() };
     },
+    scanReport: (jobId) => scanReports.get(jobId) ?? null,
     onFoldersChanged: () => {
       duplicates.rebuild();
       bus.emit('library:changed', { reason: 'folders' });
@@ -219,7 +224,7 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
     logger: logger.child({ part: 'trash' }),
     redundantShots: () =>
       series
-        .redundant()
+        .burstFiles()
         .filter((shot) => !shot.keep)
         .map((shot) => ({ fileId: shot.fileId, why: shot.why })),
     afterChange: (reason) => {
@@ -235,8 +240,13 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
     dedup: duplicates.handlers,
     people,
     series,
+    vision: {
+      faces: ({ embeddings }) => Promise.resolve(vision.exportFaces(embeddings)),
+      bodies: () => Promise.resolve(vision.exportBodies()),
+    },
     jobs: {
       list: () => Promise.resolve(jobs.list()),
+      wait: ({ id }) => jobs.waitFor(id),
       cancel: ({ id }) => {
         if (!jobs.get(id)) throw new EngineError('NOT_FOUND', `No job ${id}`);
         return Promise.resolve({ cancelled: jobs.cancel(id) });
@@ -257,27 +267,8 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
     api,
     subscribe: (handler) => bus.subscribe(handler),
     thumbnail: (photoId, size) => previews.get(photoId, size),
-    async scanAndWait({ folderIds, ml, onProgress }) {
-      const { jobId } = await dispatch('library:scan', { folderIds, ml }) as { jobId: number };
-      const off = bus.subscribe((event, payload) => {
-        const info = payload as { id: number; stage: string; done: number; total: number; rate: number; etaSeconds: number | null };
-        if (event === 'job:progress' && info.id === jobId) onProgress?.(info.stage, info.done, info.total, info.rate, info.etaSeconds);
-      });
-      try {
-        const info = await jobs.waitFor(jobId);
-        if (info.state === 'failed') throw new EngineError('INTERNAL', `Scan failed: ${info.error ?? 'unknown error'}`);
-        if (!lastReport) throw new EngineError('INTERNAL', 'Scan finished without a report');
-        return lastReport;
-      } finally {
-        off();
-      }
-    },
+    scanAndWait: (opts) => scanAndWait(createClient(createInMemoryTransport(dispatch, (h) => bus.subscribe(h))), opts),
     waitIdle: () => jobs.waitIdle(),
-    exports: {
-      exportFaces: (e) => vision.exportFaces(e),
-      exportBodies: () => vision.exportBodies(),
-      redundant: () => series.redundant(),
-    },
     async dispose() {
       if (disposed) return;
       disposed = true;

@@ -7,8 +7,10 @@ import { z } from 'zod';
 import type {
   BrowseResult,
   DeletePlan,
+  BodyExport,
   Dismissal,
   DuplicateGroup,
+  FaceExport,
   Folder,
   JobInfo,
   JournalEntry,
@@ -18,7 +20,9 @@ import type {
   PersonEdit,
   PhotoDetail,
   PhotoSummary,
+  RedundantShot,
   ScanErrorRecord,
+  ScanReport,
   SeriesDetail,
   SeriesSummary,
   UnknownCluster,
@@ -50,6 +54,8 @@ export const contract = {
     scan: method<{ jobId: number }>()(
       z.object({ folderIds: z.array(id).optional(), ml: z.boolean().default(true) }).strict(),
     ),
+    /** What a scan job did, once it has finished (null while it runs, or for a job of an earlier run). */
+    scanReport: method<ScanReport | null>()(z.object({ jobId: id }).strict()),
     status: method<LibraryStatus>()(empty),
     errors: method<{ total: number; errors: ScanErrorRecord[] }>()(z.object({ ...page }).strict()),
     browse: method<BrowseResult>()(z.object({ path: z.string().max(4096).optional() }).strict()),
@@ -96,9 +102,18 @@ export const contract = {
       z.object({ ...page, personId: id.optional() }).strict(),
     ),
     get: method<SeriesDetail>()(z.object({ id }).strict()),
+    /** Every file of every burst: the kept frame and the redundant ones, with reasons. */
+    redundant: method<RedundantShot[]>()(empty),
+  },
+  vision: {
+    /** Every detected face of the library, in path order. */
+    faces: method<FaceExport[]>()(z.object({ embeddings: z.boolean().default(false) }).strict()),
+    bodies: method<BodyExport[]>()(empty),
   },
   jobs: {
     list: method<JobInfo[]>()(empty),
+    /** Resolves when the job has finished (done, cancelled or failed). */
+    wait: method<JobInfo>()(z.object({ id }).strict()),
     cancel: method<{ cancelled: boolean }>()(z.object({ id }).strict()),
   },
   trash: {

@@ -333,3 +333,46 @@ export interface JobInfo {
   finishedAt: number | null;
   error: string | null;
 }
+
+/** What one scan did (`library:scanReport`). */
+export interface ScanReport {
+  scanId: number;
+  files: number;
+  images: number;
+  skipped: number;
+  unchanged: number;
+  moved: number;
+  missing: number;
+  errors: Array<{ path: string; code: ScanErrorCode; message: string }>;
+  seconds: number;
+  state: 'done' | 'cancelled';
+}
+
+/** One detected face (`vision:faces`); boxes are [x, y, width, height] in original-image pixels. */
+export interface FaceExport {
+  path: string;
+  box: [number, number, number, number];
+  score: number;
+  quality: number;
+  /** The 128-d descriptor, when asked for. */
+  embedding?: number[];
+}
+
+/** One detected body (`vision:bodies`) and the face inside it, if any. */
+export interface BodyExport {
+  path: string;
+  box: [number, number, number, number];
+  score: number;
+  face: [number, number, number, number] | null;
+}
+
+/** A file of a burst (`series:redundant`): the kept frame (keep) or a redundant one, with reasons. */
+export interface RedundantShot {
+  fileId: number;
+  path: string;
+  series: number;
+  keep: boolean;
+  /** `why` in English. */
+  reasons: string[];
+  why: ShotReason[];
+}

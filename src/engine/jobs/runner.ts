@@ -13,6 +13,8 @@ export type JobSpec =
   | { type: 'series' };
 
 export interface JobContext {
+  /** The job's id (JobInfo.id). */
+  id: number;
   signal: AbortSignal;
   logger: Logger;
   /** Reports progress of the current stage; cheap to call per item (throttled). */
@@ -146,6 +148,7 @@ export class JobRunner {
     job.stageStartedAt = info.startedAt;
     let lastEmit = 0;
     const ctx: JobContext = {
+      id: info.id,
       signal: job.controller.signal,
       logger: this.logger.child({ job: info.id, type: info.type }),
       progress: (stage, done, total) => {

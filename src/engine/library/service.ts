@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ApiHandlers } from '../../common/contract/api';
-import type { ImageFormat, LibraryStatus, PhotoDetail, PhotoSummary } from '../../common/contract/types';
+import type { ImageFormat, LibraryStatus, PhotoDetail, PhotoSummary, ScanReport } from '../../common/contract/types';
 import { EngineError } from '../../common/errors';
 import type { Db } from '../db/open';
 import type { JobRunner } from '../jobs/runner';
@@ -31,6 +31,8 @@ export function createLibraryService(deps: {
   repo: LibraryRepository;
   jobs: JobRunner;
   extraStatus: () => Pick<LibraryStatus, 'duplicateGroups' | 'reclaimableBytes' | 'faces' | 'people' | 'series'>;
+  /** The report of a finished scan job of this run (the scan job keeps them). */
+  scanReport: (jobId: number) => ScanReport | null;
   onFoldersChanged: () => void;
 }) {
   const { db, repo, jobs } = deps;
@@ -71,6 +73,7 @@ export function createLibraryService(deps: {
   };
 
   const handlers: ApiHandlers['library'] = {
+    scanReport: ({ jobId }) => Promise.resolve(deps.scanReport(jobId)),
     addFolder: async ({ path: input }) => {
       const absolute = path.resolve(input.replace(/^~(?=$|\/)/, os.homedir()));
       let real: string;

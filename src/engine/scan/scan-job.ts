@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { ScanErrorCode } from '../../common/contract/types';
+import type { ScanErrorCode, ScanReport } from '../../common/contract/types';
 import type { Raster } from '../../common/raster';
 import type { Logger } from '../../common/logger';
 import type { ImageHashes } from '../../common/dedup/types';
@@ -55,18 +55,7 @@ export interface ScanProgress {
   (stage: string, done: number, total: number): void;
 }
 
-export interface ScanReport {
-  scanId: number;
-  files: number;
-  images: number;
-  skipped: number;
-  unchanged: number;
-  moved: number;
-  missing: number;
-  errors: Array<{ path: string; code: ScanErrorCode; message: string }>;
-  seconds: number;
-  state: 'done' | 'cancelled';
-}
+export type { ScanReport };
 
 interface Entry extends WalkEntry {
   folderId: number;

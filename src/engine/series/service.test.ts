@@ -111,7 +111,7 @@ describe('series service', () => {
     expect(homeDetail.shots).toHaveLength(2);
     expect(homeDetail.reasons).toMatchObject({ timeSource: { exif: 0, mtime: 2 } });
 
-    const redundant = series.redundant();
+    const redundant = await series.redundant({});
     expect(redundant.map((r) => r.keep)).toEqual([false, true, false]);
     expect(redundant.every((r) => r.series === annaSeries?.id && r.reasons.length > 0)).toBe(true);
 

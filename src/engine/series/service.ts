@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { ApiHandlers } from '../../common/contract/api';
-import type { SeriesReasons, SeriesSubject, ShotReason } from '../../common/contract/types';
+import type { RedundantShot, SeriesReasons, SeriesSubject } from '../../common/contract/types';
 import { EngineError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import { judgeShots, type Shot } from '../../common/series/best-shot';
@@ -33,20 +33,10 @@ export interface GroupSummary {
   redundant: number;
 }
 
-export interface RedundantShot {
-  fileId: number;
-  path: string;
-  series: number;
-  keep: boolean;
-  /** `why` in English. */
-  reasons: string[];
-  why: ShotReason[];
-}
-
 export type SeriesService = ApiHandlers['series'] & {
   group(opts?: GroupOptions): Promise<GroupSummary>;
   /** Every file of every burst: the kept frame (keep = true) and the redundant ones, with reasons. */
-  redundant(): RedundantShot[];
+  burstFiles(): RedundantShot[];
   count(): number;
 };
 
@@ -261,6 +251,7 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
   }
 
   const handlers: ApiHandlers['series'] = {
+    redundant: () => settle(() => repo.burstFiles()),
     list: ({ offset, limit, personId }) =>
       settle(() => {
         const person = personId ?? null;
@@ -297,7 +288,7 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
       }),
   };
 
-  return { ...handlers, group, redundant: () => repo.burstFiles(), count: () => repo.count(null) };
+  return { ...handlers, group, burstFiles: () => repo.burstFiles(), count: () => repo.count(null) };
 }
 
 /**

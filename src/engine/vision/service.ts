@@ -4,6 +4,7 @@
  * scan with vision, so a library scanned with --no-ml never loads them.
  */
 import path from 'node:path';
+import type { BodyExport, FaceExport } from '../../common/contract/types';
 import { iou, type Rect } from '../../common/geometry';
 import type { Logger } from '../../common/logger';
 import type { Raster } from '../../common/raster';
@@ -14,21 +15,6 @@ import { createModelRegistry, readManifest } from '../ml/models/manifest';
 import { BODY_DESCRIPTOR_DIM, visionVersion } from '../ml/vision/persons';
 import type { VisionStage } from '../scan/scan-job';
 import type { StoredBox, VisionRepository } from './repository';
-
-export interface FaceExport {
-  path: string;
-  box: Rect;
-  score: number;
-  quality: number;
-  embedding?: number[];
-}
-
-export interface BodyExport {
-  path: string;
-  box: Rect;
-  score: number;
-  face: Rect | null;
-}
 
 /**
  * The library's vector indexes, opened on first use (`get`). An explicit handle, so that a library

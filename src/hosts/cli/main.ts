@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createLogger, type LogLevel } from '../../common/logger';
 import { EngineError } from '../../common/errors';
 import { createClient, createInMemoryTransport, type ApiClient } from '../../common/contract/rpc';
+import { scanAndWait } from '../../common/contract/scan';
 import { createEngine, type Engine } from '../../engine/engine';
 import { defaultDataDir } from '../../engine/paths';
 import { parseArgs, UsageError } from './args';
@@ -119,7 +120,7 @@ async function run(
       const folderIds: number[] = [];
       for (const folder of positional) folderIds.push((await api.library.addFolder({ path: folder })).id);
       const progress = createProgressPrinter(io.err);
-      const report = await engine.scanAndWait({ folderIds, ml: !flags.has('no-ml'), onProgress: progress.update });
+      const report = await scanAndWait(api, { folderIds, ml: !flags.has('no-ml'), onProgress: progress.update });
       progress.done();
       if (json) {
         print(io, { files: report.files, images: report.images, skipped: report.skipped, errors: report.errors, seconds: Number(report.seconds.toFixed(3)) });
@@ -167,13 +168,13 @@ async function run(
       return 0;
     }
     case 'faces': {
-      const faces = engine.exports.exportFaces(flags.has('embeddings'));
+      const faces = await api.vision.faces({ embeddings: flags.has('embeddings') });
       if (json) print(io, { faces });
       else for (const f of faces) io.out(`${f.path} [${f.box.join(', ')}] score ${f.score.toFixed(2)} quality ${f.quality.toFixed(2)}\n`);
       return 0;
     }
     case 'bodies': {
-      const bodies = engine.exports.exportBodies();
+      const bodies = await api.vision.bodies({});
       if (json) print(io, { bodies });
       else for (const b of bodies) io.out(`${b.path} [${b.box.join(', ')}] score ${b.score.toFixed(2)}${b.face ? ' (face visible)' : ''}\n`);
       return 0;
@@ -192,7 +193,7 @@ async function run(
       return 0;
     }
     case 'redundant': {
-      const shots = engine.exports.redundant().map((s) => ({ path: s.path, series: s.series, keep: s.keep, reasons: s.reasons }));
+      const shots = (await api.series.redundant({})).map((s) => ({ path: s.path, series: s.series, keep: s.keep, reasons: s.reasons }));
       if (json) print(io, { shots });
       else for (const s of shots) io.out(`${s.keep ? 'keep  ' : 'redund'} ${s.path} — ${s.reasons.join('; ')}\n`);
       return 0;
