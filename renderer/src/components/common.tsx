@@ -45,17 +45,7 @@ export function UndoBar({ offer, onDone }: { offer: UndoOffer | null; onDone: ()
   );
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = bytes / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
-}
+export { formatBytes } from '../../../src/common/format';
 
 /** A duration in the UI's language (ms, s, min, h): series spans, gaps, time left. */
 export function spanText(ms: number, t: Translate): string {

@@ -7,6 +7,7 @@ import { createLogger, type LogLevel } from '../../common/logger';
 import { EngineError } from '../../common/errors';
 import { createClient, createInMemoryTransport, type ApiClient } from '../../common/contract/rpc';
 import { scanAndWait } from '../../common/contract/scan';
+import { formatBytes } from '../../common/format';
 import { createEngine, type Engine } from '../../engine/engine';
 import { defaultDataDir } from '../../engine/paths';
 import { parseArgs, UsageError } from './args';
@@ -86,17 +87,6 @@ export async function main(argv: string[], io: Io = { out: (t) => process.stdout
 
 function print(io: Io, value: unknown): void {
   io.out(`${JSON.stringify(value, null, 2)}\n`);
-}
-
-function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
 
 function needId(value: string | undefined, what: string): number {

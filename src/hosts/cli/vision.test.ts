@@ -12,7 +12,7 @@ describe('sift scan / faces / bodies / redundant', () => {
   const data = tempDir();
   const run = async (...args: string[]): Promise<{ code: number; json: unknown }> => {
     let out = '';
-    const code = await main([...args, '--json', '--data', data.dir], { out: (t) => (out += t), err: () => undefined });
+    const code = await main([...args, '--json', '--data', data.dir], { out: (t) => (out += t), err: process.stderr });
     return { code, json: JSON.parse(out) as unknown };
   };
   beforeAll(() => {
