@@ -82,8 +82,7 @@ export function createLibraryRepository(db: Db) {
     contentDecoded: db.prepare(
       `UPDATE contents SET format = @format, width = @width, height = @height, orientation = @orientation,
          captured_at = @capturedAt, camera = @camera, gps_lat = @lat, gps_lon = @lon, exif_fields = @exifFields,
-         hashes = @hashes, hash_version = @hashVersion, sharpness = @sharpness, exposure = @exposure, has_thumb = 1, decoded_at = @at,
-         error_code = NULL, error_message = NULL
+         hashes = @hashes, hash_version = @hashVersion, sharpness = @sharpness, exposure = @exposure, has_thumb = 1, decoded_at = @at
        WHERE id = @id`,
     ),
     scanStart: db.prepare<[number]>("INSERT INTO scans (started_at, state) VALUES (?, 'running') RETURNING id"),

@@ -81,7 +81,7 @@ export function createTrashService(deps: {
   library: Pick<LibraryRepository, 'setFileState'>;
   backend: TrashBackend;
   logger: Logger;
-  redundantShots?: RedundantShotSource;
+  redundantShots: RedundantShotSource;
   afterChange: (reason: 'trash' | 'undo') => void;
 }) {
   const { repo, read, library, backend, logger } = deps;
@@ -300,7 +300,6 @@ export function createTrashService(deps: {
       for (const id of photoIds ?? []) reasons.set(id, reason ? { key: 'text', params: { text: reason } } : null);
       if (suggestedDuplicates) for (const id of read.nonKeepers()) if (!reasons.has(id)) reasons.set(id, null);
       if (redundantShots) {
-        if (!deps.redundantShots) throw new EngineError('UNSUPPORTED', 'Redundant shots are not available yet: run a scan with recognition first');
         for (const r of deps.redundantShots()) if (!reasons.has(r.fileId)) reasons.set(r.fileId, { key: 'delete.redundantShot', params: { why: r.why } });
       }
       if (reasons.size === 0) throw new EngineError('INVALID_ARGUMENT', 'The selection is empty: nothing to delete');
@@ -314,7 +313,7 @@ export function createTrashService(deps: {
       const guardedMap = findGuarded(selected);
       let redundantMap: ReadonlyMap<number, ShotReason[]> | null = null;
       const redundantOnce = (): ReadonlyMap<number, ShotReason[]> =>
-        (redundantMap ??= new Map((deps.redundantShots?.() ?? []).map((r) => [r.fileId, r.why])));
+        (redundantMap ??= new Map(deps.redundantShots().map((r) => [r.fileId, r.why])));
       const items: StoredItem[] = [];
       const guarded: StoredGuarded[] = [];
       for (const f of selected.values()) {
