@@ -136,6 +136,22 @@ export function createTrashService(deps: {
     return guarded;
   }
 
+  /**
+   * The person-in-series rule at the moment of deletion: the plan checked it against the library of
+   * its time, but other plans may have run since. A file is the last photo of a person in a series
+   * when no other live photo of that series shows them outside this run's remaining targets.
+   */
+  function lastPhotoOfPersonNow(file: LibraryFile, pending: ReadonlySet<number>, givenUp: ReadonlySet<string>): GuardReason | null {
+    if (file.contentId === null) return null;
+    for (const sp of read.seriesPeopleOf(file.contentId)) {
+      if (givenUp.has(`${sp.seriesId}:${sp.personId}`)) continue;
+      const others = read.filesShowingPersonInSeries(sp.seriesId, sp.personId).filter((id) => id !== file.id && !pending.has(id));
+      if (others.length === 0)
+        return { key: 'guard.lastOfPerson', params: { person: sp.person, series: sp.title, personId: sp.personId, seriesId: sp.seriesId, seriesStart: sp.startAt } };
+    }
+    return null;
+  }
+
   /** The facts a plan stores for a file so that execute can re-check them later. */
   function plannedFacts(file: LibraryFile): PlannedFacts {
     const sha = contentShaOf(file);
@@ -337,6 +353,10 @@ export function createTrashService(deps: {
       const items = JSON.parse(plan.items) as StoredItem[];
       const guarded = JSON.parse(plan.guarded) as StoredGuarded[];
       const targets: Array<PlannedFacts & { photoId: number }> = [...items, ...(confirmGuarded ? guarded : [])];
+      // People whose last photo in a series the user explicitly agreed to remove: no survivor is required there.
+      const givenUpPeople = new Set(
+        confirmGuarded ? guarded.flatMap((g) => (g.because.key === 'guard.lastOfPerson' ? [`${g.because.params.seriesId}:${g.because.params.personId}`] : [])) : [],
+      );
       if (targets.length === 0) throw new EngineError('UNSAFE_DELETE', 'Every file in this plan is protected; confirm explicitly to remove them');
       // Groups whose last copy the user explicitly agreed to remove: no survivor is required there.
       const givenUp = new Set(confirmGuarded ? guarded.filter((g) => g.because.key === 'guard.lastCopy' && g.group !== undefined).map((g) => g.group as number) : []);
@@ -350,7 +370,10 @@ export function createTrashService(deps: {
           pending.delete(target.photoId);
           continue;
         }
-        const check = await checkBeforeMove(f, target, roots, pending, target.group !== undefined && givenUp.has(target.group));
+        const lastOf = lastPhotoOfPersonNow(f, pending, givenUpPeople);
+        const check = lastOf
+          ? { ok: false as const, why: `${englishGuardReason(lastOf)}: the other photos of them are gone or in this plan; make a new plan to decide` }
+          : await checkBeforeMove(f, target, roots, pending, target.group !== undefined && givenUp.has(target.group));
         // Removed only after its check: a file still to go never counts as a surviving copy.
         pending.delete(f.id);
         if (!check.ok || dryRun) {
