@@ -11,6 +11,7 @@ import { scanAndWait, type ScanAndWaitOptions } from '../common/contract/scan';
 import { EngineError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { silentLogger } from '../common/logger';
+import { settle } from './async';
 import { lockDataDir, type DataDirLock } from './db/lock';
 import { openDatabase, type Db } from './db/open';
 import { computeImageHashes } from './dedup/hashes';
@@ -241,16 +242,17 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
     people,
     series,
     vision: {
-      faces: ({ embeddings }) => Promise.resolve(vision.exportFaces(embeddings)),
-      bodies: () => Promise.resolve(vision.exportBodies()),
+      faces: ({ embeddings }) => settle(() => vision.exportFaces(embeddings)),
+      bodies: () => settle(() => vision.exportBodies()),
     },
     jobs: {
-      list: () => Promise.resolve(jobs.list()),
+      list: () => settle(() => jobs.list()),
       wait: ({ id }) => jobs.waitFor(id),
-      cancel: ({ id }) => {
-        if (!jobs.get(id)) throw new EngineError('NOT_FOUND', `No job ${id}`);
-        return Promise.resolve({ cancelled: jobs.cancel(id) });
-      },
+      cancel: ({ id }) =>
+        settle(() => {
+          if (!jobs.get(id)) throw new EngineError('NOT_FOUND', `No job ${id}`);
+          return { cancelled: jobs.cancel(id) };
+        }),
     },
     trash: trash.handlers,
   };

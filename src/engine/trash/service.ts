@@ -17,6 +17,7 @@ import type { DeletePlan, DeletePlanItem, DeleteReason, GuardReason, JournalEntr
 import { englishShotReason } from '../../common/series/best-shot';
 import { EngineError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
+import { settle } from '../async';
 import type { LibraryRepository } from '../library/repository';
 import type { TrashBackend } from './backend';
 import type { LibraryFile, TrashReadModel, TrashRepository } from './repository';
@@ -311,41 +312,42 @@ export function createTrashService(deps: {
   }
 
   const handlers: ApiHandlers['trash'] = {
-    plan: ({ photoIds, suggestedDuplicates, redundantShots, reason }) => {
-      const reasons = new Map<number, DeleteReason | null>();
-      for (const id of photoIds ?? []) reasons.set(id, reason ? { key: 'text', params: { text: reason } } : null);
-      if (suggestedDuplicates) for (const id of read.nonKeepers()) if (!reasons.has(id)) reasons.set(id, null);
-      if (redundantShots) {
-        for (const r of deps.redundantShots()) if (!reasons.has(r.fileId)) reasons.set(r.fileId, { key: 'delete.redundantShot', params: { why: r.why } });
-      }
-      if (reasons.size === 0) throw new EngineError('INVALID_ARGUMENT', 'The selection is empty: nothing to delete');
-      const selected = new Map<number, LibraryFile>();
-      for (const id of reasons.keys()) {
-        const f = read.file(id);
-        if (!f) throw new EngineError('NOT_FOUND', `No photo ${id}`);
-        if (f.state !== 'ok') throw new EngineError('CONFLICT', `Photo ${f.path} is not in the library any more (${f.state})`);
-        selected.set(id, f);
-      }
-      const guardedMap = findGuarded(selected);
-      let redundantMap: ReadonlyMap<number, ShotReason[]> | null = null;
-      const redundantOnce = (): ReadonlyMap<number, ShotReason[]> =>
-        (redundantMap ??= new Map(deps.redundantShots().map((r) => [r.fileId, r.why])));
-      const items: StoredItem[] = [];
-      const guarded: StoredGuarded[] = [];
-      for (const f of selected.values()) {
-        const guard = guardedMap.get(f.id);
-        if (guard) guarded.push({ photoId: f.id, path: f.path, bytes: f.size, why: englishGuardReason(guard), because: guard, ...plannedFacts(f) });
-        else {
-          const because = reasonFor(f, reasons.get(f.id) ?? null, redundantOnce);
-          items.push({ photoId: f.id, path: f.path, bytes: f.size, reason: englishDeleteReason(because), because, ...plannedFacts(f) });
+    plan: ({ photoIds, suggestedDuplicates, redundantShots, reason }) =>
+      settle(() => {
+        const reasons = new Map<number, DeleteReason | null>();
+        for (const id of photoIds ?? []) reasons.set(id, reason ? { key: 'text', params: { text: reason } } : null);
+        if (suggestedDuplicates) for (const id of read.nonKeepers()) if (!reasons.has(id)) reasons.set(id, null);
+        if (redundantShots) {
+          for (const r of deps.redundantShots()) if (!reasons.has(r.fileId)) reasons.set(r.fileId, { key: 'delete.redundantShot', params: { why: r.why } });
         }
-      }
-      const createdAt = Date.now();
-      const id = repo.insertPlan(createdAt, JSON.stringify(items), JSON.stringify(guarded));
-      const publicItems: DeletePlanItem[] = items.map(({ photoId, path: p, bytes, reason: r, because }) => ({ photoId, path: p, bytes, reason: r, because }));
-      const publicGuarded: DeletePlan['guarded'] = guarded.map(({ photoId, path: p, bytes, why, because }) => ({ photoId, path: p, bytes, why, because }));
-      return Promise.resolve({ id, createdAt, items: publicItems, guarded: publicGuarded, totalBytes: items.reduce((s, i) => s + i.bytes, 0) });
-    },
+        if (reasons.size === 0) throw new EngineError('INVALID_ARGUMENT', 'The selection is empty: nothing to delete');
+        const selected = new Map<number, LibraryFile>();
+        for (const id of reasons.keys()) {
+          const f = read.file(id);
+          if (!f) throw new EngineError('NOT_FOUND', `No photo ${id}`);
+          if (f.state !== 'ok') throw new EngineError('CONFLICT', `Photo ${f.path} is not in the library any more (${f.state})`);
+          selected.set(id, f);
+        }
+        const guardedMap = findGuarded(selected);
+        let redundantMap: ReadonlyMap<number, ShotReason[]> | null = null;
+        const redundantOnce = (): ReadonlyMap<number, ShotReason[]> =>
+          (redundantMap ??= new Map(deps.redundantShots().map((r) => [r.fileId, r.why])));
+        const items: StoredItem[] = [];
+        const guarded: StoredGuarded[] = [];
+        for (const f of selected.values()) {
+          const guard = guardedMap.get(f.id);
+          if (guard) guarded.push({ photoId: f.id, path: f.path, bytes: f.size, why: englishGuardReason(guard), because: guard, ...plannedFacts(f) });
+          else {
+            const because = reasonFor(f, reasons.get(f.id) ?? null, redundantOnce);
+            items.push({ photoId: f.id, path: f.path, bytes: f.size, reason: englishDeleteReason(because), because, ...plannedFacts(f) });
+          }
+        }
+        const createdAt = Date.now();
+        const id = repo.insertPlan(createdAt, JSON.stringify(items), JSON.stringify(guarded));
+        const publicItems: DeletePlanItem[] = items.map(({ photoId, path: p, bytes, reason: r, because }) => ({ photoId, path: p, bytes, reason: r, because }));
+        const publicGuarded: DeletePlan['guarded'] = guarded.map(({ photoId, path: p, bytes, why, because }) => ({ photoId, path: p, bytes, why, because }));
+        return { id, createdAt, items: publicItems, guarded: publicGuarded, totalBytes: items.reduce((s, i) => s + i.bytes, 0) };
+      }),
 
     execute: async ({ planId, dryRun, confirmGuarded }) => {
       const plan = repo.plan(planId);
@@ -459,7 +461,7 @@ export function createTrashService(deps: {
       return loadEntry(journalId);
     },
 
-    journal: ({ offset, limit }) => Promise.resolve(repo.journalPage(limit, offset).map(loadEntry)),
+    journal: ({ offset, limit }) => settle(() => repo.journalPage(limit, offset).map(loadEntry)),
   };
 
   return { handlers, recover };
