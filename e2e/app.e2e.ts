@@ -184,6 +184,23 @@ describe('Sift in the browser', () => {
     await dup.groups().first().waitFor();
     await screenshot(h.page, '06-duplicates');
 
+    // Every copy of a group is shown (rows, no horizontal scroller), each with its folder from the
+    // library folder down, never cut from the left.
+    const { groups: firstGroups } = await h.engine.api.dedup.groups({ kind: 'all', offset: 0, limit: 1 });
+    const biggest = firstGroups[0];
+    if (!biggest) throw new Error('no duplicate group');
+    const groupBox = await dup.groups().first().boundingBox();
+    const memberBoxes = await dup.groups().first().getByTestId('dup-member').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().toJSON() as DOMRect));
+    expect(memberBoxes.length).toBe(biggest.members.length);
+    expect(biggest.members.length).toBeGreaterThan(5);
+    for (const box of memberBoxes) {
+      expect(box.left).toBeGreaterThanOrEqual(groupBox?.x ?? Infinity);
+      expect(box.right).toBeLessThanOrEqual((groupBox?.x ?? 0) + (groupBox?.width ?? 0));
+      expect(box.bottom).toBeLessThanOrEqual((groupBox?.y ?? 0) + (groupBox?.height ?? 0));
+    }
+    const folders = await dup.groups().first().getByTestId('member-folder').allInnerTexts();
+    expect(folders).toEqual(biggest.members.map((m) => path.relative(path.dirname(h.photos), path.dirname(m.path))));
+
     // → moves to the next group.
     const firstId = await dup.current().getAttribute('data-group-id');
     await dup.press('ArrowRight');

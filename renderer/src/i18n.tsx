@@ -378,6 +378,8 @@ const en = {
   'photos.selectAll': 'Select all {n} for deletion',
   'photos.hint': 'Click a photo to view it; tick its corner box to select it (Shift-click for a range).',
   'seriesWho.folder': 'Photos in {folder}',
+  'dup.field.file': 'File and folder',
+  'dup.field.words': 'How it differs · why',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -758,6 +760,8 @@ const zh: Record<MessageKey, string> = {
   'photos.selectAll': '全部 {n} 张选为删除',
   'photos.hint': '点击照片查看；勾选角上的方框以选择（按住 Shift 点击可选择一段）。',
   'seriesWho.folder': '{folder} 中的照片',
+  'dup.field.file': '文件和文件夹',
+  'dup.field.words': '区别 · 原因',
 };
 
 /** Looks up a message and fills its {placeholders}. */

@@ -55,6 +55,11 @@ describe('duplicate wording', () => {
     expect(memberDiffText(member(3, 1280, 800, 72_000), keeper, t)).toBe('re-compressed');
     expect(memberDiffText(member(4, 1280, 800, 900_000, false, 'png'), keeper, t)).toBe('saved as png');
     expect(memberDiffText(keeper, keeper, t)).toBeNull();
+    // A measured edit is named instead of the byte count it changed.
+    const grey = { ...member(5, 1280, 800, 170_000), why: [{ key: 'lose.edited' as const, params: { edits: ['grey' as const] } }] };
+    expect(memberDiffText(grey, keeper, t)).toBe('made greyscale');
+    const croppedSmaller = { ...member(6, 1216, 760, 198_000), why: [{ key: 'lose.edited' as const, params: { edits: ['crop' as const] } }] };
+    expect(memberDiffText(croppedSmaller, keeper, t)).toBe('10 % smaller, cropped');
   });
 
   it('says why copies are one group without hash jargon', () => {

@@ -233,7 +233,10 @@ export function memberDiffText(m: DuplicateMember, keeper: DuplicateMember | und
     if (change > 0) parts.push(t('dupWords.smaller', { n: change }));
     else if (change < 0) parts.push(t('dupWords.larger', { n: -change }));
   }
+  // Edits the engine measured against the other copies say more than the byte count ("made greyscale", not "re-compressed").
+  const edits = m.why.flatMap((r) => (r.key === 'lose.edited' ? r.params.edits : []));
   if (m.format && keeper.format && m.format !== keeper.format) parts.push(t('dupWords.otherFormat', { format: m.format }));
+  else if (edits.length > 0) parts.push(...edits.map((e) => t(`edit.${e}`)));
   else if (sameSize && m.bytes !== keeper.bytes) parts.push(t(m.bytes < keeper.bytes ? 'dupWords.recompressed' : 'dupWords.biggerFile'));
   if (parts.length === 0 && m.bytes === keeper.bytes && sameSize) parts.push(t('dupWords.sameFile'));
   return parts.length > 0 ? parts.join(t('dupWords.separator')) : t('dupWords.sameLook');

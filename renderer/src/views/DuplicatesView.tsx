@@ -17,7 +17,8 @@ import {
   Thumb,
   UndoBar,
 } from '../components/common';
-import { VirtualGrid } from '../components/VirtualGrid';
+import { VirtualList } from '../components/VirtualList';
+import { libraryRelativeFolder, middleEllipsis } from '../folder-label';
 import { useI18n } from '../i18n';
 import { usePaged } from '../paged';
 import { useAppState } from '../state';
@@ -25,8 +26,17 @@ import { splitPath } from '../components/Lightbox';
 import { evidenceText, groupSummaryText, keeperReasonText, memberDiffText } from '../texts';
 
 type Kind = 'all' | 'exact' | 'near';
-const ROW_HEIGHT = 352;
-const THUMB = 150;
+const THUMB = 100;
+// Every copy is one row of fixed height, so a group's height follows from its number of copies
+// (kept in step with .group, .group-head, .member-columns and .member in styles.css).
+const COPY_ROW = 72;
+const ROW_GAP = 4;
+const GROUP_CHROME = 2 /* border */ + 16 /* padding */ + 24 /* head */ + 16 /* column names */ + 2 * ROW_GAP;
+const FOLDER_CHARS = 64;
+
+export function groupHeight(copies: number): number {
+  return GROUP_CHROME + copies * COPY_ROW + Math.max(0, copies - 1) * ROW_GAP;
+}
 
 type Field = 'resolution' | 'size' | 'date' | 'format' | 'folder';
 
@@ -45,8 +55,9 @@ function fieldValue(m: DuplicateMember, field: Field, locale: string): string {
   }
 }
 
-// The folder is what tells copies apart: it gets its own field, wrapped, never cut.
 const FIELDS: readonly Field[] = ['folder', 'resolution', 'size', 'date', 'format'];
+/** The facts shown as columns, aligned across the copies so differences stand out. */
+const COLUMNS = ['resolution', 'size', 'format', 'date'] as const satisfies readonly Field[];
 
 export function DuplicatesView() {
   const { t, locale } = useI18n();
@@ -75,6 +86,8 @@ export function DuplicatesView() {
     100,
   );
   const total = groups.total ?? 0;
+  const folders = useQuery((a) => a.library.listFolders({}), [], ['folders']);
+  const roots = useMemo(() => folders.data?.map((f) => f.path) ?? [], [folders.data]);
   const reloadGroups = groups.reload;
   useEffect(() => {
     if (scanStage !== null) reloadGroups();
@@ -220,6 +233,8 @@ export function DuplicatesView() {
     if (plan) showPlan(plan);
   };
 
+  const heightOf = (i: number): number => groupHeight(groupAt(i)?.members.length ?? 2);
+
   const renderGroup = (i: number) => {
     const g = groupAt(i);
     if (!g) return <div className="group placeholder" />;
@@ -238,12 +253,12 @@ export function DuplicatesView() {
       >
         <div className="group-head">
           <span className={`tag ${g.kind}`}>{t(`dup.kind.${g.kind}`)}</span>
-          <span className="muted">
+          <span className="muted nowrap">
             {t('dup.copies', { n: g.members.length })} ·{' '}
             {t('dup.reclaim', { size: formatBytes(g.reclaimableBytes) })}
           </span>
           <span
-            className="muted evidence"
+            className="evidence"
             title={g.proof.map((e) => evidenceText(e, t)).join('\n')}
             data-testid="evidence"
           >
@@ -257,10 +272,21 @@ export function DuplicatesView() {
             {t('dup.notDuplicate')} (n)
           </button>
         </div>
-        <div className="members">
+        <div className="member member-columns" aria-hidden="true">
+          <span />
+          <span>{t('dup.field.file')}</span>
+          {COLUMNS.map((f) => (
+            <span key={f}>{t(`dup.field.${f}`)}</span>
+          ))}
+          <span>{t('dup.field.words')}</span>
+          <span />
+        </div>
+        <div className="members" data-testid="dup-members">
           {g.members.map((m) => {
             const marked = basket.has(m.id);
             const isSelected = isCurrent && selectedMember?.id === m.id;
+            const folder = splitPath(m.path).folder;
+            const reasons = m.why.map((r) => keeperReasonText(r, t, locale));
             return (
               <div
                 key={m.id}
@@ -281,33 +307,33 @@ export function DuplicatesView() {
                 >
                   <Thumb photoId={m.id} px={THUMB} alt={m.path} />
                 </button>
-                <div className="member-badges">
-                  {m.keep && <span className="tag keep">{t('dup.keeper')}</span>}
-                  {marked && <span className="tag danger">{t('dup.marked')}</span>}
-                  <span className="member-name" title={m.path}>
-                    {splitPath(m.path).name}
-                  </span>
-                </div>
-                {!m.keep && (
-                  <div className="member-diff" data-testid="member-diff" title={t('dup.vsKeeper')}>
-                    {memberDiffText(m, keeper, t)}
+                <div className="member-file">
+                  <div className="member-badges">
+                    {m.keep && <span className="tag keep">{t('dup.keeper')}</span>}
+                    {marked && <span className="tag danger">{t('dup.marked')}</span>}
+                    <span className="member-name" title={m.path}>
+                      {splitPath(m.path).name}
+                    </span>
                   </div>
-                )}
-                <dl className="props">
-                  {FIELDS.map((f) => (
-                    <div key={f} className={differs.has(f) ? 'differs' : ''}>
-                      <dt>{t(`dup.field.${f}`)}</dt>
-                      {/* The folder is clipped at its start (rtl box): its last folders are what tell copies apart. */}
-                      <dd className={f === 'folder' ? 'folder-value' : undefined} title={fieldValue(m, f, locale)}>
-                        {f === 'folder' ? `\u200e${fieldValue(m, f, locale)}\u200e` : fieldValue(m, f, locale)}
-                      </dd>
+                  {/* The folder tells copies apart: relative to its library folder, cut in the middle if at all. */}
+                  <div className={`member-folder ${differs.has('folder') ? 'differs' : ''}`} title={folder} data-testid="member-folder">
+                    {middleEllipsis(libraryRelativeFolder(folder, roots), FOLDER_CHARS)}
+                  </div>
+                </div>
+                {COLUMNS.map((f) => (
+                  <div key={f} className={`member-fact ${differs.has(f) ? 'differs' : ''}`} data-field={f}>
+                    {fieldValue(m, f, locale)}
+                  </div>
+                ))}
+                <div className="member-words">
+                  {!m.keep && (
+                    <div className="member-diff" data-testid="member-diff" title={t('dup.vsKeeper')}>
+                      {memberDiffText(m, keeper, t)}
                     </div>
-                  ))}
-                </dl>
-                {m.why.length > 0 && (
-                  <Reasons texts={m.why.map((r) => keeperReasonText(r, t, locale))} muted={!m.keep} />
-                )}
-                <div className="row">
+                  )}
+                  {reasons.length > 0 && <Reasons texts={reasons} muted={!m.keep} lines={m.keep ? 3 : 2} />}
+                </div>
+                <div className="member-actions">
                   {!m.keep && (
                     <button onClick={() => void keep(g, m.id)} data-testid="keep">
                       {t('dup.keep')} (k)
@@ -380,16 +406,14 @@ export function DuplicatesView() {
         </ConfirmDialog>
       )}
       {!showDismissed && (
-        <VirtualGrid
+        <VirtualList
           testId="dup-list"
           ariaLabel={t('dup.title')}
           count={total}
-          cellWidth="fill"
-          cellHeight={ROW_HEIGHT}
-          overscanRows={1}
+          heightOf={heightOf}
           onRange={groups.ensure}
           scrollToIndex={current}
-          renderCell={renderGroup}
+          renderItem={renderGroup}
         />
       )}
     </section>
@@ -428,10 +452,10 @@ function DismissedList() {
   );
 }
 
-/** A copy's reasons on one clipped line; all of them, one per line, on hover. */
-function Reasons({ texts, muted }: { texts: string[]; muted: boolean }) {
+/** A copy's reasons on a few clipped lines; all of them, one per line, on hover. */
+function Reasons({ texts, muted, lines }: { texts: string[]; muted: boolean; lines: number }) {
   return (
-    <div className={`reasons ${muted ? 'muted' : ''}`} title={texts.join('\n')} data-testid="reasons">
+    <div className={`reasons ${muted ? 'muted' : ''}`} style={{ WebkitLineClamp: lines }} title={texts.join('\n')} data-testid="reasons">
       {texts.join('; ')}
     </div>
   );
