@@ -388,8 +388,14 @@ describe('Sift in the browser', () => {
     await series.open(0);
     const why = await h.page.getByTestId('series-reasons').locator('li').allInnerTexts();
     // Copied files share one file date: the series says it has no usable time instead of quoting it.
-    expect(why[0]).toMatch(/^\d+ photos (over |without a usable time)/);
+    expect(why[0]).toMatch(/^\d+ photos (taken |without a usable time)/);
     expect(await h.page.locator('[data-testid="shot"].best').count()).toBe(1);
+    // The day is said once (in the title), and the shots are explained in words: no scores, no internal ids.
+    const dayAndWhy = `${await h.page.getByTestId('series-title').innerText()}\n${why.join('\n')}`;
+    expect(dayAndWhy.match(/\b(19|20)\d\d\b/g)?.length ?? 0).toBeLessThanOrEqual(1);
+    const shotReasons = await h.page.getByTestId('shot-reasons').allInnerTexts();
+    expect(shotReasons.length).toBeGreaterThan(0);
+    for (const text of shotReasons) expect(text).not.toMatch(/\d\.\d\d|#\d|score/);
     await screenshot(h.page, '18-series-page');
   });
 
@@ -415,7 +421,7 @@ describe('Sift in the browser', () => {
     await series.cards().first().waitFor();
     await series.open(0);
     const why = await h.page.getByTestId('series-reasons').locator('li').allInnerTexts();
-    expect(why[0]).toMatch(/张照片，历时|张照片没有可用的时间/);
+    expect(why[0]).toMatch(/张照片，历时|张照片没有可用的时间|张照片在同一秒内拍摄/);
     expect(await h.page.getByTestId('series-title').innerText()).toMatch(/张照片/);
     for (const text of await h.page.getByTestId('shot-reasons').allInnerTexts()) expect(text).not.toMatch(/best shot|redundant|score|kept/);
     await screenshot(h.page, '21-series-zh');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DeleteReason, DuplicateMember, GuardReason } from '../../src/common/contract/types';
+import type { DeleteReason, DuplicateMember, GuardReason, ShotParts } from '../../src/common/contract/types';
 import type { MessageKey, Translate } from './i18n';
 import { DICTS } from './i18n';
-import { deleteReasonText, groupSummaryText, guardReasonText, memberDiffText, seriesTitleText, shotReasonText } from './texts';
+import { deleteReasonText, groupSummaryText, guardReasonText, memberDiffText, seriesTitleText, shotReasonsText, shotReasonText } from './texts';
 
 const t: Translate = (key: MessageKey, vars) => DICTS.en[key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars?.[name] ?? `{${name}}`));
 
@@ -73,15 +73,55 @@ describe('duplicate wording', () => {
 });
 
 describe('series titles', () => {
-  it('tell series of plain photos apart by the cover\'s folder', () => {
-    const series = { title: 'Photos · 2021-06-12 · 8 photos', subject: { kind: 'photos' as const }, people: [], start: Date.UTC(2021, 5, 12, 12), end: null, photoCount: 8 };
+  const at = (h: number, m = 0): number => new Date(2021, 5, 12, h, m).getTime();
+  it('tell series of plain photos apart by the cover\'s folder and the time of day', () => {
+    const series = { title: 'Photos · 2021-06-12 · 8 photos', subject: { kind: 'photos' as const }, people: [], start: at(14, 34), end: null, photoCount: 8 };
     const title = seriesTitleText({ ...series, cover: { path: '/home/a/Pictures/Beach trip/IMG_1.jpg' } }, String, t, 'en-US');
-    expect(title).toMatch(/^Photos in Beach trip · Jun 12, 2021 \d{1,2}:\d{2}\s?[AP]M · 8 photos$/);
+    expect(title).toMatch(/^Photos in Beach trip · Jun 12, 2021, 2:34\sPM · 8 photos$/);
+  });
+
+  it('differ for two series of the same people on the same day (time range, folder)', () => {
+    const morning = { title: 'x', subject: { kind: 'people' as const }, people: [3, 4], start: at(9, 5), end: at(9, 40), photoCount: 8, cover: { path: '/p/Zoo/a.jpg' } };
+    const evening = { ...morning, start: at(19, 0), end: at(19, 20) };
+    const a = seriesTitleText(morning, (id) => (id === 3 ? 'Anna' : 'Raj'), t, 'en-US');
+    const b = seriesTitleText(evening, (id) => (id === 3 ? 'Anna' : 'Raj'), t, 'en-US');
+    expect(a).not.toBe(b);
+    expect(a).toMatch(/^Anna & Raj in Zoo · Jun 12, 2021, 9:05\s.\s9:40\sAM · 8 photos$/);
+    // The day is said once.
+    expect(a.match(/2021/g)?.length).toBe(1);
+    const twoDays = seriesTitleText({ ...morning, end: new Date(2021, 5, 14, 10).getTime() }, String, t, 'en-US');
+    expect(twoDays).toMatch(/Jun 12\s.\s14, 2021 · 8 photos$/);
   });
 
   it('give no date to a series without a clock, and a subject to one whose people are gone', () => {
     const untimed = { title: 'x', subject: { kind: 'people' as const }, people: [3], start: null, end: null, photoCount: 4 };
     expect(seriesTitleText(untimed, () => 'Anna', t, 'en-US')).toBe('Anna · 4 photos');
     expect(seriesTitleText({ ...untimed, people: [] }, () => 'Anna', t, 'en-US')).toBe('Unknown people · 4 photos');
+    expect(seriesTitleText({ ...untimed, subject: { kind: 'unknown-people' }, people: [], cover: { path: '/p/Street/IMG_7.jpg' } }, String, t, 'en-US')).toBe(
+      'Unknown people in Street · cover IMG_7.jpg · 4 photos',
+    );
+  });
+});
+
+describe('series shots in words', () => {
+  it('say what was measured, without scores', () => {
+    const best = shotReasonText({ key: 'shot.best', params: { score: 0.94, parts: { sharpness: 1, exposure: 0.79, resolution: 1 } } }, String, t);
+    expect(best).toBe('the best shot of the series: the sharpest, exposure fair, full size');
+    // Face quality was not measured (no faces): nothing is said about faces or eyes.
+    expect(best).not.toMatch(/face|eye|0\.9/);
+  });
+
+  it('say the best shot\'s strengths once when it is also the kept frame of a burst', () => {
+    const parts = { sharpness: 1, exposure: 0.9 };
+    const text = shotReasonsText([{ key: 'shot.best', params: { score: 0.9, parts } }, { key: 'shot.burstKept', params: { frames: 3, score: 0.9, parts } }], String, t);
+    expect(text).toBe('the best shot of the series: the sharpest, well exposed; the best of 3 near-identical frames');
+  });
+
+  it('compare a redundant shot with the kept one signal by signal', () => {
+    const lower = (parts: ShotParts, keptParts: ShotParts): string => shotReasonText({ key: 'shot.lowerScore', params: { score: 0.6, keptScore: 0.87, parts, keptParts } }, String, t);
+    expect(lower({ sharpness: 0.6, exposure: 0.8 }, { sharpness: 1, exposure: 0.81 })).toBe('not as good as the kept shot: less sharp');
+    expect(lower({ sharpness: 0.6, faceQuality: 0.9 }, { sharpness: 1, faceQuality: 0.5 })).toBe('not as good as the kept shot: less sharp (though faces clearer)');
+    expect(lower({ sharpness: 0.87 }, { sharpness: 0.87 })).toBe('as good as the kept shot by every measure; the earlier frame was kept');
+    expect(lower({ sharpness: 0.87 }, { sharpness: 0.87 })).not.toMatch(/0\.87|</);
   });
 });

@@ -70,88 +70,155 @@ export function keeperReasonText(r: KeeperReason, t: Translate, locale: string):
   }
 }
 
-/** The series title in the UI's language, or the engine's (English) one for a series saved without a subject. */
-export function seriesTitleText(
-  s: { title: string; subject: SeriesSubject | null; people: number[]; start: number | null; end: number | null; photoCount: number; cover?: { path: string } | null },
-  nameOf: (id: number) => string,
-  t: Translate,
-  locale: string,
-): string {
-  if (s.subject === null) return s.title;
+type SeriesTitleInput = {
+  title: string;
+  subject: SeriesSubject | null;
+  people: number[];
+  start: number | null;
+  end: number | null;
+  photoCount: number;
+  cover?: { path: string } | null;
+};
+
+/**
+ * A series title in parts: who (people's names, a place, or what the photos are) and where (the
+ * cover's folder), when (the day with the time of day, so that the series of one day differ),
+ * and how many photos. A series saved without a subject by an older Sift has only its English title.
+ */
+export function seriesTitleParts(s: SeriesTitleInput, nameOf: (id: number) => string, t: Translate, locale: string): { who: string; when: string | null; count: string } | null {
+  if (s.subject === null) return null;
+  const folder = s.cover ? (s.cover.path.split(/[\\/]/).slice(-2, -1)[0] ?? null) : null;
   let who: string;
   // A series whose people were all merged away or removed since it was grouped still needs a subject.
   if (s.subject.kind === 'people') who = s.people.length > 0 ? joinNames(s.people.map(nameOf)) : t('seriesWho.unknown-people');
   else if (s.subject.kind === 'place') who = t('seriesWho.place', { place: formatPosition(s.subject.lat, s.subject.lon) });
-  // "Photos" alone titled many series the same: the cover's folder tells them apart.
-  else if (s.subject.kind === 'photos' && s.cover) who = t('seriesWho.folder', { folder: s.cover.path.split(/[\\/]/).slice(-2, -1)[0] ?? t('seriesWho.photos') });
   else who = t(`seriesWho.${s.subject.kind}`);
-  // No dates for a series whose photos have no usable time (the engine stores none).
-  if (s.start === null) return `${who} · ${t('series.photos', { n: s.photoCount })}`;
-  const first = day(s.start, locale);
-  const last = day(s.end ?? s.start, locale);
-  const when = first === last ? first : `${first} – ${last}`;
-  // Series of plain photos share a folder and often a day: the start time tells them apart.
-  const at = s.subject.kind === 'photos' ? ` ${new Date(s.start).toLocaleTimeString(locale, { timeStyle: 'short' })}` : '';
-  return `${who} · ${when}${at} · ${t('series.photos', { n: s.photoCount })}`;
+  // The folder tells apart series of the same people (or of no one known); a place already says where.
+  if (folder && s.subject.kind !== 'place') who = t('seriesWho.in', { who, folder });
+  const count = t('series.photos', { n: s.photoCount });
+  // No dates for a series whose photos have no usable time (the engine stores none): its cover's name instead.
+  if (s.start === null) return { who, when: s.cover ? t('seriesWhen.cover', { name: s.cover.path.split(/[\\/]/).pop() ?? '' }) : null, count };
+  return { who, when: whenText(s.start, s.end ?? s.start, locale), count };
 }
 
-/** Why a series exists, a sentence per fact. */
+/** "Jun 12, 2021, 2:34 – 2:51 PM" within a day, "Jun 12 – 14, 2021" across days. */
+function whenText(start: number, end: number, locale: string): string {
+  const sameDay = new Date(start).toDateString() === new Date(end).toDateString();
+  if (!sameDay) return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).formatRange(start, end);
+  const format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  // Within one minute the range would say the same time twice.
+  return end - start < 60_000 ? format.format(start) : format.formatRange(start, end);
+}
+
+/** The series title in one line, in the UI's language. */
+export function seriesTitleText(s: SeriesTitleInput, nameOf: (id: number) => string, t: Translate, locale: string): string {
+  const parts = seriesTitleParts(s, nameOf, t, locale);
+  if (parts === null) return s.title;
+  return [parts.who, parts.when, parts.count].filter((x): x is string => x !== null).join(' · ');
+}
+
+/** Why a series exists, a sentence per fact. The day is in the title: here the times only. */
 export function seriesExplanation(r: SeriesReasons, nameOf: (id: number, stored: string | null) => string, t: Translate, locale: string): string[] {
   // Without a clock the span and gaps of file dates mean nothing: say so instead.
   const untimed = hasNoClock(r);
-  const lines = untimed
-    ? [t('seriesWhy.noClock', { n: r.photos })]
-    : [
-          t('seriesWhy.span', { n: r.photos, span: spanText(r.spanMs, t), start: dateTime(r.start, locale), end: dateTime(r.end, locale) }),
-          t('seriesWhy.gaps', { largest: spanText(r.largestGapMs, t), threshold: spanText(r.gapThresholdMs, t), max: spanText(r.maxGapMs, t) }),
-        ];
+  const lines: string[] = [];
+  if (untimed) lines.push(t('seriesWhy.noClock', { n: r.photos }));
+  else {
+    const sameDay = new Date(r.start).toDateString() === new Date(r.end).toDateString();
+    const at = (ms: number): string => (sameDay ? new Date(ms).toLocaleTimeString(locale, { timeStyle: 'short' }) : dateTime(ms, locale));
+    if (r.spanMs < 1000) lines.push(t('seriesWhy.instant', { n: r.photos, start: at(r.start) }));
+    else {
+      lines.push(t('seriesWhy.span', { n: r.photos, span: spanText(r.spanMs, t), start: at(r.start), end: at(r.end) }));
+      lines.push(t('seriesWhy.gaps', { largest: spanText(r.largestGapMs, t), threshold: spanText(r.gapThresholdMs, t), max: spanText(r.maxGapMs, t) }));
+    }
+  }
   for (const person of r.people.slice(0, 5)) lines.push(t('seriesWhy.person', { name: nameOf(person.id, person.name), count: person.photos, n: r.photos }));
-  if (r.meanBackgroundSimilarity !== null) lines.push(t('seriesWhy.background', { value: r.meanBackgroundSimilarity.toFixed(2) }));
-  if (r.meanClothingSimilarity !== null) lines.push(t('seriesWhy.clothing', { value: r.meanClothingSimilarity.toFixed(2) }));
+  if (r.meanBackgroundSimilarity !== null) lines.push(t('seriesWhy.background', { value: percent(r.meanBackgroundSimilarity) }));
+  if (r.meanClothingSimilarity !== null) lines.push(t('seriesWhy.clothing', { value: percent(r.meanClothingSimilarity) }));
   const links = (Object.entries(r.links) as Array<[keyof SeriesReasons['links'], number]>).filter(([, n]) => n > 0).map(([kind, n]) => t(`link.${kind}`, { n }));
-  if (links.length > 0) lines.push(t('seriesWhy.links', { links: links.join(', ') }));
+  if (links.length > 0) lines.push(t('seriesWhy.links', { links: links.join(t('dupWords.separator')) }));
   if (r.timeSource.mtime > 0) lines.push(t('seriesWhy.mtime', { n: r.timeSource.mtime }));
   if (!untimed && (r.timeSource.unknown ?? 0) > 0) lines.push(t('seriesWhy.untimed', { n: r.timeSource.unknown ?? 0 }));
   return lines;
 }
 
-function partsText(parts: ShotParts, t: Translate): string {
-  const entries = Object.entries(parts) as Array<[keyof ShotParts, number]>;
-  if (entries.length === 0) return t('parts.none');
-  return entries.map(([k, v]) => `${t(`part.${k}`)} ${v.toFixed(2)}`).join(', ');
+function percent(x: number): string {
+  return `${Math.round(x * 100)} %`;
 }
 
-function comparisonText(mine: ShotParts, kept: ShotParts, t: Translate): string {
-  const lines: string[] = [];
-  for (const [k, v] of Object.entries(mine) as Array<[keyof ShotParts, number]>) {
-    const w = kept[k];
-    if (w !== undefined && Math.abs(w - v) >= 0.01) lines.push(t('parts.vs', { name: t(`part.${k}`), value: v.toFixed(2), kept: w.toFixed(2) }));
+type Part = keyof ShotParts;
+const PART_ORDER: readonly Part[] = ['sharpness', 'faceQuality', 'exposure', 'resolution'];
+/** Below this, two shots' signals are the same for a reader (the engine's own rounding is finer). */
+const NOTICEABLE = 0.05;
+
+/**
+ * What a shot's measured signals say, in words. Only what the engine measured is said: sharpness and
+ * resolution are relative to the series' best, exposure and face quality are 0–1 (1 = good).
+ */
+function strengthsText(parts: ShotParts, t: Translate): string {
+  const words: string[] = [];
+  for (const part of PART_ORDER) {
+    const v = parts[part];
+    if (v === undefined) continue;
+    if (part === 'sharpness') words.push(t(v >= 0.99 ? 'shotWords.sharpest' : v >= 0.8 ? 'shotWords.nearlySharpest' : 'shotWords.lessSharp', { n: Math.round(v * 100) }));
+    else if (part === 'faceQuality') words.push(t(v >= 0.7 ? 'shotWords.facesClear' : v >= 0.4 ? 'shotWords.facesFair' : 'shotWords.facesPoor'));
+    else if (part === 'exposure') words.push(t(v >= 0.8 ? 'shotWords.exposedWell' : v >= 0.5 ? 'shotWords.exposedFair' : 'shotWords.exposedPoor'));
+    else words.push(v >= 0.99 ? t('shotWords.fullSize') : t('shotWords.smaller', { n: Math.round(v * 100) }));
   }
-  return lines.length === 0 ? t('parts.equal') : lines.join(', ');
+  return words.length === 0 ? t('parts.none') : words.join(t('dupWords.separator'));
 }
 
-/** Why a shot of a series is the best, kept or redundant. */
+/** How a redundant shot compares with the kept one, signal by signal, in words. */
+function comparisonText(mine: ShotParts, kept: ShotParts, t: Translate): string {
+  const worse: string[] = [];
+  const better: string[] = [];
+  for (const part of PART_ORDER) {
+    const v = mine[part];
+    const w = kept[part];
+    if (v === undefined || w === undefined || Math.abs(v - w) < NOTICEABLE) continue;
+    (v < w ? worse : better).push(t(`shotCompare.${v < w ? 'worse' : 'better'}.${part}`));
+  }
+  if (worse.length === 0 && better.length === 0) return t('parts.equal');
+  const sep = t('dupWords.separator');
+  if (better.length === 0) return t('shotCompare.worse', { worse: worse.join(sep) });
+  if (worse.length === 0) return t('shotCompare.betterOnly', { better: better.join(sep) });
+  return t('shotCompare.mixed', { worse: worse.join(sep), better: better.join(sep) });
+}
+
+function whenApart(gapMs: number, t: Translate): string {
+  return gapMs < 1000 ? t('shotWords.sameSecond') : t('shotWords.apart', { gap: spanText(gapMs, t) });
+}
+
+/** Why a shot of a series is the best, kept or redundant; in words, never by internal ids or scores. */
 export function shotReasonText(r: ShotReason, nameOf: (id: number) => string, t: Translate): string {
   switch (r.key) {
     case 'text':
       return r.params.text;
     case 'shot.best':
-      return t('why.shot.best', { score: r.params.score.toFixed(2), parts: partsText(r.params.parts, t) });
+      return t('why.shot.best', { parts: strengthsText(r.params.parts, t) });
     case 'shot.burstKept':
-      return t('why.shot.burstKept', { frames: r.params.frames, score: r.params.score.toFixed(2), parts: partsText(r.params.parts, t) });
+      return t('why.shot.burstKept', { frames: r.params.frames, parts: strengthsText(r.params.parts, t) });
     case 'shot.onlyWithPerson':
       return t('why.shot.onlyWithPerson', { people: r.params.people.map(nameOf).join(', ') });
     case 'shot.redundant':
-      return t('why.shot.redundant', { gap: spanText(r.params.gapMs, t), kept: r.params.kept });
+      return t('why.shot.redundant', { when: whenApart(r.params.gapMs, t) });
     case 'shot.nearIdentical': {
-      const { from, to, gapMs, background, bodies } = r.params;
-      // Internal content ids (`from`, `to`) mean nothing to a user; similarities read as percentages.
-      const vars = { from, to, gap: spanText(gapMs, t), background: `${Math.round(background * 100)} %` };
-      return bodies === null ? t('why.shot.nearIdentical', vars) : t('why.shot.nearIdenticalBodies', { ...vars, bodies: `${Math.round(bodies * 100)} %` });
+      // The time apart is said once, by 'shot.redundant' (from the kept shot).
+      const { background, bodies } = r.params;
+      const vars = { background: percent(background) };
+      return bodies === null ? t('why.shot.nearIdentical', vars) : t('why.shot.nearIdenticalBodies', { ...vars, bodies: percent(bodies) });
     }
     case 'shot.lowerScore':
-      return t('why.shot.lowerScore', { score: r.params.score.toFixed(2), keptScore: r.params.keptScore.toFixed(2), comparison: comparisonText(r.params.parts, r.params.keptParts, t) });
+      return comparisonText(r.params.parts, r.params.keptParts, t);
   }
+}
+
+/** All reasons of a shot in one line; the best shot's strengths are said once, not again for its burst. */
+export function shotReasonsText(why: readonly ShotReason[], nameOf: (id: number) => string, t: Translate): string {
+  const best = why.some((r) => r.key === 'shot.best');
+  return why
+    .map((r) => (best && r.key === 'shot.burstKept' ? t('why.shot.burstKeptBest', { frames: r.params.frames }) : shotReasonText(r, nameOf, t)))
+    .join('; ');
 }
 
 /** Why a file is in a delete plan. A redundant shot shows the first of its reasons (how far from the kept frame). */

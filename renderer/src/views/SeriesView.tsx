@@ -7,7 +7,7 @@ import { VirtualGrid } from '../components/VirtualGrid';
 import { useI18n } from '../i18n';
 import { usePaged } from '../paged';
 import { useAppState } from '../state';
-import { seriesExplanation, seriesTitleText, shotReasonText } from '../texts';
+import { seriesExplanation, seriesTitleParts, seriesTitleText, shotReasonsText } from '../texts';
 
 export function SeriesView() {
   const [openId, setOpenId] = useState<number | null>(null);
@@ -62,11 +62,16 @@ function SeriesList({ onOpen }: { onOpen: (id: number) => void }) {
         renderCell={(i) => {
           const s = series.get(i);
           if (!s) return <div className="card placeholder" />;
+          const parts = seriesTitleParts(s, nameOf, t, locale);
           return (
-            <button className="card series-card" onClick={() => onOpen(s.id)} data-testid="series" data-series-id={s.id}>
+            <button className="card series-card" onClick={() => onOpen(s.id)} title={seriesTitleText(s, nameOf, t, locale)} data-testid="series" data-series-id={s.id}>
               {s.cover ? <Thumb photoId={s.cover.id} px={160} /> : <div className="thumb placeholder" />}
-              <div className="card-title">{seriesTitleText(s, nameOf, t, locale)}</div>
-              {s.people.length > 0 && <div className="muted small">{s.people.map(nameOf).join(', ')}</div>}
+              <div className="card-title" data-testid="series-who">{parts?.who ?? s.title}</div>
+              {parts && (
+                <div className="muted small card-when" data-testid="series-when">
+                  {[parts.when, parts.count].filter(Boolean).join(' · ')}
+                </div>
+              )}
             </button>
           );
         }}
@@ -105,8 +110,6 @@ function SeriesPage({ id, onBack }: { id: number; onBack: () => void }) {
               {t('series.markRedundant', { n: redundant.length })}
             </button>
           </header>
-          {/* The title already says the day and the count: here only the times. */}
-          <p className="muted">{timeRange(s.start, s.end, locale)}</p>
           <h2>{t('series.why')}</h2>
           <ul className="reasons-list" data-testid="series-reasons">
             {seriesExplanation(s.reasons, nameOf, t, locale).map((line) => (
@@ -127,13 +130,11 @@ function SeriesPage({ id, onBack }: { id: number; onBack: () => void }) {
                 <div className="row">
                   {shot.best && <span className="tag keep">{t('series.best')}</span>}
                   {shot.redundant && <span className="tag danger">{t('series.redundant')}</span>}
-                  <span className="muted small">
-                    {t('series.score')} {shot.score.toFixed(2)}
-                  </span>
                 </div>
                 {shot.why.length > 0 && (
-                  <div className="muted small" data-testid="shot-reasons">
-                    {shot.why.map((r) => shotReasonText(r, (pid) => nameOf(pid), t)).join('; ')}
+                  // The score is a number only Sift can read: it stays on hover, the reasons say it in words.
+                  <div className="muted small" title={`${t('series.score')} ${shot.score.toFixed(2)}`} data-testid="shot-reasons">
+                    {shotReasonsText(shot.why, (pid) => nameOf(pid), t)}
                   </div>
                 )}
               </div>
@@ -143,10 +144,4 @@ function SeriesPage({ id, onBack }: { id: number; onBack: () => void }) {
       )}
     </div>
   );
-}
-
-function timeRange(start: number | null, end: number | null, locale: string): string {
-  if (start === null) return '';
-  const time = (ms: number): string => new Date(ms).toLocaleTimeString(locale, { timeStyle: 'short' });
-  return end === null || end === start ? time(start) : `${time(start)} – ${time(end)}`;
 }
