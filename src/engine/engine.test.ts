@@ -56,6 +56,34 @@ describe('engine', () => {
     }
   });
 
+  it('groups duplicates while a scan is still hashing, and again at its end', async () => {
+    const photos = path.join(root, 'photos');
+    mkdirSync(photos);
+    for (let i = 0; i < 4; i++) {
+      const bytes = await makeJpeg(200, 150, 10 + i);
+      writeFileSync(path.join(photos, `${i}a.jpg`), bytes);
+      writeFileSync(path.join(photos, `${i}b.jpg`), bytes);
+    }
+    const engine = await createEngine({ dataDir: path.join(root, 'data'), interimGroupingMs: 0 });
+    try {
+      await engine.dispatch('library:addFolder', { path: photos });
+      const seen: string[] = [];
+      const unsubscribe = engine.subscribe((event, payload) => {
+        if (event === 'library:changed') seen.push(`changed:${(payload as { reason: string }).reason}`);
+        if (event === 'job:finished') seen.push('finished');
+      });
+      await engine.scanAndWait({ ml: false });
+      unsubscribe();
+      // At least one regrouping announced before the scan finished (the UI reloads on it).
+      expect(seen.indexOf('changed:dedup')).toBeGreaterThanOrEqual(0);
+      expect(seen.indexOf('changed:dedup')).toBeLessThan(seen.indexOf('finished'));
+      const { total } = (await engine.dispatch('dedup:groups', {})) as { total: number };
+      expect(total).toBe(4);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
   it('removes a folder with everything derived from it: photos, groups, errors, faces and the people only it showed', async () => {
     const kept = path.join(root, 'kept');
     const gone = path.join(root, 'gone');

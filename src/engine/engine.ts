@@ -25,6 +25,7 @@ import type { ScanReport } from '../common/contract/types';
 import { runScan, type VisionStage } from './scan/scan-job';
 import { DEFAULT_MAX_PIXELS } from './scan/decode';
 import { createPreviews } from './scan/previews';
+import { createInterimGrouping } from './duplicates/interim';
 import { ThumbnailStore } from './scan/thumbs';
 import type { TrashBackend } from './trash/backend';
 import { createFreedesktopTrash } from './trash/freedesktop';
@@ -45,6 +46,8 @@ export interface EngineOptions {
   trash?: TrashBackend;
   /** Pixel limit for decoding (decompression bomb guard). */
   maxPixels?: number;
+  /** Least time between two duplicate regroupings while a scan hashes (default INTERIM_GROUPING_MIN_INTERVAL_MS). */
+  interimGroupingMs?: number;
 }
 
 export interface Engine {
@@ -163,11 +166,28 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
   const jobHandlers: JobHandlers = {
     scan: async (spec, ctx) => {
       const visionStage: VisionStage | null = spec.ml ? await vision.stage() : null;
+      // Groups appear while the scan hashes, not only at its end (Duplicates shows them as they come).
+      const interim = createInterimGrouping({
+        now: () => performance.now(),
+        minIntervalMs: options.interimGroupingMs,
+        regroup: () => {
+          try {
+            duplicates.rebuild();
+            bus.emit('library:changed', { reason: 'dedup' });
+          } catch (error) {
+            // An early look is a bonus: the scan goes on and groups again at its end.
+            ctx.logger.warn('interim duplicate grouping failed', { error: error instanceof Error ? error.message : String(error) });
+          }
+        },
+      });
       const report = await runScan(
         { repo, thumbs, computeHashes: computeImageHashes, vision: visionStage, logger: ctx.logger, maxPixels: options.maxPixels },
         { folderIds: spec.folderIds, ml: spec.ml },
         ctx.signal,
-        ctx.progress,
+        (stage, done, total) => {
+          ctx.progress(stage, done, total);
+          if (stage === 'analyse' && done > 0 && done < total) interim.tick();
+        },
       );
       scanReports.set(ctx.id, report);
       // A handful is plenty: a host asks for the report of the scan it has just waited for.
