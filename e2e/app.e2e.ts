@@ -88,6 +88,38 @@ describe('Sift in the browser', () => {
     // Real thumbnails from the engine's cache, decoded by the browser.
     await h.page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid="photo"] img')].slice(0, 8).every((img) => img.complete && img.naturalWidth > 0));
     await screenshot(h.page, '05-photos');
+
+    // Sorted by date, each day has a header with its number of photos (the engine's days, in order).
+    const days = await h.engine.api.library.photoDays({ utcOffsetMinutes: -new Date().getTimezoneOffset() });
+    const headers = h.page.getByTestId('photo-day');
+    await headers.first().waitFor();
+    expect(await headers.first().getAttribute('data-day')).toBe(days[0]?.day);
+    expect(await headers.first().innerText()).toContain(`${days[0]?.photos} photo`);
+    const second = days[1];
+    if (second && (days[0]?.photos ?? 0) <= 6) await expect(h.page.locator(`[data-testid="photo-day"][data-day="${second.day}"]`).innerText()).resolves.toContain(`${second.photos} photo`);
+
+    // Hovering a photo shows its file name and date on it.
+    const { photos: byDate } = await h.engine.api.library.photos({ sort: 'captured', offset: 0, limit: 1 });
+    const tile = h.page.getByTestId('photo').first();
+    await tile.hover();
+    const caption = tile.getByTestId('photo-caption');
+    await expect.poll(() => caption.evaluate((el) => getComputedStyle(el).opacity)).toBe('1');
+    expect(await caption.innerText()).toContain(path.basename(byDate[0]?.path ?? '?'));
+    await screenshot(h.page, '05-photos-hover');
+
+    // The folder filter (a folder with its subfolders, through a validated engine argument).
+    const folders = await h.engine.api.library.photoFolders({});
+    const sub = folders.filter((f) => f.path !== h.photos && f.photos >= 2).sort((a, b) => a.photos - b.photos)[0];
+    if (!sub) throw new Error('no subfolder with photos');
+    await h.page.getByTestId('photos-folder').selectOption(sub.path);
+    await expect.poll(() => h.page.getByTestId('photos-total').innerText()).toBe(`(${sub.photos})`);
+    await expect.poll(() => h.page.getByTestId('photo').count()).toBe(sub.photos);
+    for (const title of await h.page.getByTestId('photo').evaluateAll((els) => els.map((el) => el.getAttribute('title') ?? ''))) {
+      expect(title.split('\n')[1]?.startsWith(sub.path)).toBe(true);
+    }
+    await screenshot(h.page, '05-photos-folder');
+    await h.page.getByTestId('photos-folder').selectOption('');
+    await expect.poll(() => h.page.getByTestId('photos-total').innerText()).not.toBe(`(${sub.photos})`);
   });
 
   it('opens a photo on click (marking is a separate, explicit box), walks with the keys and zooms to 100 %', async () => {
@@ -192,7 +224,7 @@ describe('Sift in the browser', () => {
     const groupBox = await dup.groups().first().boundingBox();
     const memberBoxes = await dup.groups().first().getByTestId('dup-member').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().toJSON() as DOMRect));
     expect(memberBoxes.length).toBe(biggest.members.length);
-    expect(biggest.members.length).toBeGreaterThan(5);
+    expect(biggest.members.length).toBeGreaterThanOrEqual(2);
     for (const box of memberBoxes) {
       expect(box.left).toBeGreaterThanOrEqual(groupBox?.x ?? Infinity);
       expect(box.right).toBeLessThanOrEqual((groupBox?.x ?? 0) + (groupBox?.width ?? 0));

@@ -401,6 +401,9 @@ const en = {
   'seriesWhen.cover': 'cover {name}',
   'seriesWhy.instant': '{n} photos taken within one second, at {start}',
   'why.shot.burstKeptBest': 'the best of {frames} near-identical frames',
+  'photos.folder': 'Folder',
+  'photos.allFolders': 'All folders',
+  'photos.emptyFolder': 'No photos in this folder.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -763,8 +766,8 @@ const zh: Record<MessageKey, string> = {
   'dupWords.rotated': '其中有旋转副本',
   'dupWords.withCopies': '含字节完全相同的副本',
   'dupWords.separator': '，',
-  'dupWords.smaller': '小 {n}%',
-  'dupWords.larger': '大 {n}%',
+  'dupWords.smaller': '像素少 {n}%',
+  'dupWords.larger': '像素多 {n}%',
   'dupWords.otherFormat': '另存为 {format}',
   'dupWords.recompressed': '重新压缩过',
   'dupWords.biggerFile': '文件更大',
@@ -804,6 +807,9 @@ const zh: Record<MessageKey, string> = {
   'seriesWhen.cover': '封面 {name}',
   'seriesWhy.instant': '{n} 张照片在同一秒内拍摄，{start}',
   'why.shot.burstKeptBest': '{frames} 张几乎相同的连拍中最好的一张',
+  'photos.folder': '文件夹',
+  'photos.allFolders': '所有文件夹',
+  'photos.emptyFolder': '这个文件夹中没有照片。',
 };
 
 /** Looks up a message and fills its {placeholders}. */

@@ -45,6 +45,12 @@ const page = {
   limit: z.number().int().min(1).max(10_000).default(200),
 };
 const empty = z.object({}).strict();
+/** A folder that photos are listed from (with its subfolders): one `library:photoFolders` names. */
+const photoFolder = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'a folder path without NUL characters');
 
 export const contract = {
   library: {
@@ -65,8 +71,18 @@ export const contract = {
           ...page,
           sort: z.enum(['captured', 'path', 'size']).default('captured'),
           personId: id.optional(),
+          folder: photoFolder.optional(),
         })
         .strict(),
+    ),
+    /** Folders holding photos, each with its parents up to its library folder; `photos` counts subfolders too. */
+    photoFolders: method<Array<{ path: string; photos: number }>>()(empty),
+    /**
+     * How many photos each day has, in the order of `photos` sorted by capture time (for date headers).
+     * `day` is YYYY-MM-DD at the caller's UTC offset (minutes east of UTC, as -Date#getTimezoneOffset()).
+     */
+    photoDays: method<Array<{ day: string; photos: number }>>()(
+      z.object({ utcOffsetMinutes: z.number().int().min(-840).max(840).default(0), folder: photoFolder.optional() }).strict(),
     ),
     photo: method<PhotoDetail>()(z.object({ id }).strict()),
   },

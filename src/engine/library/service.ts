@@ -26,6 +26,27 @@ export function toPhotoSummary(r: PhotoRow): PhotoSummary {
   return { id: r.id, path: r.path, bytes: r.size, width: r.width, height: r.height, format: r.format, capturedAt: r.captured_at, mtime: r.mtime_ms };
 }
 
+function withSeparator(folder: string): string {
+  return folder.endsWith(path.sep) ? folder : folder + path.sep;
+}
+
+/**
+ * The folders that hold photos, each with its parents up to the library folder it is in, and how
+ * many photos each holds with its subfolders; sorted by path.
+ */
+export function photoFolders(photoPaths: readonly string[], roots: readonly string[]): Array<{ path: string; photos: number }> {
+  const counts = new Map<string, number>();
+  for (const file of photoPaths) {
+    const root = roots.filter((r) => file.startsWith(withSeparator(r))).sort((a, b) => b.length - a.length)[0];
+    if (root === undefined) continue;
+    for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+      counts.set(dir, (counts.get(dir) ?? 0) + 1);
+      if (dir === root || dir.length <= root.length || path.dirname(dir) === dir) break;
+    }
+  }
+  return [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([p, photos]) => ({ path: p, photos }));
+}
+
 export function createLibraryService(deps: {
   db: Db;
   repo: LibraryRepository;
@@ -43,16 +64,30 @@ export function createLibraryService(deps: {
               SUM(CASE WHEN state = 'error' THEN 1 ELSE 0 END) AS errors
        FROM files WHERE state IN ('ok', 'error')`,
     ),
-    photoCount: db.prepare(`SELECT COUNT(*) FROM files f WHERE f.state = 'ok' AND f.content_id IS NOT NULL`).pluck(),
-    photosByCaptured: db.prepare<[number, number]>(
-      `SELECT ${PHOTO_COLUMNS} FROM files f JOIN contents c ON c.id = f.content_id WHERE f.state = 'ok'
-       ORDER BY COALESCE(c.captured_at, f.mtime_ms), f.id LIMIT ? OFFSET ?`,
+    // `prefix` is null (every photo) or a folder with its trailing separator (that folder and its subfolders).
+    photoCount: db
+      .prepare<[{ prefix: string | null }]>(
+        `SELECT COUNT(*) FROM files f WHERE f.state = 'ok' AND f.content_id IS NOT NULL AND (:prefix IS NULL OR substr(f.path, 1, length(:prefix)) = :prefix)`,
+      )
+      .pluck(),
+    photosByCaptured: db.prepare<[{ prefix: string | null; limit: number; offset: number }]>(
+      `SELECT ${PHOTO_COLUMNS} FROM files f JOIN contents c ON c.id = f.content_id WHERE f.state = 'ok' AND (:prefix IS NULL OR substr(f.path, 1, length(:prefix)) = :prefix)
+       ORDER BY COALESCE(c.captured_at, f.mtime_ms), f.id LIMIT :limit OFFSET :offset`,
     ),
-    photosByPath: db.prepare<[number, number]>(
-      `SELECT ${PHOTO_COLUMNS} FROM files f JOIN contents c ON c.id = f.content_id WHERE f.state = 'ok' ORDER BY f.path LIMIT ? OFFSET ?`,
+    photosByPath: db.prepare<[{ prefix: string | null; limit: number; offset: number }]>(
+      `SELECT ${PHOTO_COLUMNS} FROM files f JOIN contents c ON c.id = f.content_id WHERE f.state = 'ok' AND (:prefix IS NULL OR substr(f.path, 1, length(:prefix)) = :prefix)
+       ORDER BY f.path LIMIT :limit OFFSET :offset`,
     ),
-    photosBySize: db.prepare<[number, number]>(
-      `SELECT ${PHOTO_COLUMNS} FROM files f JOIN contents c ON c.id = f.content_id WHERE f.state = 'ok' ORDER BY f.size DESC, f.id LIMIT ? OFFSET ?`,
+    photosBySize: db.prepare<[{ prefix: string | null; limit: number; offset: number }]>(
+      `SELECT ${PHOTO_COLUMNS} FROM files f JOIN contents c ON c.id = f.content_id WHERE f.state = 'ok' AND (:prefix IS NULL OR substr(f.path, 1, length(:prefix)) = :prefix)
+       ORDER BY f.size DESC, f.id LIMIT :limit OFFSET :offset`,
+    ),
+    photoPaths: db.prepare(`SELECT f.path FROM files f WHERE f.state = 'ok' AND f.content_id IS NOT NULL`).pluck(),
+    // Days in the order of photosByCaptured: a day is a contiguous run of that order.
+    photoDays: db.prepare<[{ prefix: string | null; offsetSeconds: number }]>(
+      `SELECT strftime('%Y-%m-%d', COALESCE(c.captured_at, f.mtime_ms) / 1000.0 + :offsetSeconds, 'unixepoch') AS day, COUNT(*) AS photos
+       FROM files f JOIN contents c ON c.id = f.content_id WHERE f.state = 'ok' AND (:prefix IS NULL OR substr(f.path, 1, length(:prefix)) = :prefix)
+       GROUP BY day ORDER BY day`,
     ),
     personPhotoCount: db.prepare<[number]>(
       `SELECT COUNT(DISTINCT f.id) FROM files f JOIN faces fa ON fa.content_id = f.content_id JOIN face_person fp ON fp.face_id = fa.id
@@ -71,6 +106,16 @@ export function createLibraryService(deps: {
       `SELECT fa.id, fa.x, fa.y, fa.w, fa.h, fp.person_id FROM faces fa LEFT JOIN face_person fp ON fp.face_id = fa.id WHERE fa.content_id = ? ORDER BY fa.idx`,
     ),
   };
+
+  /** The path prefix of a folder filter; a folder outside every library folder is refused, not silently empty. */
+  function folderPrefix(folder: string | undefined): string | null {
+    if (folder === undefined) return null;
+    const trimmed = folder.length > 1 ? folder.replace(/[\\/]+$/, '') : folder;
+    if (!repo.folders().some((f) => trimmed === f.path || trimmed.startsWith(withSeparator(f.path)))) {
+      throw new EngineError('NOT_FOUND', `Not a folder of the library: ${folder}`);
+    }
+    return withSeparator(trimmed);
+  }
 
   const handlers: ApiHandlers['library'] = {
     scanReport: ({ jobId }) => Promise.resolve(deps.scanReport(jobId)),
@@ -131,16 +176,21 @@ export function createLibraryService(deps: {
       const parent = path.dirname(dir);
       return { path: dir, parent: parent === dir ? null : parent, entries };
     },
-    photos: ({ offset, limit, sort, personId }) => {
+    photos: ({ offset, limit, sort, personId, folder }) => {
       if (personId !== undefined) {
+        if (folder !== undefined) throw new EngineError('INVALID_ARGUMENT', 'Expected either personId or folder for library:photos, but received both');
         return Promise.resolve({
           total: q.personPhotoCount.get(personId) as number,
           photos: (q.personPhotos.all(personId, limit, offset) as PhotoRow[]).map(toPhotoSummary),
         });
       }
+      const prefix = folderPrefix(folder);
       const stmt = sort === 'path' ? q.photosByPath : sort === 'size' ? q.photosBySize : q.photosByCaptured;
-      return Promise.resolve({ total: q.photoCount.get() as number, photos: (stmt.all(limit, offset) as PhotoRow[]).map(toPhotoSummary) });
+      return Promise.resolve({ total: q.photoCount.get({ prefix }) as number, photos: (stmt.all({ prefix, limit, offset }) as PhotoRow[]).map(toPhotoSummary) });
     },
+    photoFolders: () => Promise.resolve(photoFolders(q.photoPaths.all() as string[], repo.folders().map((f) => f.path))),
+    photoDays: ({ utcOffsetMinutes, folder }) =>
+      Promise.resolve(q.photoDays.all({ prefix: folderPrefix(folder), offsetSeconds: utcOffsetMinutes * 60 }) as Array<{ day: string; photos: number }>),
     photo: ({ id }) => {
       const r = q.photo.get(id) as
         | (PhotoRow & { content_id: number; sha: string; camera: string | null; gps_lat: number | null; gps_lon: number | null; exif_fields: number; sharpness: number | null; exposure: number | null })
