@@ -404,6 +404,7 @@ const en = {
   'photos.folder': 'Folder',
   'photos.allFolders': 'All folders',
   'photos.emptyFolder': 'No photos in this folder.',
+  'delete.itemFailed': 'could not be moved',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -810,6 +811,7 @@ const zh: Record<MessageKey, string> = {
   'photos.folder': '文件夹',
   'photos.allFolders': '所有文件夹',
   'photos.emptyFolder': '这个文件夹中没有照片。',
+  'delete.itemFailed': '无法移动',
 };
 
 /** Looks up a message and fills its {placeholders}. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeleteReason, DuplicateMember, GuardReason, ShotParts } from '../../src/common/contract/types';
 import type { MessageKey, Translate } from './i18n';
 import { DICTS } from './i18n';
-import { deleteReasonText, groupSummaryText, guardReasonText, memberDiffText, seriesTitleText, shotReasonsText, shotReasonText } from './texts';
+import { deleteReasonText, engineMessageParts, groupSummaryText, guardReasonText, memberDiffText, seriesTitleText, shotReasonsText, shotReasonText } from './texts';
 
 const t: Translate = (key: MessageKey, vars) => DICTS.en[key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars?.[name] ?? `{${name}}`));
 
@@ -123,5 +123,16 @@ describe('series shots in words', () => {
     expect(lower({ sharpness: 0.6, faceQuality: 0.9 }, { sharpness: 1, faceQuality: 0.5 })).toBe('not as good as the kept shot: less sharp (though faces clearer)');
     expect(lower({ sharpness: 0.87 }, { sharpness: 0.87 })).toBe('as good as the kept shot by every measure; the earlier frame was kept');
     expect(lower({ sharpness: 0.87 }, { sharpness: 0.87 })).not.toMatch(/0\.87|</);
+  });
+});
+
+describe('engine errors', () => {
+  const zh: Translate = (key: MessageKey, vars) => DICTS.zh[key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars?.[name] ?? `{${name}}`));
+  it('are said by their code in Chinese, the English detail kept for the hover', () => {
+    const parts = engineMessageParts('NOT_FOUND', 'Folder not found or not readable: /x', 'zh', zh);
+    expect(parts.text).toBe('找不到。');
+    expect(parts.text).not.toMatch(/[A-Za-z]/);
+    expect(parts.detail).toBe('Folder not found or not readable: /x');
+    expect(engineMessageParts('NOT_FOUND', 'Folder not found: /x', 'en', t)).toEqual({ text: 'Not found. Folder not found: /x', detail: null });
   });
 });

@@ -6,7 +6,8 @@
 import type { DeleteReason, DuplicateGroup, DuplicateMember, GroupEvidence, GuardReason, KeeperReason, SeriesReasons, SeriesSubject, ShotParts, ShotReason } from '../../src/common/contract/types';
 import { formatPosition, hasNoClock, joinNames } from '../../src/common/series/describe';
 import { formatBytes, spanText } from './components/common';
-import type { Translate } from './i18n';
+import type { Lang, Translate } from './i18n';
+import type { ErrorCode } from '../../src/common/errors';
 
 function day(ms: number, locale: string): string {
   return new Date(ms).toLocaleDateString(locale, { dateStyle: 'medium' });
@@ -307,4 +308,13 @@ export function memberDiffText(m: DuplicateMember, keeper: DuplicateMember | und
   else if (sameSize && m.bytes !== keeper.bytes) parts.push(t(m.bytes < keeper.bytes ? 'dupWords.recompressed' : 'dupWords.biggerFile'));
   if (parts.length === 0 && m.bytes === keeper.bytes && sameSize) parts.push(t('dupWords.sameFile'));
   return parts.length > 0 ? parts.join(t('dupWords.separator')) : t('dupWords.sameLook');
+}
+
+/**
+ * What the engine said, in the UI's language: the engine's messages are English, so in another
+ * language the sentence comes from the error's code and the English detail is one hover away.
+ */
+export function engineMessageParts(code: ErrorCode, message: string, lang: Lang, t: Translate): { text: string; detail: string | null } {
+  if (lang === 'en') return { text: `${t(`errorCode.${code}`)} ${message}`, detail: null };
+  return { text: t(`errorCode.${code}`), detail: message };
 }

@@ -2,9 +2,10 @@
 import { useEffect, useRef } from 'react';
 import type { ReactNode } from 'react';
 import type { JobInfo } from '../../../src/common/contract/types';
-import type { EngineError } from '../../../src/common/errors';
+import type { EngineError, ErrorCode } from '../../../src/common/errors';
 import { useServices } from '../api';
 import { useI18n, type MessageKey, type Translate } from '../i18n';
+import { engineMessageParts } from '../texts';
 import type { ThumbSize } from '../transport';
 
 export function Thumb({ photoId, size = 'small', px, alt = '' }: { photoId: number; size?: ThumbSize; px: number; alt?: string }) {
@@ -62,13 +63,11 @@ export function formatDate(ms: number | null, locale: string): string {
 }
 
 export function ErrorBox({ error, onClose }: { error: EngineError | null; onClose?: () => void }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   if (!error) return null;
   return (
     <div className="error" role="alert" data-testid="error">
-      <strong>{t('error.title')}</strong> {t(`errorCode.${error.code}`)}{' '}
-      {/* The engine speaks English: in another language its detail is there on hover, not in the sentence. */}
-      {lang === 'en' ? <span className="muted">{error.message}</span> : <span className="muted info" title={error.message}>ⓘ</span>} <code>{error.code}</code>
+      <strong>{t('error.title')}</strong> <EngineMessage code={error.code} message={error.message} /> <code>{error.code}</code>
       {onClose && (
         <button className="link" onClick={onClose}>
           {t('common.dismiss')}
@@ -78,13 +77,35 @@ export function ErrorBox({ error, onClose }: { error: EngineError | null; onClos
   );
 }
 
+export function EngineMessage({ code, message }: { code: ErrorCode; message: string }) {
+  const { t, lang } = useI18n();
+  const { text, detail } = engineMessageParts(code, message, lang, t);
+  return (
+    <span data-testid="engine-message">
+      {text}
+      {detail !== null && <EngineDetail message={detail} />}
+    </span>
+  );
+}
+
+/** The engine's own (English) words: shown as they are in English, on hover elsewhere. */
+export function EngineDetail({ message }: { message: string }) {
+  const { lang } = useI18n();
+  if (lang === 'en') return <span className="muted">({message})</span>;
+  return (
+    <span className="muted info" title={message} aria-label={message}>
+      {' '}ⓘ
+    </span>
+  );
+}
+
 /** The state a view shows when a service is not there yet or has nothing. */
 export function EmptyState({ children, error }: { children: ReactNode; error?: EngineError | null }) {
   const { t } = useI18n();
   if (error && (error.code === 'UNSUPPORTED' || error.code === 'NOT_FOUND')) {
     return (
       <div className="empty" data-testid="empty">
-        {t('common.unavailable')} <span className="muted">({error.message})</span>
+        {t('common.unavailable')} <EngineDetail message={error.message} />
       </div>
     );
   }

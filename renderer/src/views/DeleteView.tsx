@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import type { DeletePlan, JournalEntry } from '../../../src/common/contract/types';
 import { useQuery, useRunner, useServices } from '../api';
-import { ConfirmDialog, EmptyState, ErrorBox, formatBytes, formatDate, Thumb } from '../components/common';
+import { ConfirmDialog, EmptyState, EngineDetail, ErrorBox, formatBytes, formatDate, Thumb } from '../components/common';
 import { useI18n } from '../i18n';
 import { useAppState } from '../state';
 import { moveCounts, rowsToMove } from '../plan-counts';
@@ -183,7 +183,7 @@ function JournalCard({ entry, onUndo, highlight }: { entry: JournalEntry; onUndo
         <ul className="error">
           {failed.map((i) => (
             <li key={i.photoId}>
-              <code>{i.path}</code>: {i.error}
+              <code>{i.path}</code>: {t('delete.itemFailed')} {i.error && <EngineDetail message={i.error} />}
             </li>
           ))}
         </ul>

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { useRunner, useJobs, useQuery, useServices } from '../api';
 import type { Folder, ScanErrorCode } from '../../../src/common/contract/types';
-import { ConfirmDialog, EmptyState, ErrorBox, formatBytes, formatDate, ProgressBar } from '../components/common';
+import { ConfirmDialog, EmptyState, EngineDetail, EngineMessage, ErrorBox, formatBytes, formatDate, ProgressBar } from '../components/common';
 import { DICTS, useI18n } from '../i18n';
 import { FolderBrowser } from './FolderBrowser';
 
@@ -111,7 +111,11 @@ export function LibraryView() {
                   </button>
                 )}
               </div>
-              {job.error && <div className="error">{job.error}</div>}
+              {job.error && (
+                <div className="error" data-testid="job-error">
+                  {job.errorCode ? <EngineMessage code={job.errorCode} message={job.error} /> : <EngineDetail message={job.error} />}
+                </div>
+              )}
               {expanded && stages.filter((stage) => stage.stage !== 'queued' || stages.length === 1).map((stage, i, shown) => (
                 <ProgressBar key={stage.stage} job={i < shown.length - 1 ? { ...stage, state: 'done', done: Math.max(stage.done, stage.total) } : stage} />
               ))}

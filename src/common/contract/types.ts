@@ -1,4 +1,5 @@
 /** Domain types that cross the wire. JSON-safe only: no bigint, no Buffer, no Date. */
+import type { ErrorCode } from '../errors';
 
 export interface Folder {
   id: number;
@@ -331,7 +332,9 @@ export interface JobInfo {
   etaSeconds: number | null;
   startedAt: number | null;
   finishedAt: number | null;
+  /** In English; `errorCode` says what happened in any language. */
   error: string | null;
+  errorCode: ErrorCode | null;
 }
 
 /** What one scan did (`library:scanReport`). */

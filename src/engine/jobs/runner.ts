@@ -65,6 +65,7 @@ export class JobRunner {
       startedAt: null,
       finishedAt: null,
       error: null,
+      errorCode: null,
     };
     this.jobs.push({ info, spec, key, controller: new AbortController(), stageStartedAt: 0 });
     if (this.jobs.length > 200) this.jobs.splice(0, this.jobs.length - 200);
@@ -180,6 +181,7 @@ export class JobRunner {
       } else {
         info.state = 'failed';
         info.error = engineError.message;
+        info.errorCode = engineError.code;
         ctx.logger.error('job failed', { error: error instanceof Error ? error.stack : String(error) });
       }
     }
