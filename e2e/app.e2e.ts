@@ -390,8 +390,14 @@ describe('Sift in the browser', () => {
     await screenshot(h.page, '14b-merge-dialog');
     await h.page.getByTestId('confirm-ok').click();
     await expect.poll(() => people.cards().count()).toBe(before - 1);
+    // The Undo survives a reload of the page.
+    await h.page.reload();
+    await h.page.getByTestId('view-people').waitFor();
+    await people.cards().first().waitFor();
+    await expect(h.page.getByTestId('undo-bar').innerText()).resolves.toMatch(/Alice/);
     await h.page.getByTestId('undo-bar').getByTestId('undo-action').click();
     await expect.poll(() => people.cards().count()).toBe(before);
+    await expect.poll(() => h.page.getByTestId('undo-bar').count()).toBe(0);
     for (const box of await people.cards().getByTestId('select-person').all()) await box.uncheck();
 
     await people.merge([before - 2, before - 1], 'Alice');

@@ -63,9 +63,9 @@ function PeopleList({ onOpen }: { onOpen: (id: number) => void }) {
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const [merging, setMerging] = useState(false);
   const [survivor, setSurvivor] = useState<number | null>(null);
-  const [undoOffer, setUndoOffer] = useState<UndoOffer | null>(null);
   const people = useQuery((a) => a.people.list({ includeHidden }), [includeHidden], ['people', 'scan', 'trash', 'undo', 'folders']);
   const action = useRunner();
+  const peopleUndo = usePeopleUndo((undoId) => action.run(() => api.people.undo({ undoId })).then(people.reload));
 
   const toggle = (id: number): void =>
     setSelected((prev) => {
@@ -84,10 +84,7 @@ function PeopleList({ onOpen }: { onOpen: (id: number) => void }) {
     if (done) {
       setSelected(new Set());
       people.reload();
-      setUndoOffer({
-        text: t('people.merged', { n: chosen.length, name: personName(done, t('people.unnamed')) }),
-        undo: () => action.run(() => api.people.undo({ undoId: done.undoId })).then(people.reload),
-      });
+      peopleUndo.remember({ undoId: done.undoId, text: t('people.merged', { n: chosen.length, name: personName(done, t('people.unnamed')) }) });
     }
   };
   return (
@@ -103,7 +100,7 @@ function PeopleList({ onOpen }: { onOpen: (id: number) => void }) {
         </button>
       </div>
       <ErrorBox error={action.error} onClose={action.clearError} />
-      <UndoBar offer={undoOffer} onDone={() => setUndoOffer(null)} />
+      <UndoBar offer={peopleUndo.offer} onDone={() => peopleUndo.remember(null)} />
       {people.data?.length === 0 && <EmptyState>{t('people.empty')}</EmptyState>}
       {people.error && <EmptyState error={people.error}>{t('people.empty')}</EmptyState>}
       {merging && (
@@ -172,7 +169,6 @@ function PersonPage({ id, onBack }: { id: number; onBack: () => void }) {
   const { openLightbox } = useAppState();
   const person = useQuery((a) => a.people.get({ id }), [id], ['people']);
   const [decided, setDecided] = useState<ReadonlySet<number>>(new Set());
-  const [undoOffer, setUndoOffer] = useState<UndoOffer | null>(null);
   const action = useRunner();
   const [name, setName] = useState<string | null>(null);
   const [picked, setPicked] = useState<ReadonlySet<number>>(new Set());
@@ -187,6 +183,12 @@ function PersonPage({ id, onBack }: { id: number; onBack: () => void }) {
       return next;
     });
   const after = (): void => person.reload();
+  const peopleUndo = usePeopleUndo((undoId) =>
+    action.run(() => api.people.undo({ undoId })).then(() => {
+      setName(null);
+      after();
+    }),
+  );
   const label = p ? personName(p, t('people.unnamed')) : '';
   const openFaces = (faceId: number): void => {
     if (!p) return;
@@ -215,7 +217,7 @@ function PersonPage({ id, onBack }: { id: number; onBack: () => void }) {
         ← {t('common.back')}
       </button>
       <ErrorBox error={action.error ?? person.error} onClose={action.clearError} />
-      <UndoBar offer={undoOffer} onDone={() => setUndoOffer(null)} />
+      <UndoBar offer={peopleUndo.offer} onDone={() => peopleUndo.remember(null)} />
       {p && (
         <>
           <form
@@ -226,15 +228,7 @@ function PersonPage({ id, onBack }: { id: number; onBack: () => void }) {
               if (name?.trim())
                 void action.run(() => api.people.rename({ id, name: name.trim() })).then((done) => {
                   after();
-                  if (done)
-                    setUndoOffer({
-                      text: t('people.renamed', { from: before ?? t('people.unnamed'), to: done.name ?? '' }),
-                      undo: () =>
-                        action.run(() => api.people.undo({ undoId: done.undoId })).then(() => {
-                          setName(null);
-                          after();
-                        }),
-                    });
+                  if (done) peopleUndo.remember({ undoId: done.undoId, text: t('people.renamed', { from: before ?? t('people.unnamed'), to: done.name ?? '' }) });
                 });
             }}
           >
@@ -408,4 +402,37 @@ function ClusterRow({ cluster, onNamed, compact = false }: { cluster: UnknownClu
       <ErrorBox error={action.error} onClose={action.clearError} />
     </div>
   );
+}
+
+const UNDO_KEY = 'sift.peopleUndo';
+interface StoredUndo {
+  undoId: number;
+  text: string;
+}
+
+function readStoredUndo(): StoredUndo | null {
+  try {
+    const v = JSON.parse(sessionStorage.getItem(UNDO_KEY) ?? 'null') as Partial<StoredUndo> | null;
+    return v && typeof v.undoId === 'number' && typeof v.text === 'string' ? { undoId: v.undoId, text: v.text } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The last rename or merge of people stays undoable after a page reload: its undo id is kept for
+ * this tab (the engine keeps the rows to restore, across restarts too).
+ */
+function usePeopleUndo(undo: (undoId: number) => Promise<unknown>): { offer: UndoOffer | null; remember: (edit: StoredUndo | null) => void } {
+  const [stored, setStored] = useState<StoredUndo | null>(readStoredUndo);
+  const remember = (edit: StoredUndo | null): void => {
+    setStored(edit);
+    try {
+      if (edit) sessionStorage.setItem(UNDO_KEY, JSON.stringify(edit));
+      else sessionStorage.removeItem(UNDO_KEY);
+    } catch {
+      // Storage unavailable (privacy modes): the offer lasts until the page is left, as before.
+    }
+  };
+  return { offer: stored ? { text: stored.text, undo: () => undo(stored.undoId) } : null, remember };
 }

@@ -8,7 +8,7 @@ import { splitPath } from '../components/Lightbox';
 import { useElementSize } from '../components/use-element-size';
 import { VirtualGrid } from '../components/VirtualGrid';
 import { VirtualList } from '../components/VirtualList';
-import { libraryRelativeFolder } from '../folder-label';
+import { libraryRelativeFolder, middleEllipsis } from '../folder-label';
 import { useI18n } from '../i18n';
 import { usePaged } from '../paged';
 import { dayToDate, photoRows, photosInRows } from '../photo-rows';
@@ -153,7 +153,7 @@ export function PhotosView() {
             <option value="">{t('photos.allFolders')}</option>
             {folders.data?.map((f) => (
               <option key={f.path} value={f.path} title={f.path}>
-                {libraryRelativeFolder(f.path, roots.data?.map((r) => r.path) ?? [])} ({f.photos.toLocaleString()})
+                {middleEllipsis(libraryRelativeFolder(f.path, roots.data?.map((r) => r.path) ?? []), 44)} ({f.photos.toLocaleString()})
               </option>
             ))}
           </select>

@@ -219,6 +219,24 @@ describe('people service: user decisions', () => {
     expect((await people.get({ id: pb.id })).name).toBe('Danielle');
   });
 
+  it('keeps the undo of a merge across a restart of the engine, and only the last 20 edits', async () => {
+    const [centre] = identityCentres(1, 128, random);
+    const pa = await people.nameFaces({ faceIds: [lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, FACE_LIKE.noise, random))], name: 'Ida' });
+    const pb = await people.nameFaces({ faceIds: [lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, FACE_LIKE.noise, random))], name: 'Ivo' });
+    const merged = await people.merge({ ids: [pa.id, pb.id], into: pa.id });
+    // A new service on the same database: what an engine restart (or a reloaded page's later click) meets.
+    const restarted = createPeopleService({ db, vectors, logger: silentLogger, onChange: () => undefined });
+    await restarted.undo({ undoId: merged.undoId });
+    expect((await restarted.get({ id: pb.id })).name).toBe('Ivo');
+    // Ids go on after a restart: an old undo id never reverses a newer edit.
+    const renamed = await restarted.rename({ id: pb.id, name: 'Ivan' });
+    expect(renamed.undoId).toBeGreaterThan(merged.undoId);
+    const first = renamed.undoId;
+    for (let i = 0; i < 20; i++) await restarted.rename({ id: pb.id, name: `Ivan ${i}` });
+    await expectCode(restarted.undo({ undoId: first }), 'NOT_FOUND');
+    expect(db.prepare("SELECT COUNT(*) FROM engine_state WHERE key LIKE 'people.undo:%'").pluck().get()).toBe(20);
+  });
+
   it('counts only faces of photos that still have a file (replaced versions and removed files drop out)', async () => {
     const [centre] = identityCentres(1, 128, random);
     const photos = [0, 1, 2].map(() => lib.addPhoto());

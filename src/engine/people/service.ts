@@ -390,7 +390,7 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
     undo: ({ undoId }) =>
       settle(() => {
         const snap = repo.transaction(() => snapshots.restore(undoId));
-        if (!snap) throw new EngineError('NOT_FOUND', `Nothing to undo for ${undoId} (already undone, or Sift restarted since)`);
+        if (!snap) throw new EngineError('NOT_FOUND', `Nothing to undo for ${undoId} (already undone, or older than the last 20 edits of people)`);
         changed();
         return { restored: snap.personIds };
       }),

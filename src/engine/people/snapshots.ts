@@ -1,8 +1,8 @@
 /**
  * Undo for the user's edits of people (merge, rename): the rows of the people involved are kept
- * before the edit and written back on undo. Kept in memory for the engine's lifetime (the last
- * few edits), as an undo button right after the edit needs; rows of faces that a rescan removed
- * in the meantime are skipped, never resurrected.
+ * before the edit and written back on undo. The last few edits are kept in `engine_state`, so an
+ * Undo offered before a page reload or an engine restart still works; rows of faces that a rescan
+ * removed in the meantime are skipped, never resurrected.
  */
 import type { Db } from '../db/open';
 
@@ -43,6 +43,7 @@ export interface PeopleSnapshot {
 }
 
 const KEEP = 20;
+const PREFIX = 'people.undo:';
 
 export function createPeopleSnapshots(db: Db) {
   const ids = (personIds: readonly number[]): string => JSON.stringify(personIds);
@@ -72,8 +73,16 @@ export function createPeopleSnapshots(db: Db) {
       'INSERT OR IGNORE INTO face_rejections (face_id, person_id, at) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM faces WHERE id = ?)',
     ),
   };
-  const kept = new Map<number, PeopleSnapshot>();
-  let next = 1;
+  const state = {
+    put: db.prepare<[string, string]>('INSERT INTO engine_state (key, value) VALUES (?, ?)'),
+    get: db.prepare<[string], string>('SELECT value FROM engine_state WHERE key = ?').pluck(),
+    drop: db.prepare<[string]>('DELETE FROM engine_state WHERE key = ?'),
+    keys: db.prepare<[string, string], string>("SELECT key FROM engine_state WHERE key >= ? AND key < ? || '~' ORDER BY key DESC").pluck(),
+  };
+  const keyOf = (id: number): string => `${PREFIX}${String(id).padStart(10, '0')}`;
+  const storedKeys = (): string[] => state.keys.all(PREFIX, PREFIX);
+  // Ids go on from the newest kept snapshot, so an id handed out before a restart is never reused for another edit.
+  let next = Number(storedKeys()[0]?.slice(PREFIX.length) ?? 0) + 1;
 
   return {
     /** Keeps the rows of these people; returns the id `restore` takes. */
@@ -87,18 +96,21 @@ export function createPeopleSnapshots(db: Db) {
         rejections: s.rejections.all(key),
       };
       const id = next++;
-      kept.set(id, snap);
-      for (const old of kept.keys()) if (kept.size > KEEP) kept.delete(old);
+      db.transaction(() => {
+        state.put.run(keyOf(id), JSON.stringify(snap));
+        for (const old of storedKeys().slice(KEEP)) state.drop.run(old);
+      })();
       return id;
     },
     has(id: number): boolean {
-      return kept.has(id);
+      return state.get.get(keyOf(id)) !== undefined;
     },
     /** Writes the kept rows back (in the caller's transaction); false when the id is unknown or used. */
     restore(id: number): PeopleSnapshot | null {
-      const snap = kept.get(id);
-      if (!snap) return null;
-      kept.delete(id);
+      const stored = state.get.get(keyOf(id));
+      if (stored === undefined) return null;
+      const snap = JSON.parse(stored) as PeopleSnapshot;
+      state.drop.run(keyOf(id));
       const key = ids(snap.personIds);
       for (const p of snap.people) s.upsertPerson.run(p.id, p.name, p.hidden, p.cover_face_id, p.created_at);
       s.clearFaces.run(key);
