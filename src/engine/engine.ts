@@ -163,6 +163,13 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
 
   /** Reports of the latest scan jobs of this run, for `library:scanReport`. */
   const scanReports = new Map<number, ScanReport>();
+  // What the last regrouping cost: it paces the regroupings during the next scan.
+  let lastRegroupMs = 0;
+  const regroup = (): void => {
+    const started = performance.now();
+    duplicates.rebuild();
+    lastRegroupMs = performance.now() - started;
+  };
   const jobHandlers: JobHandlers = {
     scan: async (spec, ctx) => {
       const visionStage: VisionStage | null = spec.ml ? await vision.stage() : null;
@@ -170,9 +177,11 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
       const interim = createInterimGrouping({
         now: () => performance.now(),
         minIntervalMs: options.interimGroupingMs,
+        // 0 (tests) regroups at every step, whatever the last regrouping cost.
+        expectedCostMs: options.interimGroupingMs === 0 ? 0 : lastRegroupMs,
         regroup: () => {
           try {
-            duplicates.rebuild();
+            regroup();
             bus.emit('library:changed', { reason: 'dedup' });
           } catch (error) {
             // An early look is a bonus: the scan goes on and groups again at its end.
@@ -196,7 +205,7 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
       // Nothing new, changed, moved or gone since the last rebuild: the groups are still right.
       if (repo.flag(GROUPS_STALE)) {
         ctx.progress('duplicates', 0, 1);
-        duplicates.rebuild();
+        regroup();
         repo.clearFlag(GROUPS_STALE);
         ctx.progress('duplicates', 1, 1);
       }
@@ -233,7 +242,7 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
     },
     scanReport: (jobId) => scanReports.get(jobId) ?? null,
     onFoldersChanged: () => {
-      duplicates.rebuild();
+      regroup();
       bus.emit('library:changed', { reason: 'folders' });
     },
   });
@@ -249,7 +258,7 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
         .filter((shot) => !shot.keep)
         .map((shot) => ({ fileId: shot.fileId, why: shot.why })),
     afterChange: (reason) => {
-      duplicates.rebuild();
+      regroup();
       bus.emit('library:changed', { reason });
     },
   });

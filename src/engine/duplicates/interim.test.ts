@@ -34,6 +34,15 @@ describe('interim duplicate grouping during a scan', () => {
     expect(g.tick()).toBe(true);
   });
 
+  it('waits for the first regrouping as long as the last regrouping\'s cost asks (a small rescan of a big library)', () => {
+    const c = clock();
+    const g = createInterimGrouping({ now: c.now, regroup: () => undefined, minIntervalMs: 5_000, share: 0.05, expectedCostMs: 3_000 });
+    c.advance(59_999);
+    expect(g.tick()).toBe(false);
+    c.advance(1);
+    expect(g.tick()).toBe(true);
+  });
+
   it('keeps its schedule when a regrouping fails (the caller decides what a failure means)', () => {
     const c = clock();
     const g = createInterimGrouping({ now: c.now, regroup: () => { throw new Error('disk full'); }, minIntervalMs: 100 });

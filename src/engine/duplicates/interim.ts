@@ -9,6 +9,8 @@ export interface InterimGroupingOptions {
   now: () => number;
   minIntervalMs?: number;
   share?: number;
+  /** What the last regrouping cost (ms), so that the first one of a scan in a big library waits as long as later ones. */
+  expectedCostMs?: number;
 }
 
 export const INTERIM_GROUPING_MIN_INTERVAL_MS = 5_000;
@@ -18,7 +20,7 @@ export function createInterimGrouping(options: InterimGroupingOptions): { tick: 
   const minInterval = options.minIntervalMs ?? INTERIM_GROUPING_MIN_INTERVAL_MS;
   const share = options.share ?? INTERIM_GROUPING_SHARE;
   // The first regrouping waits a full interval too: a scan that ends sooner is grouped once, at its end.
-  let nextAt = options.now() + minInterval;
+  let nextAt = options.now() + Math.max(minInterval, (options.expectedCostMs ?? 0) / share);
   return {
     /** Called as the scan makes progress; regroups when it is time, and says whether it did. */
     tick(): boolean {
