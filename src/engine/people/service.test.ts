@@ -225,7 +225,7 @@ describe('people service: user decisions', () => {
     const pb = await people.nameFaces({ faceIds: [lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, FACE_LIKE.noise, random))], name: 'Ivo' });
     const merged = await people.merge({ ids: [pa.id, pb.id], into: pa.id });
     // A new service on the same database: what an engine restart (or a reloaded page's later click) meets.
-    const restarted = createPeopleService({ db, vectors, logger: silentLogger, onChange: () => undefined });
+    const restarted = createPeopleService({ db, vectors: () => vectors, logger: silentLogger, onChange: () => undefined });
     await restarted.undo({ undoId: merged.undoId });
     expect((await restarted.get({ id: pb.id })).name).toBe('Ivo');
     // Ids go on after a restart: an old undo id never reverses a newer edit.
