@@ -19,6 +19,7 @@ import { createDuplicateService } from './duplicates/service';
 import { EventBus } from './events';
 import { JobRunner, type JobHandlers } from './jobs/runner';
 import { createLibraryRepository, GROUPS_STALE } from './library/repository';
+import { createPhotoReadModel } from './library/photos';
 import { createLibraryService } from './library/service';
 import { DEFAULT_MODELS_DIR } from './paths';
 import type { ScanReport } from '../common/contract/types';
@@ -233,8 +234,8 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
   );
 
   const library = createLibraryService({
-    db,
     repo,
+    photos: createPhotoReadModel(db),
     jobs,
     extraStatus: () => {
       const d = duplicates.stats();

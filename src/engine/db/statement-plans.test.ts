@@ -6,6 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger';
+import { createPhotoReadModel } from '../library/photos';
 import { createLibraryRepository } from '../library/repository';
 import { createPeopleRepository } from '../people/repository';
 import { createSeriesRepository } from '../series/repository';
@@ -52,6 +53,7 @@ function planOf(sql: string): string {
 
 const repositories: Record<string, (db: Db) => unknown> = {
   library: createLibraryRepository,
+  photos: createPhotoReadModel,
   people: createPeopleRepository,
   series: createSeriesRepository,
   trash: createTrashRepository,

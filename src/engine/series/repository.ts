@@ -1,8 +1,9 @@
 /** Every SQL statement of the series domain. */
-import type { ImageFormat, PhotoSummary, ShotReason } from '../../common/contract/types';
+import type { PhotoSummary, ShotReason } from '../../common/contract/types';
 import { englishShotReason } from '../../common/series/best-shot';
 import type { Db } from '../db/open';
 import { parseStoredKeyed } from '../db/stored-keyed';
+import { photoColumns, toPhotoSummary, type PhotoRow } from '../library/photo-row';
 
 export interface ContentForSeries {
   id: number;
@@ -49,21 +50,10 @@ function storedShotReasons(json: string): { reasons: string[]; why: ShotReason[]
 }
 
 
-interface PhotoRow {
-  id: number;
-  path: string;
-  size: number;
-  width: number | null;
-  height: number | null;
-  format: string | null;
-  captured_at: number | null;
-  mtime_ms: number;
-}
-
 /** A body must be at least this many face heights tall to say anything about clothes. */
 export const CLOTHES_MIN_FACE_HEIGHTS = 2;
 
-const PHOTO_COLUMNS = 'fi.id, fi.path, fi.size, c.width, c.height, c.format, c.captured_at, fi.mtime_ms';
+const PHOTO_COLUMNS = photoColumns('fi', 'c');
 /** The first live file of a content stands for it in lists. */
 const FIRST_FILE = `fi.id = (SELECT x.id FROM files x WHERE x.content_id = c.id AND x.state = 'ok' ORDER BY x.id LIMIT 1)`;
 
@@ -191,16 +181,8 @@ export function createSeriesRepository(db: Db) {
     ),
   };
 
-  const toPhoto = (r: PhotoRow): PhotoSummary => ({
-    id: r.id,
-    path: r.path,
-    bytes: r.size,
-    width: r.width,
-    height: r.height,
-    format: r.format as ImageFormat | null,
-    capturedAt: r.captured_at,
-    mtime: r.mtime_ms,
-  });
+  const toPhoto = toPhotoSummary;
+
 
   return {
     transaction<T>(fn: () => T): T {
