@@ -77,7 +77,7 @@ describe('series titles', () => {
   it('tell series of plain photos apart by the cover\'s folder and the time of day', () => {
     const series = { title: 'Photos · 2021-06-12 · 8 photos', subject: { kind: 'photos' as const }, people: [], start: at(14, 34), end: null, photoCount: 8 };
     const title = seriesTitleText({ ...series, cover: { path: '/home/a/Pictures/Beach trip/IMG_1.jpg' } }, String, t, 'en-US');
-    expect(title).toMatch(/^Photos in Beach trip · Jun 12, 2021, 2:34\sPM · 8 photos$/);
+    expect(title).toMatch(/^Photos in “Beach trip” · Jun 12, 2021, 2:34\sPM · 8 photos$/);
   });
 
   it('differ for two series of the same people on the same day (time range, folder)', () => {
@@ -86,7 +86,7 @@ describe('series titles', () => {
     const a = seriesTitleText(morning, (id) => (id === 3 ? 'Anna' : 'Raj'), t, 'en-US');
     const b = seriesTitleText(evening, (id) => (id === 3 ? 'Anna' : 'Raj'), t, 'en-US');
     expect(a).not.toBe(b);
-    expect(a).toMatch(/^Anna & Raj in Zoo · Jun 12, 2021, 9:05\s.\s9:40\sAM · 8 photos$/);
+    expect(a).toMatch(/^Anna & Raj in “Zoo” · Jun 12, 2021, 9:05\s.\s9:40\sAM · 8 photos$/);
     // The day is said once.
     expect(a.match(/2021/g)?.length).toBe(1);
     const twoDays = seriesTitleText({ ...morning, end: new Date(2021, 5, 14, 10).getTime() }, String, t, 'en-US');
@@ -98,8 +98,11 @@ describe('series titles', () => {
     expect(seriesTitleText(untimed, () => 'Anna', t, 'en-US')).toBe('Anna · 4 photos');
     expect(seriesTitleText({ ...untimed, people: [] }, () => 'Anna', t, 'en-US')).toBe('Unknown people · 4 photos');
     expect(seriesTitleText({ ...untimed, subject: { kind: 'unknown-people' }, people: [], cover: { path: '/p/Street/IMG_7.jpg' } }, String, t, 'en-US')).toBe(
-      'Unknown people in Street · cover IMG_7.jpg · 4 photos',
+      'Unknown people in “Street” · cover IMG_7.jpg · 4 photos',
     );
+    // A long cover name keeps its end, which tells two covers of one shoot apart.
+    const long = seriesTitleText({ ...untimed, cover: { path: '/p/df_WOMEN_Tees_Tanks_id_00000123_01_3_back.jpg' } }, () => 'Anna', t, 'en-US');
+    expect(long).toMatch(/^Anna in “p” · cover df_WOMEN_.*…[^·]*_3_back\.jpg · 4 photos$/);
   });
 });
 

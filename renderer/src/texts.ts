@@ -3,6 +3,7 @@
  * reasons, series titles and explanations. The engine sends keys and numbers (and English for the
  * CLI); these functions make the sentences, so what the engine says is not English in the Chinese UI.
  */
+import { middleEllipsis } from './folder-label';
 import type { DeleteReason, DuplicateGroup, DuplicateMember, GroupEvidence, GuardReason, KeeperReason, SeriesReasons, SeriesSubject, ShotParts, ShotReason } from '../../src/common/contract/types';
 import { formatPosition, hasNoClock, joinNames } from '../../src/common/series/describe';
 import { formatBytes, spanText } from './components/common';
@@ -98,7 +99,8 @@ export function seriesTitleParts(s: SeriesTitleInput, nameOf: (id: number) => st
   if (folder && s.subject.kind !== 'place') who = t('seriesWho.in', { who, folder });
   const count = t('series.photos', { n: s.photoCount });
   // No dates for a series whose photos have no usable time (the engine stores none): its cover's name instead.
-  if (s.start === null) return { who, when: s.cover ? t('seriesWhen.cover', { name: s.cover.path.split(/[\\/]/).pop() ?? '' }) : null, count };
+  // The name is cut in the middle: its end (view, frame number) is what tells two covers apart.
+  if (s.start === null) return { who, when: s.cover ? t('seriesWhen.cover', { name: middleEllipsis(s.cover.path.split(/[\\/]/).pop() ?? '', 30) }) : null, count };
   return { who, when: whenText(s.start, s.end ?? s.start, locale), count };
 }
 

@@ -56,7 +56,7 @@ function SeriesList({ onOpen }: { onOpen: (id: number) => void }) {
       <VirtualGrid
         testId="series-list"
         count={series.total ?? 0}
-        cellWidth={260}
+        cellWidth={250}
         cellHeight={250}
         onRange={series.ensure}
         renderCell={(i) => {
@@ -68,7 +68,7 @@ function SeriesList({ onOpen }: { onOpen: (id: number) => void }) {
               {s.cover ? <Thumb photoId={s.cover.id} px={160} /> : <div className="thumb placeholder" />}
               <div className="card-title" data-testid="series-who">{parts?.who ?? s.title}</div>
               {parts && (
-                <div className="muted small card-when" data-testid="series-when">
+                <div className="muted small card-when" data-testid="series-when" title={[parts.when, parts.count].filter(Boolean).join(' · ')}>
                   {[parts.when, parts.count].filter(Boolean).join(' · ')}
                 </div>
               )}
