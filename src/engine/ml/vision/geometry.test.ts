@@ -102,6 +102,7 @@ describe('BlazeFace decoding', () => {
     expect(atHeadOfPerson(at(110, 100, 90), [person])).toBe(false); // as wide as the body
     expect(atHeadOfPerson(at(135, 110, 30), [])).toBe(false);
     expect(DEFAULT_VERIFICATION.headMinScore).toBeLessThan(DEFAULT_VERIFICATION.minScore);
+    expect(DEFAULT_VERIFICATION.headMinDetectorScore).toBeGreaterThan(DEFAULT_VERIFICATION.headMinScore);
   });
 
   it('weighted NMS blends overlapping boxes by score and keeps separate faces apart', () => {

@@ -165,7 +165,7 @@ export const BODY_DESCRIPTOR_DIM = 3 * CLOTHING_HISTOGRAM_BINS + CENTERNET_FEATU
 export const DESCRIPTOR_VERSION = 'body=lab3+cnn;bg=1';
 
 /** Version of the face detection rules (passes, verification): other versions' faces are detected again. */
-export const FACE_RULES_VERSION = 'faces=head-prior';
+export const FACE_RULES_VERSION = 'faces=head-prior-0.8';
 
 /** The version stored with every vision result: the models, the face rules and the descriptors. */
 export function visionVersion(modelsVersion: string): string {

@@ -204,7 +204,8 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
       const merged = weightedNms([...keptGlobal, ...detailFaces], 0.3);
       // Verification drops what the second look does not confirm; NaN: trusted, not looked at again.
       const verified = await verifyFaces(pyr, merged, signal);
-      const minScoreOf = (c: FaceCandidate): number => (atHeadOfPerson(c, personCands) ? Math.min(verification.minScore, verification.headMinScore) : verification.minScore);
+      const headBar = Math.min(verification.minScore, verification.headMinScore);
+      const minScoreOf = (c: FaceCandidate): number => (c.score >= verification.headMinDetectorScore && atHeadOfPerson(c, personCands) ? headBar : verification.minScore);
       const passes = merged.map((c, i) => {
         const v = verified[i];
         return v === undefined || Number.isNaN(v) || v >= minScoreOf(c);
