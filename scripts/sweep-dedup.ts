@@ -6,10 +6,14 @@
  * folder. `npm run sweep:dedup -- --bench` only times the grouping of 10k and 100k random images
  * (`--bench 10000,30000` for other sizes).
  */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { HammingIndex } from '../src/common/dedup/hamming-index';
 import { flipBits, randomHash, randomImageHashes, seededRandom } from '../src/common/dedup/test-random';
 import { DEFAULT_DEDUP_THRESHOLDS, findNearDuplicateGroups, type DedupThresholds } from '../src/common/dedup/grouping';
 import { pairwiseScores, type PairwiseScores } from '../src/common/dedup/metrics';
+import { printEditSetReport, scanNearGroups, scoreEditSet, writeEditSet } from '../src/engine/duplicates/testing-edit-set';
 import { compareWithImagededup, datasetsRoot, loadFacePhotos, loadImagededupSet, loadSyntheticSet } from '../src/engine/dedup/testing-datasets';
 
 interface Row {
@@ -35,6 +39,12 @@ const benchAt = process.argv.indexOf('--bench');
 if (benchAt >= 0) {
   const sizes = (process.argv[benchAt + 1] ?? '10000,100000').split(',').map(Number);
   benchGrouping(sizes);
+  process.exit(0);
+}
+
+const editsAt = process.argv.indexOf('--edits');
+if (editsAt >= 0) {
+  await generatedEdits();
   process.exit(0);
 }
 
@@ -144,6 +154,27 @@ console.log(`- pairwise: TP ${s.truePositives} FP ${s.falsePositives} FN ${s.fal
 for (const g of groups) {
   const transforms = [...new Set(g.pairs.map((p) => p.transform))].join(', ');
   console.log(`  group ${g.ids.map((id) => dedupSet.files.find((f) => f.id === id)?.path).join(' | ')} [transforms: ${transforms}]`);
+}
+
+// 6. The generated original + edits set (recall per edit kind, keeper).
+await generatedEdits();
+
+/**
+ * The generated original + edits set through the whole engine (scan, grouping, keeper), in
+ * SIFT_EDIT_SET (default: a folder under the OS temp dir, reused while the generator is unchanged);
+ * SIFT_EDIT_DATA reuses an engine data folder (only changed files are rescanned).
+ */
+async function generatedEdits(): Promise<void> {
+  const dir = process.env.SIFT_EDIT_SET ?? path.join(os.tmpdir(), 'sift-edit-set');
+  const data = process.env.SIFT_EDIT_DATA ?? mkdtempSync(path.join(os.tmpdir(), 'sift-edit-data-'));
+  mkdirSync(dir, { recursive: true });
+  const started = performance.now();
+  const generated = await writeEditSet(dir, datasetsRoot());
+  const written = performance.now();
+  const groups = await scanNearGroups(dir, data);
+  console.log(`\n### Generated original + edits (${dir}; generated in ${((written - started) / 1000).toFixed(1)} s, scanned and grouped in ${((performance.now() - written) / 1000).toFixed(1)} s)\n`);
+  printEditSetReport(scoreEditSet(generated, groups), (line) => console.log(line));
+  if (!process.env.SIFT_EDIT_DATA) rmSync(data, { recursive: true, force: true });
 }
 
 /**

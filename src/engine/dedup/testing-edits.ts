@@ -7,6 +7,7 @@
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
+import { seededRandom } from '../../common/random';
 
 export const EDITS = [
   'border',
@@ -35,6 +36,7 @@ export interface GeneratedFile {
 export interface GeneratedGroup {
   name: string;
   files: GeneratedFile[];
+  parameters: EditParameters;
 }
 
 /** Camera metadata an original carries (editors keep it; messaging apps strip it). */
@@ -83,7 +85,73 @@ export async function proceduralOriginal(seed: number, width = 1200, height = 90
 
 const TEXT = (w: number, h: number, body: string): Buffer => Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">${body}</svg>`);
 
-async function makeEdit(source: Buffer, kind: EditKind, exif: Record<string, Record<string, string>>): Promise<{ bytes: Buffer; ext: string }> {
+/**
+ * How strong each edit is. Drawn per group from a seed over the ranges real copies show, so that
+ * the detection is tested against a spread of edits, not tuned to one border width or one crop.
+ */
+export interface EditParameters {
+  /** Frame width as a share of the long side, and its colour. */
+  border: { width: number; colour: string };
+  /** Share cut off each side. */
+  crop: { left: number; top: number; right: number; bottom: number };
+  /** Bar height as a share of the height, at the top or the bottom, and its fill. */
+  caption: { height: number; top: boolean; fill: string; opacity: number };
+  /** Text baseline position (share of width/height), font size (share of height), opacity. */
+  watermark: { x: number; y: number; size: number; opacity: number };
+  brightness: number;
+  contrast: number;
+  saturation: number;
+  blur: number;
+  /** Share of the width kept by the resized copy. */
+  resize: number;
+  recompress: number;
+  /** The messaging app's long side and quality before the copy was scaled back up. */
+  upscaled: { side: number; quality: number };
+}
+
+/** Parameters at the middle of each range (the fixed values used before they were drawn). */
+export const TYPICAL_EDITS: Readonly<EditParameters> = Object.freeze({
+  border: { width: 0.05, colour: '#ffffff' },
+  crop: { left: 0.1, top: 0.06, right: 0.04, bottom: 0.1 },
+  caption: { height: 0.18, top: false, fill: '#111111', opacity: 1 },
+  watermark: { x: 0.5, y: 0.85, size: 0.09, opacity: 0.6 },
+  brightness: 35,
+  contrast: 1.35,
+  saturation: 1.6,
+  blur: 2.5,
+  resize: 0.5,
+  recompress: 55,
+  upscaled: { side: 640, quality: 60 },
+});
+
+export function editParameters(seed: number): EditParameters {
+  const random = seededRandom(seed * 7919 + 17);
+  const between = (lo: number, hi: number): number => lo + (hi - lo) * random();
+  const pick = <T>(options: readonly T[]): T => options[Math.floor(random() * options.length)] as T;
+  // Up to 15 % off a side, at least 5 % off one side of each axis (else it is hardly a crop).
+  const cropAxis = (): [number, number] => {
+    const a = between(0, 0.15);
+    const b = between(0, 0.15);
+    return Math.max(a, b) < 0.05 ? [a, 0.05 + between(0, 0.1)] : [a, b];
+  };
+  const [left, right] = cropAxis();
+  const [top, bottom] = cropAxis();
+  return {
+    border: { width: between(0.02, 0.08), colour: pick(['#ffffff', '#ffffff', '#000000', '#f2efe8', '#202020']) },
+    crop: { left, top, right, bottom },
+    caption: { height: between(0.1, 0.22), top: random() < 0.3, fill: pick(['#111111', '#ffffff', '#7a1f1f']), opacity: pick([1, 1, 0.75]) },
+    watermark: { x: between(0.05, 0.45), y: between(0.25, 0.92), size: between(0.05, 0.12), opacity: between(0.35, 0.8) },
+    brightness: between(18, 45),
+    contrast: between(1.2, 1.5),
+    saturation: between(1.3, 1.9),
+    blur: between(1.5, 3.5),
+    resize: between(0.35, 0.7),
+    recompress: Math.round(between(40, 65)),
+    upscaled: { side: Math.round(between(480, 800)), quality: Math.round(between(50, 70)) },
+  };
+}
+
+async function makeEdit(source: Buffer, kind: EditKind, exif: Record<string, Record<string, string>>, p: EditParameters): Promise<{ bytes: Buffer; ext: string }> {
   const meta = await sharp(source).metadata();
   const w = meta.width ?? 1;
   const h = meta.height ?? 1;
@@ -91,40 +159,48 @@ async function makeEdit(source: Buffer, kind: EditKind, exif: Record<string, Rec
   const jpeg = (img: Sharp, quality = 92): Promise<Buffer> => img.jpeg({ quality }).toBuffer();
   switch (kind) {
     case 'border': {
-      const b = Math.round(0.05 * Math.max(w, h));
-      return { bytes: await jpeg(keepExif(sharp(source).extend({ top: b, bottom: b, left: b, right: b, background: '#ffffff' }))), ext: 'jpg' };
+      const b = Math.max(1, Math.round(p.border.width * Math.max(w, h)));
+      return { bytes: await jpeg(keepExif(sharp(source).extend({ top: b, bottom: b, left: b, right: b, background: p.border.colour }))), ext: 'jpg' };
     }
-    case 'crop':
-      return {
-        bytes: await jpeg(keepExif(sharp(source).extract({ left: Math.round(0.1 * w), top: Math.round(0.06 * h), width: Math.round(0.86 * w), height: Math.round(0.84 * h) }))),
-        ext: 'jpg',
-      };
+    case 'crop': {
+      const left = Math.round(p.crop.left * w);
+      const top = Math.round(p.crop.top * h);
+      const width = Math.max(1, w - left - Math.round(p.crop.right * w));
+      const height = Math.max(1, h - top - Math.round(p.crop.bottom * h));
+      return { bytes: await jpeg(keepExif(sharp(source).extract({ left, top, width, height }))), ext: 'jpg' };
+    }
     case 'caption': {
-      const bar = Math.round(0.18 * h);
-      const overlay = TEXT(w, bar, `<rect width="100%" height="100%" fill="#111"/><text x="${w * 0.05}" y="${bar * 0.62}" font-size="${bar * 0.42}" fill="#fff" font-family="sans-serif">Summer 2019 - with everyone</text>`);
-      return { bytes: await jpeg(keepExif(sharp(source).composite([{ input: overlay, top: h - bar, left: 0 }]))), ext: 'jpg' };
+      const bar = Math.round(p.caption.height * h);
+      const ink = p.caption.fill === '#ffffff' ? '#111' : '#fff';
+      const overlay = TEXT(
+        w,
+        bar,
+        `<rect width="100%" height="100%" fill="${p.caption.fill}" fill-opacity="${p.caption.opacity}"/><text x="${w * 0.05}" y="${bar * 0.62}" font-size="${bar * 0.42}" fill="${ink}" font-family="sans-serif">Summer 2019 - with everyone</text>`,
+      );
+      return { bytes: await jpeg(keepExif(sharp(source).composite([{ input: overlay, top: p.caption.top ? 0 : h - bar, left: 0 }]))), ext: 'jpg' };
     }
     case 'watermark': {
-      const overlay = TEXT(w, h, `<text x="${w * 0.5}" y="${h * 0.85}" font-size="${h * 0.09}" fill="#fff" fill-opacity="0.6" font-family="sans-serif" font-weight="bold">© studio sample</text>`);
+      const { x, y, size, opacity } = p.watermark;
+      const overlay = TEXT(w, h, `<text x="${w * x}" y="${h * y}" font-size="${h * size}" fill="#fff" fill-opacity="${opacity}" font-family="sans-serif" font-weight="bold">© studio sample</text>`);
       return { bytes: await jpeg(keepExif(sharp(source).composite([{ input: overlay, top: 0, left: 0 }]))), ext: 'jpg' };
     }
     case 'brightness':
-      return { bytes: await jpeg(keepExif(sharp(source).linear(1, 35))), ext: 'jpg' };
+      return { bytes: await jpeg(keepExif(sharp(source).linear(1, p.brightness))), ext: 'jpg' };
     case 'contrast':
-      return { bytes: await jpeg(keepExif(sharp(source).linear(1.35, -0.35 * 128))), ext: 'jpg' };
+      return { bytes: await jpeg(keepExif(sharp(source).linear(p.contrast, -(p.contrast - 1) * 128))), ext: 'jpg' };
     case 'saturation':
-      return { bytes: await jpeg(keepExif(sharp(source).modulate({ saturation: 1.6 }))), ext: 'jpg' };
+      return { bytes: await jpeg(keepExif(sharp(source).modulate({ saturation: p.saturation }))), ext: 'jpg' };
     case 'grey':
       return { bytes: await jpeg(keepExif(sharp(source).grayscale())), ext: 'jpg' };
     case 'blur':
-      return { bytes: await jpeg(keepExif(sharp(source).blur(2.5))), ext: 'jpg' };
+      return { bytes: await jpeg(keepExif(sharp(source).blur(p.blur))), ext: 'jpg' };
     case 'resize':
-      return { bytes: await jpeg(sharp(source).resize({ width: Math.round(w / 2) }), 85), ext: 'jpg' };
+      return { bytes: await jpeg(sharp(source).resize({ width: Math.round(w * p.resize) }), 85), ext: 'jpg' };
     case 'recompress':
-      return { bytes: await jpeg(sharp(source), 55), ext: 'jpg' };
+      return { bytes: await jpeg(sharp(source), p.recompress), ext: 'jpg' };
     case 'upscaled': {
-      // A messaging app's 640 px quality-60 copy, later scaled back up to the original size.
-      const small = await sharp(source).resize({ width: 640, height: 640, fit: 'inside' }).jpeg({ quality: 60 }).toBuffer();
+      // A messaging app's small low-quality copy, later scaled back up to the original size.
+      const small = await sharp(source).resize({ width: p.upscaled.side, height: p.upscaled.side, fit: 'inside' }).jpeg({ quality: p.upscaled.quality }).toBuffer();
       return { bytes: await jpeg(sharp(small).resize({ width: w, height: h, fit: 'fill' }), 92), ext: 'jpg' };
     }
     case 'lossless':
@@ -140,7 +216,14 @@ async function makeEdit(source: Buffer, kind: EditKind, exif: Record<string, Rec
  * `dir`, named `<name>_<letter>.<ext>` with the letters in a seeded order (the original is not
  * always `a`). All files get mtime `mtime`.
  */
-export async function writeEditGroup(original: Buffer, dir: string, name: string, seed: number, mtime = new Date('2024-03-01T12:00:00Z')): Promise<GeneratedGroup> {
+export async function writeEditGroup(
+  original: Buffer,
+  dir: string,
+  name: string,
+  seed: number,
+  mtime = new Date('2024-03-01T12:00:00Z'),
+  parameters: EditParameters = editParameters(seed),
+): Promise<GeneratedGroup> {
   mkdirSync(dir, { recursive: true });
   const exif = cameraExif(seed);
   const camera = await sharp(original).rotate().withExif(exif).jpeg({ quality: 92 }).toBuffer();
@@ -148,11 +231,11 @@ export async function writeEditGroup(original: Buffer, dir: string, name: string
   const order = kinds.map((k, i) => ({ k, r: (Math.sin(seed * 12.9898 + i * 78.233) * 43758.5453) % 1 })).sort((x, y) => x.r - y.r);
   const files: GeneratedFile[] = [];
   for (const [index, { k }] of order.entries()) {
-    const made = k === 'original' ? { bytes: camera, ext: 'jpg' } : await makeEdit(camera, k, exif);
+    const made = k === 'original' ? { bytes: camera, ext: 'jpg' } : await makeEdit(camera, k, exif, parameters);
     const path = join(dir, `${name}_${String.fromCharCode(97 + index)}.${made.ext}`);
     writeFileSync(path, made.bytes);
     utimesSync(path, mtime, mtime);
     files.push({ path, kind: k });
   }
-  return { name, files };
+  return { name, files, parameters };
 }
