@@ -162,14 +162,15 @@ await generatedEdits();
 /**
  * The generated original + edits set through the whole engine (scan, grouping, keeper), in
  * SIFT_EDIT_SET (default: a folder under the OS temp dir, reused while the generator is unchanged);
- * SIFT_EDIT_DATA reuses an engine data folder (only changed files are rescanned).
+ * SIFT_EDIT_DATA reuses an engine data folder (only changed files are rescanned); SIFT_EDIT_SEED
+ * draws other edit strengths.
  */
 async function generatedEdits(): Promise<void> {
   const dir = process.env.SIFT_EDIT_SET ?? path.join(os.tmpdir(), 'sift-edit-set');
   const data = process.env.SIFT_EDIT_DATA ?? mkdtempSync(path.join(os.tmpdir(), 'sift-edit-data-'));
   mkdirSync(dir, { recursive: true });
   const started = performance.now();
-  const generated = await writeEditSet(dir, datasetsRoot());
+  const generated = await writeEditSet(dir, datasetsRoot(), { seed: Number(process.env.SIFT_EDIT_SEED ?? 0) });
   const written = performance.now();
   const groups = await scanNearGroups(dir, data);
   console.log(`\n### Generated original + edits (${dir}; generated in ${((written - started) / 1000).toFixed(1)} s, scanned and grouped in ${((performance.now() - written) / 1000).toFixed(1)} s)\n`);

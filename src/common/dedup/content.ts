@@ -119,6 +119,8 @@ export interface ContentMatch {
   agreement: number;
   /** The agreement needed a band along an edge left out (a caption bar, a banner). */
   overlay: boolean;
+  /** The band left out of the agreement, in B's frame (0..1: x0, y0, x1, y1); null when none was. */
+  leftOut: readonly [number, number, number, number] | null;
   /** Structured pixels in the overlap. */
   structured: number;
   /** Where B's frame lies in (transformed) A: u_A = ox + sx·u_B, in frame units. */
@@ -235,6 +237,10 @@ function medianProfile(luma: Float64Array, columns: boolean): Float64Array {
 /** An image whose luma hardly varies: hashes of it are noise, only its colour means something. */
 const FLAT_STD = 4;
 
+export function isFlatContent(c: ContentSignature): boolean {
+  return prepare(c, 'identity').std < FLAT_STD;
+}
+
 /**
  * Does B show the same picture as `transform`(A)? Returns the measurements, or null when no
  * alignment passes `limits`.
@@ -258,6 +264,22 @@ export function measureContent(
   minScale = 0.7,
   hints: ReadonlyArray<{ sx: number; ox: number; sy: number; oy: number }> = [],
 ): ContentMatch {
+  return measureContentCandidates(a, b, transform, minScale, hints, 1)[0] as ContentMatch;
+}
+
+/**
+ * Up to `count` distinct alignments of B onto transform(A), each refined, best agreement first. A
+ * caller with a second test of the alignment (the crop rule's aligned pHash) takes the first that
+ * passes it: with a caption left out, a wrong scale can agree a little better than the right one.
+ */
+export function measureContentCandidates(
+  a: ContentSignature,
+  b: ContentSignature,
+  transform: DihedralTransform,
+  minScale: number,
+  hints: ReadonlyArray<{ sx: number; ox: number; sy: number; oy: number }>,
+  count: number,
+): ContentMatch[] {
   const pa = prepare(a, transform);
   const pb = prepare(b, 'identity');
   const flatA = pa.std < FLAT_STD;
@@ -266,25 +288,33 @@ export function measureContent(
     // Flat against flat: the same picture only in the same colour. Flat against detail: never.
     const same =
       flatA && flatB && Math.abs(pa.mean - pb.mean) <= 10 && Math.abs(meanOf(pa.cb) - meanOf(pb.cb)) <= 6 && Math.abs(meanOf(pa.cr) - meanOf(pb.cr)) <= 6;
-    return { agreement: same ? 1 : 0, overlay: false, structured: 0, sx: 1, sy: 1, ox: 0, oy: 0, gain: 1, offset: 0, flat: true, hue: same ? 1 : 0 };
+    return [{ agreement: same ? 1 : 0, overlay: false, leftOut: null, structured: 0, sx: 1, sy: 1, ox: 0, oy: 0, gain: 1, offset: 0, flat: true, hue: same ? 1 : 0 }];
   }
-  let best = score(pa, pb, 1, 0, 1, 0);
+  const unaligned = score(pa, pb, 1, 0, 1, 0, true);
   // Most copies (resized, recompressed, tone edits) need no search; and a pair the hashes matched
   // (near-identical framing) that agrees this little unaligned is not a small shift or crop away.
-  if (best.agreement >= 0.9 || (minScale >= 0.85 && best.agreement < 0.45)) return withHue(best, pa, pb);
+  if (unaligned.agreement >= 0.9 || (minScale >= 0.85 && unaligned.agreement < 0.45)) return [withHue(unaligned, pa, pb)];
+  const allowed = (sx: number, sy: number): boolean => oneInsideOther(sx, sy) && Math.min(sx, sy, 1 / sx, 1 / sy) >= minScale - 1e-9;
+  const starts: ContentMatch[] = [unaligned];
   const xs = alignProfile(pa.cols, pb.cols, minScale);
   const ys = alignProfile(pa.rows, pb.rows, minScale);
-  for (const x of xs)
-    for (const y of ys) {
-      const s = score(pa, pb, x.s, x.o, y.s, y.o);
-      if (rank(s) > rank(best)) best = s;
-    }
-  for (const h of hints) {
-    if (Math.min(h.sx, h.sy, 1 / h.sx, 1 / h.sy) < minScale - 1e-9) continue;
-    const s = score(pa, pb, h.sx, h.ox, h.sy, h.oy);
-    if (rank(s) > rank(best)) best = s;
+  for (const x of xs) for (const y of ys) if (allowed(x.s, y.s)) starts.push(score(pa, pb, x.s, x.o, y.s, y.o));
+  for (const h of hints) if (allowed(h.sx, h.sy)) starts.push(score(pa, pb, h.sx, h.ox, h.sy, h.oy));
+  starts.sort((x, y) => rank(y) - rank(x));
+  const picked: ContentMatch[] = [];
+  for (const start of starts) {
+    if (picked.length === count) break;
+    const found = refine(pa, pb, start, allowed);
+    const refined = found === unaligned ? found : score(pa, pb, found.sx, found.ox, found.sy, found.oy, true);
+    if (picked.some((p) => Math.abs(p.sx - refined.sx) + Math.abs(p.sy - refined.sy) + Math.abs(p.ox - refined.ox) + Math.abs(p.oy - refined.oy) < 0.04)) continue;
+    picked.push(refined);
   }
-  // Local refinement: the profiles are coarse and blind to what a caption covers.
+  return picked.sort((x, y) => rank(y) - rank(x)).map((m) => withHue(m, pa, pb));
+}
+
+/** Local refinement: the profiles are coarse and blind to what a caption covers. */
+function refine(pa: Prepared, pb: Prepared, start: ContentMatch, allowed: (sx: number, sy: number) => boolean): ContentMatch {
+  let best = start;
   const step = 1 / (2 * N);
   for (let round = 0; round < 2; round++) {
     let improved = false;
@@ -302,7 +332,7 @@ export function measureContent(
       const ox = best.ox + dox;
       const sy = best.sy + dsy;
       const oy = best.oy + doy;
-      if (!contained(sx, ox) || !contained(sy, oy) || Math.min(sx, sy, 1 / sx, 1 / sy) < minScale - 1e-9) continue;
+      if (!contained(sx, ox) || !contained(sy, oy) || !allowed(sx, sy)) continue;
       const s = score(pa, pb, sx, ox, sy, oy);
       if (rank(s) > rank(best)) {
         best = s;
@@ -311,7 +341,7 @@ export function measureContent(
     }
     if (!improved) break;
   }
-  return withHue(best, pa, pb);
+  return best;
 }
 
 /** Hue agreement is measured once, at the chosen alignment. */
@@ -320,6 +350,15 @@ function withHue(m: ContentMatch, pa: Prepared, pb: Prepared): ContentMatch {
 }
 
 const rank = (m: ContentMatch): number => m.agreement;
+
+/**
+ * A crop keeps less of both axes (or of one), never less of one and more of the other: B's frame
+ * inside A's on one axis and around it on the other is a different framing, not a crop. Without
+ * this, two studio photos of similar trousers lined up at 1.12 × 0.92 and agreed 0.98.
+ */
+function oneInsideOther(sx: number, sy: number): boolean {
+  return !((sx > 1 + CONTAIN_SLACK && sy < 1 - CONTAIN_SLACK) || (sx < 1 - CONTAIN_SLACK && sy > 1 + CONTAIN_SLACK));
+}
 
 function contained(s: number, o: number): boolean {
   return o >= Math.min(0, 1 - s) - CONTAIN_SLACK && o <= Math.max(0, 1 - s) + CONTAIN_SLACK;
@@ -440,7 +479,7 @@ const gb = new Float64Array(N * N);
 const EDGE_SLACK = 0.5;
 
 /** Agreement of B with A at one alignment (see the file comment). */
-function score(pa: Prepared, pb: Prepared, sx: number, ox: number, sy: number, oy: number): ContentMatch {
+function score(pa: Prepared, pb: Prepared, sx: number, ox: number, sy: number, oy: number, robust = false): ContentMatch {
   let n = 0;
   for (let y = 0; y < N; y++) {
     const v = oy + sy * ((y + 0.5) / N);
@@ -457,57 +496,92 @@ function score(pa: Prepared, pb: Prepared, sx: number, ox: number, sy: number, o
       n++;
     }
   }
-  const none: ContentMatch = { agreement: 0, overlay: false, structured: 0, sx, sy, ox, oy, gain: 1, offset: 0, flat: false, hue: 0 };
+  const none: ContentMatch = { agreement: 0, overlay: false, leftOut: null, structured: 0, sx, sy, ox, oy, gain: 1, offset: 0, flat: false, hue: 0 };
   if (n < N * N * MIN_OVERLAP * MIN_OVERLAP) return none;
-  // Tone map by least squares, refitted once on the pixels it explains (an overlay would drag it).
-  let { gain, offset } = fitLine(n, null, 0);
-  let resid = 0;
-  for (let k = 0; k < n; k++) resid += Math.abs((vb[k] ?? 0) - gain * (va[k] ?? 0) - offset);
-  ({ gain, offset } = fitLine(n, { gain, offset }, Math.max(6, (2.5 * resid) / n)));
-  if (!(gain > 0.25 && gain < 4)) return none;
   // Structured: edges or texture in either image, relative to B's typical gradient.
   const tGrad = Math.max(6, 0.75 * pb.meanGrad);
   const tol = Math.max(8, 0.22 * pb.std);
-  let { agree, structured } = countAgreement(n, gain, offset, tGrad, tol, null);
+  const validGain = (g: number): boolean => g > 0.25 && g < 4;
+  // Tone map by least squares, refitted once on the pixels it explains (an overlay would drag it).
+  let { gain, offset } = robustFit(n, null);
+  let { agree, structured } = validGain(gain) ? countAgreement(n, gain, offset, tGrad, tol, null) : { agree: 0, structured: 0 };
   // An overlay (caption bar, banner) spoils only the cells it covers: one band along an edge, of
   // at most 25 % of the frame, may be left out. Different content disagrees all over, so leaving
   // out one band hardly lifts it.
   const whole = agree / Math.max(1, structured);
   let band = -1;
-  let bestRatio = whole;
-  for (const [index, [x0, y0, w, h]] of OVERLAY_SHAPES.entries()) {
-    let rs = 0;
-    let ra = 0;
-    for (let y = y0; y < y0 + h; y++)
-      for (let x = x0; x < x0 + w; x++) {
-        rs += cellStructured[y * CELLS + x] ?? 0;
-        ra += cellAgree[y * CELLS + x] ?? 0;
+  if (robust && whole < 0.9) {
+    // Each band with its own tone map: a bar of 20 % drags the fit over the whole frame so far that
+    // the agreement per cell no longer shows where the bar is (a white caption: 0.67 this way, 1.0
+    // with the band and its own fit).
+    let bestRatio = whole;
+    for (const [index, shape] of OVERLAY_SHAPES.entries()) {
+      const outside = outsideOf(shape);
+      const fit = robustFit(n, outside);
+      if (!validGain(fit.gain)) continue;
+      const c = countAgreement(n, fit.gain, fit.offset, tGrad, tol, outside);
+      if (c.structured >= MIN_STRUCTURED && c.agree / c.structured > bestRatio) {
+        bestRatio = c.agree / c.structured;
+        band = index;
+        ({ gain, offset } = fit);
+        ({ agree, structured } = c);
       }
-    const left = structured - rs;
-    if (left >= MIN_STRUCTURED && (agree - ra) / left > bestRatio) {
-      bestRatio = (agree - ra) / left;
-      band = index;
+    }
+  } else {
+    if (!validGain(gain)) return none;
+    let bestRatio = whole;
+    for (const [index, [x0, y0, w, h]] of OVERLAY_SHAPES.entries()) {
+      let rs = 0;
+      let ra = 0;
+      for (let y = y0; y < y0 + h; y++)
+        for (let x = x0; x < x0 + w; x++) {
+          rs += cellStructured[y * CELLS + x] ?? 0;
+          ra += cellAgree[y * CELLS + x] ?? 0;
+        }
+      const left = structured - rs;
+      if (left >= MIN_STRUCTURED && (agree - ra) / left > bestRatio) {
+        bestRatio = (agree - ra) / left;
+        band = index;
+      }
+    }
+    if (band >= 0) {
+      // Without the band, and with the tone map fitted without it too: a black caption bar drags a
+      // least-squares fit and with it the agreement everywhere else.
+      const outside = outsideOf(OVERLAY_SHAPES[band] ?? [0, 0, 0, 0]);
+      const refit = robustFit(n, outside);
+      if (validGain(refit.gain)) ({ gain, offset } = refit);
+      ({ agree, structured } = countAgreement(n, gain, offset, tGrad, tol, outside));
     }
   }
-  if (band >= 0) {
-    // Without the band, and with the tone map fitted without it too: a black caption bar drags a
-    // least-squares fit and with it the agreement everywhere else.
-    const [x0, y0, w, h] = OVERLAY_SHAPES[band] ?? [0, 0, 0, 0];
-    const outside = (k: number): boolean => {
-      const i = at[k] ?? 0;
-      const cx = (i & 31) >> 2;
-      const cy = i >> 7;
-      return cx < x0 || cx >= x0 + w || cy < y0 || cy >= y0 + h;
-    };
-    const first = fitLine(n, null, 0, outside);
-    const refit = fitLine(n, first, Math.max(6, (2.5 * resid) / n), outside);
-    if (refit.gain > 0.25 && refit.gain < 4) ({ gain, offset } = refit);
-    ({ agree, structured } = countAgreement(n, gain, offset, tGrad, tol, outside));
-  }
+  if (!validGain(gain) || structured < MIN_STRUCTURED) return none;
   // Reported as an overlay only when leaving the band out changed the verdict materially.
   const overlay = band >= 0 && agree / Math.max(1, structured) - whole >= OVERLAY_GAIN;
-  if (structured < MIN_STRUCTURED) return none;
-  return { agreement: agree / structured, overlay, structured, sx, sy, ox, oy, gain, offset, flat: false, hue: 1 };
+  const [bx, by, bw, bh] = OVERLAY_SHAPES[band] ?? [0, 0, 0, 0];
+  const leftOut = band >= 0 ? ([bx / CELLS, by / CELLS, (bx + bw) / CELLS, (by + bh) / CELLS] as const) : null;
+  return { agreement: agree / structured, overlay, leftOut, structured, sx, sy, ox, oy, gain, offset, flat: false, hue: 1 };
+}
+
+/** Whether sample k (of the current alignment) lies outside the band (x, y, w, h in cells). */
+function outsideOf([x0, y0, w, h]: readonly [number, number, number, number]): (k: number) => boolean {
+  return (k: number): boolean => {
+    const i = at[k] ?? 0;
+    const cx = (i & 31) >> 2;
+    const cy = i >> 7;
+    return cx < x0 || cx >= x0 + w || cy < y0 || cy >= y0 + h;
+  };
+}
+
+/** Least squares, then refitted on the samples within 2.5 × the mean residual (at least 6 levels). */
+function robustFit(n: number, use: ((k: number) => boolean) | null): { gain: number; offset: number } {
+  const first = fitLine(n, null, 0, use ?? undefined);
+  let resid = 0;
+  let count = 0;
+  for (let k = 0; k < n; k++) {
+    if (use && !use(k)) continue;
+    resid += Math.abs((vb[k] ?? 0) - first.gain * (va[k] ?? 0) - first.offset);
+    count++;
+  }
+  return fitLine(n, first, Math.max(6, (2.5 * resid) / Math.max(1, count)), use ?? undefined);
 }
 
 /** Structured pixels and those that agree under the tone map, in total and per cell (cells filled as a side effect). */

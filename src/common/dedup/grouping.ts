@@ -4,8 +4,8 @@
  * put A and C together unless A≈C too (no chaining through a burst of similar shots).
  */
 import { EngineError } from '../errors';
-import { DEFAULT_CONTENT_LIMITS, measureContent, verifyContent, type ContentMatch, type ContentSignature } from './content';
-import { cropProbes, probeAlignment, type CropProbes } from './crop-probes';
+import { DEFAULT_CONTENT_LIMITS, isFlatContent, measureContent, measureContentCandidates, verifyContent, type ContentMatch, type ContentSignature } from './content';
+import { alignedPhashDistance, cropProbes, probeAlignments, type Alignment, type CropProbes } from './crop-probes';
 import { DIHEDRAL_TRANSFORMS, type DihedralTransform } from './dihedral';
 import { hammingDistance, hashHigh32, hashLow32, popcount32 } from './hash64';
 import { HammingIndex, type HashWords } from './hamming-index';
@@ -53,6 +53,11 @@ export interface DedupThresholds {
    */
   cropProbe: number;
   cropContent: number;
+  /**
+   * Crop rule: largest pHash distance between B's frame and the part of A it lies on at the
+   * content alignment (the band the agreement left out excluded).
+   */
+  cropPhash: number;
 }
 
 export interface DedupConstraints {
@@ -76,6 +81,7 @@ export const DEFAULT_DEDUP_THRESHOLDS: Readonly<DedupThresholds> = Object.freeze
   content: DEFAULT_CONTENT_LIMITS.agreement,
   cropProbe: 10,
   cropContent: 0.9,
+  cropPhash: 12,
 });
 
 export interface PairEvidence {
@@ -110,6 +116,14 @@ export interface DedupItem {
   hashes: ImageHashes;
 }
 
+/** Least share of a side (either axis) that a crop-rule match must have lost. */
+const MIN_CROP = 0.04;
+/** Probe matches tried as starting alignments by the crop rule. */
+const CROP_HINTS = 3;
+/** Alignments the crop rule tests, best agreement first. */
+const CROP_CANDIDATES = 3;
+/** The crop rule searches frames down to this share of a side (~15 % off each side). */
+const CROP_MIN_SCALE = 0.7;
 const WORDS_PER_HASH = 2;
 const WORDS_PER_VARIANT = HASH_KINDS.length * WORDS_PER_HASH;
 const WORDS_PER_ITEM = DIHEDRAL_TRANSFORMS.length * WORDS_PER_VARIANT;
@@ -145,6 +159,8 @@ interface PairLimits {
   hashes: [number, number, number];
   /** Least content agreement for the crop rule. */
   cropContent: number;
+  /** Largest pHash distance of the aligned overlap for the crop rule. */
+  cropPhash: number;
   tilt: TiltLimits;
   /** Largest zoom distance; -1 = not checked. */
   zoom: number;
@@ -167,10 +183,10 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
 
   const tiltOn = thresholds.tiltPhash >= 0 && thresholds.tiltDhash >= 0;
   const scaled = (t: number): number => (t < 0 ? t : Math.floor(t * thresholds.linkScale));
-  const pairLimits: PairLimits = { cropContent: thresholds.cropContent, hashes: limits, tilt: { phash: thresholds.tiltPhash, dhash: thresholds.tiltDhash }, zoom: thresholds.zoom };
+  const pairLimits: PairLimits = { cropContent: thresholds.cropContent, cropPhash: thresholds.cropPhash, hashes: limits, tilt: { phash: thresholds.tiltPhash, dhash: thresholds.tiltDhash }, zoom: thresholds.zoom };
   // At link level the crop rule allows a little less: two edits of one original (a crop and a
   // captioned copy) differ from each other more than either does from the original.
-  const linkPairLimits: PairLimits = { cropContent: thresholds.cropContent - 0.05, hashes: linkLimits, tilt: { phash: scaled(thresholds.tiltPhash), dhash: scaled(thresholds.tiltDhash) }, zoom: scaled(thresholds.zoom) };
+  const linkPairLimits: PairLimits = { cropContent: thresholds.cropContent - 0.05, cropPhash: scaled(thresholds.cropPhash), hashes: linkLimits, tilt: { phash: scaled(thresholds.tiltPhash), dhash: scaled(thresholds.tiltDhash) }, zoom: scaled(thresholds.zoom) };
   // Only images in a candidate pair ever need their zoom boxes: packed on first use. Computed even
   // when the check is off, so that the evidence can report the distance.
   const zoomRows: Array<Uint32Array | undefined> = [];
@@ -213,14 +229,17 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
     }
     return p;
   };
-  const cropMatch = (i: number, j: number, agreement: number): PairMatch | null => {
+  const cropMatch = (i: number, j: number, lim: PairLimits): PairMatch | null => {
     const a = items[i]?.hashes.content;
     const b = items[j]?.hashes.content;
-    if (!a || !b) return null;
+    // A flat image lies inside any other of its colour: "crop" means nothing there.
+    if (!a || !b || isFlatContent(a) || isFlatContent(b)) return null;
     const pi = probesOf(i);
     const pj = probesOf(j);
-    const hint = pi && pj ? probeAlignment(pi, pj, thresholds.cropProbe + 4) : null;
-    const checked = verifyContent(a, b, 'identity', { ...DEFAULT_CONTENT_LIMITS, agreement, minScale: 0.7 }, hint ? [hint] : []);
+    const hints = pi && pj ? probeAlignments(pi, pj, CROP_HINTS) : [];
+    // The band an overlay may cover is placed in the second image's frame, so a caption on the
+    // first image is only left out when the pair is measured the other way round.
+    const checked = cropAlignment(a, b, hints, lim) ?? invertAlignment(cropAlignment(b, a, hints.map(invertAlignment), lim));
     if (!checked) return null;
     const match = variantMatch(words, i, j, 0, limits);
     return { ...match, content: checked, crop: true };
@@ -248,7 +267,7 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
     // A turned copy is not aligned by content.ts (it only scales and shifts), but a flat image
     // matches any tilt probe of another flat one: those need the colour check at least.
     if (tilted && !(contentOn && isFlatPair(items[i]?.hashes.content, items[j]?.hashes.content))) return tilted;
-    return cropOn && crop ? cropMatch(i, j, lim.cropContent) : null;
+    return cropOn && crop ? cropMatch(i, j, lim) : null;
   };
 
   // Candidates: pigeonhole over hashes. If k of the A active hashes must agree, any A-k+1 of them
@@ -338,13 +357,14 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
         const i = owners[entry] ?? 0;
         const j = queryOwners[q] ?? 0;
         if (i === j) return;
-        const key = i < j ? i * n + j : j * n + i;
-        if (!candidates.has(key)) cropCandidates.add(key);
+        // Also when the pair is a hash candidate: one hash within its radius does not make the
+        // hash rule pass, and a crop then still needs its own check.
+        cropCandidates.add(i < j ? i * n + j : j * n + i);
       });
   }
 
   const accepted: Array<{ i: number; j: number; match: PairMatch }> = [];
-  for (const key of [...candidates, ...cropCandidates]) {
+  for (const key of new Set([...candidates, ...cropCandidates])) {
     const i = Math.floor(key / n);
     const j = key - i * n;
     // The crop rule only for crop candidates: other near misses of the hashes are not searched.
@@ -419,8 +439,9 @@ function resolveThresholds(options: DedupOptions): DedupThresholds {
     content: options.content ?? DEFAULT_DEDUP_THRESHOLDS.content,
     cropProbe: options.cropProbe ?? DEFAULT_DEDUP_THRESHOLDS.cropProbe,
     cropContent: options.cropContent ?? DEFAULT_DEDUP_THRESHOLDS.cropContent,
+    cropPhash: options.cropPhash ?? DEFAULT_DEDUP_THRESHOLDS.cropPhash,
   };
-  for (const kind of [...HASH_KINDS, 'tiltPhash', 'tiltDhash', 'cropProbe'] as const) {
+  for (const kind of [...HASH_KINDS, 'tiltPhash', 'tiltDhash', 'cropProbe', 'cropPhash'] as const) {
     const v = t[kind];
     if (!Number.isInteger(v) || v < -1 || v > 64) throw new EngineError('INVALID_ARGUMENT', `expected an integer -1..64 for ${kind} but received ${String(v)}`);
   }
@@ -556,6 +577,33 @@ function toEvidence(items: readonly DedupItem[], i: number, j: number, match: Pa
   if (match.content !== undefined) evidence.content = match.content;
   if (match.crop) evidence.crop = true;
   return evidence;
+}
+
+/**
+ * The crop rule's content test: the first of the few best alignments that passes (with a caption
+ * left out, a wrong scale can agree a little better than the right one).
+ */
+function cropAlignment(a: ContentSignature, b: ContentSignature, hints: readonly Alignment[], lim: PairLimits): ContentMatch | null {
+  return (
+    measureContentCandidates(a, b, 'identity', CROP_MIN_SCALE, hints, CROP_CANDIDATES).find(
+      (m) =>
+        m.agreement >= lim.cropContent &&
+        m.hue >= DEFAULT_CONTENT_LIMITS.hue &&
+        // The rule is for crops and overlays the global hashes cannot see past: at the same framing
+        // without an overlay the hashes decide (front and back views of one studio shoot agree
+        // ~0.91 on their sparse structure).
+        (m.overlay || Math.max(Math.abs(1 - m.sx), Math.abs(1 - m.sy)) >= MIN_CROP) &&
+        // Edges that agree are not yet the same picture: two people on one studio wall line up on
+        // a few sparse edges. The low frequencies of the overlap must agree too.
+        alignedPhashDistance(a, b, m) <= lim.cropPhash,
+    ) ?? null
+  );
+}
+
+/** The same alignment seen from the other image (u_B = (u_A − o) / s). */
+function invertAlignment<T extends Alignment | null>(m: T): T {
+  if (m === null) return m;
+  return { ...m, sx: 1 / m.sx, ox: -m.ox / m.sx, sy: 1 / m.sy, oy: -m.oy / m.sy };
 }
 
 /** Is either image flat and the pair not the same flat colour? */

@@ -44,19 +44,20 @@ function originals(datasets: string | null, procedural: number): Original[] {
 
 /**
  * Writes the set into `dir` (one folder per group), or reuses it when `dir` already holds this
- * version of it for the same originals.
+ * version of it for the same originals. `seed` shifts every group's edit strengths (another draw).
  */
-export async function writeEditSet(dir: string, datasets: string | null, procedural = 5): Promise<GeneratedGroup[]> {
-  const list = originals(datasets, procedural);
+export async function writeEditSet(dir: string, datasets: string | null, options: { procedural?: number; seed?: number } = {}): Promise<GeneratedGroup[]> {
+  const list = originals(datasets, options.procedural ?? 5);
+  const seed = options.seed ?? 0;
   const manifest = path.join(dir, 'edit-set.json');
-  const key = `${SET_VERSION}:${list.map((o) => o.name).join(',')}`;
+  const key = `${SET_VERSION}:${seed}:${list.map((o) => o.name).join(',')}`;
   if (existsSync(manifest)) {
     const saved = JSON.parse(readFileSync(manifest, 'utf8')) as { key: string; groups: GeneratedGroup[] };
     if (saved.key === key) return saved.groups;
   }
   const groups: GeneratedGroup[] = [];
   for (const [index, original] of list.entries()) {
-    groups.push(await writeEditGroup(await original.load(), path.join(dir, original.name), original.name, index + 1));
+    groups.push(await writeEditGroup(await original.load(), path.join(dir, original.name), original.name, seed + index + 1));
   }
   writeFileSync(manifest, JSON.stringify({ key, groups }));
   return groups;
