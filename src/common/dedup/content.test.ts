@@ -72,6 +72,20 @@ describe('uniformBorder', () => {
     return data;
   };
 
+  it('trims only the width of the frame when the background beyond it has the frame colour', () => {
+    // A white frame of 4 px around a picture whose own white margin is 1 px at the top, none at
+    // the bottom and 12 px at the sides: only the 4 px all sides share are trimmed.
+    const w = 100;
+    const h = 80;
+    const data = new Uint8Array(w * h * 3).fill(255);
+    for (let y = 4 + 1; y < h - 4; y++) for (let x = 4 + 12; x < w - 4 - 12; x++) data.fill((x * 7 + y * 13) % 200, (y * w + x) * 3, (y * w + x) * 3 + 3);
+    const [top, right, bottom, left] = uniformBorder(data, w, h, 3);
+    expect(top * h).toBeCloseTo(4, 5);
+    expect(bottom * h).toBeCloseTo(4, 5);
+    expect(left * w).toBeCloseTo(4, 5);
+    expect(right * w).toBeCloseTo(4, 5);
+  });
+
   it('measures a frame on all four sides', () => {
     const [top, right, bottom, left] = uniformBorder(framed(100, 80, 5, 255), 100, 80, 3);
     expect(top).toBeCloseTo(5 / 80, 2);

@@ -7,12 +7,13 @@
  * taken there, so they are left out; a caption bar or a watermark only spoils the part it covers.
  */
 import { transformGrid, type DihedralTransform } from './dihedral';
+import { probeScale, sampleBox } from './tilt';
 
 /** Side of the luma grid. */
 export const CONTENT_SIZE = 32;
 /** Side of the two chroma grids. */
 export const CHROMA_SIZE = 16;
-export const CONTENT_BYTES = CONTENT_SIZE * CONTENT_SIZE + 2 * CHROMA_SIZE * CHROMA_SIZE + 4;
+export const CONTENT_BYTES = CONTENT_SIZE * CONTENT_SIZE + 2 * CHROMA_SIZE * CHROMA_SIZE + 4 + 2;
 
 export interface ContentSignature {
   /** BT.601 luma, CONTENT_SIZE² (the frame stretched to a square, after border trimming). */
@@ -22,13 +23,22 @@ export interface ContentSignature {
   cr: Uint8Array;
   /** Uniform border trimmed before hashing, per side (top, right, bottom, left), in 1/255 of the side. */
   border: Uint8Array;
+  /** Width / height of the frame the grids were stretched from (rotations need the true shape). */
+  aspect: number;
 }
+
+/** The aspect ratio as a u16: log2 in 1/4096 steps around 2^15 (ratios 1:256 to 256:1). */
+const aspectCode = (aspect: number): number => Math.max(0, Math.min(65535, Math.round(Math.log2(aspect > 0 ? aspect : 1) * 4096 + 32768)));
+const aspectOf = (code: number): number => 2 ** ((code - 32768) / 4096);
 
 export function packContent(c: ContentSignature, out: Uint8Array, offset: number): void {
   out.set(c.luma, offset);
   out.set(c.cb, offset + CONTENT_SIZE * CONTENT_SIZE);
   out.set(c.cr, offset + CONTENT_SIZE * CONTENT_SIZE + CHROMA_SIZE * CHROMA_SIZE);
   out.set(c.border, offset + CONTENT_SIZE * CONTENT_SIZE + 2 * CHROMA_SIZE * CHROMA_SIZE);
+  const code = aspectCode(c.aspect);
+  out[offset + CONTENT_BYTES - 2] = code >> 8;
+  out[offset + CONTENT_BYTES - 1] = code & 255;
 }
 
 export function unpackContent(blob: Uint8Array, offset: number): ContentSignature {
@@ -39,11 +49,15 @@ export function unpackContent(blob: Uint8Array, offset: number): ContentSignatur
     cb: Uint8Array.from(blob.subarray(offset + l, offset + l + c)),
     cr: Uint8Array.from(blob.subarray(offset + l + c, offset + l + 2 * c)),
     border: Uint8Array.from(blob.subarray(offset + l + 2 * c, offset + l + 2 * c + 4)),
+    aspect: aspectOf(((blob[offset + CONTENT_BYTES - 2] ?? 128) << 8) | (blob[offset + CONTENT_BYTES - 1] ?? 0)),
   };
 }
 
-/** The signature from a size×size RGB thumbnail (floats 0..255, row-major), size a multiple of 32. */
-export function contentSignature(rgb: Float64Array, size: number, border: readonly [number, number, number, number]): ContentSignature {
+/**
+ * The signature from a size×size RGB thumbnail (floats 0..255, row-major), size a multiple of 32, of
+ * a frame of width/height `aspect`.
+ */
+export function contentSignature(rgb: Float64Array, size: number, border: readonly [number, number, number, number], aspect = 1): ContentSignature {
   const luma = new Uint8Array(CONTENT_SIZE * CONTENT_SIZE);
   const cb = new Uint8Array(CHROMA_SIZE * CHROMA_SIZE);
   const cr = new Uint8Array(CHROMA_SIZE * CHROMA_SIZE);
@@ -65,7 +79,7 @@ export function contentSignature(rgb: Float64Array, size: number, border: readon
       cb[y * CHROMA_SIZE + x] = box(cf, x, y, (r, g, b) => 128 - 0.168736 * r - 0.331264 * g + 0.5 * b);
       cr[y * CHROMA_SIZE + x] = box(cf, x, y, (r, g, b) => 128 + 0.5 * r - 0.418688 * g - 0.081312 * b);
     }
-  return { luma, cb, cr, border: Uint8Array.from(border.map((f) => Math.max(0, Math.min(255, Math.round(f * 255))))) };
+  return { luma, cb, cr, border: Uint8Array.from(border.map((f) => Math.max(0, Math.min(255, Math.round(f * 255))))), aspect };
 }
 
 /** Tolerance of the border test, in 8-bit levels per channel (JPEG ringing along a frame edge). */
@@ -111,7 +125,11 @@ export function uniformBorder(data: Uint8Array, width: number, height: number, c
   // and trimming it would make hashes depend on how far the subject is from that edge.
   if (top === 0 || bottom === 0 || left === 0 || right === 0) return [0, 0, 0, 0];
   if (top === maxY && bottom === maxY && left === maxX && right === maxX) return [0, 0, 0, 0];
-  return [top / height, right / width, bottom / height, left / width];
+  // An added frame has one width all round; what lies beyond the narrowest side is background of
+  // the frame's colour (a white frame on a white studio wall ran 5 % deep at the feet and 20 % at
+  // the sides), and trimming it made the framed copy a tight crop of its original.
+  const frame = Math.min(top, bottom, left, right);
+  return [frame / height, frame / width, frame / height, frame / width];
 }
 
 export interface ContentMatch {
@@ -255,6 +273,27 @@ export function verifyContent(
   const m = measureContent(a, b, transform, limits.minScale, hints);
   return m.agreement >= limits.agreement && m.hue >= limits.hue ? m : null;
 }
+
+/**
+ * A tilt match on the pixels: `from`'s probe box turned by `degrees` (mirrored when the probe was)
+ * against `to`'s unturned box at the same scale, both sampled from the luma grids at their true
+ * aspect, must agree like any other pair. The probe hashes alone let two mirror-symmetric studio
+ * photos of different people through.
+ */
+export function verifyTilt(from: ContentSignature, to: ContentSignature, degrees: number, mirrored: boolean, limits: ContentLimits = DEFAULT_CONTENT_LIMITS): ContentMatch | null {
+  const scale = probeScale(degrees);
+  const turned = sampleBox(Float64Array.from(from.luma), N, from.aspect, 1, degrees, scale);
+  const box = sampleBox(Float64Array.from(to.luma), N, to.aspect, 1, 0, scale);
+  const grid = (g: Float64Array, flip: boolean): ContentSignature => {
+    const luma = new Uint8Array(N * N);
+    for (let y = 0; y < N; y++) for (let x = 0; x < N; x++) luma[y * N + x] = Math.round(g[y * N + (flip ? N - 1 - x : x)] ?? 0);
+    // Chroma neutral: the hue test is skipped (the probe boxes carry luma only).
+    return { luma, cb: NEUTRAL_CHROMA, cr: NEUTRAL_CHROMA, border: new Uint8Array(4), aspect: 1 };
+  };
+  return verifyContent(grid(turned, mirrored), grid(box, false), 'identity', limits);
+}
+
+const NEUTRAL_CHROMA = new Uint8Array(CHROMA_SIZE * CHROMA_SIZE).fill(128);
 
 /** The best alignment of B onto transform(A) and its agreement (see the file comment). */
 export function measureContent(

@@ -6,6 +6,7 @@
  * two is scanned first. Computed from the content signature's 32×32 luma at grouping time.
  */
 import { CONTENT_SIZE, type ContentMatch, type ContentSignature } from './content';
+import { transformGrid, type DihedralTransform } from './dihedral';
 import { hammingDistance, type Hash64 } from './hash64';
 import { lowFrequencyDct, PHASH_INPUT_SIZE, phashFromDct } from './perceptual';
 
@@ -77,7 +78,7 @@ export function cropProbes(c: ContentSignature): CropProbes {
  * frequencies there, while two different photos that agree on their sparse edges (two people on
  * one studio wall) do not.
  */
-export function alignedPhashDistance(a: ContentSignature, b: ContentSignature, m: ContentMatch): number {
+export function alignedPhashDistance(a: ContentSignature, b: ContentSignature, m: ContentMatch, transform: DihedralTransform = 'identity'): number {
   let u0 = Math.max(0, -m.ox / m.sx);
   let u1 = Math.min(1, (1 - m.ox) / m.sx);
   let v0 = Math.max(0, -m.oy / m.sy);
@@ -93,19 +94,20 @@ export function alignedPhashDistance(a: ContentSignature, b: ContentSignature, m
   }
   if (u1 - u0 < 0.2 || v1 - v0 < 0.2) return 64;
   const hb = rectHash(b.luma, u0, v0, u1 - u0, v1 - v0);
-  const ha = rectHash(a.luma, m.ox + m.sx * u0, m.oy + m.sy * v0, m.sx * (u1 - u0), m.sy * (v1 - v0));
+  const lumaA = transform === 'identity' ? a.luma : transformGrid(a.luma, CONTENT_SIZE, CONTENT_SIZE, transform).data;
+  const ha = rectHash(lumaA, m.ox + m.sx * u0, m.oy + m.sy * v0, m.sx * (u1 - u0), m.sy * (v1 - v0));
   return hammingDistance(ha, hb);
 }
 
 const box = new Float64Array(PHASH_INPUT_SIZE * PHASH_INPUT_SIZE);
 
 /** pHash of the box of sides (sideX, sideY) centred at (0.5 + dx, 0.5 + dy), bilinear from the luma grid. */
-function boxHash(luma: Uint8Array, sideX: number, sideY: number, dx: number, dy: number): Hash64 {
+function boxHash(luma: ArrayLike<number>, sideX: number, sideY: number, dx: number, dy: number): Hash64 {
   return rectHash(luma, 0.5 + dx - sideX / 2, 0.5 + dy - sideY / 2, sideX, sideY);
 }
 
 /** pHash of the rectangle (left, top, width, height in frame units), bilinear from the luma grid. */
-function rectHash(luma: Uint8Array, left: number, top: number, width: number, height: number): Hash64 {
+function rectHash(luma: ArrayLike<number>, left: number, top: number, width: number, height: number): Hash64 {
   const n = CONTENT_SIZE;
   const m = PHASH_INPUT_SIZE;
   const x0 = left * n - 0.5;

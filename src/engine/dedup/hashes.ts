@@ -65,7 +65,7 @@ export function computeImageHashes(input: Raster): ImageHashes {
     variants,
     tilt: tiltSignature(luma, THUMB, width, height),
     zoom: zoomSignature(luma, THUMB, width, height),
-    content: contentSignature(thumb, THUMB, border),
+    content: contentSignature(thumb, THUMB, border, width / height),
   };
 }
 

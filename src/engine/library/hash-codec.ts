@@ -19,9 +19,11 @@ export const PACKED_HASH_BYTES = 8 * WORDS + CONTENT_BYTES;
 
 /**
  * The hash algorithm's version, stored per content (migration 007). 1: the preview reduced to 64×64
- * by sharp (cubic); 2: by area averaging in JS; 3: uniform borders trimmed first, plus the content signature. Contents hashed by an older version are recomputed.
+ * by sharp (cubic); 2: by area averaging in JS; 3: uniform borders trimmed first, plus the content
+ * signature; 4: a border is trimmed by its narrowest side only. Contents hashed by an older version
+ * are recomputed.
  */
-export const HASH_VERSION = 3;
+export const HASH_VERSION = 4;
 
 export function packHashes(hashes: ImageHashes): Buffer {
   const out = Buffer.alloc(PACKED_HASH_BYTES);
