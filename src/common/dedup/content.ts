@@ -79,7 +79,7 @@ export function contentSignature(rgb: Float64Array, size: number, border: readon
       cb[y * CHROMA_SIZE + x] = box(cf, x, y, (r, g, b) => 128 - 0.168736 * r - 0.331264 * g + 0.5 * b);
       cr[y * CHROMA_SIZE + x] = box(cf, x, y, (r, g, b) => 128 + 0.5 * r - 0.418688 * g - 0.081312 * b);
     }
-  return { luma, cb, cr, border: Uint8Array.from(border.map((f) => Math.max(0, Math.min(255, Math.round(f * 255))))), aspect };
+  return { luma, cb, cr, border: Uint8Array.from(border.map((f) => Math.max(0, Math.min(255, Math.round(f * 255))))), aspect: aspectOf(aspectCode(aspect)) };
 }
 
 /** Tolerance of the border test, in 8-bit levels per channel (JPEG ringing along a frame edge). */
@@ -310,6 +310,8 @@ export function measureContent(
  * Up to `count` distinct alignments of B onto transform(A), each refined, best agreement first. A
  * caller with a second test of the alignment (the crop rule's aligned pHash) takes the first that
  * passes it: with a caption left out, a wrong scale can agree a little better than the right one.
+ * Starts that agree far less than `floor` (the caller's limit) are not refined; the result can then
+ * be empty.
  */
 export function measureContentCandidates(
   a: ContentSignature,
@@ -318,6 +320,7 @@ export function measureContentCandidates(
   minScale: number,
   hints: ReadonlyArray<{ sx: number; ox: number; sy: number; oy: number }>,
   count: number,
+  floor = 0,
 ): ContentMatch[] {
   const pa = prepare(a, transform);
   const pb = prepare(b, 'identity');
@@ -342,14 +345,20 @@ export function measureContentCandidates(
   starts.sort((x, y) => rank(y) - rank(x));
   const picked: ContentMatch[] = [];
   for (const start of starts) {
-    if (picked.length === count) break;
-    const found = refine(pa, pb, start, allowed);
+    // Refinement moves an agreement by a few hundredths and a robust band fit by at most ~0.3: a
+    // start further below `floor` is not worth refining (most pairs the crop probes propose).
+    if (picked.length === count || rank(start) < floor - 0.3) break;
+    // Only the best starts are refined locally; the others are alternatives for a caller's second test.
+    const found = picked.length < REFINED ? refine(pa, pb, start, allowed) : start;
     const refined = found === unaligned ? found : score(pa, pb, found.sx, found.ox, found.sy, found.oy, true);
     if (picked.some((p) => Math.abs(p.sx - refined.sx) + Math.abs(p.sy - refined.sy) + Math.abs(p.ox - refined.ox) + Math.abs(p.oy - refined.oy) < 0.04)) continue;
     picked.push(refined);
   }
   return picked.sort((x, y) => rank(y) - rank(x)).map((m) => withHue(m, pa, pb));
 }
+
+/** Starts refined by measureContentCandidates (each refinement is up to 16 scores). */
+const REFINED = 2;
 
 /** Local refinement: the profiles are coarse and blind to what a caption covers. */
 function refine(pa: Prepared, pb: Prepared, start: ContentMatch, allowed: (sx: number, sy: number) => boolean): ContentMatch {
@@ -551,10 +560,17 @@ function score(pa: Prepared, pb: Prepared, sx: number, ox: number, sy: number, o
   let band = -1;
   if (robust && whole < 0.9) {
     // Each band with its own tone map: a bar of 20 % drags the fit over the whole frame so far that
-    // the agreement per cell no longer shows where the bar is (a white caption: 0.67 this way, 1.0
-    // with the band and its own fit).
+    // leaving the band out of that fit's count is not enough (a white caption: 0.67 this way, 1.0
+    // with the band and its own fit). Only the bands where the whole fit disagrees most are
+    // refitted (the bar still stands out there); all of them when the whole fit failed.
+    const ranked = validGain(gain)
+      ? OVERLAY_SHAPES.map((shape, index) => ({ index, ratio: bandRatio(shape, agree, structured) }))
+          .sort((x, y) => y.ratio - x.ratio)
+          .slice(0, ROBUST_BANDS)
+      : OVERLAY_SHAPES.map((_, index) => ({ index, ratio: 0 }));
     let bestRatio = whole;
-    for (const [index, shape] of OVERLAY_SHAPES.entries()) {
+    for (const { index } of ranked) {
+      const shape = OVERLAY_SHAPES[index] ?? [0, 0, 0, 0];
       const outside = outsideOf(shape);
       const fit = robustFit(n, outside);
       if (!validGain(fit.gain)) continue;
@@ -569,17 +585,10 @@ function score(pa: Prepared, pb: Prepared, sx: number, ox: number, sy: number, o
   } else {
     if (!validGain(gain)) return none;
     let bestRatio = whole;
-    for (const [index, [x0, y0, w, h]] of OVERLAY_SHAPES.entries()) {
-      let rs = 0;
-      let ra = 0;
-      for (let y = y0; y < y0 + h; y++)
-        for (let x = x0; x < x0 + w; x++) {
-          rs += cellStructured[y * CELLS + x] ?? 0;
-          ra += cellAgree[y * CELLS + x] ?? 0;
-        }
-      const left = structured - rs;
-      if (left >= MIN_STRUCTURED && (agree - ra) / left > bestRatio) {
-        bestRatio = (agree - ra) / left;
+    for (const [index, shape] of OVERLAY_SHAPES.entries()) {
+      const ratio = bandRatio(shape, agree, structured);
+      if (ratio > bestRatio) {
+        bestRatio = ratio;
         band = index;
       }
     }
@@ -598,6 +607,22 @@ function score(pa: Prepared, pb: Prepared, sx: number, ox: number, sy: number, o
   const [bx, by, bw, bh] = OVERLAY_SHAPES[band] ?? [0, 0, 0, 0];
   const leftOut = band >= 0 ? ([bx / CELLS, by / CELLS, (bx + bw) / CELLS, (by + bh) / CELLS] as const) : null;
   return { agreement: agree / structured, overlay, leftOut, structured, sx, sy, ox, oy, gain, offset, flat: false, hue: 1 };
+}
+
+/** Bands refitted with their own tone map in a robust score (the best by the whole fit's cells). */
+const ROBUST_BANDS = 3;
+
+/** Agreement without the band, from the per-cell counts of the last countAgreement; -1 when too little is left. */
+function bandRatio([x0, y0, w, h]: readonly [number, number, number, number], agree: number, structured: number): number {
+  let rs = 0;
+  let ra = 0;
+  for (let y = y0; y < y0 + h; y++)
+    for (let x = x0; x < x0 + w; x++) {
+      rs += cellStructured[y * CELLS + x] ?? 0;
+      ra += cellAgree[y * CELLS + x] ?? 0;
+    }
+  const left = structured - rs;
+  return left >= MIN_STRUCTURED ? (agree - ra) / left : -1;
 }
 
 /** Whether sample k (of the current alignment) lies outside the band (x, y, w, h in cells). */

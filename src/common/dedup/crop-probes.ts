@@ -37,6 +37,9 @@ const AXIS_BOXES: ReadonlyArray<readonly [number, number]> = [
 /** Index boxes (side x, side y, centre offset x, y); the first is the query box itself. */
 const INDEX_BOXES: ReadonlyArray<readonly [number, number, number, number]> = AXIS_BOXES.flatMap(([sy, dy]) => AXIS_BOXES.map(([sx, dx]) => [sx, sy, dx, dy] as const));
 
+/** Number of index boxes per image (the length of `CropProbes.index`). */
+export const CROP_INDEX_BOXES = INDEX_BOXES.length;
+
 export interface CropProbes {
   query: Hash64;
   index: Hash64[];

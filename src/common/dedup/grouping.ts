@@ -233,8 +233,8 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
   const probesOf = (i: number): CropProbes | null => {
     let p = probes[i];
     if (p === undefined) {
-      const c = items[i]?.hashes.content;
-      p = c ? cropProbes(c) : null;
+      const hashes = items[i]?.hashes;
+      p = hashes?.crop ?? (hashes?.content ? cropProbes(hashes.content) : null);
       probes[i] = p;
     }
     return p;
@@ -249,7 +249,8 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
     const hints = pi && pj ? probeAlignments(pi, pj, CROP_HINTS) : [];
     // The band an overlay may cover is placed in the second image's frame, so a caption on the
     // first image is only left out when the pair is measured the other way round.
-    const checked = cropAlignment(a, b, hints, lim) ?? invertAlignment(cropAlignment(b, a, hints.map(invertAlignment), lim));
+    const forward = cropAlignment(a, b, hints, lim);
+    const checked = forward.match ?? (forward.best >= lim.cropContent - 0.2 ? invertAlignment(cropAlignment(b, a, hints.map(invertAlignment), lim).match) : null);
     if (!checked) return null;
     const match = variantMatch(words, i, j, 0, limits);
     return { ...match, content: checked, crop: true };
@@ -388,9 +389,21 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
   accepted.sort((x, y) => (better(x.match, y.match) ? -1 : better(y.match, x.match) ? 1 : x.i - y.i || x.j - y.j));
 
   const sets = new UnionFind(n);
+  // The same cross pair comes up again at every accepted pair between the same two clusters, and a
+  // crop or tilt check costs milliseconds: each is decided once.
+  const linkable = new Map<number, boolean>();
+  const link = (x: number, y: number): boolean => {
+    const key = x < y ? x * n + y : y * n + x;
+    let ok = linkable.get(key);
+    if (ok === undefined) {
+      ok = evaluate(Math.min(x, y), Math.max(x, y), linkPairLimits) !== null;
+      linkable.set(key, ok);
+    }
+    return ok;
+  };
   for (const { i, j } of accepted) {
     if (sets.find(i) === sets.find(j)) continue;
-    if (canMerge(sets.membersOf(i), sets.membersOf(j), blocked, n, (x, y) => evaluate(x, y, linkPairLimits) !== null)) sets.union(i, j);
+    if (canMerge(sets.membersOf(i), sets.membersOf(j), blocked, n, link)) sets.union(i, j);
   }
 
   const byRoot = new Map<number, PairEvidence[]>();
@@ -602,11 +615,13 @@ function toEvidence(items: readonly DedupItem[], i: number, j: number, match: Pa
 
 /**
  * The crop rule's content test: the first of the few best alignments that passes (with a caption
- * left out, a wrong scale can agree a little better than the right one).
+ * left out, a wrong scale can agree a little better than the right one), and the best agreement
+ * seen (the other direction is only worth measuring when this one came close).
  */
-function cropAlignment(a: ContentSignature, b: ContentSignature, hints: readonly Alignment[], lim: PairLimits): ContentMatch | null {
-  return (
-    measureContentCandidates(a, b, 'identity', CROP_MIN_SCALE, hints, CROP_CANDIDATES).find(
+function cropAlignment(a: ContentSignature, b: ContentSignature, hints: readonly Alignment[], lim: PairLimits): { match: ContentMatch | null; best: number } {
+  const candidates = measureContentCandidates(a, b, 'identity', CROP_MIN_SCALE, hints, CROP_CANDIDATES, lim.cropContent);
+  const match =
+    candidates.find(
       (m) =>
         m.agreement >= lim.cropContent &&
         m.hue >= DEFAULT_CONTENT_LIMITS.hue &&
@@ -617,8 +632,8 @@ function cropAlignment(a: ContentSignature, b: ContentSignature, hints: readonly
         // Edges that agree are not yet the same picture: two people on one studio wall line up on
         // a few sparse edges. The low frequencies of the overlap must agree too.
         alignedPhashDistance(a, b, m) <= lim.cropPhash,
-    ) ?? null
-  );
+    ) ?? null;
+  return { match, best: candidates[0]?.agreement ?? 0 };
 }
 
 /** The same alignment seen from the other image (u_B = (u_A − o) / s). */

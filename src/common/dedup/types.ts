@@ -1,4 +1,5 @@
 import type { ContentSignature } from './content';
+import type { CropProbes } from './crop-probes';
 import type { DihedralTransform } from './dihedral';
 import type { Hash64 } from './hash64';
 import type { TiltSignature } from './tilt';
@@ -23,4 +24,6 @@ export interface ImageHashes extends HashTriple {
   zoom: ZoomSignature;
   /** Small luma/chroma grids for verifying a pair on its pixels (see content.ts); absent in synthetic test hashes. */
   content?: ContentSignature;
+  /** Crop probes (crop-probes.ts), computed from `content` with the hashes; when absent, grouping computes them. */
+  crop?: CropProbes;
 }

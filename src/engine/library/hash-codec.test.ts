@@ -16,6 +16,10 @@ describe('hash codec', () => {
     expect(unpacked.zoom.map((row) => row.length)).toEqual([8, 8, 8, 8, 8, 8, 8, 8]);
     expect(unpacked.zoom[1]).toEqual(hashes.zoom[1]);
     expect(unpacked.zoom[1]).not.toEqual(unpacked.zoom[0]);
+    // The crop probes are stored (grouping would otherwise recompute 145 box DCTs per photo).
+    expect(unpacked.crop?.index).toHaveLength(144);
+    expect(unpacked.crop).toEqual(hashes.crop);
+    expect(unpacked.content?.aspect).toBeCloseTo(320 / 240, 3);
   });
 
   it('refuses a blob of another layout', () => {

@@ -1,7 +1,8 @@
 /**
  * Packs the perceptual hashes of a photo into one BLOB of big-endian u64s: the plain triple,
  * the 7 dihedral variants, then the tilt probes (TILT_ANGLES order: rotated, rotatedMirrored)
- * the cropped boxes (ascending |angle|), then the zoom boxes (DIHEDRAL_TRANSFORMS × ZOOM_SCALES). The layout is fixed by these constants; a BLOB of
+ * the cropped boxes (ascending |angle|), then the zoom boxes (DIHEDRAL_TRANSFORMS × ZOOM_SCALES), then
+ * the crop probes (query, index boxes). The layout is fixed by these constants; a BLOB of
  * another length is from an older hash version and is recomputed by the scan.
  */
 import { DIHEDRAL_TRANSFORMS, type DihedralTransform } from '../../common/dedup/dihedral';
@@ -10,10 +11,11 @@ import { HASH_KINDS } from '../../common/dedup/types';
 import { TILT_ANGLES, type TiltHashes, type TiltSignature } from '../../common/dedup/tilt';
 import { ZOOM_SCALES } from '../../common/dedup/zoom';
 import { CONTENT_BYTES, packContent, unpackContent } from '../../common/dedup/content';
+import { CROP_INDEX_BOXES, cropProbes } from '../../common/dedup/crop-probes';
 
 const VARIANTS = DIHEDRAL_TRANSFORMS.filter((t): t is Exclude<DihedralTransform, 'identity'> => t !== 'identity');
 const CROPPED_ANGLES = [...new Set(TILT_ANGLES.map((a) => Math.abs(a)))].sort((a, b) => a - b);
-const WORDS = HASH_KINDS.length * (VARIANTS.length + 1) + TILT_ANGLES.length * 4 + CROPPED_ANGLES.length * 2 + DIHEDRAL_TRANSFORMS.length * ZOOM_SCALES.length;
+const WORDS = HASH_KINDS.length * (VARIANTS.length + 1) + TILT_ANGLES.length * 4 + CROPPED_ANGLES.length * 2 + DIHEDRAL_TRANSFORMS.length * ZOOM_SCALES.length + 1 + CROP_INDEX_BOXES;
 /** The u64 hashes, then the content signature (content.ts) as raw bytes. */
 export const PACKED_HASH_BYTES = 8 * WORDS + CONTENT_BYTES;
 
@@ -56,6 +58,9 @@ export function packHashes(hashes: ImageHashes): Buffer {
     row.forEach(put);
   });
   if (!hashes.content) throw new RangeError('expected a content signature in the hashes but received none');
+  const crop = hashes.crop ?? cropProbes(hashes.content);
+  put(crop.query);
+  crop.index.forEach(put);
   packContent(hashes.content, out, offset);
   return out;
 }
@@ -86,5 +91,7 @@ export function unpackHashes(blob: Uint8Array): ImageHashes {
   const cropped: TiltSignature['cropped'] = {};
   for (const angle of CROPPED_ANGLES) cropped[angle] = tilt();
   const zoom = DIHEDRAL_TRANSFORMS.map(() => ZOOM_SCALES.map(() => get()));
-  return { ...identity, variants, tilt: { probes, cropped }, zoom, content: unpackContent(blob, offset) };
+  const query = get();
+  const index = Array.from({ length: CROP_INDEX_BOXES }, get);
+  return { ...identity, variants, tilt: { probes, cropped }, zoom, crop: { query, index }, content: unpackContent(blob, offset) };
 }
