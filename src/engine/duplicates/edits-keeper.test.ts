@@ -51,8 +51,9 @@ describe('original + edits groups', () => {
       const best = Math.max(...groups.map((g) => g.members.filter((m) => origin(m.path)?.group === gen.name).length));
       found += best;
     }
-    // 15 files per group; crops the alignment cannot place yet stay out (see docs/dedup.md).
-    expect(found / (15 * generated.length)).toBeGreaterThanOrEqual(0.9);
+    // 15 files per group, edit strengths drawn per group (editParameters); the acceptance of
+    // issue 12 is pairwise recall >= 0.98 (measured on 40 groups by `npm run sweep:dedup -- --edits`).
+    expect(found / (15 * generated.length)).toBeGreaterThanOrEqual(0.97);
   });
 
   it('suggests an unedited full-quality copy as the keeper, with reasons that name the edits', () => {
