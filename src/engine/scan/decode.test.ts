@@ -3,9 +3,9 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { ANALYSIS_LONG_SIDE } from '../../common/raster';
 import { DecodeError } from './codecs/decode-error';
-import { decodePhoto, jpegFriendlyLongSide, jpegLacksEnd, refineTruncation, THUMB_LONG_SIDE } from './decode';
+import { decodePhoto, DEFAULT_MAX_PIXELS, jpegFriendlyLongSide, jpegLacksEnd, refineTruncation, THUMB_LONG_SIDE } from './decode';
 import { heifBoxesOverrun } from './codecs/heic';
-import { heicWorkersLive, heicWorkersStarted, setHeicIdleMs } from './codecs/heic-pool';
+import { decodeHeicOffThread, heicWorkersLive, heicWorkersStarted, setHeicIdleMs } from './codecs/heic-pool';
 import { detectImageFormat } from './detect';
 
 /** sharp's choice of libjpeg shrink-on-load for a reduction r (pipeline.cc, fastShrinkOnLoad). */
@@ -68,6 +68,35 @@ describe('HEIC', () => {
     near(rgb(84, 10), [0x20, 0xa0, 0x40]);
     near(rgb(84, 54), [0x20, 0x40, 0xd0]);
     expect(decoded.thumbnail.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+  });
+
+  it('uses the embedded thumbnail when the scan needs no more than a thumbnail', async () => {
+    // 640×480 with a 320×240 thumbnail item (heif-enc -t 320): left half red with a yellow disc,
+    // right half green over blue.
+    const bytes = readFileSync(new URL('./fixtures/with-thumbnail.heic', import.meta.url));
+    const pixels = await decodeHeicOffThread(bytes, DEFAULT_MAX_PIXELS, 60_000, Math.round(0.75 * THUMB_LONG_SIDE));
+    expect([pixels.raster.width, pixels.raster.height, pixels.width, pixels.height]).toEqual([320, 240, 640, 480]);
+    // Without vision decodePhoto takes that path; the photo keeps its real size and its colours.
+    const kind = detectImageFormat(bytes, '.heic');
+    if (!kind) throw new Error('expected HEIC');
+    const decoded = await decodePhoto(bytes, kind, { longSide: THUMB_LONG_SIDE });
+    expect([decoded.width, decoded.height, decoded.preview.width, decoded.preview.height]).toEqual([640, 480, 320, 240]);
+    const { data, width } = decoded.preview;
+    const rgb = (x: number, y: number): number[] => Array.from(data.subarray((y * width + x) * 3, (y * width + x) * 3 + 3));
+    const near = (actual: number[], expected: number[]): void => actual.forEach((v, i) => expect(Math.abs(v - (expected[i] ?? 0))).toBeLessThan(24));
+    near(rgb(10, 10), [0xd0, 0x40, 0x20]);
+    near(rgb(80, 120), [0xf0, 0xe0, 0x40]);
+    near(rgb(240, 60), [0x20, 0xa0, 0x40]);
+    near(rgb(240, 180), [0x20, 0x40, 0xd0]);
+    // With vision, the primary image is decoded (the thumbnail is too small for it).
+    const full = await decodeHeicOffThread(bytes, DEFAULT_MAX_PIXELS);
+    expect([full.raster.width, full.raster.height]).toEqual([640, 480]);
+    // A thumbnail smaller than asked for is not used; a file without one decodes in full.
+    expect((await decodeHeicOffThread(bytes, DEFAULT_MAX_PIXELS, 60_000, 400)).raster.width).toBe(640);
+    const plain = readFileSync(new URL('./fixtures/quadrants.heic', import.meta.url));
+    expect((await decodeHeicOffThread(plain, DEFAULT_MAX_PIXELS, 60_000, 240)).raster.width).toBe(96);
+    // The pixel limit holds on this path too.
+    await expect(decodeHeicOffThread(bytes, 640 * 480 - 1, 60_000, 240)).rejects.toMatchObject({ code: 'TOO_MANY_PIXELS' });
   });
 
   it('refuses a HEIC above the pixel limit before decoding its pixels', async () => {

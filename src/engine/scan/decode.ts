@@ -59,8 +59,10 @@ export async function decodePhoto(bytes: Buffer, kind: DetectedKind, options: De
       }
       case 'heic': {
         // libheif (wasm) needs over a second for 12 MP: in a worker, so the engine thread stays free.
+        // Without vision the thumbnail is all the scan needs: a camera's embedded one will do.
         const { decodeHeicOffThread } = await import('./codecs/heic-pool');
-        return await fromFullRaster(await decodeHeicOffThread(bytes, maxPixels, seconds * 1000), kind.format, longSide);
+        const heic = await decodeHeicOffThread(bytes, maxPixels, seconds * 1000, longSide <= THUMB_LONG_SIDE ? Math.round(0.75 * THUMB_LONG_SIDE) : 0);
+        return await fromFullRaster(heic.raster, kind.format, longSide, heic);
       }
       case 'bmp':
         return await fromFullRaster(decodeBmp(bytes, maxPixels), kind.format, longSide);
@@ -157,7 +159,8 @@ function applyOrientation(img: Sharp, orientation: number): Sharp {
   }
 }
 
-async function fromFullRaster(full: Raster, format: ImageFormat, longSide: number): Promise<DecodedPhoto> {
+/** `size`: the photo's size when `full` is a smaller embedded preview of it. */
+async function fromFullRaster(full: Raster, format: ImageFormat, longSide: number, size: { width: number; height: number } = full): Promise<DecodedPhoto> {
   const orientation = 1;
   const { data, info } = await sharp(full.data, { raw: { width: full.width, height: full.height, channels: full.channels } })
     .resize({ width: longSide, height: longSide, fit: 'inside', withoutEnlargement: true })
@@ -166,7 +169,7 @@ async function fromFullRaster(full: Raster, format: ImageFormat, longSide: numbe
     .raw()
     .toBuffer({ resolveWithObject: true });
   const raster: Raster = { data, width: info.width, height: info.height, channels: 3 };
-  return { format, width: full.width, height: full.height, orientation, raster, ...(await makeThumbnail(raster)) };
+  return { format, width: size.width, height: size.height, orientation, raster, ...(await makeThumbnail(raster)) };
 }
 
 /** The thumbnail, once as pixels (for hashes and quality) and once as a JPEG (for the UI). */

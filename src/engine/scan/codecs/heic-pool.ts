@@ -9,15 +9,18 @@ import type { ScanErrorCode } from '../../../common/contract/types';
 import type { Raster } from '../../../common/raster';
 import { BudgetedPool } from './budgeted-pool';
 import { DecodeError } from './decode-error';
+import type { HeicPixels } from './heic';
 
 export interface HeicRequest {
   id: number;
   bytes: Uint8Array;
   maxPixels: number;
+  /** > 0: an embedded thumbnail at least this large will do (see decodeHeicPixels). */
+  previewLongSide: number;
 }
 
 export type HeicReply =
-  | { id: number; ok: true; data: Uint8Array; width: number; height: number; channels: Raster['channels'] }
+  | { id: number; ok: true; data: Uint8Array; width: number; height: number; channels: Raster['channels']; fullWidth: number; fullHeight: number }
   | { id: number; ok: false; code: ScanErrorCode | null; message: string };
 
 /** A 12-MP HEIC takes 1.3–1.5 s on a 2-core box; this leaves room for slow machines and big photos. */
@@ -40,10 +43,10 @@ export function heicWorkersStarted(): number {
   return pool.started;
 }
 
-export async function decodeHeicOffThread(bytes: Uint8Array, maxPixels: number, budgetMs = HEIC_BUDGET_MS): Promise<Raster> {
+export async function decodeHeicOffThread(bytes: Uint8Array, maxPixels: number, budgetMs = HEIC_BUDGET_MS, previewLongSide = 0): Promise<HeicPixels> {
   // A copy: the caller's bytes may be a view of a reused read buffer, and this one is transferred.
   const own = new Uint8Array(bytes);
-  const reply = await pool.run({ bytes: own, maxPixels }, [own.buffer], budgetMs, 'HEIC decoding');
+  const reply = await pool.run({ bytes: own, maxPixels, previewLongSide }, [own.buffer], budgetMs, 'HEIC decoding');
   if (!reply.ok) throw new DecodeError(reply.code ?? 'CORRUPT', reply.message);
-  return { data: reply.data, width: reply.width, height: reply.height, channels: reply.channels };
+  return { raster: { data: reply.data, width: reply.width, height: reply.height, channels: reply.channels }, width: reply.fullWidth, height: reply.fullHeight };
 }

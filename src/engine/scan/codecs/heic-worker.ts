@@ -4,7 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { DecodeError } from './decode-error';
-import { decodeHeic } from './heic';
+import { decodeHeicPixels } from './heic';
 import type { HeicReply, HeicRequest } from './heic-pool';
 
 const port = parentPort;
@@ -20,11 +20,11 @@ console.log = (...args: unknown[]): void => {
 
 port.on('message', (req: HeicRequest) => {
   lastLibraryMessage = '';
-  decodeHeic(Buffer.from(req.bytes), req.maxPixels).then(
-    (raster) => {
+  decodeHeicPixels(Buffer.from(req.bytes), req.maxPixels, req.previewLongSide).then(
+    ({ raster, width, height }) => {
       const data = raster.data;
       const copy = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
-      const reply: HeicReply = { id: req.id, ok: true, data: copy, width: raster.width, height: raster.height, channels: raster.channels };
+      const reply: HeicReply = { id: req.id, ok: true, data: copy, width: raster.width, height: raster.height, channels: raster.channels, fullWidth: width, fullHeight: height };
       port.postMessage(reply, [copy.buffer as ArrayBuffer]);
     },
     (error: unknown) => {
