@@ -13,7 +13,7 @@ import { HammingIndex } from '../src/common/dedup/hamming-index';
 import { flipBits, randomHash, randomImageHashes, seededRandom } from '../src/common/dedup/test-random';
 import { DEFAULT_DEDUP_THRESHOLDS, findNearDuplicateGroups, type DedupThresholds } from '../src/common/dedup/grouping';
 import { pairwiseScores, type PairwiseScores } from '../src/common/dedup/metrics';
-import { printEditSetReport, scanNearGroups, scoreEditSet, writeEditSet } from '../src/engine/duplicates/testing-edit-set';
+import { printEditSetReport, scanNearGroups, scoreEditSet, writeEditSet } from '../src/engine/dedup/testing-edit-set';
 import { compareWithImagededup, datasetsRoot, loadFacePhotos, loadImagededupSet, loadSyntheticSet } from '../src/engine/dedup/testing-datasets';
 
 interface Row {

@@ -15,7 +15,8 @@ import { settle } from './async';
 import { lockDataDir, type DataDirLock } from './db/lock';
 import { openDatabase, type Db } from './db/open';
 import { computeImageHashes } from './dedup/hashes';
-import { createDuplicateService } from './duplicates/service';
+import { createDedupRepository } from './dedup/repository';
+import { createDuplicateService } from './dedup/service';
 import { EventBus } from './events';
 import { JobRunner, type JobHandlers } from './jobs/runner';
 import { createLibraryRepository, GROUPS_STALE } from './library/repository';
@@ -26,7 +27,7 @@ import type { ScanReport } from '../common/contract/types';
 import { runScan, type VisionStage } from './scan/scan-job';
 import { DEFAULT_MAX_PIXELS } from './scan/decode';
 import { createPreviews } from './scan/previews';
-import { createInterimGrouping } from './duplicates/interim';
+import { createInterimGrouping } from './dedup/interim';
 import { ThumbnailStore } from './scan/thumbs';
 import type { TrashBackend } from './trash/backend';
 import { createFreedesktopTrash } from './trash/freedesktop';
@@ -138,9 +139,8 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
   const backend = options.trash ?? createFreedesktopTrash();
 
   const duplicates = createDuplicateService({
-    db,
+    repo: createDedupRepository(db),
     logger: logger.child({ part: 'dedup' }),
-    preferredFolders: () => [],
     onChange: () => bus.emit('library:changed', { reason: 'dedup' }),
   });
   const visionRepo = createVisionRepository(db);

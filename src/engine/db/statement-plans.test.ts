@@ -6,9 +6,11 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger';
+import { createDedupRepository } from '../dedup/repository';
 import { createPhotoReadModel } from '../library/photos';
 import { createLibraryRepository } from '../library/repository';
 import { createPeopleRepository } from '../people/repository';
+import { createPeopleSnapshots } from '../people/snapshots';
 import { createSeriesRepository } from '../series/repository';
 import { createTrashReadModel, createTrashRepository } from '../trash/repository';
 import { createVisionRepository } from '../vision/repository';
@@ -52,9 +54,11 @@ function planOf(sql: string): string {
 }
 
 const repositories: Record<string, (db: Db) => unknown> = {
+  dedup: createDedupRepository,
   library: createLibraryRepository,
   photos: createPhotoReadModel,
   people: createPeopleRepository,
+  'people undo': createPeopleSnapshots,
   series: createSeriesRepository,
   trash: createTrashRepository,
   'trash read model': createTrashReadModel,

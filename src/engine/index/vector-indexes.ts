@@ -8,6 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Logger } from '../../common/logger';
 import type { Db } from '../db/open';
+import { createVisionRepository } from '../vision/repository';
 import {
   DEFAULT_HNSW_PARAMS,
   HnswVectorIndex,
@@ -67,21 +68,19 @@ export function openVectorIndexes(options: OpenVectorIndexesOptions): VectorInde
   const bodies = make('bodies', options.bodyDim ?? null);
   const backgrounds = make('backgrounds', options.backgroundDim ?? null);
 
+  const rows = createVisionRepository(db);
   const expected: Record<VectorKind, number[]> = {
-    faces: db.prepare<[], number>('SELECT id FROM faces ORDER BY id').pluck().all(),
-    bodies: db.prepare<[], number>('SELECT id FROM bodies ORDER BY id').pluck().all(),
+    faces: rows.faceIds(),
+    bodies: rows.bodyIds(),
     // A background vector exists for every content whose vision run succeeded.
-    backgrounds: db
-      .prepare<[], number>('SELECT content_id FROM vision_runs WHERE error IS NULL ORDER BY content_id')
-      .pluck()
-      .all(),
+    backgrounds: rows.analysedContentIds(),
   };
   const missing: MissingVectors = { faces: [], bodies: [], backgrounds: [] };
   const removedStray: MissingVectors = { faces: [], bodies: [], backgrounds: [] };
   for (const index of [faces, bodies, backgrounds]) {
-    const rows = new Set(expected[index.kind]);
+    const known = new Set(expected[index.kind]);
     for (const id of index.ids()) {
-      if (!rows.has(id)) {
+      if (!known.has(id)) {
         index.remove(id);
         removedStray[index.kind].push(id);
       }
@@ -89,18 +88,14 @@ export function openVectorIndexes(options: OpenVectorIndexesOptions): VectorInde
     missing[index.kind] = expected[index.kind].filter((id) => !index.has(id));
   }
 
-  const contentOf = {
-    faces: db.prepare<[number], number>('SELECT content_id FROM faces WHERE id = ?').pluck(),
-    bodies: db.prepare<[number], number>('SELECT content_id FROM bodies WHERE id = ?').pluck(),
-  };
   const contents = new Set<number>(missing.backgrounds);
   for (const id of missing.faces) {
-    const c = contentOf.faces.get(id);
-    if (c !== undefined) contents.add(c);
+    const c = rows.contentOfFace(id);
+    if (c !== null) contents.add(c);
   }
   for (const id of missing.bodies) {
-    const c = contentOf.bodies.get(id);
-    if (c !== undefined) contents.add(c);
+    const c = rows.contentOfBody(id);
+    if (c !== null) contents.add(c);
   }
   const missingContentIds = [...contents].sort((a, b) => a - b);
   const counts = (m: MissingVectors) => ({

@@ -56,6 +56,12 @@ export interface VisionRepository {
   /** Makes these photos analysed again on the next scan (their vectors were lost). */
   forgetRuns(contentIds: readonly number[]): void;
   countFaces(): number;
+  faceIds(): number[];
+  bodyIds(): number[];
+  /** Contents whose vision run succeeded (each has a background vector), sorted. */
+  analysedContentIds(): number[];
+  contentOfFace(faceId: number): number | null;
+  contentOfBody(bodyId: number): number | null;
   exportFaces(): FaceExportRow[];
   exportBodies(): BodyExportRow[];
   transaction<T>(fn: () => T): T;
@@ -98,6 +104,11 @@ export function createVisionRepository(db: Db): VisionRepository {
     ),
     forgetRun: db.prepare<[number]>('DELETE FROM vision_runs WHERE content_id = ?'),
     countFaces: db.prepare('SELECT COUNT(*) FROM faces').pluck(),
+    faceIds: db.prepare<[], number>('SELECT id FROM faces ORDER BY id').pluck(),
+    bodyIds: db.prepare<[], number>('SELECT id FROM bodies ORDER BY id').pluck(),
+    analysedContentIds: db.prepare<[], number>('SELECT content_id FROM vision_runs WHERE error IS NULL ORDER BY content_id').pluck(),
+    contentOfFace: db.prepare<[number], number>('SELECT content_id FROM faces WHERE id = ?').pluck(),
+    contentOfBody: db.prepare<[number], number>('SELECT content_id FROM bodies WHERE id = ?').pluck(),
     allFaces: db.prepare<[], BoxRow & { path: string; score: number; quality: number }>(
       `SELECT fa.id, f.path, fa.x, fa.y, fa.w, fa.h, fa.score, fa.quality FROM faces fa JOIN files f ON f.content_id = fa.content_id
        WHERE f.state = 'ok' ORDER BY f.path, fa.idx`,
@@ -151,6 +162,11 @@ export function createVisionRepository(db: Db): VisionRepository {
       })();
     },
     countFaces: () => s.countFaces.get() as number,
+    faceIds: () => s.faceIds.all(),
+    bodyIds: () => s.bodyIds.all(),
+    analysedContentIds: () => s.analysedContentIds.all(),
+    contentOfFace: (faceId) => s.contentOfFace.get(faceId) ?? null,
+    contentOfBody: (bodyId) => s.contentOfBody.get(bodyId) ?? null,
     exportFaces: () => s.allFaces.all().map((r) => ({ id: r.id, path: r.path, box: rectOf(r), score: r.score, quality: r.quality })),
     exportBodies: () =>
       s.allBodies.all().map((r) => ({ path: r.path, box: rectOf(r), score: r.score, face: r.fx === null ? null : [r.fx, r.fy, r.fw, r.fh] })),

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuplicateGroup } from '../../common/contract/types';
-import { writeEditGroup, proceduralOriginal, type GeneratedGroup } from '../dedup/testing-edits';
+import { writeEditGroup, proceduralOriginal, type GeneratedGroup } from './testing-edits';
 import { createEngine, type Engine } from '../engine';
 import { tempDir } from '../testing';
 

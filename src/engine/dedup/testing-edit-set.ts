@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DuplicateGroup } from '../../common/contract/types';
 import { pairwiseScores, recallByPart, type PairwiseScores, type RecallPart } from '../../common/dedup/metrics';
-import { proceduralOriginal, writeEditGroup, type GeneratedGroup } from '../dedup/testing-edits';
+import { proceduralOriginal, writeEditGroup, type GeneratedGroup } from './testing-edits';
 import { createEngine } from '../engine';
 
 /** Bumped when the generator changes, so a cached set is rebuilt. */
