@@ -2,6 +2,7 @@
  * Which copy of a duplicate group to keep. Pure and deterministic: the same candidates always give
  * the same keeper, and every decision comes with reasons a person can read.
  */
+import { formatBytes } from '../format';
 import type { DerivedHint, EditHint, FormatQuality, KeeperReason } from '../contract/types';
 import { EngineError } from '../errors';
 
@@ -108,8 +109,6 @@ interface Criterion {
 }
 
 const formatName = (f: string): string => FORMAT_NAME[f.toLowerCase()] ?? f.toUpperCase();
-const formatBytes = (bytes: number): string =>
-  bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(0)} KB` : `${bytes} B`;
 const formatDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 function formatQuality(f: Facts): FormatQuality {
