@@ -19,7 +19,7 @@ sharp.cache(false);
 import { createLogger } from '../src/common/logger';
 import { ANALYSIS_LONG_SIDE, type Raster } from '../src/common/raster';
 import { createVisionPipeline, ensureModels } from '../src/engine/ml/index';
-import { DEFAULT_MODELS_DIR } from '../src/engine/ml/paths';
+import { DEFAULT_MODELS_DIR } from '../src/engine/paths';
 import { datasetsRoot } from '../src/engine/testing';
 import { decodePhoto } from '../src/engine/scan/decode';
 import { detectImageFormat } from '../src/engine/scan/detect';

@@ -153,15 +153,16 @@ async function main(): Promise<void> {
   check(JSON.stringify(afterCrashes) === JSON.stringify(reference), 'groups after interrupted scans equal an uninterrupted scan');
 
   // 2. Deletes and undos killed at random moments.
-  const child = path.join(PACKAGE_ROOT, 'src/engine/trash/stall-child.ts');
+  // The shipped build (`npm run test:crash` builds it first): the crash test kills what users run.
+  const child = path.join(PACKAGE_ROOT, 'dist/stall-child.js');
   for (let round = 0; round < DELETE_ROUNDS; round++) {
     const plan = await withEngine(dataDir, (e) => call<DeletePlan>(e, 'trash:plan', { suggestedDuplicates: true }));
-    await killSomewhere(['--import', 'tsx', child, dataDir, trashDir, 'execute', String(plan.id), 'slow'], 0, 1000, 'READY');
+    await killSomewhere([child, dataDir, trashDir, 'execute', String(plan.id), 'slow'], 0, 1000, 'READY');
     const journal = await withEngine(dataDir, async (e) => (await call<JournalEntry[]>(e, 'trash:journal', { offset: 0, limit: 1 }))[0]);
     integrity(dataDir, `delete kill, round ${round + 1}`);
     deletionInvariants(originals, `after the delete kill of round ${round + 1}`);
     if (journal) {
-      await killSomewhere(['--import', 'tsx', child, dataDir, trashDir, 'undo', String(journal.id), 'slow'], 0, 800, 'READY');
+      await killSomewhere([child, dataDir, trashDir, 'undo', String(journal.id), 'slow'], 0, 800, 'READY');
       integrity(dataDir, `undo kill, round ${round + 1}`);
       deletionInvariants(originals, `after the undo kill of round ${round + 1}`);
     }

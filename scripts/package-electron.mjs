@@ -42,7 +42,7 @@ if (!existsSync(path.join(root, 'node_modules', 'electron', 'package.json'))) {
 }
 
 run('npm', ['run', 'build:renderer']);
-run('npm', ['run', 'build:electron']);
+run('npm', ['run', 'build']);
 if ([...args].some((a) => a === '--method=npm')) {
   run('npm', ['rebuild', ...natives, '--runtime=electron', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers', '--build-from-source']);
 } else {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm start`: builds the renderer when renderer/dist is missing or older than its sources,
-// then starts the Electron app when the electron package and its binary are installed, or
-// else the browser bridge, printing its URL and opening the default browser when it can.
+// `npm start`: builds the renderer when renderer/dist is missing or older than its sources, and
+// the engine, hosts and Electron shell (dist/, scripts/build.mjs) likewise, then starts the
+// Electron app when the electron package and its binary are installed, or else the browser
+// bridge, printing its URL and opening the default browser when it can.
 //   npm start -- --data DIR      data directory (default: $SIFT_DATA or the per-user default)
 //   npm start -- --port N        bridge port (default: a free one)
 //   npm start -- --no-open       do not open a browser
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ensureBuilt } from './build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -75,16 +77,22 @@ if (rendererIsStale()) {
   run('npm', ['run', 'build:renderer', '--silent']);
 }
 
+try {
+  await ensureBuilt({ log: (line) => console.log(line) });
+} catch (error) {
+  console.error(error.message);
+  process.exit(1);
+}
+
 const dataArgs = values.data ? ['--data', path.resolve(values.data)] : [];
 const electron = values.bridge ? null : electronBinary();
 
 if (electron) {
-  run('npm', ['run', 'build:electron', '--silent']);
   const child = spawn(electron, [root, ...dataArgs], { cwd: root, stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   if (!values.bridge) console.log('Electron is not installed here; starting Sift in browser mode.');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'hosts', 'bridge', 'main.ts'), '--port', values.port, ...dataArgs], {
+  const child = spawn(process.execPath, [path.join(root, 'dist', 'bridge.js'), '--port', values.port, ...dataArgs], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,18 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   }
 }
 
-/** The repository (or installed package) root, where `models/` and `migrations/` live. */
-export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/**
+ * The folder of Sift's package.json (the repository, or the installed package), where `models/`,
+ * `migrations/` and `renderer/dist/` live. Found by walking up rather than by a fixed `../..`:
+ * this module runs from src/engine/ (sources) and from a chunk in dist/ (the build).
+ */
+export const PACKAGE_ROOT = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function findPackageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`No package.json above ${from}`);
+  }
+}
+
 export const DEFAULT_MODELS_DIR = path.join(PACKAGE_ROOT, 'models');

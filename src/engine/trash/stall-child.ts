@@ -2,7 +2,8 @@
  * A Sift engine process that stops dead in the middle of a deletion step, for crash tests
  * (`recovery.test.ts`, `npm run test:crash`): the parent kills it with SIGKILL once it says "STALLED".
  *
- *   node --import tsx stall-child.ts <dataDir> <homeTrash> <execute|undo> <id> <before-move|after-move|after-restore|slow|none>
+ *   node dist/stall-child.js <dataDir> <homeTrash> <execute|undo> <id> <before-move|after-move|after-restore|slow|none>
+ *   (recovery.test.ts runs the source: node --import tsx src/engine/trash/stall-child.ts …)
  *
  * `slow` waits 40 ms before each move or restore, so that a kill at a random moment lands inside
  * the work; the process prints "READY" once the engine is open.

@@ -1,5 +1,5 @@
 /**
- * Entry point of browser mode: `node --import tsx src/hosts/bridge/main.ts [--data DIR] [--port N]`.
+ * Entry point of browser mode, run from the build by `npm start`: `node dist/bridge.js [--data DIR] [--port N]`.
  * Starts the engine and the bridge, prints one JSON line `{"url": ...}` on stdout for the launcher,
  * and shuts the engine down cleanly on SIGINT/SIGTERM.
  */

@@ -1,12 +1,12 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, link, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineError } from '../../../common/errors';
-import { silentLogger } from '../../../common/logger';
-import { DEFAULT_MODELS_DIR, REPO_ROOT } from '../paths';
-import { ensureModelFiles, sha256Hex } from './build';
-import { VISION_TASKS, createModelRegistry, parseManifest, readManifest } from './manifest';
+import { DEFAULT_MODELS_DIR } from '../../paths';
+import { FACE_DESCRIPTOR_INPUT, VISION_TASKS, createModelRegistry, parseManifest, readManifest } from './manifest';
+import { verifyModelFiles } from './verify';
 
 let tmp: string;
 
@@ -47,52 +47,51 @@ describe('model manifest and registry', () => {
   it('rejects malformed manifests with the offending path', () => {
     expect(() => parseManifest({ version: 1, models: [{ id: 'x', task: 'nope' }] })).toThrow(/models\.0\.task/);
   });
+
+  it('holds the face chip size the pipeline crops at, and refuses a manifest that disagrees', async () => {
+    const manifest = await readManifest(DEFAULT_MODELS_DIR);
+    const embedding = createModelRegistry(DEFAULT_MODELS_DIR, manifest).forTask('face-embedding');
+    expect(embedding.input.shape).toEqual([-1, FACE_DESCRIPTOR_INPUT, FACE_DESCRIPTOR_INPUT, 3]);
+    const dir = await manifestCopy('chip-size', (m) => {
+      const face = m.models.find((x) => x.task === 'face-embedding') as { input: { shape: number[] } } | undefined;
+      if (face) face.input.shape = [-1, 112, 112, 3];
+    });
+    expect(() => createModelRegistry(dir, parseManifest(JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as unknown))).toThrow(
+      'Model dlib-resnet34-face-descriptor: expected input shape [N,150,150,3] for face-embedding but the manifest says [-1,112,112,3]',
+    );
+  });
 });
 
-describe('model build', () => {
-  it('is idempotent: pinned outputs that exist are skipped', async () => {
-    await ensureModelFiles(DEFAULT_MODELS_DIR, silentLogger, { resolveFrom: REPO_ROOT });
-    const again = await ensureModelFiles(DEFAULT_MODELS_DIR, silentLogger, { resolveFrom: REPO_ROOT });
-    expect(again.built).toEqual([]);
-    expect(again.skipped).toHaveLength(3);
+describe('model verification at run time', () => {
+  /** A models folder with the real manifest and hard links to the built files (no copy of ~100 MB). */
+  async function modelsCopy(name: string): Promise<string> {
+    const dir = await manifestCopy(name, () => undefined);
+    await mkdir(path.join(dir, 'build'));
+    for (const m of (await readManifest(DEFAULT_MODELS_DIR)).models) await link(path.join(DEFAULT_MODELS_DIR, m.output.file), path.join(dir, m.output.file));
+    return dir;
+  }
+
+  it('accepts the built files', async () => {
+    await expect(verifyModelFiles(DEFAULT_MODELS_DIR)).resolves.toMatchObject({ version: 1 });
   });
 
-  it('rebuilds deterministically: a fresh build reproduces the pinned sha256', async () => {
-    const dir = await manifestCopy('fresh', (m) => {
-      m.models = m.models.filter((x) => x.id === 'blazeface-back-dynamic');
-    });
-    const r = await ensureModelFiles(dir, silentLogger, { resolveFrom: REPO_ROOT });
-    expect(r.built).toHaveLength(1);
-    const pinned = (await readManifest(DEFAULT_MODELS_DIR)).models.find((x) => x.id === 'blazeface-back-dynamic')?.output.sha256;
-    expect(sha256Hex(await readFile(path.join(dir, 'build', 'face-detection.blazeface-back-dynamic.onnx')))).toBe(pinned);
-  });
-
-  it('fails clearly when a source file does not match its pinned sha256', async () => {
-    const dir = await manifestCopy('tampered', (m) => {
-      m.models = m.models.filter((x) => x.id === 'blazeface-back-dynamic');
-      const files = m.models[0]?.source.files ?? {};
-      files['models/blazeface-back.bin'] = '0'.repeat(64);
-    });
-    await expect(ensureModelFiles(dir, silentLogger, { resolveFrom: REPO_ROOT })).rejects.toThrow(
-      /Model blazeface-back-dynamic: source file @vladmandic\/human-models\/models\/blazeface-back\.bin has sha256 [0-9a-f]{64}, manifest pins 0{64}/,
+  it('names a missing file and says how to build it', async () => {
+    const dir = await modelsCopy('missing');
+    await rm(path.join(dir, 'build', 'face-embedding.dlib-resnet34-face-descriptor.onnx'));
+    const error = await verifyModelFiles(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EngineError);
+    expect((error as EngineError).code).toBe('MODEL');
+    expect((error as EngineError).message).toBe(
+      `Model file ${path.join(dir, 'build', 'face-embedding.dlib-resnet34-face-descriptor.onnx')} (face-embedding) is missing; run \`npm run build:models\` (it builds them from the pinned npm packages; \`npm install\` runs it too)`,
     );
   });
 
-  it('fails clearly when the installed package version differs from the manifest', async () => {
-    const dir = await manifestCopy('version', (m) => {
-      m.models = m.models.filter((x) => x.id === 'blazeface-back-dynamic');
-      const first = m.models[0];
-      if (first) first.source.version = '9.9.9';
-    });
-    await expect(ensureModelFiles(dir, silentLogger, { resolveFrom: REPO_ROOT })).rejects.toThrow(/expected @vladmandic\/human-models@9\.9\.9 but found version 3\.0\.4/);
-  });
-
-  it('fails when the built output does not match the pinned output sha256', async () => {
-    const dir = await manifestCopy('outhash', (m) => {
-      m.models = m.models.filter((x) => x.id === 'blazeface-back-dynamic');
-      const first = m.models[0];
-      if (first) first.output.sha256 = 'f'.repeat(64);
-    });
-    await expect(ensureModelFiles(dir, silentLogger, { resolveFrom: REPO_ROOT })).rejects.toThrow(/built ONNX has sha256 [0-9a-f]{64} but the manifest pins f{64}/);
+  it('refuses a file whose sha256 differs from the pin', async () => {
+    const dir = await modelsCopy('tampered');
+    const file = path.join(dir, 'build', 'person-detection.mb3-centernet-dynamic.onnx');
+    await rm(file);
+    await writeFile(file, 'not a model');
+    await expect(verifyModelFiles(dir)).rejects.toThrow(/person-detection\.mb3-centernet-dynamic\.onnx \(person-detection\) has sha256 [0-9a-f]{64} but the manifest pins [0-9a-f]{64}; run `npm run build:models`/);
   });
 });
+

@@ -7,6 +7,13 @@ import { EngineError } from '../../../common/errors';
 export const VISION_TASKS = ['face-detection', 'person-detection', 'face-embedding'] as const;
 export type VisionTask = (typeof VISION_TASKS)[number];
 
+/**
+ * Side (px) of the square RGB chip the face-embedding model takes: the pipeline crops and aligns
+ * chips at this size before the model is loaded, and the converter writes the graph for it. The
+ * registry refuses a manifest whose face-embedding input shape says otherwise.
+ */
+export const FACE_DESCRIPTOR_INPUT = 150;
+
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex sha256');
 
 const modelSchema = z.object({
@@ -76,6 +83,12 @@ export function createModelRegistry(modelsDir: string, manifest: ModelManifest):
   for (const m of manifest.models) {
     if (byTask.has(m.task)) throw new EngineError('MODEL', `Model manifest lists two models for task "${m.task}"`);
     byTask.set(m.task, m);
+  }
+  const embedding = byTask.get('face-embedding');
+  if (embedding) {
+    const [, height, width, channels] = embedding.input.shape;
+    if (height !== FACE_DESCRIPTOR_INPUT || width !== FACE_DESCRIPTOR_INPUT || channels !== 3)
+      throw new EngineError('MODEL', `Model ${embedding.id}: expected input shape [N,${FACE_DESCRIPTOR_INPUT},${FACE_DESCRIPTOR_INPUT},3] for face-embedding but the manifest says [${embedding.input.shape.join(',')}]`);
   }
   const tasks = Object.freeze([...byTask.keys()].sort()) as readonly VisionTask[];
   const version = manifest.models.map((m) => `${m.task}=${m.id}@${m.output.sha256.slice(0, 12) || 'unpinned'}`).sort().join(';');

@@ -2,15 +2,15 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EngineError } from '../../../common/errors';
 import { silentLogger } from '../../../common/logger';
-import { ensureModelFiles } from '../models/build';
-import { DEFAULT_MODELS_DIR, REPO_ROOT } from '../paths';
+import { DEFAULT_MODELS_DIR } from '../../paths';
+import { verifyModelFiles } from '../models/verify';
 import { createInferencePool } from './pool';
 
 const model = path.join(DEFAULT_MODELS_DIR, 'build', 'face-embedding.dlib-resnet34-face-descriptor.onnx');
 const chip = (n: number, v: number) => ({ input: { data: new Float32Array(n * 150 * 150 * 3).fill(v), dims: [n, 150, 150, 3] } });
 
 beforeAll(async () => {
-  await ensureModelFiles(DEFAULT_MODELS_DIR, silentLogger, { resolveFrom: REPO_ROOT });
+  await verifyModelFiles(DEFAULT_MODELS_DIR);
 });
 
 describe('inference pool', () => {

@@ -3,13 +3,12 @@
  * Jobs queue FIFO; an idle worker takes the next one. Cancellation drops queued jobs at once and
  * discards the result of a running one (ORT cannot interrupt a run in progress).
  */
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { EngineError } from '../../../common/errors';
 import type { Logger } from '../../../common/logger';
+import { startWorker } from '../../workers/start-worker';
 import { transferablesOf, type TensorMap, type WorkerReply, type WorkerRequest } from './protocol';
 
 export interface InferencePoolOptions {
@@ -54,20 +53,6 @@ interface Slot {
 
 export function defaultWorkerCount(): number {
   return Math.max(1, Math.min(os.availableParallelism(), 8));
-}
-
-/**
- * Starts a worker from a .ts module. On Node 20, `execArgv: ['--import', 'tsx']` does not reach
- * worker threads ("Unknown file extension .ts"), so a one-line ESM bootstrap registers tsx's
- * loader inside the worker (resolved from this file, not the cwd) and then imports the module.
- * Built .js workers start directly.
- */
-export function startWorker(url: URL, name: string): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { name });
-  // require.resolve yields the CJS entry (index.cjs); its ESM twin index.mjs sits beside it.
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const boot = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(boot, { eval: true, name });
 }
 
 const cancelled = (): EngineError => new EngineError('CANCELLED', 'Inference cancelled');

@@ -4,7 +4,7 @@
  * The template points below are dlib's mean-face eye centres (mean of the 6 eye landmarks), nose
  * tip (landmark 30) and mouth centre (mean of the 12 outer-lip landmarks), mapped that way.
  */
-import { FACE_DESCRIPTOR_INPUT } from '../convert/face-descriptor-net';
+import { FACE_DESCRIPTOR_INPUT } from '../models/manifest';
 import type { Affine } from './image';
 
 const PADDING = 0.25;

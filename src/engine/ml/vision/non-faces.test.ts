@@ -11,7 +11,7 @@ import { silentLogger } from '../../../common/logger';
 import { ANALYSIS_LONG_SIDE, type Raster } from '../../../common/raster';
 import { createVisionPipeline, ensureModels } from '../index';
 import { needDataset } from '../../testing';
-import { DEFAULT_MODELS_DIR } from '../paths';
+import { DEFAULT_MODELS_DIR } from '../../paths';
 import nonFaces from './fixtures/non-faces.json';
 
 const data = needDataset('dedup/synthetic', 'dedup/imagededup');

@@ -11,7 +11,7 @@ import { silentLogger } from '../../../common/logger';
 import { ANALYSIS_LONG_SIDE, type Raster } from '../../../common/raster';
 import { FACE_MATCH_THRESHOLD, cosineDistance, createVisionPipeline, ensureModels, type FaceChipEmbedder, type VisionPipeline, type VisionResult } from '../index';
 import { datasetsRoot } from '../../testing';
-import { DEFAULT_MODELS_DIR } from '../paths';
+import { DEFAULT_MODELS_DIR } from '../../paths';
 import groupFixture from './fixtures/group-faces.json';
 
 // Shipped in test/fixtures (face-api.js examples, MIT).

@@ -2,9 +2,8 @@
 import { access } from 'node:fs/promises';
 import { EngineError } from '../../../common/errors';
 import type { Raster } from '../../../common/raster';
-import { FACE_DESCRIPTOR_INPUT } from '../convert/face-descriptor-net';
-import type { AnalyzeOptions, DetectedFace, DetectedPerson, FaceChipEmbedder, VisionOptions, VisionPipeline, VisionResult } from '../index';
-import { createModelRegistry, readManifest, type ModelRegistry, type VisionTask } from '../models/manifest';
+import type { AnalyzeOptions, DetectedFace, DetectedPerson, FaceChipEmbedder, VisionOptions, VisionPipeline, VisionResult } from '../types';
+import { FACE_DESCRIPTOR_INPUT, createModelRegistry, readManifest, type ModelRegistry, type VisionTask } from '../models/manifest';
 import { createInferencePool, type InferencePool } from '../runtime/pool';
 import type { TensorData, TensorMap } from '../runtime/protocol';
 import { chipAffine } from './align';

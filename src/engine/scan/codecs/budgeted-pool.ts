@@ -6,7 +6,7 @@
  * without work (libheif's WebAssembly heap only grows: a desktop app should not keep it).
  */
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../../ml/runtime/pool';
+import { startWorker } from '../../workers/start-worker';
 import { DecodeError } from './decode-error';
 
 interface Job<Reply> {

@@ -1,30 +1,19 @@
 /**
- * Builds the ONNX files listed in models/manifest.json from their npm sources. Idempotent: a model
+ * The model compiler's driver (build-time tooling: the engine only verifies its output, see
+ * src/engine/ml/models/verify.ts). Builds the ONNX files listed in models/manifest.json from their npm sources. Idempotent: a model
  * whose output exists with the pinned sha256 is skipped. Source files are verified against their
  * pinned sha256 before anything is converted; the output is checked after.
  */
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Logger } from '../../../common/logger';
-import { EngineError } from '../../../common/errors';
-import { buildFaceDescriptorNet } from '../convert/face-descriptor-net';
-import { loadTfjsGraphModel, loadTfjsWeightManifest } from '../convert/tfjs-format';
-import { convertTfjsGraph } from '../convert/tfjs-to-onnx';
-import { readManifest, type ModelSpec } from './manifest';
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-async function fileSha256(file: string): Promise<string | undefined> {
-  try {
-    return sha256Hex(await readFile(file));
-  } catch {
-    return undefined;
-  }
-}
+import type { Logger } from '../../src/common/logger';
+import { EngineError } from '../../src/common/errors';
+import { readManifest, type ModelSpec } from '../../src/engine/ml/models/manifest';
+import { fileSha256, sha256Hex } from '../../src/engine/ml/models/verify';
+import { buildFaceDescriptorNet } from './convert/face-descriptor-net';
+import { loadTfjsGraphModel, loadTfjsWeightManifest } from './convert/tfjs-format';
+import { convertTfjsGraph } from './convert/tfjs-to-onnx';
 
 /** Directory of an installed npm package, checked against the manifest's exact version. */
 export async function packageDir(spec: ModelSpec, resolveFrom: string): Promise<string> {

@@ -9,11 +9,11 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../common/logger';
-import { DEFAULT_MODELS_DIR, REPO_ROOT } from '../paths';
+import { silentLogger } from '../../src/common/logger';
+import { DEFAULT_MODELS_DIR, PACKAGE_ROOT } from '../../src/engine/paths';
 import { ensureModelFiles, packageDir } from './build';
-import { createModelRegistry, readManifest, type ModelRegistry } from './manifest';
-import { datasetsRoot } from '../../testing';
+import { createModelRegistry, readManifest, type ModelRegistry } from '../../src/engine/ml/models/manifest';
+import { datasetsRoot } from '../../src/engine/testing';
 
 interface Tensor3D {
   dispose(): void;
@@ -36,10 +36,10 @@ beforeAll(async () => {
   faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApi;
   await faceapi.tf.setBackend('cpu');
   await faceapi.tf.ready();
-  await ensureModelFiles(DEFAULT_MODELS_DIR, silentLogger, { resolveFrom: REPO_ROOT });
+  await ensureModelFiles(DEFAULT_MODELS_DIR, silentLogger, { resolveFrom: PACKAGE_ROOT });
   registry = createModelRegistry(DEFAULT_MODELS_DIR, await readManifest(DEFAULT_MODELS_DIR));
   const spec = registry.forTask('face-embedding');
-  await faceapi.nets.faceRecognitionNet.loadFromDisk(path.join(await packageDir(spec, REPO_ROOT), path.dirname(spec.source.entry)));
+  await faceapi.nets.faceRecognitionNet.loadFromDisk(path.join(await packageDir(spec, PACKAGE_ROOT), path.dirname(spec.source.entry)));
 });
 
 async function chip(file: string): Promise<Float32Array> {

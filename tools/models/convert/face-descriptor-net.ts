@@ -8,12 +8,12 @@
  * Input: NHWC float32 [N,150,150,3], RGB 0..255 (normalisation is inside the graph).
  * Output: "descriptor" [N,128], not normalised (face-api returns it raw; callers L2-normalise).
  */
+import { FACE_DESCRIPTOR_INPUT } from '../../../src/engine/ml/models/manifest';
 import { OnnxGraphBuilder, attr } from '../onnx/graph';
 import type { WeightTensor } from './tfjs-format';
 
 export const FACE_DESCRIPTOR_MEAN_RGB = [122.782, 117.001, 104.298] as const;
 export const FACE_DESCRIPTOR_DIVISOR = 255;
-export const FACE_DESCRIPTOR_INPUT = 150;
 
 type Weights = ReadonlyMap<string, WeightTensor>;
 

@@ -7,18 +7,18 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../common/logger';
-import { faceDescriptorReference } from '../convert/face-descriptor-tfjs-reference';
-import { loadTfjsGraphModel, loadTfjsWeightManifest } from '../convert/tfjs-format';
-import { DEFAULT_MODELS_DIR, REPO_ROOT } from '../paths';
+import { silentLogger } from '../../src/common/logger';
+import { faceDescriptorReference } from './convert/face-descriptor-tfjs-reference';
+import { loadTfjsGraphModel, loadTfjsWeightManifest } from './convert/tfjs-format';
+import { DEFAULT_MODELS_DIR, PACKAGE_ROOT } from '../../src/engine/paths';
 import { ensureModelFiles, packageDir } from './build';
-import { createModelRegistry, readManifest, type ModelRegistry, type ModelSpec } from './manifest';
+import { createModelRegistry, readManifest, type ModelRegistry, type ModelSpec } from '../../src/engine/ml/models/manifest';
 
 let registry: ModelRegistry;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  await ensureModelFiles(DEFAULT_MODELS_DIR, silentLogger, { resolveFrom: REPO_ROOT });
+  await ensureModelFiles(DEFAULT_MODELS_DIR, silentLogger, { resolveFrom: PACKAGE_ROOT });
   registry = createModelRegistry(DEFAULT_MODELS_DIR, await readManifest(DEFAULT_MODELS_DIR));
 });
 
@@ -44,7 +44,7 @@ function compare(want: Float32Array, got: Float32Array): { maxDiff: number; scal
 
 async function tfjsGraphGolden(task: 'face-detection' | 'person-detection', size: number, normalise: (v: number) => number, checkItems: readonly number[]): Promise<void> {
   const spec: ModelSpec = registry.forTask(task);
-  const dir = await packageDir(spec, REPO_ROOT);
+  const dir = await packageDir(spec, PACKAGE_ROOT);
   const src = await loadTfjsGraphModel(path.join(dir, spec.source.entry));
   const model = await tf.loadGraphModel(tf.io.fromMemory({ modelTopology: src.json.modelTopology, weightSpecs: src.specs, weightData: src.bytes.slice().buffer }));
   const session = await ort.InferenceSession.create(registry.modelPath(spec), { intraOpNumThreads: 1 });
@@ -88,7 +88,7 @@ describe('golden: built ONNX models vs TF.js cpu', () => {
 
   it('face-embedding (dlib ResNet-34) matches a TF.js forward pass of the face-api weights (cosine >= 0.9999)', async () => {
     const spec = registry.forTask('face-embedding');
-    const dir = await packageDir(spec, REPO_ROOT);
+    const dir = await packageDir(spec, PACKAGE_ROOT);
     const weights = await loadTfjsWeightManifest(path.join(dir, spec.source.entry));
     const n = 3;
     const x = image(n, 150, 150, 1.1);
