@@ -6,7 +6,7 @@ import globals from 'globals';
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'worker_threads', 'url', 'stream'];
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'renderer/dist', 'models/build', 'bench-data', 'e2e/artifacts', 'test-results'] },
+  { ignores: ['node_modules', 'dist', 'dist-test-*', 'renderer/dist', 'models/build', 'bench-data', 'e2e/artifacts', 'test-results'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

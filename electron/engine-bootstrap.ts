@@ -8,6 +8,8 @@ import { pathToFileURL } from 'node:url';
 
 const entry = pathToFileURL(path.resolve(__dirname, '..', 'engine-process.js')).href;
 import(entry).catch((error: unknown) => {
-  process.stderr.write(`Sift engine failed to load: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `Sift engine failed to load: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

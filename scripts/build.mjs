@@ -13,10 +13,13 @@
 // (`new URL('./heic-worker.ts', import.meta.url)`), and src/engine/workers/start-worker.ts runs
 // the `.js` twin in the same folder. The build checks that every such reference has its file.
 // npm packages stay external: native modules (better-sqlite3, sharp, onnxruntime-node) load from
-// node_modules. `node scripts/build.mjs --if-stale` rebuilds only when a source changed.
+// node_modules.
+//   node scripts/build.mjs [--if-stale] [--outdir DIR]   --if-stale: only when a source changed;
+//                                                        DIR: another folder under the package (tests)
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = path.join(ROOT, 'dist');
@@ -33,6 +36,15 @@ const ENTRIES = {
   'stall-child': 'src/engine/trash/stall-child.ts',
 };
 
+const ELECTRON_ENTRIES = {
+  main: 'electron/main.ts',
+  'engine-process': 'electron/engine-bootstrap.ts',
+  preload: 'electron/preload.ts',
+};
+
+/** Every source file the build starts from: what runs (scripts/check-imports.mjs keeps tools/ out of it). */
+export const RUNTIME_SOURCES = [...Object.values(ENTRIES), ...Object.values(ELECTRON_ENTRIES)];
+
 /** Files whose change makes any build stale, besides the bundled sources. */
 const BUILD_INPUTS = ['package.json', 'scripts/build.mjs'];
 
@@ -45,10 +57,20 @@ export async function build({ outdir = DIST, logLevel = 'warning' } = {}) {
   const started = Date.now();
   const tmp = `${outdir}.${process.pid}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
-  const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, metafile: true, logLevel, absWorkingDir: ROOT };
+  const common = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+    metafile: true,
+    logLevel,
+    absWorkingDir: ROOT,
+  };
   const esm = await esbuild({
     ...common,
-    entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, source]) => [name, path.join(ROOT, source)])),
+    entryPoints: Object.fromEntries(
+      Object.entries(ENTRIES).map(([name, source]) => [name, path.join(ROOT, source)]),
+    ),
     format: 'esm',
     splitting: true,
     packages: 'external',
@@ -65,16 +87,33 @@ export async function build({ outdir = DIST, logLevel = 'warning' } = {}) {
     define: { 'import.meta.url': '__siftImportMetaUrl' },
     banner: { js: "const __siftImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   };
-  const main = await esbuild({ ...cjs, entryPoints: [path.join(ROOT, 'electron', 'main.ts')], packages: 'external' });
+  const main = await esbuild({
+    ...cjs,
+    entryPoints: { main: path.join(ROOT, ELECTRON_ENTRIES.main) },
+    packages: 'external',
+  });
   // The utility process entry is a shim that imports dist/engine-process.js (ESM, with its workers).
-  const shim = await esbuild({ ...cjs, entryPoints: { 'engine-process': path.join(ROOT, 'electron', 'engine-bootstrap.ts') }, packages: 'external' });
+  const shim = await esbuild({
+    ...cjs,
+    entryPoints: { 'engine-process': path.join(ROOT, ELECTRON_ENTRIES['engine-process']) },
+    packages: 'external',
+  });
   // A sandboxed preload can require nothing but 'electron': it is fully self-contained.
-  const preload = await esbuild({ ...cjs, entryPoints: [path.join(ROOT, 'electron', 'preload.ts')], external: ['electron'] });
+  const preload = await esbuild({
+    ...cjs,
+    entryPoints: { preload: path.join(ROOT, ELECTRON_ENTRIES.preload) },
+    external: ['electron'],
+  });
 
   checkWorkerReferences(tmp);
   const inputs = new Set(BUILD_INPUTS);
-  for (const result of [esm, main, shim, preload]) for (const input of Object.keys(result.metafile.inputs)) if (!input.includes('node_modules/')) inputs.add(input);
-  writeFileSync(path.join(tmp, STAMP), `${JSON.stringify({ builtAt: new Date(started).toISOString(), inputs: [...inputs].sort() }, null, 1)}\n`);
+  for (const result of [esm, main, shim, preload])
+    for (const input of Object.keys(result.metafile.inputs))
+      if (!input.includes('node_modules/')) inputs.add(input);
+  writeFileSync(
+    path.join(tmp, STAMP),
+    `${JSON.stringify({ builtAt: new Date(started).toISOString(), inputs: [...inputs].sort() }, null, 1)}\n`,
+  );
   replaceFolder(tmp, outdir);
   return { ms: Date.now() - started, inputs: inputs.size };
 }
@@ -88,7 +127,10 @@ function checkWorkerReferences(dir) {
       if (!existsSync(path.join(dir, `${name}.js`))) missing.push(`${name}.js (started from ${file})`);
     }
   }
-  if (missing.length) throw new Error(`Worker modules are not built: ${missing.join(', ')}; add them to ENTRIES in scripts/build.mjs`);
+  if (missing.length)
+    throw new Error(
+      `Worker modules are not built: ${missing.join(', ')}; add them to ENTRIES in scripts/build.mjs`,
+    );
 }
 
 function replaceFolder(next, target) {
@@ -129,8 +171,8 @@ export function staleReason(outdir = DIST) {
  * Rebuilds dist/ when it is missing or older than a source it was built from. Without esbuild
  * (an `npm install --omit=dev`), an existing build is used as it is.
  */
-export async function ensureBuilt({ log = (line) => process.stderr.write(`${line}\n`) } = {}) {
-  const reason = staleReason();
+export async function ensureBuilt({ outdir = DIST, log = (line) => process.stderr.write(`${line}\n`) } = {}) {
+  const reason = staleReason(outdir);
   if (reason === null) return;
   let hasEsbuild = true;
   try {
@@ -139,18 +181,24 @@ export async function ensureBuilt({ log = (line) => process.stderr.write(`${line
     hasEsbuild = false;
   }
   if (!hasEsbuild) {
-    if (existsSync(path.join(DIST, STAMP))) return;
-    throw new Error('Sift is not built, and its build tools (devDependencies) are not installed: run `npm install` without --omit=dev, or `npm run build` where they are.');
+    if (existsSync(path.join(outdir, STAMP))) return;
+    throw new Error(
+      'Sift is not built, and its build tools (devDependencies) are not installed: run `npm install` without --omit=dev, or `npm run build` where they are.',
+    );
   }
   log(`Building Sift (${reason})…`);
-  const { ms } = await build();
+  const { ms } = await build({ outdir });
   log(`Built in ${ms} ms.`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  if (process.argv.includes('--if-stale')) await ensureBuilt({ log: (line) => console.log(line) });
+  const { values } = parseArgs({
+    options: { 'if-stale': { type: 'boolean', default: false }, outdir: { type: 'string' } },
+  });
+  const outdir = values.outdir ? path.resolve(values.outdir) : DIST;
+  if (values['if-stale']) await ensureBuilt({ outdir, log: (line) => console.log(line) });
   else {
-    const { ms, inputs } = await build();
-    console.log(`Sift built in ${path.relative(ROOT, DIST)}/ from ${inputs} files in ${ms} ms`);
+    const { ms, inputs } = await build({ outdir });
+    console.log(`Sift built in ${path.relative(ROOT, outdir)}/ from ${inputs} files in ${ms} ms`);
   }
 }

@@ -21,13 +21,21 @@ const installed = (name) => {
 };
 
 if (!installed('tsx') || !installed('esbuild')) {
-  const have = existsSync(path.join(DIST, 'build.json')) ? 'the existing build in dist/ is used' : 'Sift is not built';
-  console.warn(`[postinstall] devDependencies are not installed (npm install --omit=dev?): models and JavaScript are not built; ${have}.`);
+  const have = existsSync(path.join(DIST, 'build.json'))
+    ? 'the existing build in dist/ is used'
+    : 'Sift is not built';
+  console.warn(
+    `[postinstall] devDependencies are not installed (npm install --omit=dev?): models and JavaScript are not built; ${have}.`,
+  );
   console.warn('[postinstall] Run `npm install` (with devDependencies) to build them.');
   process.exit(0);
 }
 
-const models = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tools', 'models', 'build-models.ts')], { cwd: ROOT, stdio: 'inherit' });
+const models = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', path.join(ROOT, 'tools', 'models', 'build-models.ts')],
+  { cwd: ROOT, stdio: 'inherit' },
+);
 if (models.status !== 0) process.exit(models.status ?? 1);
 const { ms } = await build();
 console.log(`[postinstall] Sift built in dist/ (${ms} ms)`);

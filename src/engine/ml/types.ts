@@ -74,7 +74,11 @@ export interface FaceChipEmbedder {
    * Body descriptors of given person boxes (x, y, w, h in raster pixels) instead of detected ones,
    * e.g. a re-identification crop that is itself the person box.
    */
-  describePersons(raster: Raster, boxes: ReadonlyArray<readonly [number, number, number, number]>, opts?: { signal?: AbortSignal }): Promise<Float32Array[]>;
+  describePersons(
+    raster: Raster,
+    boxes: ReadonlyArray<readonly [number, number, number, number]>,
+    opts?: { signal?: AbortSignal },
+  ): Promise<Float32Array[]>;
   /** Inference time per model file so far (see InferencePool.inferenceTime); empty before the first run. */
   inferenceTime(): Record<string, { runs: number; ms: number; cpuMs: number | null }>;
 }

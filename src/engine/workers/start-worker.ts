@@ -26,7 +26,11 @@ export function startWorker(source: URL, name: string): Worker {
   const entry = workerEntry(source);
   if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { name });
   // require.resolve yields the CJS entry (index.cjs); its ESM twin index.mjs sits beside it.
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const tsxApi = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); });`;
   return new Worker(boot, { eval: true, name });
 }

@@ -22,7 +22,8 @@ export async function fileSha256(file: string): Promise<string | undefined> {
   }
 }
 
-const REBUILD = 'run `npm run build:models` (it builds them from the pinned npm packages; `npm install` runs it too)';
+const REBUILD =
+  'run `npm run build:models` (it builds them from the pinned npm packages; `npm install` runs it too)';
 
 /** Verifies every built model of the manifest in `modelsDir`; throws a MODEL error naming the first bad one. */
 export async function verifyModelFiles(modelsDir: string): Promise<ModelManifest> {
@@ -30,9 +31,13 @@ export async function verifyModelFiles(modelsDir: string): Promise<ModelManifest
   for (const spec of manifest.models) {
     const file = path.join(modelsDir, spec.output.file);
     const actual = await fileSha256(file);
-    if (actual === undefined) throw new EngineError('MODEL', `Model file ${file} (${spec.task}) is missing; ${REBUILD}`);
+    if (actual === undefined)
+      throw new EngineError('MODEL', `Model file ${file} (${spec.task}) is missing; ${REBUILD}`);
     if (actual !== spec.output.sha256)
-      throw new EngineError('MODEL', `Model file ${file} (${spec.task}) has sha256 ${actual} but the manifest pins ${spec.output.sha256 || '(none)'}; ${REBUILD}`);
+      throw new EngineError(
+        'MODEL',
+        `Model file ${file} (${spec.task}) has sha256 ${actual} but the manifest pins ${spec.output.sha256 || '(none)'}; ${REBUILD}`,
+      );
   }
   return manifest;
 }
