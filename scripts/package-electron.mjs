@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Prepares the desktop app: builds the renderer and the Electron shell, then rebuilds the
+// Prepares the desktop app: builds the renderer and dist/ (engine, workers, Electron shell), then rebuilds the
 // native modules (better-sqlite3, hnswlib-node, onnxruntime-node ships prebuilt N-API) for
 // Electron's ABI. Not run in postinstall: a module rebuilt for Electron no longer loads in
 // plain Node, so the CLI, the bridge and the tests would break until `--restore`.
@@ -50,6 +50,7 @@ if ([...args].some((a) => a === '--method=npm')) {
 }
 console.log(`
 Ready for Electron ${electronVersion}: start it with \`npx electron .\` (package.json "main" is dist/electron/main.cjs).
-To make installers, point electron-builder or Electron Forge at this folder; include renderer/dist,
-dist/electron, src, migrations, models and node_modules (the engine runs from source through tsx).
+To make installers, point electron-builder or Electron Forge at this folder; include package.json,
+renderer/dist, dist (the engine, its workers and the shell, built by \`npm run build\`), migrations,
+models and the production node_modules (no TypeScript and no tsx are needed at run time).
 Run \`node scripts/package-electron.mjs --restore\` before using the CLI, the bridge or the tests again.`);
