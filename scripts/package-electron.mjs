@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Prepares the desktop app: builds the renderer and dist/ (engine, workers, Electron shell), then rebuilds the
-// native modules (better-sqlite3, hnswlib-node, onnxruntime-node ships prebuilt N-API) for
+// Prepares the desktop app: builds the renderer and dist/ (engine, workers, Electron shell), then
+// rebuilds the native modules (better-sqlite3, hnswlib-node, onnxruntime-node ships prebuilt N-API) for
 // Electron's ABI. Not run in postinstall: a module rebuilt for Electron no longer loads in
 // plain Node, so the CLI, the bridge and the tests would break until `--restore`.
 //
