@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Part of `npm run lint`: checks the import graph of the TypeScript sources (relative imports of
-// src/, electron/, tools/, type-only imports included: a circle of types is still two modules
-// that cannot be understood apart).
+// src/, electron/, tools/, renderer/, scripts/ and e2e/, type-only imports included: a circle of
+// types is still two modules that cannot be understood apart).
 //   1. No import circles.
 //   2. What runs (RUNTIME_SOURCES: the entries scripts/build.mjs compiles) never reaches tools/: the
 //      model compiler is build-time tooling, and the engine only verifies its output.
@@ -18,14 +18,15 @@ const { values } = parseArgs({ options: { root: { type: 'string' } } });
 const ROOT = values.root
   ? path.resolve(values.root)
   : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const FOLDERS = ['src', 'electron', 'tools'];
+const FOLDERS = ['src', 'electron', 'tools', 'renderer', 'scripts', 'e2e'];
 
 function sourceFiles(dir) {
   const out = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...sourceFiles(p));
-    else if (/\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(p);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules' && entry.name !== 'dist') out.push(...sourceFiles(p));
+    } else if (/\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(p);
   }
   return out;
 }
