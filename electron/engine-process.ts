@@ -42,7 +42,7 @@ const trash: TrashBackend = {
   },
 };
 
-// A function rather than top-level await: the bundle is CommonJS.
+// A function rather than top-level await, so that a failed start reaches the main process (below).
 async function main(): Promise<void> {
   const engine = await createEngine({ dataDir: values.data ?? defaultDataDir(), ...(values.models ? { modelsDir: values.models } : {}), logger, trash });
   const server = serveMessages(engine.dispatch, post);

@@ -17,7 +17,7 @@ import { Worker } from 'node:worker_threads';
 const RUNNING_FROM_SOURCE = import.meta.url.endsWith('.ts');
 
 /** The module a worker thread runs: its built `.js` twin when this process runs the build. */
-export function workerEntry(source: URL): URL {
+function workerEntry(source: URL): URL {
   if (RUNNING_FROM_SOURCE || !source.pathname.endsWith('.ts')) return source;
   return new URL(source.href.replace(/\.ts$/, '.js'));
 }
