@@ -27,7 +27,7 @@ const STAMP = 'build.json';
 
 /** ESM entries: output name -> source. Worker entries must keep their source's basename. */
 const ENTRIES = {
-  cli: 'src/hosts/cli/main.ts',
+  cli: 'src/hosts/cli/bin.ts',
   bridge: 'src/hosts/bridge/main.ts',
   'engine-process': 'electron/engine-process.ts',
   'inference-worker': 'src/engine/ml/runtime/inference-worker.ts',

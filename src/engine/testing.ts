@@ -45,6 +45,14 @@ export function tempDir(prefix = 'sift-test-'): { dir: string; cleanup: () => vo
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * Node arguments that run the `sift` command from the TypeScript sources (tests check the sources;
+ * bin/sift.mjs runs the build): `spawn(process.execPath, cliFromSource('scan', dir))`.
+ */
+export function cliFromSource(...args: string[]): string[] {
+  return ['--import', 'tsx', path.join(PACKAGE_ROOT, 'src/hosts/cli/bin.ts'), ...args];
+}
+
 /** A photo-like JPEG: smooth gradients plus a few shapes, varied by `seed`. */
 export async function makeJpeg(width: number, height: number, seed: number, quality = 85): Promise<Buffer> {
   const hue = (seed * 67) % 360;

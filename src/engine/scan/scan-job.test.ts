@@ -13,7 +13,7 @@ import { computeImageHashes } from '../dedup/hashes';
 import { openDatabase, type Db } from '../db/open';
 import { HASH_VERSION } from '../library/hash-codec';
 import { createLibraryRepository, type LibraryRepository } from '../library/repository';
-import { datasetsRoot, makeJpeg, tempDir } from '../testing';
+import { cliFromSource, datasetsRoot, makeJpeg, tempDir } from '../testing';
 import { runScan, type ScanDeps, type ScanReport } from './scan-job';
 import { ThumbnailStore } from './thumbs';
 
@@ -154,7 +154,7 @@ describe('scan: bad input is recorded, never fatal', () => {
     if (process.getuid?.() === 0) {
       // root reads anything: scan as an unprivileged user through the CLI instead.
       for (const dir of [root, photos]) chmodSync(dir, 0o777);
-      const out = execFileSync(process.execPath, ['bin/sift.mjs', 'scan', photos, '--data', path.join(root, 'nobody-data'), '--no-ml', '--json'], {
+      const out = execFileSync(process.execPath, cliFromSource('scan', photos, '--data', path.join(root, 'nobody-data'), '--no-ml', '--json'), {
         uid: 65534,
         gid: 65534,
         env: { ...process.env, HOME: root, XDG_DATA_HOME: root },
@@ -230,7 +230,7 @@ describe('scan: incremental, moves and resume', () => {
     for (let i = 0; i < 40; i++) writeFileSync(path.join(photos, `k${String(i).padStart(2, '0')}.jpg`), await makeJpeg(1600, 1200, 100 + i));
     const dataDir = path.join(root, 'kill-data');
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['bin/sift.mjs', 'scan', photos, '--data', dataDir, '--no-ml', '--json'], { stdio: 'ignore' });
+    const child = spawn(process.execPath, cliFromSource('scan', photos, '--data', dataDir, '--no-ml', '--json'), { stdio: 'ignore' });
     // Kill as soon as some photos are committed (poll the real database file).
     const Database = (await import('better-sqlite3')).default;
     const dbFile = path.join(dataDir, 'library.db');
@@ -254,7 +254,7 @@ describe('scan: incremental, moves and resume', () => {
       await gone;
     }
     expect(child.signalCode, 'the scan was killed mid-way, not finished').toBe('SIGKILL');
-    const out = execFileSync(process.execPath, ['bin/sift.mjs', 'scan', photos, '--data', dataDir, '--no-ml', '--json'], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, cliFromSource('scan', photos, '--data', dataDir, '--no-ml', '--json'), { encoding: 'utf8' });
     const report = JSON.parse(out) as { images: number; errors: unknown[] };
     expect(report.errors).toEqual([]);
     expect(report.images).toBe(40);
@@ -328,7 +328,7 @@ describe('scan: formats', () => {
     writeFileSync(path.join(photos, 'phone.heic'), heic);
     writeFileSync(path.join(photos, 'cut.heic'), heic.subarray(0, 400));
     // libheif-js prints decode failures with console.log; the CLI keeps stdout for its own output.
-    const out = execFileSync(process.execPath, ['bin/sift.mjs', 'scan', photos, '--data', path.join(root, 'heic-data'), '--no-ml', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(process.execPath, cliFromSource('scan', photos, '--data', path.join(root, 'heic-data'), '--no-ml', '--json'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const report = JSON.parse(out) as { images: number; errors: Array<{ path: string; code: string }> };
     expect(report.images).toBe(1);
     expect(report.errors.map((e) => [path.basename(e.path), e.code])).toEqual([['cut.heic', 'TRUNCATED']]);
