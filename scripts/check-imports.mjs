@@ -6,7 +6,7 @@
 //   2. What runs (RUNTIME_SOURCES: the entries scripts/build.mjs compiles) never reaches tools/: the
 //      model compiler is build-time tooling, and the engine only verifies its output.
 // It parses with the TypeScript compiler API (already a devDependency); nothing is type-checked.
-//   node scripts/check-imports.mjs [--root DIR]   (DIR: another tree, for the check's own test)
+//   node scripts/check-imports.mjs [--root DIR --entry FILE…]   (another tree and its entries: the check's own test)
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,10 @@ import { parseArgs } from 'node:util';
 import ts from 'typescript';
 import { RUNTIME_SOURCES } from './build.mjs';
 
-const { values } = parseArgs({ options: { root: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { root: { type: 'string' }, entry: { type: 'string', multiple: true } },
+});
+const entries = values.entry ?? RUNTIME_SOURCES;
 const ROOT = values.root
   ? path.resolve(values.root)
   : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -145,11 +148,8 @@ function reachableFrom(entries) {
 const problems = [];
 for (const component of circles()) problems.push(`import circle: ${loopThrough(component)}`);
 
-const reached = reachableFrom(RUNTIME_SOURCES.filter((e) => graph.has(e)));
-// Another tree (--root, the check's own test) holds only the entries it needs.
-if (!values.root)
-  for (const missing of RUNTIME_SOURCES.filter((e) => !graph.has(e)))
-    problems.push(`build entry ${missing} does not exist`);
+const reached = reachableFrom(entries.filter((e) => graph.has(e)));
+for (const missing of entries.filter((e) => !graph.has(e))) problems.push(`entry ${missing} does not exist`);
 for (const [file] of reached) {
   if (!file.startsWith('tools/')) continue;
   const chain = [file];
