@@ -6,7 +6,7 @@
 import { middleEllipsis } from './folder-label';
 import type { DeleteReason, DuplicateGroup, DuplicateMember, GroupEvidence, GuardReason, KeeperReason, SeriesReasons, SeriesSubject, ShotParts, ShotReason } from '../../src/common/contract/types';
 import { formatPosition, hasNoClock, joinNames } from '../../src/common/series/describe';
-import { formatBytes, spanText } from './components/common';
+import { formatBytes } from '../../src/common/format';
 import type { Lang, Translate } from './i18n';
 import type { ErrorCode } from '../../src/common/errors';
 
@@ -16,6 +16,16 @@ function day(ms: number, locale: string): string {
 
 function dateTime(ms: number, locale: string): string {
   return new Date(ms).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** A duration in the UI's language (ms, s, min, h): series spans, gaps, time left. */
+export function spanText(ms: number, t: Translate): string {
+  if (ms < 1000) return t('span.ms', { n: Math.round(ms) });
+  if (ms < 60_000) return t('span.s', { n: (ms / 1000).toFixed(ms < 10_000 ? 1 : 0) });
+  if (ms < 3_600_000) return t('span.min', { n: Math.round(ms / 60_000) });
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.round((ms % 3_600_000) / 60_000);
+  return m === 0 ? t('span.h', { n: h }) : t('span.hmin', { h, m });
 }
 
 export function keeperReasonText(r: KeeperReason, t: Translate, locale: string): string {

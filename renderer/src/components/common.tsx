@@ -4,8 +4,8 @@ import type { ReactNode } from 'react';
 import type { JobInfo } from '../../../src/common/contract/types';
 import type { EngineError, ErrorCode } from '../../../src/common/errors';
 import { useServices } from '../api';
-import { useI18n, type MessageKey, type Translate } from '../i18n';
-import { engineMessageParts } from '../texts';
+import { useI18n, type MessageKey } from '../i18n';
+import { engineMessageParts, spanText } from '../texts';
 import type { ThumbSize } from '../transport';
 
 export function Thumb({ photoId, size = 'small', px, alt = '' }: { photoId: number; size?: ThumbSize; px: number; alt?: string }) {
@@ -47,16 +47,6 @@ export function UndoBar({ offer, onDone }: { offer: UndoOffer | null; onDone: ()
 }
 
 export { formatBytes } from '../../../src/common/format';
-
-/** A duration in the UI's language (ms, s, min, h): series spans, gaps, time left. */
-export function spanText(ms: number, t: Translate): string {
-  if (ms < 1000) return t('span.ms', { n: Math.round(ms) });
-  if (ms < 60_000) return t('span.s', { n: (ms / 1000).toFixed(ms < 10_000 ? 1 : 0) });
-  if (ms < 3_600_000) return t('span.min', { n: Math.round(ms / 60_000) });
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.round((ms % 3_600_000) / 60_000);
-  return m === 0 ? t('span.h', { n: h }) : t('span.hmin', { h, m });
-}
 
 export function formatDate(ms: number | null, locale: string): string {
   return ms === null ? '–' : new Date(ms).toLocaleString(locale, { dateStyle: 'short', timeStyle: 'short' });
