@@ -3,15 +3,39 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'worker_threads', 'url', 'stream'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'child_process',
+  'worker_threads',
+  'url',
+  'stream',
+];
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'dist-test-*', 'renderer/dist', 'models/build', 'bench-data', 'e2e/artifacts', 'test-results'] },
+  {
+    ignores: [
+      'node_modules',
+      'dist',
+      'dist-test-*',
+      'renderer/dist',
+      'models/build',
+      'bench-data',
+      'e2e/artifacts',
+      'test-results',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', 'bin/*.mjs', 'scripts/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', '*.mjs', 'bin/*.mjs', 'scripts/*.mjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
       globals: { ...globals.node },
     },
     rules: {
@@ -21,7 +45,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name=/^(it|test|describe)$/][callee.property.name='only']", message: 'No focused tests.' },
+        {
+          selector: "CallExpression[callee.object.name=/^(it|test|describe)$/][callee.property.name='only']",
+          message: 'No focused tests.',
+        },
       ],
     },
   },
@@ -37,7 +64,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: [...nodeBuiltins, '**/engine/**', '**/hosts/**', 'electron', 'react'], message: 'src/common is pure: no Node, DOM or engine imports.' }] },
+        {
+          patterns: [
+            {
+              group: [...nodeBuiltins, '**/engine/**', '**/hosts/**', 'electron', 'react'],
+              message: 'src/common is pure: no Node, DOM or engine imports.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -45,7 +79,14 @@ export default tseslint.config(
     // The engine never imports a host or electron.
     files: ['src/engine/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/hosts/**', 'electron', '**/renderer/**'], message: 'The engine knows no host.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/hosts/**', 'electron', '**/renderer/**'], message: 'The engine knows no host.' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -55,7 +96,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: [...nodeBuiltins, '**/engine/**', '**/hosts/**', 'electron'], message: 'The renderer imports only src/common.' }] },
+        {
+          patterns: [
+            {
+              group: [...nodeBuiltins, '**/engine/**', '**/hosts/**', 'electron'],
+              message: 'The renderer imports only src/common.',
+            },
+          ],
+        },
       ],
     },
   },

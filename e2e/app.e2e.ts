@@ -10,7 +10,15 @@ import type { Harness } from './harness';
 import { screenshot, startHarness } from './harness';
 import { PACKAGE_ROOT } from '../src/engine/paths';
 import { startBridge } from '../src/hosts/bridge/bridge';
-import { AppShell, DeletePage, DuplicatesPage, LibraryPage, PeoplePage, SeriesPage, ViewerPage } from './pages';
+import {
+  AppShell,
+  DeletePage,
+  DuplicatesPage,
+  LibraryPage,
+  PeoplePage,
+  SeriesPage,
+  ViewerPage,
+} from './pages';
 
 let h: Harness;
 let shell: AppShell;
@@ -28,7 +36,9 @@ afterAll(async () => {
 beforeEach((context) => {
   // A failed step must not leave a modal open for the next one; and its screen is kept for diagnosis.
   onTestFailed(async () => {
-    await screenshot(h.page, `failed-${context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
+    await screenshot(h.page, `failed-${context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(
+      () => undefined,
+    );
     await h.page.keyboard.press('Escape');
   });
 });
@@ -41,9 +51,15 @@ const exists = (p: string): Promise<boolean> =>
 
 describe('Sift in the browser', () => {
   it('keeps the page away from Node and the token out of the URL', async () => {
-    expect(await h.page.evaluate(() => typeof (globalThis as Record<string, unknown>).require)).toBe('undefined');
-    expect(await h.page.evaluate(() => typeof (globalThis as Record<string, unknown>).process)).toBe('undefined');
-    expect(await h.page.evaluate(() => typeof (globalThis as Record<string, unknown>).siftTransport)).toBe('undefined');
+    expect(await h.page.evaluate(() => typeof (globalThis as Record<string, unknown>).require)).toBe(
+      'undefined',
+    );
+    expect(await h.page.evaluate(() => typeof (globalThis as Record<string, unknown>).process)).toBe(
+      'undefined',
+    );
+    expect(await h.page.evaluate(() => typeof (globalThis as Record<string, unknown>).siftTransport)).toBe(
+      'undefined',
+    );
     expect(h.page.url()).not.toContain('token');
     // The token lives in an HttpOnly cookie: page scripts cannot read it.
     expect(await h.page.evaluate(() => document.cookie)).toBe('');
@@ -54,9 +70,13 @@ describe('Sift in the browser', () => {
     const library = new LibraryPage(h.page);
     // A folder that does not exist: the engine's error message is shown, not a blank dialog.
     await library.addFolderByBrowsing(path.join(h.dir, 'no-such-folder'), false);
-    await expect(h.page.getByTestId('confirm').getByTestId('error').innerText()).resolves.toMatch(/no-such-folder|not found|exist/i);
+    await expect(h.page.getByTestId('confirm').getByTestId('error').innerText()).resolves.toMatch(
+      /no-such-folder|not found|exist/i,
+    );
     // The dialog stays on the bad path and cannot add the folder it showed before (the home folder).
-    await expect(h.page.getByTestId('browse-current').innerText()).resolves.toBe(path.join(h.dir, 'no-such-folder'));
+    await expect(h.page.getByTestId('browse-current').innerText()).resolves.toBe(
+      path.join(h.dir, 'no-such-folder'),
+    );
     expect(await h.page.getByTestId('confirm-ok').isDisabled()).toBe(true);
     expect(await h.page.getByTestId('browse-entry').count()).toBe(0);
     await library.addFolderByBrowsing(h.photos);
@@ -86,7 +106,11 @@ describe('Sift in the browser', () => {
     await shell.go('photos');
     await h.page.getByTestId('photo').first().waitFor();
     // Real thumbnails from the engine's cache, decoded by the browser.
-    await h.page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid="photo"] img')].slice(0, 8).every((img) => img.complete && img.naturalWidth > 0));
+    await h.page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('[data-testid="photo"] img')]
+        .slice(0, 8)
+        .every((img) => img.complete && img.naturalWidth > 0),
+    );
     await screenshot(h.page, '05-photos');
 
     // Sorted by date, each day has a header with its number of photos (the engine's days, in order).
@@ -96,7 +120,10 @@ describe('Sift in the browser', () => {
     expect(await headers.first().getAttribute('data-day')).toBe(days[0]?.day);
     expect(await headers.first().innerText()).toContain(`${days[0]?.photos} photo`);
     const second = days[1];
-    if (second && (days[0]?.photos ?? 0) <= 6) await expect(h.page.locator(`[data-testid="photo-day"][data-day="${second.day}"]`).innerText()).resolves.toContain(`${second.photos} photo`);
+    if (second && (days[0]?.photos ?? 0) <= 6)
+      await expect(
+        h.page.locator(`[data-testid="photo-day"][data-day="${second.day}"]`).innerText(),
+      ).resolves.toContain(`${second.photos} photo`);
 
     // Hovering a photo shows its file name and date on it.
     const { photos: byDate } = await h.engine.api.library.photos({ sort: 'captured', offset: 0, limit: 1 });
@@ -109,12 +136,16 @@ describe('Sift in the browser', () => {
 
     // The folder filter (a folder with its subfolders, through a validated engine argument).
     const folders = await h.engine.api.library.photoFolders({});
-    const sub = folders.filter((f) => f.path !== h.photos && f.photos >= 2).sort((a, b) => a.photos - b.photos)[0];
+    const sub = folders
+      .filter((f) => f.path !== h.photos && f.photos >= 2)
+      .sort((a, b) => a.photos - b.photos)[0];
     if (!sub) throw new Error('no subfolder with photos');
     await h.page.getByTestId('photos-folder').selectOption(sub.path);
     await expect.poll(() => h.page.getByTestId('photos-total').innerText()).toBe(`(${sub.photos})`);
     await expect.poll(() => h.page.getByTestId('photo').count()).toBe(sub.photos);
-    for (const title of await h.page.getByTestId('photo').evaluateAll((els) => els.map((el) => el.getAttribute('title') ?? ''))) {
+    for (const title of await h.page
+      .getByTestId('photo')
+      .evaluateAll((els) => els.map((el) => el.getAttribute('title') ?? ''))) {
       expect(title.split('\n')[1]?.startsWith(sub.path)).toBe(true);
     }
     await screenshot(h.page, '05-photos-folder');
@@ -139,7 +170,9 @@ describe('Sift in the browser', () => {
     const stage = h.page.getByTestId('zoom-stage');
     const box = await stage.boundingBox();
     if (!box) throw new Error('no stage');
-    const tall = photos.findIndex((p, i) => i > 0 && ((p.height ?? 0) > box.height || (p.width ?? 0) > box.width));
+    const tall = photos.findIndex(
+      (p, i) => i > 0 && ((p.height ?? 0) > box.height || (p.width ?? 0) > box.width),
+    );
     expect(tall).toBeGreaterThan(0);
     for (let i = 0; i < tall; i++) await h.page.keyboard.press('ArrowRight');
     await expect.poll(() => viewer.photoId()).toBe(photos[tall]?.id);
@@ -147,7 +180,9 @@ describe('Sift in the browser', () => {
     await expect.poll(() => viewer.photoId()).toBe(photos[tall - 1]?.id);
     await h.page.keyboard.press('ArrowRight');
     await expect.poll(() => viewer.photoId()).toBe(photos[tall]?.id);
-    await expect(h.page.getByTestId('viewer-position').innerText()).resolves.toBe(`${tall + 1} of ${photos.length}`);
+    await expect(h.page.getByTestId('viewer-position').innerText()).resolves.toBe(
+      `${tall + 1} of ${photos.length}`,
+    );
 
     const detail = await h.engine.api.library.photo({ id: photos[tall]?.id ?? 0 });
     await expect.poll(() => h.page.getByTestId('viewer-name').innerText()).toBe(path.basename(detail.path));
@@ -222,7 +257,11 @@ describe('Sift in the browser', () => {
     const biggest = firstGroups[0];
     if (!biggest) throw new Error('no duplicate group');
     const groupBox = await dup.groups().first().boundingBox();
-    const memberBoxes = await dup.groups().first().getByTestId('dup-member').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().toJSON() as DOMRect));
+    const memberBoxes = await dup
+      .groups()
+      .first()
+      .getByTestId('dup-member')
+      .evaluateAll((els) => els.map((el) => el.getBoundingClientRect().toJSON() as DOMRect));
     expect(memberBoxes.length).toBe(biggest.members.length);
     expect(biggest.members.length).toBeGreaterThanOrEqual(2);
     for (const box of memberBoxes) {
@@ -231,7 +270,9 @@ describe('Sift in the browser', () => {
       expect(box.bottom).toBeLessThanOrEqual((groupBox?.y ?? 0) + (groupBox?.height ?? 0));
     }
     const folders = await dup.groups().first().getByTestId('member-folder').allInnerTexts();
-    expect(folders).toEqual(biggest.members.map((m) => path.relative(path.dirname(h.photos), path.dirname(m.path))));
+    expect(folders).toEqual(
+      biggest.members.map((m) => path.relative(path.dirname(h.photos), path.dirname(m.path))),
+    );
 
     // → moves to the next group.
     const firstId = await dup.current().getAttribute('data-group-id');
@@ -262,7 +303,9 @@ describe('Sift in the browser', () => {
     const ids = await dup.markNonKeepersOfCurrent();
     expect(ids.length).toBeGreaterThan(0);
     const members = dup.current().locator('[data-testid="dup-member"][data-keep="false"]');
-    trashedPaths = await members.evaluateAll((els) => els.map((el) => el.querySelector('img')?.getAttribute('alt') ?? ''));
+    trashedPaths = await members.evaluateAll((els) =>
+      els.map((el) => el.querySelector('img')?.getAttribute('alt') ?? ''),
+    );
     expect(trashedPaths.every((p) => p.length > 0)).toBe(true);
     await screenshot(h.page, '07-duplicate-marked');
 
@@ -273,12 +316,18 @@ describe('Sift in the browser', () => {
     await viewer.compare().waitFor();
     const panesShown = Math.min(memberCount, 4);
     expect(await h.page.getByTestId('compare-pane').count()).toBe(panesShown);
-    await expect.poll(() => h.page.locator('[data-testid="compare-pane"] [data-fact="folder"]').count()).toBe(panesShown);
-    expect(await h.page.locator('[data-testid="compare-pane"] [data-differs="true"]').count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => h.page.locator('[data-testid="compare-pane"] [data-fact="folder"]').count())
+      .toBe(panesShown);
+    expect(
+      await h.page.locator('[data-testid="compare-pane"] [data-differs="true"]').count(),
+    ).toBeGreaterThan(0);
     await h.page.getByTestId('zoom-100').click();
     await expect.poll(() => viewer.percent()).toBe('100 %');
     const panes = h.page.getByTestId('compare-pane');
-    const widths = await Promise.all((await panes.all()).map(async (pane) => Math.round((await viewer.shownSize(pane)).width)));
+    const widths = await Promise.all(
+      (await panes.all()).map(async (pane) => Math.round((await viewer.shownSize(pane)).width)),
+    );
     // Synchronised: every copy drawn at the same size, so the same part of the picture lines up.
     expect(new Set(widths).size).toBe(1);
     await screenshot(h.page, '06b-compare');
@@ -295,10 +344,13 @@ describe('Sift in the browser', () => {
     // n (not a duplicate) can be undone at once, and later from the list of answers.
     await dup.filter('near');
     await dup.groups().first().waitFor();
-    const total = async (): Promise<number> => Number((await h.page.getByTestId('dup-total').innerText()).replace(/\D/g, ''));
+    const total = async (): Promise<number> =>
+      Number((await h.page.getByTestId('dup-total').innerText()).replace(/\D/g, ''));
     const nearBefore = await total();
     // A group other than the one whose copies are marked for deletion above (a dismissed group drops its marks).
-    const unmarked = h.page.locator(`[data-testid="dup-group"]:not([data-group-id="${groupId ?? ''}"])`).first();
+    const unmarked = h.page
+      .locator(`[data-testid="dup-group"]:not([data-group-id="${groupId ?? ''}"])`)
+      .first();
     await unmarked.locator('.group-head').click({ position: { x: 4, y: 4 } });
     await dup.press('n');
     await expect.poll(total).toBe(nearBefore - 1);
@@ -360,7 +412,8 @@ describe('Sift in the browser', () => {
     const status = await h.engine.api.library.status({});
     expect(await h.page.getByTestId('plan-item').count()).toBeGreaterThan(0);
     // Each file says which kept copy it duplicates (worded by the UI from the engine's keys).
-    for (const reason of await h.page.getByTestId('plan-reason').allInnerTexts()) expect(reason).toMatch(/^(exact copy|near duplicate) of [^()]+$/);
+    for (const reason of await h.page.getByTestId('plan-reason').allInnerTexts())
+      expect(reason).toMatch(/^(exact copy|near duplicate) of [^()]+$/);
     expect(status.duplicateGroups).toBeGreaterThan(0);
     await screenshot(h.page, '12-resolve-all-plan');
   });
@@ -381,8 +434,16 @@ describe('Sift in the browser', () => {
     await people.cards().getByTestId('person-name').filter({ hasText: 'Alice' }).waitFor();
 
     // The merge dialog: pick who survives, then one Merge button beside Cancel; undo right after.
-    await people.cards().nth(before - 2).getByTestId('select-person').check();
-    await people.cards().nth(before - 1).getByTestId('select-person').check();
+    await people
+      .cards()
+      .nth(before - 2)
+      .getByTestId('select-person')
+      .check();
+    await people
+      .cards()
+      .nth(before - 1)
+      .getByTestId('select-person')
+      .check();
     await h.page.getByTestId('merge').click();
     await h.page.getByTestId('merge-into').filter({ hasText: 'Alice' }).click();
     const footer = await h.page.getByTestId('confirm').locator('.row.end button').allInnerTexts();
@@ -447,7 +508,9 @@ describe('Sift in the browser', () => {
     expect(reasons.length).toBeGreaterThan(0);
     for (const text of reasons) expect(text).toMatch(/[\u4e00-\u9fff]/);
     expect(reasons.join(' ')).not.toMatch(/resolution|keeper|you chose/);
-    expect(await h.page.getByTestId('dup-group').first().getByTestId('evidence').innerText()).toMatch(/同一张照片|完全相同的文件/);
+    expect(await h.page.getByTestId('dup-group').first().getByTestId('evidence').innerText()).toMatch(
+      /同一张照片|完全相同的文件/,
+    );
     await screenshot(h.page, '19-duplicates-zh');
     await shell.go('library');
     await new LibraryPage(h.page).scanErrors().first().waitFor();
@@ -461,7 +524,8 @@ describe('Sift in the browser', () => {
     const why = await h.page.getByTestId('series-reasons').locator('li').allInnerTexts();
     expect(why[0]).toMatch(/张照片，历时|张照片没有可用的时间|张照片在同一秒内拍摄/);
     expect(await h.page.getByTestId('series-title').innerText()).toMatch(/张照片/);
-    for (const text of await h.page.getByTestId('shot-reasons').allInnerTexts()) expect(text).not.toMatch(/best shot|redundant|score|kept/);
+    for (const text of await h.page.getByTestId('shot-reasons').allInnerTexts())
+      expect(text).not.toMatch(/best shot|redundant|score|kept/);
     await screenshot(h.page, '21-series-zh');
     await shell.go('people');
     await new PeoplePage(h.page).cards().first().waitFor();
@@ -492,7 +556,11 @@ describe('Sift in the browser', () => {
     const errorsBefore = h.consoleErrors.length;
     const port = h.bridge.port;
     await h.bridge.close();
-    h.bridge = await startBridge({ engine: h.engine, port, staticDir: path.join(PACKAGE_ROOT, 'renderer', 'dist') });
+    h.bridge = await startBridge({
+      engine: h.engine,
+      port,
+      staticDir: path.join(PACKAGE_ROOT, 'renderer', 'dist'),
+    });
     const banner = h.page.getByTestId('conn-banner').and(h.page.locator('[data-state="expired"]'));
     await banner.waitFor();
     await expect(banner.innerText()).resolves.toMatch(/npm start/);

@@ -40,23 +40,31 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-export async function startHarness(options: { dataset?: string; viewport?: { width: number; height: number }; locale?: string } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { dataset?: string; viewport?: { width: number; height: number }; locale?: string } = {},
+): Promise<Harness> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sift-e2e-'));
   const photos = path.join(dir, 'photos');
-  await fs.cp(options.dataset ? path.join(datasetsRoot(), options.dataset) : datasetsRoot(), photos, { recursive: true });
+  await fs.cp(options.dataset ? path.join(datasetsRoot(), options.dataset) : datasetsRoot(), photos, {
+    recursive: true,
+  });
   // The engine's default trash reads XDG_DATA_HOME when it is created.
   process.env.XDG_DATA_HOME = path.join(dir, 'xdg');
   const engine = await createEngine({ dataDir: path.join(dir, 'data') });
   const bridge = await startBridge({ engine, staticDir: path.join(PACKAGE_ROOT, 'renderer', 'dist') });
   const browser = await launchChromium();
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, locale: options.locale ?? 'en-US' });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    locale: options.locale ?? 'en-US',
+  });
   const page = await context.newPage();
   const cspViolations: string[] = [];
   const consoleErrors: string[] = [];
   const where = (): string => new URL(page.url()).hash || '/';
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-    if (message.type() === 'error') consoleErrors.push(`${where()}: ${message.text()} ${message.location().url}`);
+    if (message.type() === 'error')
+      consoleErrors.push(`${where()}: ${message.text()} ${message.location().url}`);
   });
   page.on('pageerror', (error) => consoleErrors.push(`${where()}: ${error.message}`));
   await fs.mkdir(ARTIFACTS, { recursive: true });

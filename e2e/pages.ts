@@ -37,9 +37,14 @@ export class ViewerPage {
   }
 
   /** The on-screen size of the shown image, in CSS pixels (one per image pixel at 100 %). */
-  async shownSize(pane: Locator = this.viewer()): Promise<{ width: number; height: number; naturalWidth: number }> {
+  async shownSize(
+    pane: Locator = this.viewer(),
+  ): Promise<{ width: number; height: number; naturalWidth: number }> {
     const img = pane.getByTestId('viewer-image');
-    await this.page.waitForFunction((el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth > 0, await img.elementHandle());
+    await this.page.waitForFunction(
+      (el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth > 0,
+      await img.elementHandle(),
+    );
     return img.evaluate((el) => {
       const r = el.getBoundingClientRect();
       return { width: r.width, height: r.height, naturalWidth: (el as HTMLImageElement).naturalWidth };
@@ -94,9 +99,14 @@ export class LibraryPage {
   async progressVisible(): Promise<void> {
     await this.page.waitForFunction(() => {
       // The stage now running (the last bar of the running job) has moved.
-      const bars = [...document.querySelectorAll('[data-testid="job-group"][data-state="running"] [role="progressbar"]')];
+      const bars = [
+        ...document.querySelectorAll('[data-testid="job-group"][data-state="running"] [role="progressbar"]'),
+      ];
       const current = bars[bars.length - 1];
-      return (current !== undefined && Number(current.getAttribute('aria-valuenow')) > 0) || document.querySelector('[data-testid="job-group"][data-state="done"]') !== null;
+      return (
+        (current !== undefined && Number(current.getAttribute('aria-valuenow')) > 0) ||
+        document.querySelector('[data-testid="job-group"][data-state="done"]') !== null
+      );
     });
   }
 
@@ -162,7 +172,8 @@ export class DeletePage {
   }
 
   async moveToTrash(): Promise<void> {
-    if (await this.page.getByTestId('confirm-guarded').isVisible()) await this.page.getByTestId('confirm-guarded').check();
+    if (await this.page.getByTestId('confirm-guarded').isVisible())
+      await this.page.getByTestId('confirm-guarded').check();
     await this.page.getByTestId('move-to-trash').click();
     await this.page.getByTestId('confirm-ok').click();
     await this.page.locator('[data-testid="result"][data-state="done"]').waitFor();
@@ -186,7 +197,10 @@ export class PeoplePage {
     await this.page.getByTestId('person-page').waitFor();
     await this.page.getByTestId('rename-input').fill(name);
     await this.page.getByTestId('rename').click();
-    await this.page.getByTestId('rename-input').and(this.page.locator(`[value="${name}"]`)).waitFor();
+    await this.page
+      .getByTestId('rename-input')
+      .and(this.page.locator(`[value="${name}"]`))
+      .waitFor();
   }
 
   async back(): Promise<void> {

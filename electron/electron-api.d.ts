@@ -34,7 +34,13 @@ declare module 'electron' {
     fork(
       modulePath: string,
       args?: string[],
-      options?: { env?: NodeJS.ProcessEnv; execArgv?: string[]; cwd?: string; stdio?: 'pipe' | 'ignore' | 'inherit'; serviceName?: string },
+      options?: {
+        env?: NodeJS.ProcessEnv;
+        execArgv?: string[];
+        cwd?: string;
+        stdio?: 'pipe' | 'ignore' | 'inherit';
+        serviceName?: string;
+      },
     ): UtilityProcess;
   };
   interface WebFrameMain {
@@ -45,8 +51,13 @@ declare module 'electron' {
     id: number;
     mainFrame: WebFrameMain;
     postMessage(channel: string, message: unknown, transfer?: MessagePortMain[]): void;
-    setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' } | { action: 'allow' }): void;
-    on(event: 'will-navigate' | 'will-redirect', listener: (event: { preventDefault(): void; url: string }, url: string) => void): this;
+    setWindowOpenHandler(
+      handler: (details: { url: string }) => { action: 'deny' } | { action: 'allow' },
+    ): void;
+    on(
+      event: 'will-navigate' | 'will-redirect',
+      listener: (event: { preventDefault(): void; url: string }, url: string) => void,
+    ): this;
     on(event: 'destroyed', listener: () => void): this;
     once(event: 'destroyed', listener: () => void): this;
     session: Session;
@@ -58,7 +69,10 @@ declare module 'electron' {
   type IpcMainInvokeEvent = IpcMainEvent;
   const ipcMain: {
     on(channel: string, listener: (event: IpcMainEvent, ...args: unknown[]) => void): void;
-    handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>): void;
+    handle(
+      channel: string,
+      listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>,
+    ): void;
   };
   interface IpcRendererEvent {
     ports: MessagePort[];
@@ -83,7 +97,16 @@ declare module 'electron' {
     spellcheck?: boolean;
   }
   class BrowserWindow {
-    constructor(options: { width?: number; height?: number; minWidth?: number; minHeight?: number; title?: string; show?: boolean; backgroundColor?: string; webPreferences?: WebPreferences });
+    constructor(options: {
+      width?: number;
+      height?: number;
+      minWidth?: number;
+      minHeight?: number;
+      title?: string;
+      show?: boolean;
+      backgroundColor?: string;
+      webPreferences?: WebPreferences;
+    });
     webContents: WebContents;
     loadURL(url: string): Promise<void>;
     once(event: 'ready-to-show', listener: () => void): this;
@@ -92,13 +115,26 @@ declare module 'electron' {
     static fromWebContents(contents: WebContents): BrowserWindow | null;
   }
   interface Session {
-    setPermissionRequestHandler(handler: ((webContents: WebContents, permission: string, callback: (granted: boolean) => void) => void) | null): void;
-    setPermissionCheckHandler(handler: ((webContents: WebContents | null, permission: string) => boolean) | null): void;
+    setPermissionRequestHandler(
+      handler:
+        | ((webContents: WebContents, permission: string, callback: (granted: boolean) => void) => void)
+        | null,
+    ): void;
+    setPermissionCheckHandler(
+      handler: ((webContents: WebContents | null, permission: string) => boolean) | null,
+    ): void;
   }
   const session: { defaultSession: Session };
   interface CustomScheme {
     scheme: string;
-    privileges?: { standard?: boolean; secure?: boolean; supportFetchAPI?: boolean; corsEnabled?: boolean; stream?: boolean; bypassCSP?: boolean };
+    privileges?: {
+      standard?: boolean;
+      secure?: boolean;
+      supportFetchAPI?: boolean;
+      corsEnabled?: boolean;
+      stream?: boolean;
+      bypassCSP?: boolean;
+    };
   }
   const protocol: {
     registerSchemesAsPrivileged(schemes: CustomScheme[]): void;
@@ -106,7 +142,13 @@ declare module 'electron' {
   };
   const dialog: {
     showErrorBox(title: string, content: string): void;
-    showOpenDialog(window: BrowserWindow, options: { title?: string; properties: Array<'openDirectory' | 'openFile' | 'multiSelections' | 'createDirectory'> }): Promise<{ canceled: boolean; filePaths: string[] }>;
+    showOpenDialog(
+      window: BrowserWindow,
+      options: {
+        title?: string;
+        properties: Array<'openDirectory' | 'openFile' | 'multiSelections' | 'createDirectory'>;
+      },
+    ): Promise<{ canceled: boolean; filePaths: string[] }>;
   };
   const shell: {
     trashItem(path: string): Promise<void>;

@@ -18,7 +18,10 @@ const parentPort = process.parentPort;
 if (!parentPort) throw new Error('engine-process must run as an Electron utility process');
 const port = parentPort;
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, models: { type: 'string' } }, allowPositionals: true });
+const { values } = parseArgs({
+  options: { data: { type: 'string' }, models: { type: 'string' } },
+  allowPositionals: true,
+});
 const logger = createLogger((level, message, context) => {
   process.stderr.write(`${JSON.stringify({ level, message, ...context })}\n`);
 });
@@ -26,7 +29,10 @@ const post = (message: HostReply | object): void => port.postMessage(message);
 
 // The OS trash is reached through the main process (shell.trashItem is a main-process API).
 let nextHostCall = 1;
-const hostCalls = new Map<number, { resolve: (trashPath: string | null) => void; reject: (error: EngineError) => void }>();
+const hostCalls = new Map<
+  number,
+  { resolve: (trashPath: string | null) => void; reject: (error: EngineError) => void }
+>();
 function callHost(message: (id: number) => HostReply): Promise<string | null> {
   const id = nextHostCall++;
   return new Promise((resolve, reject) => {
@@ -36,15 +42,28 @@ function callHost(message: (id: number) => HostReply): Promise<string | null> {
 }
 const trash: TrashBackend = {
   name: 'electron-shell',
-  trash: async (file) => ({ trashPath: await callHost((id) => ({ t: 'host', kind: 'trash', id, file: file.toString('base64') })) }),
+  trash: async (file) => ({
+    trashPath: await callHost((id) => ({ t: 'host', kind: 'trash', id, file: file.toString('base64') })),
+  }),
   restore: async (trashPath, original) => {
-    await callHost((id) => ({ t: 'host', kind: 'restore', id, trashPath, original: original.toString('base64') }));
+    await callHost((id) => ({
+      t: 'host',
+      kind: 'restore',
+      id,
+      trashPath,
+      original: original.toString('base64'),
+    }));
   },
 };
 
 // A function rather than top-level await, so that a failed start reaches the main process (below).
 async function main(): Promise<void> {
-  const engine = await createEngine({ dataDir: values.data ?? defaultDataDir(), ...(values.models ? { modelsDir: values.models } : {}), logger, trash });
+  const engine = await createEngine({
+    dataDir: values.data ?? defaultDataDir(),
+    ...(values.models ? { modelsDir: values.models } : {}),
+    logger,
+    trash,
+  });
   const server = serveMessages(engine.dispatch, post);
   engine.subscribe((event, payload) => server.emit(event, payload));
 
@@ -53,10 +72,23 @@ async function main(): Promise<void> {
       server.receive(data);
       return;
     }
-    const message = data as { kind: string; id?: number; photoId?: number; size?: 'small' | 'large' | 'full'; ok?: boolean; trashPath?: string | null; code?: string; message?: string };
+    const message = data as {
+      kind: string;
+      id?: number;
+      photoId?: number;
+      size?: 'small' | 'large' | 'full';
+      ok?: boolean;
+      trashPath?: string | null;
+      code?: string;
+      message?: string;
+    };
     switch (message.kind) {
       case 'thumb':
-        if (typeof message.id === 'number' && typeof message.photoId === 'number' && (message.size === 'small' || message.size === 'large' || message.size === 'full')) {
+        if (
+          typeof message.id === 'number' &&
+          typeof message.photoId === 'number' &&
+          (message.size === 'small' || message.size === 'large' || message.size === 'full')
+        ) {
           const id = message.id;
           engine.thumbnail(message.photoId, message.size).then(
             (result) => post({ t: 'host', kind: 'thumb-result', id, result }),
@@ -71,7 +103,11 @@ async function main(): Promise<void> {
         if (message.ok) call.resolve(message.trashPath ?? null);
         else {
           const serialized = { code: message.code, message: message.message };
-          call.reject(isSerializedError(serialized) ? EngineError.from(serialized) : new EngineError('IO', message.message ?? 'Trash failed'));
+          call.reject(
+            isSerializedError(serialized)
+              ? EngineError.from(serialized)
+              : new EngineError('IO', message.message ?? 'Trash failed'),
+          );
         }
         break;
       }

@@ -19,5 +19,10 @@ export type HostReply =
   | { t: 'host'; kind: 'stopped' };
 
 export function isHostMessage(value: unknown): value is { t: 'host'; kind: string } {
-  return typeof value === 'object' && value !== null && (value as { t?: unknown }).t === 'host' && typeof (value as { kind?: unknown }).kind === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { t?: unknown }).t === 'host' &&
+    typeof (value as { kind?: unknown }).kind === 'string'
+  );
 }

@@ -7,7 +7,17 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { IpcMainEvent, UtilityProcess, WebContents } from 'electron';
-import { BrowserWindow, MessageChannelMain, app, dialog, ipcMain, protocol, session, shell, utilityProcess } from 'electron';
+import {
+  BrowserWindow,
+  MessageChannelMain,
+  app,
+  dialog,
+  ipcMain,
+  protocol,
+  session,
+  shell,
+  utilityProcess,
+} from 'electron';
 import type { WireMessage } from '../src/common/contract/rpc';
 import { EngineError } from '../src/common/errors';
 import { defaultDataDir } from '../src/engine/paths';
@@ -16,13 +26,26 @@ import type { HostReply, HostRequest } from './host-messages';
 import { isHostMessage } from './host-messages';
 import { createOsTrash } from './os-trash';
 import { createRendererRouter } from './router';
-import { APP_SCHEME, APP_URL, RENDERER_CSP, THUMB_SCHEME, appUrlPath, isTrustedRendererUrl, parseThumbUrl } from './security';
+import {
+  APP_SCHEME,
+  APP_URL,
+  RENDERER_CSP,
+  THUMB_SCHEME,
+  appUrlPath,
+  isTrustedRendererUrl,
+  parseThumbUrl,
+} from './security';
 
 // Bundled to dist/electron/main.cjs; the renderer build sits at <root>/renderer/dist.
 const ROOT = path.resolve(__dirname, '..', '..');
 const RENDERER_DIR = path.join(ROOT, 'renderer', 'dist');
 
-const { values } = parseArgs({ args: process.argv.slice(app.isPackaged ? 1 : 2), options: { data: { type: 'string' } }, strict: false, allowPositionals: true });
+const { values } = parseArgs({
+  args: process.argv.slice(app.isPackaged ? 1 : 2),
+  options: { data: { type: 'string' } },
+  strict: false,
+  allowPositionals: true,
+});
 const dataDir = typeof values.data === 'string' ? path.resolve(values.data) : defaultDataDir();
 
 protocol.registerSchemesAsPrivileged([
@@ -45,7 +68,10 @@ function toEngine(message: WireMessage | HostRequest): void {
 }
 
 function startEngine(): UtilityProcess {
-  const child = utilityProcess.fork(path.join(__dirname, 'engine-process.cjs'), ['--data', dataDir], { serviceName: 'Sift engine', stdio: 'inherit' });
+  const child = utilityProcess.fork(path.join(__dirname, 'engine-process.cjs'), ['--data', dataDir], {
+    serviceName: 'Sift engine',
+    stdio: 'inherit',
+  });
   child.on('message', (message) => void onEngineMessage(message));
   child.on('exit', (code) => {
     engine = null;
@@ -77,7 +103,14 @@ async function onHostReply(message: HostReply): Promise<void> {
         toEngine({ t: 'host', kind: 'trash-result', id, ok: true, trashPath });
       } catch (error) {
         const e = EngineError.from(error);
-        toEngine({ t: 'host', kind: 'trash-result', id, ok: false, code: e.code === 'INTERNAL' ? 'IO' : e.code, message: e.message });
+        toEngine({
+          t: 'host',
+          kind: 'trash-result',
+          id,
+          ok: false,
+          code: e.code === 'INTERNAL' ? 'IO' : e.code,
+          message: e.message,
+        });
       }
       return;
     }
@@ -117,7 +150,11 @@ async function serveApp(request: Request): Promise<Response> {
   const file = rawPath === null ? null : await resolveAppAsset(RENDERER_DIR, rawPath);
   if (!file) return new Response('Not found', { status: 404 });
   return new Response(await fs.readFile(file), {
-    headers: { 'content-type': contentTypeFor(file), 'content-security-policy': RENDERER_CSP, 'x-content-type-options': 'nosniff' },
+    headers: {
+      'content-type': contentTypeFor(file),
+      'content-security-policy': RENDERER_CSP,
+      'x-content-type-options': 'nosniff',
+    },
   });
 }
 
@@ -135,7 +172,9 @@ async function serveThumb(request: Request): Promise<Response> {
     }
   });
   if (!result) return new Response('Unknown photo', { status: 404 });
-  return new Response(await fs.readFile(result.path), { headers: { 'content-type': result.mime, 'cache-control': 'max-age=3600' } });
+  return new Response(await fs.readFile(result.path), {
+    headers: { 'content-type': result.mime, 'cache-control': 'max-age=3600' },
+  });
 }
 
 function hardenContents(contents: WebContents): void {

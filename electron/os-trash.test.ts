@@ -19,7 +19,11 @@ afterEach(async () => {
 
 function osTrash(platform: NodeJS.Platform) {
   const system = createFreedesktopTrash({ homeTrash: path.join(dir, 'xdg', 'Trash') });
-  return createOsTrash({ platform, env, trashItem: async (file) => void (await system.trash(Buffer.from(file))) });
+  return createOsTrash({
+    platform,
+    env,
+    trashItem: async (file) => void (await system.trash(Buffer.from(file))),
+  });
 }
 
 describe('OS trash backend', () => {
@@ -45,7 +49,9 @@ describe('OS trash backend', () => {
     const second = await backend.trash(Buffer.from(file));
     expect(second.trashPath).not.toBe(first.trashPath);
     await fs.writeFile(file, 'third');
-    await expect(backend.restore(second.trashPath ?? '', Buffer.from(file))).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(backend.restore(second.trashPath ?? '', Buffer.from(file))).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
     expect(await fs.readFile(file, 'utf8')).toBe('third');
   });
 
@@ -54,8 +60,12 @@ describe('OS trash backend', () => {
     await fs.writeFile(file, 'x');
     const backend = osTrash('linux');
     const { trashPath } = await backend.trash(Buffer.from(file));
-    await expect(restoreFromTrash(trashPath ?? '', Buffer.from(path.join(dir, 'elsewhere.jpg')))).rejects.toMatchObject({ code: 'CONFLICT' });
-    await expect(restoreFromTrash(path.join(dir, 'b.jpg'), Buffer.from(file))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(
+      restoreFromTrash(trashPath ?? '', Buffer.from(path.join(dir, 'elsewhere.jpg'))),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(restoreFromTrash(path.join(dir, 'b.jpg'), Buffer.from(file))).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 
   it('says undo must happen in the OS trash elsewhere', async () => {
@@ -63,7 +73,9 @@ describe('OS trash backend', () => {
     await fs.writeFile(file, 'x');
     const backend = osTrash('darwin');
     expect(await backend.trash(Buffer.from(file))).toEqual({ trashPath: null });
-    await expect(backend.restore('/x/files/c.jpg', Buffer.from(file))).rejects.toMatchObject({ code: 'UNSUPPORTED' });
+    await expect(backend.restore('/x/files/c.jpg', Buffer.from(file))).rejects.toMatchObject({
+      code: 'UNSUPPORTED',
+    });
   });
 
   it('decodes percent-escaped raw bytes', () => {

@@ -39,13 +39,21 @@ export function parseTrashInfo(text: string): { path: Buffer; deletedAt: string 
   if (!/^\[Trash Info\]$/m.test(text)) return null;
   const p = /^Path=(.+)$/m.exec(text)?.[1];
   if (!p) return null;
-  return { path: decodeTrashInfoPath(p.trim()), deletedAt: /^DeletionDate=(.+)$/m.exec(text)?.[1]?.trim() ?? '' };
+  return {
+    path: decodeTrashInfoPath(p.trim()),
+    deletedAt: /^DeletionDate=(.+)$/m.exec(text)?.[1]?.trim() ?? '',
+  };
 }
 
 /** Trash directories that may hold `file`: the home trash, then the top directory's trashes. */
-async function candidateTrashDirs(file: Buffer, env: NodeJS.ProcessEnv): Promise<Array<{ dir: string; topdir: string | null }>> {
+async function candidateTrashDirs(
+  file: Buffer,
+  env: NodeJS.ProcessEnv,
+): Promise<Array<{ dir: string; topdir: string | null }>> {
   const home = path.join(env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share'), 'Trash');
-  const dirs: Array<{ dir: string; topdir: string | null }> = [{ dir: Buffer.from(home).toString('latin1'), topdir: null }];
+  const dirs: Array<{ dir: string; topdir: string | null }> = [
+    { dir: Buffer.from(home).toString('latin1'), topdir: null },
+  ];
   const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
   let dir = path.dirname(file.toString('latin1'));
   try {
@@ -55,7 +63,10 @@ async function candidateTrashDirs(file: Buffer, env: NodeJS.ProcessEnv): Promise
       if (parent === dir || (await fs.stat(bytes(parent))).dev !== dev) break;
       dir = parent;
     }
-    dirs.push({ dir: path.join(dir, '.Trash', String(uid)), topdir: dir }, { dir: path.join(dir, `.Trash-${uid}`), topdir: dir });
+    dirs.push(
+      { dir: path.join(dir, '.Trash', String(uid)), topdir: dir },
+      { dir: path.join(dir, `.Trash-${uid}`), topdir: dir },
+    );
   } catch {
     // The parent vanished: only the home trash is left to look in.
   }
@@ -63,7 +74,10 @@ async function candidateTrashDirs(file: Buffer, env: NodeJS.ProcessEnv): Promise
 }
 
 /** Finds where the OS put `original`: `<trash>/files/<name>` of the newest matching `.trashinfo`. */
-export async function locateTrashedFile(original: Buffer, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+export async function locateTrashedFile(
+  original: Buffer,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string | null> {
   // Trash implementations name the entry after the file, adding a counter on clashes.
   const stem = path.basename(original.toString('latin1')).split('.')[0] ?? '';
   // DeletionDate has one-second resolution; the .trashinfo's mtime orders same-second deletions.
@@ -88,10 +102,17 @@ export async function locateTrashedFile(original: Buffer, env: NodeJS.ProcessEnv
         continue;
       }
       if (!info) continue;
-      const full = topdir && !info.path.toString('latin1').startsWith('/') ? bytes(path.join(topdir, info.path.toString('latin1'))) : info.path;
+      const full =
+        topdir && !info.path.toString('latin1').startsWith('/')
+          ? bytes(path.join(topdir, info.path.toString('latin1')))
+          : info.path;
       if (!full.equals(original)) continue;
       const trashPath = path.join(dir, 'files', name.slice(0, -'.trashinfo'.length));
-      if (!best || info.deletedAt > best.deletedAt || (info.deletedAt === best.deletedAt && mtimeMs >= best.mtimeMs)) {
+      if (
+        !best ||
+        info.deletedAt > best.deletedAt ||
+        (info.deletedAt === best.deletedAt && mtimeMs >= best.mtimeMs)
+      ) {
         best = { trashPath, deletedAt: info.deletedAt, mtimeMs };
       }
     }
@@ -106,17 +127,28 @@ export async function locateTrashedFile(original: Buffer, env: NodeJS.ProcessEnv
 export async function restoreFromTrash(trashPath: string, original: Buffer): Promise<void> {
   const filesDir = path.dirname(trashPath);
   const name = path.basename(trashPath);
-  if (path.basename(filesDir) !== 'files') throw new EngineError('INVALID_ARGUMENT', 'Not a path inside a trash folder');
+  if (path.basename(filesDir) !== 'files')
+    throw new EngineError('INVALID_ARGUMENT', 'Not a path inside a trash folder');
   const infoPath = path.join(path.dirname(filesDir), 'info', `${name}.trashinfo`);
   let info: ReturnType<typeof parseTrashInfo>;
   try {
     info = parseTrashInfo(await fs.readFile(bytes(infoPath), 'utf8'));
   } catch {
-    throw new EngineError('NOT_FOUND', `The trash no longer holds ${original.toString('utf8')} (emptied or restored already)`);
+    throw new EngineError(
+      'NOT_FOUND',
+      `The trash no longer holds ${original.toString('utf8')} (emptied or restored already)`,
+    );
   }
   const trashDir = path.dirname(filesDir);
-  const topdir = path.basename(trashDir).startsWith('.Trash') ? path.dirname(trashDir) : path.basename(path.dirname(trashDir)) === '.Trash' ? path.dirname(path.dirname(trashDir)) : null;
-  const named = info && topdir && !info.path.toString('latin1').startsWith('/') ? bytes(path.join(topdir, info.path.toString('latin1'))) : info?.path;
+  const topdir = path.basename(trashDir).startsWith('.Trash')
+    ? path.dirname(trashDir)
+    : path.basename(path.dirname(trashDir)) === '.Trash'
+      ? path.dirname(path.dirname(trashDir))
+      : null;
+  const named =
+    info && topdir && !info.path.toString('latin1').startsWith('/')
+      ? bytes(path.join(topdir, info.path.toString('latin1')))
+      : info?.path;
   if (!named?.equals(original)) throw new EngineError('CONFLICT', 'The trash entry belongs to another file');
   try {
     await fs.lstat(original);
@@ -140,7 +172,10 @@ export function createOsTrash(options: OsTrashOptions): TrashBackend {
     },
     async restore(trashPath, original) {
       if (platform !== 'linux') {
-        throw new EngineError('UNSUPPORTED', 'This system does not say where trashed files went: restore them from the Recycle Bin / Trash.');
+        throw new EngineError(
+          'UNSUPPORTED',
+          'This system does not say where trashed files went: restore them from the Recycle Bin / Trash.',
+        );
       }
       await restoreFromTrash(trashPath, original);
     },

@@ -77,7 +77,9 @@ describe('renderer router', () => {
 
   it('passes argument validation errors back from the engine', async () => {
     const w = openWindow();
-    await expect(w.api.people.rename({ id: -1, name: '' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(w.api.people.rename({ id: -1, name: '' })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 
   it('broadcasts engine events to every attached window and stops after detach', async () => {
@@ -103,6 +105,10 @@ describe('renderer router', () => {
     local.fromRenderer(port1, { t: 'req', id: 5, method: 'library:status', arg: {} });
     expect(local.pending).toBe(1);
     local.failAll('The engine stopped (exit code 1)');
-    expect(await reply).toMatchObject({ id: 5, ok: false, error: { code: 'IO', message: 'The engine stopped (exit code 1)' } });
+    expect(await reply).toMatchObject({
+      id: 5,
+      ok: false,
+      error: { code: 'IO', message: 'The engine stopped (exit code 1)' },
+    });
   });
 });

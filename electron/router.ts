@@ -27,7 +27,12 @@ export function createRendererRouter(toEngine: (message: WireMessage) => void): 
   const ports = new Set<PortLike>();
 
   const fail = (port: PortLike, id: number, error: unknown): void => {
-    port.postMessage({ t: 'res', id, ok: false, error: EngineError.from(error).toJSON() } satisfies WireMessage);
+    port.postMessage({
+      t: 'res',
+      id,
+      ok: false,
+      error: EngineError.from(error).toJSON(),
+    } satisfies WireMessage);
   };
 
   return {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { listWireNames } from '../src/common/contract/api';
-import { APP_URL, RENDERER_CSP, appUrlPath, checkRendererMessage, isTrustedRendererUrl, parseThumbUrl } from './security';
+import {
+  APP_URL,
+  RENDERER_CSP,
+  appUrlPath,
+  checkRendererMessage,
+  isTrustedRendererUrl,
+  parseThumbUrl,
+} from './security';
 
 describe('isTrustedRendererUrl', () => {
   it('accepts only the app scheme and host', () => {
@@ -33,12 +40,26 @@ describe('checkRendererMessage', () => {
   });
 
   it('answers unknown methods with UNAUTHORIZED and drops non-requests', () => {
-    for (const method of ['fs:readFile', 'library', 'library:addFolder:x', '__proto__:toString', 'constructor:name', 'library:constructor']) {
+    for (const method of [
+      'fs:readFile',
+      'library',
+      'library:addFolder:x',
+      '__proto__:toString',
+      'constructor:name',
+      'library:constructor',
+    ]) {
       const check = checkRendererMessage({ t: 'req', id: 7, method, arg: {} });
       expect(check.ok, method).toBe(false);
-      if (!check.ok) expect(check.reply).toMatchObject({ t: 'res', id: 7, ok: false, error: { code: 'UNAUTHORIZED' } });
+      if (!check.ok)
+        expect(check.reply).toMatchObject({ t: 'res', id: 7, ok: false, error: { code: 'UNAUTHORIZED' } });
     }
-    for (const message of [null, 'library:status', { t: 'res', id: 1, ok: true, result: 1 }, { t: 'evt', event: 'job:progress', payload: {} }, { t: 'req', id: 'x', method: 'library:status' }]) {
+    for (const message of [
+      null,
+      'library:status',
+      { t: 'res', id: 1, ok: true, result: 1 },
+      { t: 'evt', event: 'job:progress', payload: {} },
+      { t: 'req', id: 'x', method: 'library:status' },
+    ]) {
       expect(checkRendererMessage(message)).toEqual({ ok: false, reply: null });
     }
   });

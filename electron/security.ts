@@ -22,10 +22,17 @@ export function isTrustedRendererUrl(url: string | undefined | null): boolean {
   } catch {
     return false;
   }
-  return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST && parsed.username === '' && parsed.password === '';
+  return (
+    parsed.protocol === `${APP_SCHEME}:` &&
+    parsed.host === APP_HOST &&
+    parsed.username === '' &&
+    parsed.password === ''
+  );
 }
 
-export type RendererMessageCheck = { ok: true; request: Extract<WireMessage, { t: 'req' }> } | { ok: false; reply: WireMessage | null };
+export type RendererMessageCheck =
+  | { ok: true; request: Extract<WireMessage, { t: 'req' }> }
+  | { ok: false; reply: WireMessage | null };
 
 /**
  * Every message from a window is checked before it reaches the utility process: it must be a
@@ -36,7 +43,10 @@ export function checkRendererMessage(message: unknown): RendererMessageCheck {
   if (!isWireMessage(message) || message.t !== 'req') return { ok: false, reply: null };
   if (!Number.isSafeInteger(message.id)) return { ok: false, reply: null };
   if (!findMethod(message.method)) {
-    const error = new EngineError('UNAUTHORIZED', `Method "${message.method}" is not part of the Sift contract`);
+    const error = new EngineError(
+      'UNAUTHORIZED',
+      `Method "${message.method}" is not part of the Sift contract`,
+    );
     return { ok: false, reply: { t: 'res', id: message.id, ok: false, error: error.toJSON() } };
   }
   return { ok: true, request: message };

@@ -20,7 +20,11 @@ import { openVectorIndexes } from '../src/engine/index/vector-indexes';
 import { createPeopleService } from '../src/engine/people/service';
 import { TestLibrary } from '../src/engine/people/testing-library';
 import { createSeriesService } from '../src/engine/series/service';
-import { CENTERNET_FEATURE_CHANNELS, bodyDescriptor, centernetGeometry } from '../src/engine/ml/vision/persons';
+import {
+  CENTERNET_FEATURE_CHANNELS,
+  bodyDescriptor,
+  centernetGeometry,
+} from '../src/engine/ml/vision/persons';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -197,8 +201,15 @@ console.log(
   const geom = centernetGeometry(1333, 1000);
   const fw = geom.width / 8;
   const fh = geom.height / 8;
-  const features = { data: Float32Array.from({ length: fw * fh * CENTERNET_FEATURE_CHANNELS }, () => random()), dims: [1, fh, fw, CENTERNET_FEATURE_CHANNELS] };
-  const img = { width: 333, height: 250, data: Uint8Array.from({ length: 333 * 250 * 3 }, () => Math.floor(random() * 256)) };
+  const features = {
+    data: Float32Array.from({ length: fw * fh * CENTERNET_FEATURE_CHANNELS }, () => random()),
+    dims: [1, fh, fw, CENTERNET_FEATURE_CHANNELS],
+  };
+  const img = {
+    width: 333,
+    height: 250,
+    data: Uint8Array.from({ length: 333 * 250 * 3 }, () => Math.floor(random() * 256)),
+  };
   const clothing = { img, scale: 333 / 1333 };
   const boxes: Array<[number, number, number, number]> = Array.from({ length: 200 }, (_, i) => {
     const x = (i * 97) % 1000;
@@ -207,7 +218,9 @@ console.log(
   for (const b of boxes.slice(0, 20)) bodyDescriptor(features, clothing, geom, b); // warm-up
   const t0 = performance.now();
   for (const b of boxes) bodyDescriptor(features, clothing, geom, b);
-  console.log(`${'body descriptor, per person (1333x1000 photo)'.padEnd(44)} ${((performance.now() - t0) / boxes.length).toFixed(3).padStart(8)} ms`);
+  console.log(
+    `${'body descriptor, per person (1333x1000 photo)'.padEnd(44)} ${((performance.now() - t0) / boxes.length).toFixed(3).padStart(8)} ms`,
+  );
 }
 console.log(`\npeak RSS ${rssMb()} MB`);
 

@@ -39,12 +39,22 @@ async function generateLargePhotos(dir: string, count: number): Promise<void> {
   // so the files differ and JPEG has real detail to encode (a flat image would be unrealistically cheap).
   const width = 4000;
   const height = 3000;
-  const noise = await sharp({ create: { width: 1000, height: 750, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 50 } } })
+  const noise = await sharp({
+    create: {
+      width: 1000,
+      height: 750,
+      channels: 3,
+      background: '#808080',
+      noise: { type: 'gaussian', mean: 128, sigma: 50 },
+    },
+  })
     .blur(1.2)
     .resize(width + 400, height + 300, { kernel: 'cubic' })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  const todo = Array.from({ length: count }, (_, i) => i).filter((i) => !have.has(`photo-${String(i).padStart(4, '0')}.jpg`));
+  const todo = Array.from({ length: count }, (_, i) => i).filter(
+    (i) => !have.has(`photo-${String(i).padStart(4, '0')}.jpg`),
+  );
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < todo.length) {
@@ -54,7 +64,8 @@ async function generateLargePhotos(dir: string, count: number): Promise<void> {
         .modulate({ brightness: 0.8 + ((i * 7) % 40) / 100, hue: (i * 29) % 360 })
         .jpeg({ quality: 88 })
         .toFile(path.join(dir, `photo-${String(i).padStart(4, '0')}.jpg`));
-      if ((todo.length - next) % 50 === 0) process.stdout.write(`  generated ${count - (todo.length - next)}/${count}\r`);
+      if ((todo.length - next) % 50 === 0)
+        process.stdout.write(`  generated ${count - (todo.length - next)}/${count}\r`);
     }
   };
   await Promise.all(Array.from({ length: os.cpus().length }, worker));
@@ -74,7 +85,9 @@ async function generateSmallFiles(dir: string, count: number): Promise<void> {
   };
   for (let i = 0; i < count; i++) {
     for (let p = 0; p < pixels.length; p++) pixels[p] = random();
-    const jpeg = await sharp(pixels, { raw: { width: 32, height: 24, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
+    const jpeg = await sharp(pixels, { raw: { width: 32, height: 24, channels: 3 } })
+      .jpeg({ quality: 80 })
+      .toBuffer();
     const sub = path.join(dir, String(Math.floor(i / 500)));
     if (i % 500 === 0) mkdirSync(sub, { recursive: true });
     writeFileSync(path.join(sub, `f${i}.jpg`), jpeg);
@@ -86,31 +99,43 @@ async function generateSmallFiles(dir: string, count: number): Promise<void> {
  * to the thumbnail size, as the scan does without ML), one lane per core. No scan can beat it.
  */
 async function measureDecodeLimit(dir: string): Promise<{ perSecond: number; cpuMs: number }> {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.jpg')).map((f) => path.join(dir, f));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.jpg'))
+    .map((f) => path.join(dir, f));
   let next = 0;
   const cpu0 = process.cpuUsage();
   const started = performance.now();
   const lane = async (): Promise<void> => {
     while (next < files.length) {
       const bytes = await readFile(files[next++] as string);
-      await sharp(bytes, { sequentialRead: true }).resize(THUMB_LONG_SIDE, THUMB_LONG_SIDE, { fit: 'inside' }).raw().toBuffer();
+      await sharp(bytes, { sequentialRead: true })
+        .resize(THUMB_LONG_SIDE, THUMB_LONG_SIDE, { fit: 'inside' })
+        .raw()
+        .toBuffer();
     }
   };
   await Promise.all(Array.from({ length: os.cpus().length }, lane));
   const cpu = process.cpuUsage(cpu0);
-  return { perSecond: files.length / ((performance.now() - started) / 1000), cpuMs: (cpu.user + cpu.system) / 1000 / files.length };
+  return {
+    perSecond: files.length / ((performance.now() - started) / 1000),
+    cpuMs: (cpu.user + cpu.system) / 1000 / files.length,
+  };
 }
 
 /** 12-MP HEICs with a 320-px thumbnail (as cameras write them), made by heif-enc when it exists. */
 function prepareHeics(dir: string, jpegs: string, count: number): string[] {
   mkdirSync(dir, { recursive: true });
   const have = (): string[] => readdirSync(dir).filter((f) => f.endsWith('.heic'));
-  for (const jpeg of readdirSync(jpegs).filter((f) => f.endsWith('.jpg')).slice(0, count)) {
+  for (const jpeg of readdirSync(jpegs)
+    .filter((f) => f.endsWith('.jpg'))
+    .slice(0, count)) {
     if (have().length >= count) break;
     const out = path.join(dir, jpeg.replace(/\.jpg$/, '.heic'));
     if (existsSync(out)) continue;
     try {
-      execFileSync('heif-enc', ['-q', '50', '-t', '320', '-o', out, path.join(jpegs, jpeg)], { stdio: 'ignore' });
+      execFileSync('heif-enc', ['-q', '50', '-t', '320', '-o', out, path.join(jpegs, jpeg)], {
+        stdio: 'ignore',
+      });
     } catch {
       break; // no heif-enc (or it failed): use what the folder has
     }
@@ -123,7 +148,8 @@ async function measureHeicFullDecode(dir: string, files: string[]): Promise<numb
   let next = 0;
   const started = performance.now();
   const lane = async (): Promise<void> => {
-    while (next < files.length) await decodeHeicOffThread(await readFile(path.join(dir, files[next++] as string)), DEFAULT_MAX_PIXELS);
+    while (next < files.length)
+      await decodeHeicOffThread(await readFile(path.join(dir, files[next++] as string)), DEFAULT_MAX_PIXELS);
   };
   await Promise.all(Array.from({ length: Math.min(2, os.cpus().length) }, lane));
   return files.length / ((performance.now() - started) / 1000);
@@ -133,7 +159,10 @@ function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
-async function measureScan(folder: string, dataDir: string): Promise<{ seconds: number; cpuMs: number; images: number; unchanged: number }> {
+async function measureScan(
+  folder: string,
+  dataDir: string,
+): Promise<{ seconds: number; cpuMs: number; images: number; unchanged: number }> {
   const engine = await createEngine({ dataDir });
   try {
     await engine.dispatch('library:addFolder', { path: folder });
@@ -142,7 +171,12 @@ async function measureScan(folder: string, dataDir: string): Promise<{ seconds: 
     const cpu0 = process.cpuUsage();
     const report = await engine.scanAndWait({ ml: false });
     const cpu = process.cpuUsage(cpu0);
-    return { seconds: (performance.now() - started) / 1000, cpuMs: (cpu.user + cpu.system) / 1000, images: report.images, unchanged: report.unchanged };
+    return {
+      seconds: (performance.now() - started) / 1000,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      images: report.images,
+      unchanged: report.unchanged,
+    };
   } finally {
     await engine.dispose();
   }
@@ -166,7 +200,12 @@ try {
     rmSync(data1, { recursive: true, force: true });
     const first = await measureScan(large, data1);
     const limit = await measureDecodeLimit(large);
-    const trial = { rate: first.images / first.seconds, cpu: first.cpuMs / first.images, limit: limit.perSecond, limitCpu: limit.cpuMs };
+    const trial = {
+      rate: first.images / first.seconds,
+      cpu: first.cpuMs / first.images,
+      limit: limit.perSecond,
+      limitCpu: limit.cpuMs,
+    };
     trials.push(trial);
     console.log(
       `trial ${t}: first scan, 12-MP, no ML: ${first.images} photos in ${first.seconds.toFixed(2)} s = ${trial.rate.toFixed(1)} photos/s, CPU ${trial.cpu.toFixed(1)} ms/photo (all threads) | decode limit (read + sharp decode alone, same files): ${trial.limit.toFixed(1)} photos/s, CPU ${trial.limitCpu.toFixed(1)} ms/photo | scan = ${((100 * trial.rate) / trial.limit).toFixed(0)}% of the limit; load ${os.loadavg()[0]?.toFixed(1)}`,
@@ -191,7 +230,9 @@ try {
   const initial = await measureScan(small, data2);
   console.log(`initial scan of ${initial.images} small files: ${initial.seconds.toFixed(2)} s`);
   const again = await measureScan(small, data2);
-  console.log(`rescan of ${again.unchanged} unchanged files: ${again.seconds.toFixed(2)} s, CPU ${(again.cpuMs / 1000).toFixed(2)} s (target < 3)`);
+  console.log(
+    `rescan of ${again.unchanged} unchanged files: ${again.seconds.toFixed(2)} s, CPU ${(again.cpuMs / 1000).toFixed(2)} s (target < 3)`,
+  );
   console.log(`peak RSS: ${peakRssMb().toFixed(0)} MB`);
 } finally {
   for (const d of [data1, data2]) if (existsSync(d)) rmSync(d, { recursive: true, force: true });

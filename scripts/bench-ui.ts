@@ -51,12 +51,16 @@ async function seed(): Promise<void> {
   if (!values.fresh && (await fs.stat(marker).catch(() => null))) return;
   await fs.rm(root, { recursive: true, force: true });
   const unique = photos - groups;
-  console.log(`Seeding ${unique} unique images + ${groups} exact copies in ${path.relative(PACKAGE_ROOT, root)} …`);
+  console.log(
+    `Seeding ${unique} unique images + ${groups} exact copies in ${path.relative(PACKAGE_ROOT, root)} …`,
+  );
   const t0 = Date.now();
   for (let i = 0; i < unique; i++) {
     const dir = path.join(imagesDir, String(Math.floor(i / 1000)).padStart(3, '0'));
     if (i % 1000 === 0) await fs.mkdir(dir, { recursive: true });
-    const png = await sharp(noise(i + 1, 24), { raw: { width: 24, height: 24, channels: 3 } }).png().toBuffer();
+    const png = await sharp(noise(i + 1, 24), { raw: { width: 24, height: 24, channels: 3 } })
+      .png()
+      .toBuffer();
     await fs.writeFile(path.join(dir, `img${i}.png`), png);
     if (i < groups) {
       const copies = path.join(imagesDir, 'copies', String(Math.floor(i / 1000)).padStart(3, '0'));
@@ -76,7 +80,9 @@ async function seed(): Promise<void> {
   });
   const status = await engine.api.library.status({});
   await engine.dispose();
-  console.log(`  scanned in ${((Date.now() - t1) / 1000).toFixed(1)} s: ${status.images} photos, ${status.duplicateGroups} duplicate groups`);
+  console.log(
+    `  scanned in ${((Date.now() - t1) / 1000).toFixed(1)} s: ${status.images} photos, ${status.duplicateGroups} duplicate groups`,
+  );
   await fs.writeFile(marker, JSON.stringify({ photos: status.images, groups: status.duplicateGroups }));
 }
 
@@ -87,7 +93,8 @@ const bridge = await startBridge({ engine, staticDir: path.join(PACKAGE_ROOT, 'r
 const browser = await launchChromium();
 try {
   const page = await (await browser.newContext({ viewport: { width: 1366, height: 860 } })).newPage();
-  if (values['no-images']) await page.route('**/thumb/**', (route) => route.fulfill({ status: 404, body: '' }));
+  if (values['no-images'])
+    await page.route('**/thumb/**', (route) => route.fulfill({ status: 404, body: '' }));
 
   // Browser-side code is plain JavaScript text: tsx would wrap named functions in helpers the page lacks.
   const firstGroupPainted = `new Promise((resolve) => {
@@ -123,7 +130,14 @@ try {
   await page.getByTestId('nav-photos').click();
   await page.getByTestId('photo').first().waitFor();
   const seconds = Number(values.seconds);
-  const scroll = await page.evaluate<{ frames: number; elapsed: number; p95: number; worst: number; scrolledPx: number; mounted: number }>(`new Promise((resolve) => {
+  const scroll = await page.evaluate<{
+    frames: number;
+    elapsed: number;
+    p95: number;
+    worst: number;
+    scrolledPx: number;
+    mounted: number;
+  }>(`new Promise((resolve) => {
     const grid = document.querySelector('[data-testid="photo-grid"]');
     const deltas = [];
     const start = performance.now();
@@ -150,7 +164,9 @@ try {
   // Reference: the same loop on a plain scrolling <div> (no app): what this machine and headless
   // chromium can do at all, to read the grid number against.
   const blank = await browser.newPage({ viewport: { width: 1366, height: 860 } });
-  await blank.setContent('<div id="g" style="height:800px;overflow:auto"><div style="height:9000000px;background:linear-gradient(#fff,#345)"></div></div>');
+  await blank.setContent(
+    '<div id="g" style="height:800px;overflow:auto"><div style="height:9000000px;background:linear-gradient(#fff,#345)"></div></div>',
+  );
   const baselineFps = await blank.evaluate<number>(`new Promise((resolve) => {
     const g = document.getElementById('g');
     let frames = 0;

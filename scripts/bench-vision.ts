@@ -35,8 +35,14 @@ const INFLIGHT = arg('inflight', 4);
 const WORKERS = arg('workers', 2);
 const verifyArg = process.argv.indexOf('--verify');
 const VERIFY = verifyArg >= 0 ? Number(process.argv[verifyArg + 1]) : undefined;
-if (VERIFY !== undefined && !(VERIFY >= 0 && VERIFY <= 1)) throw new Error(`Expected a number in [0, 1] for --verify but received ${String(process.argv[verifyArg + 1])}`);
-const logger = createLogger((level, message, context) => console.log(`[vision] ${level} ${message} ${JSON.stringify(context)}`), 'warn');
+if (VERIFY !== undefined && !(VERIFY >= 0 && VERIFY <= 1))
+  throw new Error(
+    `Expected a number in [0, 1] for --verify but received ${String(process.argv[verifyArg + 1])}`,
+  );
+const logger = createLogger(
+  (level, message, context) => console.log(`[vision] ${level} ${message} ${JSON.stringify(context)}`),
+  'warn',
+);
 
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
@@ -53,7 +59,9 @@ async function makePhotos(dir: string): Promise<string[]> {
       let img = sharp(path.join(groupDir, f)).resize(4000, 3000, { fit: 'cover', kernel: 'lanczos3' });
       if (variant === 'mirrored-rotated') {
         // Stored rotated with EXIF orientation 6 (display = rotate 90° cw), so decode must apply it.
-        img = sharp(await img.flop().jpeg({ quality: 92 }).toBuffer()).rotate(-90).withMetadata({ orientation: 6 });
+        img = sharp(await img.flop().jpeg({ quality: 92 }).toBuffer())
+          .rotate(-90)
+          .withMetadata({ orientation: 6 });
       }
       await img.jpeg({ quality: 90, mozjpeg: false }).toFile(out);
       files.push(out);
@@ -76,13 +84,24 @@ async function main(): Promise<void> {
   const dir = path.join(os.tmpdir(), 'sift-bench-vision');
   const photos = await makePhotos(dir);
   const meta = await sharp(photos[1] ?? '').metadata();
-  console.log(`photos: ${photos.length} distinct 12-MP JPEGs (${meta.width}x${meta.height}, orientation ${String(meta.orientation)}), ${PHOTOS} analysed, ${INFLIGHT} in flight, ${WORKERS} inference workers, face verification ${VERIFY === 0 ? 'off' : `>= ${VERIFY ?? 'default'}`}, ${os.availableParallelism()} cores`);
+  console.log(
+    `photos: ${photos.length} distinct 12-MP JPEGs (${meta.width}x${meta.height}, orientation ${String(meta.orientation)}), ${PHOTOS} analysed, ${INFLIGHT} in flight, ${WORKERS} inference workers, face verification ${VERIFY === 0 ? 'off' : `>= ${VERIFY ?? 'default'}`}, ${os.availableParallelism()} cores`,
+  );
 
-  const pipeline = createVisionPipeline({ modelsDir: DEFAULT_MODELS_DIR, logger, workers: WORKERS, faceMinVerification: VERIFY });
+  const pipeline = createVisionPipeline({
+    modelsDir: DEFAULT_MODELS_DIR,
+    logger,
+    workers: WORKERS,
+    faceMinVerification: VERIFY,
+  });
   let warmRss = 0;
   try {
     // Warm-up: load every model on every worker (not timed).
-    await Promise.all(Array.from({ length: WORKERS }, (_, i) => decode(photos[i % photos.length] ?? '').then((r) => pipeline.analyze(r))));
+    await Promise.all(
+      Array.from({ length: WORKERS }, (_, i) =>
+        decode(photos[i % photos.length] ?? '').then((r) => pipeline.analyze(r)),
+      ),
+    );
 
     warmRss = process.memoryUsage().rss;
     let next = 0;
@@ -118,12 +137,18 @@ async function main(): Promise<void> {
       // Thread CPU time where the platform tells it (Linux), wall time in the worker otherwise.
       ms: t.cpuMs === null ? t.ms - (inference0[model]?.ms ?? 0) : t.cpuMs - (inference0[model]?.cpuMs ?? 0),
     }));
-    const inferenceClock = Object.values(pipeline.inferenceTime()).every((t) => t.cpuMs !== null) ? 'thread CPU' : 'wall';
+    const inferenceClock = Object.values(pipeline.inferenceTime()).every((t) => t.cpuMs !== null)
+      ? 'thread CPU'
+      : 'wall';
     const cpuMsPerPhoto = (cpu.user + cpu.system) / 1000 / PHOTOS;
-    console.log(`whole stage (decode + detect + align + embed + persons + background): ${(PHOTOS / seconds).toFixed(1)} photos/s (${((seconds * 1000) / PHOTOS).toFixed(1)} ms/photo wall, decode ${(decodeMs / PHOTOS).toFixed(1)} ms/photo), ${(faces / PHOTOS).toFixed(1)} faces and ${(persons / PHOTOS).toFixed(1)} persons per photo`);
+    console.log(
+      `whole stage (decode + detect + align + embed + persons + background): ${(PHOTOS / seconds).toFixed(1)} photos/s (${((seconds * 1000) / PHOTOS).toFixed(1)} ms/photo wall, decode ${(decodeMs / PHOTOS).toFixed(1)} ms/photo), ${(faces / PHOTOS).toFixed(1)} faces and ${(persons / PHOTOS).toFixed(1)} persons per photo`,
+    );
     // Wall-clock numbers depend on what else runs on the machine; CPU time per photo (all threads of
     // this process: libvips, main thread, inference workers) projects the rate on idle cores.
-    console.log(`CPU time: ${cpuMsPerPhoto.toFixed(1)} ms/photo (all threads) => ${((os.availableParallelism() * 1000) / cpuMsPerPhoto).toFixed(1)} photos/s projected on ${os.availableParallelism()} idle cores; main-thread GC ${(gcMs / PHOTOS).toFixed(1)} ms/photo; load average now ${os.loadavg()[0]?.toFixed(1)}`);
+    console.log(
+      `CPU time: ${cpuMsPerPhoto.toFixed(1)} ms/photo (all threads) => ${((os.availableParallelism() * 1000) / cpuMsPerPhoto).toFixed(1)} photos/s projected on ${os.availableParallelism()} idle cores; main-thread GC ${(gcMs / PHOTOS).toFixed(1)} ms/photo; load average now ${os.loadavg()[0]?.toFixed(1)}`,
+    );
     // session.run in the workers (one intra-op thread each, so its time is CPU time): the models alone.
     const inferenceMs = inference.reduce((sum, t) => sum + t.ms, 0) / PHOTOS;
     console.log(
@@ -159,12 +184,16 @@ async function main(): Promise<void> {
     const embedSeconds = (performance.now() - t1) / 1000;
     const embedCpu = process.cpuUsage(c1);
     const cpuMsPerFace = (embedCpu.user + embedCpu.system) / 1000 / count;
-    console.log(`face descriptors (batch 16, ${WORKERS} workers): ${(count / embedSeconds).toFixed(0)} faces/s wall; CPU ${cpuMsPerFace.toFixed(2)} ms/face => ${((Math.min(WORKERS, os.availableParallelism()) * 1000) / cpuMsPerFace).toFixed(0)} faces/s projected on idle cores`);
+    console.log(
+      `face descriptors (batch 16, ${WORKERS} workers): ${(count / embedSeconds).toFixed(0)} faces/s wall; CPU ${cpuMsPerFace.toFixed(2)} ms/face => ${((Math.min(WORKERS, os.availableParallelism()) * 1000) / cpuMsPerFace).toFixed(0)} faces/s projected on idle cores`,
+    );
   } finally {
     await pipeline.dispose();
     clearInterval(sampler);
   }
-  console.log(`peak RSS: ${(peakRss / 1024 / 1024).toFixed(0)} MiB (process incl. worker threads; ${(warmRss / 1024 / 1024).toFixed(0)} MiB after model warm-up)`);
+  console.log(
+    `peak RSS: ${(peakRss / 1024 / 1024).toFixed(0)} MiB (process incl. worker threads; ${(warmRss / 1024 / 1024).toFixed(0)} MiB after model warm-up)`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -45,7 +45,11 @@ function check(ok: boolean, what: string): void {
 const sha = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
 /** Runs a command and kills it with SIGKILL `afterMs` after it prints `READY` (or after start). */
-function runAndKill(args: string[], afterMs: number, waitFor: string | null): Promise<{ killed: boolean; output: string }> {
+function runAndKill(
+  args: string[],
+  afterMs: number,
+  waitFor: string | null,
+): Promise<{ killed: boolean; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -74,7 +78,12 @@ function runAndKill(args: string[], afterMs: number, waitFor: string | null): Pr
  * Kills the command at a random moment in [lo, hi) ms; when it finishes before that moment, tries
  * again with an earlier window, so that every kill slot really lands (a fast machine finishes sooner).
  */
-async function killSomewhere(args: string[], lo: number, hi: number, waitFor: string | null): Promise<boolean> {
+async function killSomewhere(
+  args: string[],
+  lo: number,
+  hi: number,
+  waitFor: string | null,
+): Promise<boolean> {
   let upper = hi;
   for (let attempt = 0; attempt < 6; attempt++) {
     const at = between(lo, upper);
@@ -92,7 +101,8 @@ async function withEngine<T>(dir: string, fn: (engine: Engine) => Promise<T>): P
     await engine.dispose();
   }
 }
-const call = <T>(engine: Engine, method: string, arg: unknown): Promise<T> => engine.dispatch(method, arg) as Promise<T>;
+const call = <T>(engine: Engine, method: string, arg: unknown): Promise<T> =>
+  engine.dispatch(method, arg) as Promise<T>;
 
 function integrity(dir: string, when: string): void {
   if (!existsSync(path.join(dir, 'library.db'))) return; // killed before the database was created
@@ -105,22 +115,45 @@ function integrity(dir: string, when: string): void {
 }
 
 async function groupsOf(engine: Engine): Promise<string[]> {
-  const { groups } = await call<{ groups: DuplicateGroup[] }>(engine, 'dedup:groups', { offset: 0, limit: 1000 });
-  return groups.map((g) => g.members.map((m) => path.relative(photos, m.path)).sort().join('|')).sort();
+  const { groups } = await call<{ groups: DuplicateGroup[] }>(engine, 'dedup:groups', {
+    offset: 0,
+    limit: 1000,
+  });
+  return groups
+    .map((g) =>
+      g.members
+        .map((m) => path.relative(photos, m.path))
+        .sort()
+        .join('|'),
+    )
+    .sort();
 }
 
 /** Trash entries without a journal row that names them, and distinct photos with no file left. */
 function deletionInvariants(originals: Map<string, string>, when: string): void {
   const db = new Database(path.join(dataDir, 'library.db'), { readonly: true });
   try {
-    const journaled = new Set((db.prepare('SELECT trash_path FROM journal_items WHERE ok = 1 AND restored = 0 AND trash_path IS NOT NULL').pluck().all() as string[]).map((p) => Buffer.from(p, 'latin1').toString()));
-    const inTrash = existsSync(path.join(trashDir, 'files')) ? readdirSync(path.join(trashDir, 'files')).map((n) => path.join(trashDir, 'files', n)) : [];
-    for (const file of inTrash) check(journaled.has(file), `${when}: ${file} is in the trash without a journal entry`);
+    const journaled = new Set(
+      (
+        db
+          .prepare(
+            'SELECT trash_path FROM journal_items WHERE ok = 1 AND restored = 0 AND trash_path IS NOT NULL',
+          )
+          .pluck()
+          .all() as string[]
+      ).map((p) => Buffer.from(p, 'latin1').toString()),
+    );
+    const inTrash = existsSync(path.join(trashDir, 'files'))
+      ? readdirSync(path.join(trashDir, 'files')).map((n) => path.join(trashDir, 'files', n))
+      : [];
+    for (const file of inTrash)
+      check(journaled.has(file), `${when}: ${file} is in the trash without a journal entry`);
   } finally {
     db.close();
   }
   const present = new Set(readdirSync(photos).map((n) => sha(readFileSync(path.join(photos, n)))));
-  for (const content of new Set(originals.values())) check(present.has(content), `${when}: every copy of a photo (${content.slice(0, 12)}) left the library`);
+  for (const content of new Set(originals.values()))
+    check(present.has(content), `${when}: every copy of a photo (${content.slice(0, 12)}) left the library`);
 }
 
 async function main(): Promise<void> {
@@ -150,15 +183,23 @@ async function main(): Promise<void> {
   await runAndKill(cli(dataDir), 10 * 60_000, null);
   integrity(dataDir, 'the final scan');
   const afterCrashes = await withEngine(dataDir, groupsOf);
-  check(JSON.stringify(afterCrashes) === JSON.stringify(reference), 'groups after interrupted scans equal an uninterrupted scan');
+  check(
+    JSON.stringify(afterCrashes) === JSON.stringify(reference),
+    'groups after interrupted scans equal an uninterrupted scan',
+  );
 
   // 2. Deletes and undos killed at random moments.
   // The shipped build (`npm run test:crash` builds it first): the crash test kills what users run.
   const child = path.join(PACKAGE_ROOT, 'dist/stall-child.js');
   for (let round = 0; round < DELETE_ROUNDS; round++) {
-    const plan = await withEngine(dataDir, (e) => call<DeletePlan>(e, 'trash:plan', { suggestedDuplicates: true }));
+    const plan = await withEngine(dataDir, (e) =>
+      call<DeletePlan>(e, 'trash:plan', { suggestedDuplicates: true }),
+    );
     await killSomewhere([child, dataDir, trashDir, 'execute', String(plan.id), 'slow'], 0, 1000, 'READY');
-    const journal = await withEngine(dataDir, async (e) => (await call<JournalEntry[]>(e, 'trash:journal', { offset: 0, limit: 1 }))[0]);
+    const journal = await withEngine(
+      dataDir,
+      async (e) => (await call<JournalEntry[]>(e, 'trash:journal', { offset: 0, limit: 1 }))[0],
+    );
     integrity(dataDir, `delete kill, round ${round + 1}`);
     deletionInvariants(originals, `after the delete kill of round ${round + 1}`);
     if (journal) {
@@ -170,16 +211,24 @@ async function main(): Promise<void> {
     await withEngine(dataDir, async (e) => {
       for (const entry of await call<JournalEntry[]>(e, 'trash:journal', { offset: 0, limit: 1000 })) {
         if (entry.dryRun || entry.state === 'undone' || !entry.items.some((i) => i.ok)) continue;
-        await call(e, 'trash:undo', { journalId: entry.id }).catch((error: unknown) => check(false, `undo of journal ${entry.id}: ${String(error)}`));
+        await call(e, 'trash:undo', { journalId: entry.id }).catch((error: unknown) =>
+          check(false, `undo of journal ${entry.id}: ${String(error)}`),
+        );
       }
     });
     for (const [name, content] of originals) {
       const file = path.join(photos, name);
-      check(existsSync(file) && sha(readFileSync(file)) === content, `round ${round + 1}: ${name} restored byte-identical`);
+      check(
+        existsSync(file) && sha(readFileSync(file)) === content,
+        `round ${round + 1}: ${name} restored byte-identical`,
+      );
     }
   }
   const final = await withEngine(dataDir, groupsOf);
-  check(JSON.stringify(final) === JSON.stringify(reference), 'groups after all deletes and undos equal the reference');
+  check(
+    JSON.stringify(final) === JSON.stringify(reference),
+    'groups after all deletes and undos equal the reference',
+  );
 
   process.stdout.write(`crash test (seed ${SEED}): ${kills} kills, ${failures.length} failed checks\n`);
   check(kills >= 30, `at least 30 kills landed (${kills})`);

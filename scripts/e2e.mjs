@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const chromium = process.env.SIFT_CHROMIUM ?? '/usr/bin/chromium';
 if (!existsSync(chromium)) {
-  console.error(`Chromium not found at ${chromium}. Install it (Debian: apt-get install -y chromium) or set SIFT_CHROMIUM.`);
+  console.error(
+    `Chromium not found at ${chromium}. Install it (Debian: apt-get install -y chromium) or set SIFT_CHROMIUM.`,
+  );
   process.exit(1);
 }
 

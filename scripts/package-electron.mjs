@@ -14,7 +14,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-const electronVersion = (pkg.optionalDependencies?.electron ?? pkg.devDependencies?.electron ?? '').replace(/^[^0-9]*/, '');
+const electronVersion = (pkg.optionalDependencies?.electron ?? pkg.devDependencies?.electron ?? '').replace(
+  /^[^0-9]*/,
+  '',
+);
 const natives = ['better-sqlite3', 'hnswlib-node'];
 const args = new Set(process.argv.slice(2));
 
@@ -38,15 +41,32 @@ if (!electronVersion) {
   process.exit(1);
 }
 if (!existsSync(path.join(root, 'node_modules', 'electron', 'package.json'))) {
-  console.warn('warning: node_modules/electron is missing (optional dependency); the build continues but the app cannot run here.');
+  console.warn(
+    'warning: node_modules/electron is missing (optional dependency); the build continues but the app cannot run here.',
+  );
 }
 
 run('npm', ['run', 'build:renderer']);
 run('npm', ['run', 'build']);
 if ([...args].some((a) => a === '--method=npm')) {
-  run('npm', ['rebuild', ...natives, '--runtime=electron', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers', '--build-from-source']);
+  run('npm', [
+    'rebuild',
+    ...natives,
+    '--runtime=electron',
+    `--target=${electronVersion}`,
+    '--dist-url=https://electronjs.org/headers',
+    '--build-from-source',
+  ]);
 } else {
-  run('npx', ['--yes', '@electron/rebuild', '--version', electronVersion, '--only', natives.join(','), '--force']);
+  run('npx', [
+    '--yes',
+    '@electron/rebuild',
+    '--version',
+    electronVersion,
+    '--only',
+    natives.join(','),
+    '--force',
+  ]);
 }
 console.log(`
 Ready for Electron ${electronVersion}: start it with \`npx electron .\` (package.json "main" is dist/electron/main.cjs).

@@ -62,7 +62,11 @@ function electronBinary() {
 function openBrowser(url) {
   if (values['no-open']) return;
   const [cmd, args] =
-    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url]]
+        : ['xdg-open', [url]];
   try {
     const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
     child.on('error', () => undefined);
@@ -92,10 +96,14 @@ if (electron) {
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   if (!values.bridge) console.log('Electron is not installed here; starting Sift in browser mode.');
-  const child = spawn(process.execPath, [path.join(root, 'dist', 'bridge.js'), '--port', values.port, ...dataArgs], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'dist', 'bridge.js'), '--port', values.port, ...dataArgs],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout });
   lines.once('line', (line) => {
     let info;
@@ -105,7 +113,9 @@ if (electron) {
       console.log(line);
       return;
     }
-    console.log(`\nSift is running (data: ${info.dataDir}).\nOpen: ${info.url}\n(This link carries a one-time secret; do not share it. Ctrl+C stops Sift.)\n`);
+    console.log(
+      `\nSift is running (data: ${info.dataDir}).\nOpen: ${info.url}\n(This link carries a one-time secret; do not share it. Ctrl+C stops Sift.)\n`,
+    );
     openBrowser(info.url);
   });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

@@ -11,10 +11,25 @@ import os from 'node:os';
 import path from 'node:path';
 import { HammingIndex } from '../src/common/dedup/hamming-index';
 import { flipBits, randomHash, randomImageHashes, seededRandom } from '../src/common/dedup/test-random';
-import { DEFAULT_DEDUP_THRESHOLDS, findNearDuplicateGroups, type DedupThresholds } from '../src/common/dedup/grouping';
+import {
+  DEFAULT_DEDUP_THRESHOLDS,
+  findNearDuplicateGroups,
+  type DedupThresholds,
+} from '../src/common/dedup/grouping';
 import { pairwiseScores, type PairwiseScores } from '../src/common/dedup/metrics';
-import { printEditSetReport, scanNearGroups, scoreEditSet, writeEditSet } from '../src/engine/dedup/testing-edit-set';
-import { compareWithImagededup, datasetsRoot, loadFacePhotos, loadImagededupSet, loadSyntheticSet } from '../src/engine/dedup/testing-datasets';
+import {
+  printEditSetReport,
+  scanNearGroups,
+  scoreEditSet,
+  writeEditSet,
+} from '../src/engine/dedup/testing-edit-set';
+import {
+  compareWithImagededup,
+  datasetsRoot,
+  loadFacePhotos,
+  loadImagededupSet,
+  loadSyntheticSet,
+} from '../src/engine/dedup/testing-datasets';
 
 interface Row {
   setting: DedupThresholds;
@@ -31,7 +46,9 @@ function printTable(title: string, rows: Row[]): void {
   console.log('| setting | TP | FP | FN | precision | recall | F1 |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const { setting, scores: s } of rows) {
-    console.log(`| ${label(setting)} | ${s.truePositives} | ${s.falsePositives} | ${s.falseNegatives} | ${fmt(s.precision)} | ${fmt(s.recall)} | ${fmt(s.f1)} |`);
+    console.log(
+      `| ${label(setting)} | ${s.truePositives} | ${s.falsePositives} | ${s.falseNegatives} | ${fmt(s.precision)} | ${fmt(s.recall)} | ${fmt(s.f1)} |`,
+    );
   }
 }
 
@@ -54,11 +71,19 @@ const synthetic = await loadSyntheticSet(root);
 const items = synthetic.files.map((f) => ({ id: f.id, hashes: f.hashes }));
 const labels = new Map(synthetic.files.map((f) => [f.id, f.group]));
 const hashMs = synthetic.files.map((f) => f.hashMs).sort((a, b) => a - b);
-console.log(`synthetic: ${items.length} files, hash time median ${fmt(hashMs[hashMs.length >> 1] ?? 0)} ms, mean ${fmt(hashMs.reduce((s, x) => s + x, 0) / hashMs.length)} ms`);
+console.log(
+  `synthetic: ${items.length} files, hash time median ${fmt(hashMs[hashMs.length >> 1] ?? 0)} ms, mean ${fmt(hashMs.reduce((s, x) => s + x, 0) / hashMs.length)} ms`,
+);
 
 const run = (setting: DedupThresholds): Row => {
   const groups = findNearDuplicateGroups(items, setting);
-  return { setting, scores: pairwiseScores(groups.map((g) => g.ids), labels) };
+  return {
+    setting,
+    scores: pairwiseScores(
+      groups.map((g) => g.ids),
+      labels,
+    ),
+  };
 };
 const base: DedupThresholds = { ...DEFAULT_DEDUP_THRESHOLDS };
 
@@ -66,13 +91,26 @@ const base: DedupThresholds = { ...DEFAULT_DEDUP_THRESHOLDS };
 const single: Row[] = [];
 for (const kind of ['phash', 'dhash', 'blockhash'] as const) {
   for (let t = 4; t <= 20; t += 2) {
-    single.push(run({ ...base, phash: -1, dhash: -1, blockhash: -1, tiltPhash: -1, tiltDhash: -1, minAgreeing: 1, [kind]: t }));
+    single.push(
+      run({
+        ...base,
+        phash: -1,
+        dhash: -1,
+        blockhash: -1,
+        tiltPhash: -1,
+        tiltDhash: -1,
+        minAgreeing: 1,
+        [kind]: t,
+      }),
+    );
   }
 }
 printTable('Single hash (complete link ×1.25, transforms on, tilt rule off)', single);
 printTable(
   'Tilt rule alone (pHash and dHash of a probe; the three main hashes off)',
-  [4, 6, 8, 10, 12].map((t) => run({ ...base, phash: -1, dhash: -1, blockhash: -1, minAgreeing: 1, tiltPhash: t, tiltDhash: t })),
+  [4, 6, 8, 10, 12].map((t) =>
+    run({ ...base, phash: -1, dhash: -1, blockhash: -1, minAgreeing: 1, tiltPhash: t, tiltDhash: t }),
+  ),
 );
 
 // 2. Combinations: 2 or 3 of the hashes must agree.
@@ -81,7 +119,8 @@ const started = performance.now();
 for (const minAgreeing of [2, 3] as const) {
   for (let p = 8; p <= 20; p += 2) {
     for (let d = 6; d <= 18; d += 2) {
-      for (let b = 6; b <= 18; b += 2) combos.push(run({ ...base, phash: p, dhash: d, blockhash: b, minAgreeing }));
+      for (let b = 6; b <= 18; b += 2)
+        combos.push(run({ ...base, phash: p, dhash: d, blockhash: b, minAgreeing }));
     }
   }
 }
@@ -96,7 +135,9 @@ console.log('|---|---:|---:|---|');
 for (const k of [2, 3]) {
   for (let p = 8; p <= 20; p += 2) {
     for (let d = 6; d <= 18; d += 2) {
-      const bs = perfect.filter((r) => r.setting.minAgreeing === k && r.setting.phash === p && r.setting.dhash === d).map((r) => r.setting.blockhash);
+      const bs = perfect
+        .filter((r) => r.setting.minAgreeing === k && r.setting.phash === p && r.setting.dhash === d)
+        .map((r) => r.setting.blockhash);
       if (bs.length > 0) console.log(`| ${k} | ${p} | ${d} | ${bs.join(', ')} |`);
     }
   }
@@ -123,37 +164,65 @@ printTable('Link rule, transforms and zoom check at the default thresholds', [
 const faces = await loadFacePhotos(root);
 const faceItems = faces.map((f) => ({ id: f.id, hashes: f.hashes }));
 const faceLabels = new Map(faces.map((f) => [f.id, f.path]));
-const facePairs = (setting: DedupThresholds): number => pairwiseScores(findNearDuplicateGroups(faceItems, setting).map((g) => g.ids), faceLabels).falsePositives;
-console.log(`\n### Zoom verification (synthetic scores; faces: false pairs among ${faces.length} distinct photos)\n`);
+const facePairs = (setting: DedupThresholds): number =>
+  pairwiseScores(
+    findNearDuplicateGroups(faceItems, setting).map((g) => g.ids),
+    faceLabels,
+  ).falsePositives;
+console.log(
+  `\n### Zoom verification (synthetic scores; faces: false pairs among ${faces.length} distinct photos)\n`,
+);
 console.log('| setting | TP | FP | FN | precision | recall | faces: false pairs |');
 console.log('|---|---:|---:|---:|---:|---:|---:|');
 for (const zoom of [-1, 80, 96, 112, 128, 144, 160]) {
   for (const minAgreeing of [2, 3] as const) {
     const setting = { ...base, zoom, minAgreeing };
     const { scores: r } = run(setting);
-    console.log(`| ${label(setting)} | ${r.truePositives} | ${r.falsePositives} | ${r.falseNegatives} | ${fmt(r.precision)} | ${fmt(r.recall)} | ${facePairs(setting)} |`);
+    console.log(
+      `| ${label(setting)} | ${r.truePositives} | ${r.falsePositives} | ${r.falseNegatives} | ${fmt(r.precision)} | ${fmt(r.recall)} | ${facePairs(setting)} |`,
+    );
   }
 }
 const faceGroups = findNearDuplicateGroups(faceItems, { ...base, zoom: -1 });
 console.log('\nFace pairs that the hash rule alone accepts (zoom off), with their zoom distance:');
 for (const g of faceGroups) {
-  for (const p of g.pairs) console.log(`- ${faceLabels.get(p.a)} – ${faceLabels.get(p.b)}: ${p.transform} p${p.distances.phash} d${p.distances.dhash} b${p.distances.blockhash}, zoom ${p.zoomDistance ?? '–'}`);
+  for (const p of g.pairs)
+    console.log(
+      `- ${faceLabels.get(p.a)} – ${faceLabels.get(p.b)}: ${p.transform} p${p.distances.phash} d${p.distances.dhash} b${p.distances.blockhash}, zoom ${p.zoomDistance ?? '–'}`,
+    );
 }
 
 // 5. The defaults on the imagededup files.
 const dedupSet = await loadImagededupSet(root);
 const groups = findNearDuplicateGroups(dedupSet.files.map((f) => ({ id: f.id, hashes: f.hashes })));
-const report = compareWithImagededup(dedupSet, groups.map((g) => g.ids));
+const report = compareWithImagededup(
+  dedupSet,
+  groups.map((g) => g.ids),
+);
 console.log(`\n### imagededup (defaults ${label(base)})\n`);
-console.log(`decoded ${dedupSet.files.length}, failed ${dedupSet.failed.length}: ${dedupSet.failed.map((f) => f.path).join(', ')}`);
-for (const g of report.groups) console.log(`- ${g.name}: ${g.members} members, ${g.found ? 'found exactly' : `NOT found (predicted with ${g.predictedWith.join(', ')})`}`);
-console.log(`- no_known_duplicate files grouped with others: ${report.wronglyGrouped.length === 0 ? 'none' : report.wronglyGrouped.join(', ')}`);
+console.log(
+  `decoded ${dedupSet.files.length}, failed ${dedupSet.failed.length}: ${dedupSet.failed.map((f) => f.path).join(', ')}`,
+);
+for (const g of report.groups)
+  console.log(
+    `- ${g.name}: ${g.members} members, ${g.found ? 'found exactly' : `NOT found (predicted with ${g.predictedWith.join(', ')})`}`,
+  );
+console.log(
+  `- no_known_duplicate files grouped with others: ${report.wronglyGrouped.length === 0 ? 'none' : report.wronglyGrouped.join(', ')}`,
+);
 if (report.unlabelled.length > 0) console.log(`- decoded but unlabelled: ${report.unlabelled.join(', ')}`);
-const s = pairwiseScores(groups.map((g) => g.ids), report.labels);
-console.log(`- pairwise: TP ${s.truePositives} FP ${s.falsePositives} FN ${s.falseNegatives} precision ${fmt(s.precision)} recall ${fmt(s.recall)}`);
+const s = pairwiseScores(
+  groups.map((g) => g.ids),
+  report.labels,
+);
+console.log(
+  `- pairwise: TP ${s.truePositives} FP ${s.falsePositives} FN ${s.falseNegatives} precision ${fmt(s.precision)} recall ${fmt(s.recall)}`,
+);
 for (const g of groups) {
   const transforms = [...new Set(g.pairs.map((p) => p.transform))].join(', ');
-  console.log(`  group ${g.ids.map((id) => dedupSet.files.find((f) => f.id === id)?.path).join(' | ')} [transforms: ${transforms}]`);
+  console.log(
+    `  group ${g.ids.map((id) => dedupSet.files.find((f) => f.id === id)?.path).join(' | ')} [transforms: ${transforms}]`,
+  );
 }
 
 // 6. The generated original + edits set (recall per edit kind, keeper).
@@ -170,10 +239,14 @@ async function generatedEdits(): Promise<void> {
   const data = process.env.SIFT_EDIT_DATA ?? mkdtempSync(path.join(os.tmpdir(), 'sift-edit-data-'));
   mkdirSync(dir, { recursive: true });
   const started = performance.now();
-  const generated = await writeEditSet(dir, datasetsRoot(), { seed: Number(process.env.SIFT_EDIT_SEED ?? 0) });
+  const generated = await writeEditSet(dir, datasetsRoot(), {
+    seed: Number(process.env.SIFT_EDIT_SEED ?? 0),
+  });
   const written = performance.now();
   const groups = await scanNearGroups(dir, data);
-  console.log(`\n### Generated original + edits (${dir}; generated in ${((written - started) / 1000).toFixed(1)} s, scanned and grouped in ${((performance.now() - written) / 1000).toFixed(1)} s)\n`);
+  console.log(
+    `\n### Generated original + edits (${dir}; generated in ${((written - started) / 1000).toFixed(1)} s, scanned and grouped in ${((performance.now() - written) / 1000).toFixed(1)} s)\n`,
+  );
   printEditSetReport(scoreEditSet(generated, groups), (line) => console.log(line));
   if (!process.env.SIFT_EDIT_DATA) rmSync(data, { recursive: true, force: true });
 }
@@ -190,7 +263,12 @@ function benchGrouping(sizes: readonly number[]): void {
       const hashes = randomImageHashes(random);
       many.push({ id: many.length, hashes });
       if (random() < 0.1 && many.length < size) {
-        const near = { ...hashes, phash: flipBits(hashes.phash, 3, random), dhash: flipBits(hashes.dhash, 3, random), blockhash: flipBits(hashes.blockhash, 3, random) };
+        const near = {
+          ...hashes,
+          phash: flipBits(hashes.phash, 3, random),
+          dhash: flipBits(hashes.dhash, 3, random),
+          blockhash: flipBits(hashes.blockhash, 3, random),
+        };
         many.push({ id: many.length, hashes: near });
       }
     }
@@ -201,7 +279,9 @@ function benchGrouping(sizes: readonly number[]): void {
     ] as const) {
       const t0 = performance.now();
       const found = findNearDuplicateGroups(many, options);
-      console.log(`- findNearDuplicateGroups on ${size} items (${name}): ${((performance.now() - t0) / 1000).toFixed(2)} s, ${found.length} groups`);
+      console.log(
+        `- findNearDuplicateGroups on ${size} items (${name}): ${((performance.now() - t0) / 1000).toFixed(2)} s, ${found.length} groups`,
+      );
     }
   }
   const random = seededRandom(1);
@@ -218,6 +298,8 @@ function benchGrouping(sizes: readonly number[]): void {
     const t1 = performance.now();
     const pairs = index.pairsWithin(radius);
     const t2 = performance.now();
-    console.log(`- r = ${radius}: ${index.chunkCount} chunks, build ${(t1 - t0).toFixed(0)} ms, self-join ${(t2 - t1).toFixed(0)} ms (${(((t2 - t1) / hashes.length) * 1000).toFixed(1)} µs per query), ${pairs.length} pairs`);
+    console.log(
+      `- r = ${radius}: ${index.chunkCount} chunks, build ${(t1 - t0).toFixed(0)} ms, self-join ${(t2 - t1).toFixed(0)} ms (${(((t2 - t1) / hashes.length) * 1000).toFixed(1)} µs per query), ${pairs.length} pairs`,
+    );
   }
 }

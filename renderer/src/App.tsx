@@ -31,7 +31,11 @@ export function App() {
       if (state === 'open') wasOpen = true;
     });
   }, [host]);
-  const status = useQuery((api) => api.library.status({}), [epoch], ['scan', 'trash', 'undo', 'people', 'dedup', 'folders']);
+  const status = useQuery(
+    (api) => api.library.status({}),
+    [epoch],
+    ['scan', 'trash', 'undo', 'people', 'dedup', 'folders'],
+  );
 
   return (
     <div className="app">
@@ -70,7 +74,12 @@ export function App() {
       </nav>
       <main className="main" key={epoch}>
         {connection !== 'open' && connection !== 'connecting' && (
-          <div className={`conn-banner ${connection}`} role="alert" data-testid="conn-banner" data-state={connection}>
+          <div
+            className={`conn-banner ${connection}`}
+            role="alert"
+            data-testid="conn-banner"
+            data-state={connection}
+          >
             {t(`conn.banner.${connection}`)}
           </div>
         )}

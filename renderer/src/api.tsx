@@ -34,7 +34,11 @@ export interface Query<T> {
 }
 
 /** Runs `fetcher` now, when `deps` change, and when the engine reports one of `refreshOn`. */
-export function useQuery<T>(fetcher: (api: ApiClient) => Promise<T>, deps: readonly unknown[], refreshOn: readonly ChangeReason[] = []): Query<T> {
+export function useQuery<T>(
+  fetcher: (api: ApiClient) => Promise<T>,
+  deps: readonly unknown[],
+  refreshOn: readonly ChangeReason[] = [],
+): Query<T> {
   const { api } = useServices();
   const [state, setState] = useState<{ data: T | undefined; error: EngineError | null; loading: boolean }>({
     data: undefined,
@@ -51,7 +55,8 @@ export function useQuery<T>(fetcher: (api: ApiClient) => Promise<T>, deps: reado
     setState((s) => ({ ...s, loading: true }));
     fetcherRef.current(api).then(
       (data) => live && setState({ data, error: null, loading: false }),
-      (error: unknown) => live && setState((s) => ({ data: s.data, error: EngineError.from(error), loading: false })),
+      (error: unknown) =>
+        live && setState((s) => ({ data: s.data, error: EngineError.from(error), loading: false })),
     );
     return () => {
       live = false;

@@ -95,11 +95,14 @@ const en = {
   'dup.field.size': 'Size',
   'dup.field.date': 'Date',
   'dup.field.format': 'Format',
-  'dup.keys': 'Keys: ←/→ group · 1–9 copy · Enter view · c compare · k keep · d mark for deletion · n not a duplicate. Highlighted fields differ.',
+  'dup.keys':
+    'Keys: ←/→ group · 1–9 copy · Enter view · c compare · k keep · d mark for deletion · n not a duplicate. Highlighted fields differ.',
   'dup.resolveAll': 'Resolve all suggested…',
   'dup.resolveExact': 'Resolve exact duplicates only…',
-  'dup.resolveExactExplain': 'Every byte-identical copy except the suggested keeper of each of the {n} exact groups goes into a delete plan. Near duplicates are left alone. Nothing is deleted until you review the plan and confirm.',
-  'dup.resolveAllExplain': 'Every copy except the suggested keeper of each of the {n} groups goes into a delete plan. Nothing is deleted until you review the plan and confirm.',
+  'dup.resolveExactExplain':
+    'Every byte-identical copy except the suggested keeper of each of the {n} exact groups goes into a delete plan. Near duplicates are left alone. Nothing is deleted until you review the plan and confirm.',
+  'dup.resolveAllExplain':
+    'Every copy except the suggested keeper of each of the {n} groups goes into a delete plan. Nothing is deleted until you review the plan and confirm.',
   'dup.makePlan': 'Make delete plan',
   'dup.planReason': 'duplicate of the suggested keeper',
   'dup.empty': 'No duplicates found.',
@@ -129,7 +132,8 @@ const en = {
   'people.noInferred': 'No suggestions.',
   'people.accept': 'Yes',
   'people.reject': 'No',
-  'people.unknownHint': 'Groups of faces that look alike. Click a face that does not belong to leave it out, then name them all at once.',
+  'people.unknownHint':
+    'Groups of faces that look alike. Click a face that does not belong to leave it out, then name them all at once.',
   'people.noUnknown': 'No unnamed face groups.',
   'people.nameCluster': 'Name for these faces',
   'people.singleFaces': 'Faces seen once ({n})',
@@ -178,7 +182,8 @@ const en = {
   'why.keep.camera': 'camera metadata {camera}',
   'why.keep.cameraTaken': 'camera metadata {camera} (taken {date})',
   'why.lose.edited': 'edited copy: {edits}',
-  'why.lose.detail': 'less real detail than the keeper at the same size and JPEG quality ({size} vs {keeperSize}: upscaled or smoothed?)',
+  'why.lose.detail':
+    'less real detail than the keeper at the same size and JPEG quality ({size} vs {keeperSize}: upscaled or smoothed?)',
   'why.lose.quality': 'lower JPEG quality than the keeper ({quality} vs {keeperQuality})',
   'why.lose.camera': 'no camera metadata while the keeper has it',
   'edit.border': 'added border',
@@ -194,9 +199,11 @@ const en = {
   'why.keep.derived': 'kept although it looks derived ({hint})',
   'why.keep.only': 'only candidate',
   'why.keep.chosen': 'you chose this copy',
-  'why.lose.resolution': 'lower resolution than the keeper ({width}×{height} vs {keeperWidth}×{keeperHeight})',
+  'why.lose.resolution':
+    'lower resolution than the keeper ({width}×{height} vs {keeperWidth}×{keeperHeight})',
   'why.lose.format': 'same resolution, lower-quality format than the keeper ({format} vs {keeperFormat})',
-  'why.lose.size': 'same resolution and format class, smaller file than the keeper ({size} vs {keeperSize}: more compressed)',
+  'why.lose.size':
+    'same resolution and format class, smaller file than the keeper ({size} vs {keeperSize}: more compressed)',
   'why.lose.exif': 'less metadata than the keeper ({fields} vs {keeperFields} EXIF fields)',
   'why.lose.derived': 'looks derived ({hint}) while the keeper looks original',
   'why.lose.folder': 'not in a preferred folder (the keeper is in {folder})',
@@ -230,14 +237,17 @@ const en = {
   'seriesWho.place': 'Near {place}',
   'seriesWho.photos': 'Photos',
   'seriesWhy.span': '{n} photos taken over {span}, {start} – {end}',
-  'seriesWhy.gaps': 'consecutive photos at most {largest} apart; a gap over {threshold} needs a very similar background, none over {max} is bridged',
+  'seriesWhy.gaps':
+    'consecutive photos at most {largest} apart; a gap over {threshold} needs a very similar background, none over {max} is bridged',
   'seriesWhy.person': '{name} in {count} of {n} photos',
   'seriesWhy.background': 'backgrounds {value} alike between neighbouring photos',
   'seriesWhy.clothing': 'clothes {value} alike between neighbouring photos',
   'seriesWhy.links': 'how neighbouring photos are linked: {links}',
   'seriesWhy.mtime': '{n} photo times come from file dates (no EXIF capture time)',
-  'seriesWhy.untimed': '{n} photos have no usable time (their file dates come from one copy): grouped by file-name order and what they show',
-  'seriesWhy.noClock': '{n} photos without a usable time (their file dates come from one copy), grouped by file-name order and what they show',
+  'seriesWhy.untimed':
+    '{n} photos have no usable time (their file dates come from one copy): grouped by file-name order and what they show',
+  'seriesWhy.noClock':
+    '{n} photos without a usable time (their file dates come from one copy), grouped by file-name order and what they show',
   'link.burst': '{n} in a burst',
   'link.people+clothing': '{n} by people and clothing',
   'link.clothing': '{n} by the same clothes',
@@ -251,10 +261,12 @@ const en = {
   'span.hmin': '{h} h {m} min',
   'why.shot.best': 'the best shot of the series: {parts}',
   'why.shot.burstKept': 'kept from {frames} near-identical frames: {parts}',
-  'why.shot.onlyWithPerson': 'near-identical to a kept frame, but the only frame of the burst showing {people}; kept',
+  'why.shot.onlyWithPerson':
+    'near-identical to a kept frame, but the only frame of the burst showing {people}; kept',
   'why.shot.redundant': 'redundant: {when} the kept shot',
   'why.shot.nearIdentical': 'almost the same picture as the shot before (background {background} alike)',
-  'why.shot.nearIdenticalBodies': 'almost the same picture as the shot before (background {background} alike, pose {bodies} alike)',
+  'why.shot.nearIdenticalBodies':
+    'almost the same picture as the shot before (background {background} alike, pose {bodies} alike)',
   'parts.none': 'nothing measured tells the shots apart',
   'parts.equal': 'as good as the kept shot by every measure; the earlier frame was kept',
   'because.duplicate.exact': 'exact copy of {keeper}',
@@ -308,7 +320,8 @@ const en = {
   'viewer.next': 'Next photo',
   'viewer.close': 'Close',
   'viewer.position': '{n} of {total}',
-  'viewer.keys': 'Keys: ← → previous/next · + − zoom · 1 actual size · 0 fit · d mark for deletion · Esc close. Drag to pan, double-click to switch between fit and 100 %.',
+  'viewer.keys':
+    'Keys: ← → previous/next · + − zoom · 1 actual size · 0 fit · d mark for deletion · Esc close. Drag to pan, double-click to switch between fit and 100 %.',
   'compare.title': 'Compare side by side',
   'compare.hint': 'Zoom and pan move every copy together; facts that differ are highlighted.',
   'compare.open': 'Compare',
@@ -320,7 +333,8 @@ const en = {
   'dup.dismissedOne': '{n} photos are no longer a duplicate group.',
   'dup.dismissedList': 'Not duplicates…',
   'dup.dismissedTitle': 'Marked “not a duplicate” ({n})',
-  'dup.dismissedHint': 'Sift will not group these photos together again. “Group again” takes the answer back.',
+  'dup.dismissedHint':
+    'Sift will not group these photos together again. “Group again” takes the answer back.',
   'dup.noDismissed': 'Nothing marked yet.',
   'dup.restore': 'Group again',
   'people.mergeConfirm': 'Merge {n} people',
@@ -333,14 +347,18 @@ const en = {
   'people.photoMany': '{n} photos',
   'library.removeTitle': 'Remove this folder from Sift?',
   'library.removeConfirm': 'Remove folder',
-  'library.removeExplain': 'Sift forgets its {n} files and everything found in them: duplicate groups, faces, people seen only there, series and unreadable-file notes. The files on disk are not touched; add the folder again to scan it anew.',
+  'library.removeExplain':
+    'Sift forgets its {n} files and everything found in them: duplicate groups, faces, people seen only there, series and unreadable-file notes. The files on disk are not touched; add the folder again to scan it anew.',
   'compare.choose': '{total} copies — showing up to {n}; click to choose:',
   'conn.expired': 'Sift was restarted',
-  'conn.banner.closed': 'The connection to the Sift engine was lost. Reconnecting… What is shown below may be out of date until it is back.',
-  'conn.banner.expired': 'Sift was started again and this tab\'s access has expired. Open the address that `npm start` printed in the terminal (it ends with ?token=…).',
+  'conn.banner.closed':
+    'The connection to the Sift engine was lost. Reconnecting… What is shown below may be out of date until it is back.',
+  'conn.banner.expired':
+    "Sift was started again and this tab's access has expired. Open the address that `npm start` printed in the terminal (it ends with ?token=…).",
   'dup.scanning': 'Scanning… {stage}',
   'dup.scanningEarly': 'groups of the photos analysed so far, more as the scan goes',
-  'dup.emptyWhileScanning': 'Still scanning: no duplicates among the photos analysed so far. Groups appear here as the scan finds them.',
+  'dup.emptyWhileScanning':
+    'Still scanning: no duplicates among the photos analysed so far. Groups appear here as the scan finds them.',
   'status.images#one': '{n} photo',
   'status.groups#one': '{n} duplicate group',
   'library.files#one': '{n} file',
@@ -502,11 +520,14 @@ const zh: Record<MessageKey, string> = {
   'dup.field.size': '大小',
   'dup.field.date': '日期',
   'dup.field.format': '格式',
-  'dup.keys': '快捷键：←/→ 切换组 · 1–9 选择副本 · Enter 查看 · c 并排比较 · k 保留 · d 标记删除 · n 不是重复。高亮的字段有差异。',
+  'dup.keys':
+    '快捷键：←/→ 切换组 · 1–9 选择副本 · Enter 查看 · c 并排比较 · k 保留 · d 标记删除 · n 不是重复。高亮的字段有差异。',
   'dup.resolveAll': '全部按建议处理…',
   'dup.resolveExact': '只处理完全相同的副本…',
-  'dup.resolveExactExplain': '{n} 个完全相同组中除建议保留的照片外，其余字节完全相同的副本会放入删除计划。近似重复不受影响。在你检查并确认计划之前，不会删除任何文件。',
-  'dup.resolveAllExplain': '{n} 组中除建议保留的照片外，其余副本都会放入删除计划。在你检查并确认计划之前，不会删除任何文件。',
+  'dup.resolveExactExplain':
+    '{n} 个完全相同组中除建议保留的照片外，其余字节完全相同的副本会放入删除计划。近似重复不受影响。在你检查并确认计划之前，不会删除任何文件。',
+  'dup.resolveAllExplain':
+    '{n} 组中除建议保留的照片外，其余副本都会放入删除计划。在你检查并确认计划之前，不会删除任何文件。',
   'dup.makePlan': '生成删除计划',
   'dup.planReason': '与建议保留的照片重复',
   'dup.empty': '没有发现重复照片。',
@@ -585,7 +606,8 @@ const zh: Record<MessageKey, string> = {
   'why.keep.camera': '有相机元数据 {camera}',
   'why.keep.cameraTaken': '有相机元数据 {camera}（拍摄于 {date}）',
   'why.lose.edited': '编辑过的副本：{edits}',
-  'why.lose.detail': '尺寸和 JPEG 质量相同，但细节少于保留的那张（{size}，对比 {keeperSize}：可能是放大或平滑过）',
+  'why.lose.detail':
+    '尺寸和 JPEG 质量相同，但细节少于保留的那张（{size}，对比 {keeperSize}：可能是放大或平滑过）',
   'why.lose.quality': 'JPEG 质量低于保留的那张（{quality}，对比 {keeperQuality}）',
   'why.lose.camera': '没有相机元数据，而保留的那张有',
   'edit.border': '加了边框',
@@ -637,7 +659,8 @@ const zh: Record<MessageKey, string> = {
   'seriesWho.place': '{place} 附近',
   'seriesWho.photos': '照片',
   'seriesWhy.span': '{n} 张照片，历时 {span}（{start} – {end}）',
-  'seriesWhy.gaps': '相邻照片间隔最多 {largest}；超过 {threshold} 的间隔需要非常相似的背景，超过 {max} 的间隔不会连接',
+  'seriesWhy.gaps':
+    '相邻照片间隔最多 {largest}；超过 {threshold} 的间隔需要非常相似的背景，超过 {max} 的间隔不会连接',
   'seriesWhy.person': '{name} 出现在 {n} 张中的 {count} 张',
   'seriesWhy.background': '相邻照片的背景相似度 {value}',
   'seriesWhy.clothing': '相邻照片的衣着相似度 {value}',
@@ -715,7 +738,8 @@ const zh: Record<MessageKey, string> = {
   'viewer.next': '下一张',
   'viewer.close': '关闭',
   'viewer.position': '第 {n} 张，共 {total} 张',
-  'viewer.keys': '按键：← → 上一张/下一张 · + − 缩放 · 1 原始大小 · 0 适应窗口 · d 标记删除 · Esc 关闭。拖动可平移，双击在适应窗口与 100% 之间切换。',
+  'viewer.keys':
+    '按键：← → 上一张/下一张 · + − 缩放 · 1 原始大小 · 0 适应窗口 · d 标记删除 · Esc 关闭。拖动可平移，双击在适应窗口与 100% 之间切换。',
   'compare.title': '并排比较',
   'compare.hint': '缩放和平移同步作用于所有副本；不同的信息会高亮显示。',
   'compare.open': '比较',
@@ -740,11 +764,13 @@ const zh: Record<MessageKey, string> = {
   'people.photoMany': '{n} 张照片',
   'library.removeTitle': '从 Sift 中移除此文件夹？',
   'library.removeConfirm': '移除文件夹',
-  'library.removeExplain': 'Sift 将忘记其中的 {n} 个文件及由它们得到的一切：重复组、面孔、只在其中出现的人物、系列和无法读取的文件记录。磁盘上的文件不会被改动；重新添加该文件夹即可重新扫描。',
+  'library.removeExplain':
+    'Sift 将忘记其中的 {n} 个文件及由它们得到的一切：重复组、面孔、只在其中出现的人物、系列和无法读取的文件记录。磁盘上的文件不会被改动；重新添加该文件夹即可重新扫描。',
   'compare.choose': '共 {total} 份副本，最多显示 {n} 份；点击选择：',
   'conn.expired': 'Sift 已重新启动',
   'conn.banner.closed': '与 Sift 引擎的连接已断开，正在重新连接… 恢复之前，下面显示的内容可能已过时。',
-  'conn.banner.expired': 'Sift 已重新启动，此标签页的访问权限已失效。请打开 `npm start` 在终端中打印的地址（以 ?token=… 结尾）。',
+  'conn.banner.expired':
+    'Sift 已重新启动，此标签页的访问权限已失效。请打开 `npm start` 在终端中打印的地址（以 ?token=… 结尾）。',
   'dup.scanning': '正在扫描… {stage}',
   'dup.scanningEarly': '目前已分析照片中的重复组，扫描继续时会增加',
   'dup.emptyWhileScanning': '仍在扫描：目前已分析的照片中没有重复。扫描发现重复组后会显示在这里。',
@@ -859,8 +885,12 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       setLang,
       t: (key, vars) => {
         // English needs a singular ("1 photo"): a `key#one` entry is used when n is 1.
-        const text = (vars && String(vars.n) === '1' ? (dict as Record<string, string>)[`${key}#one`] : undefined) ?? dict[key];
-        return vars ? text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`)) : text;
+        const text =
+          (vars && String(vars.n) === '1' ? (dict as Record<string, string>)[`${key}#one`] : undefined) ??
+          dict[key];
+        return vars
+          ? text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`))
+          : text;
       },
     };
   }, [lang, setLang]);

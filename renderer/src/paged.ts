@@ -75,11 +75,13 @@ export function usePaged<T>(
 
   const ensure = useCallback(
     (start: number, end: number) => {
-      for (let p = Math.floor(start / pageSize); p <= Math.floor(Math.max(start, end - 1) / pageSize); p++) load(p);
+      for (let p = Math.floor(start / pageSize); p <= Math.floor(Math.max(start, end - 1) / pageSize); p++)
+        load(p);
     },
     [load, pageSize],
   );
 
-  const get = (index: number): T | undefined => pages.current.get(Math.floor(index / pageSize))?.[index % pageSize];
+  const get = (index: number): T | undefined =>
+    pages.current.get(Math.floor(index / pageSize))?.[index % pageSize];
   return { total, get, ensure, error, reload };
 }

@@ -3,7 +3,9 @@
  * of `columns`. Photo indices run through the days in the order of the capture-time listing, so
  * the rows can be laid out (and scrolled) before any page of photos is loaded.
  */
-export type PhotoRow = { kind: 'day'; day: string; photos: number } | { kind: 'photos'; first: number; count: number };
+export type PhotoRow =
+  | { kind: 'day'; day: string; photos: number }
+  | { kind: 'photos'; first: number; count: number };
 
 export function photoRows(days: ReadonlyArray<{ day: string; photos: number }>, columns: number): PhotoRow[] {
   const perRow = Math.max(1, columns);
@@ -11,7 +13,8 @@ export function photoRows(days: ReadonlyArray<{ day: string; photos: number }>, 
   let index = 0;
   for (const d of days) {
     rows.push({ kind: 'day', day: d.day, photos: d.photos });
-    for (let k = 0; k < d.photos; k += perRow) rows.push({ kind: 'photos', first: index + k, count: Math.min(perRow, d.photos - k) });
+    for (let k = 0; k < d.photos; k += perRow)
+      rows.push({ kind: 'photos', first: index + k, count: Math.min(perRow, d.photos - k) });
     index += d.photos;
   }
   return rows;

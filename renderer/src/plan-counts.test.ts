@@ -8,10 +8,30 @@ const plan: DeletePlan = {
   createdAt: 0,
   totalBytes: 3000,
   items: [
-    { photoId: 1, path: '/p/a.jpg', bytes: 1000, reason: 'selected by you', because: { key: 'delete.selected', params: {} } },
-    { photoId: 2, path: '/p/b.jpg', bytes: 2000, reason: 'selected by you', because: { key: 'delete.selected', params: {} } },
+    {
+      photoId: 1,
+      path: '/p/a.jpg',
+      bytes: 1000,
+      reason: 'selected by you',
+      because: { key: 'delete.selected', params: {} },
+    },
+    {
+      photoId: 2,
+      path: '/p/b.jpg',
+      bytes: 2000,
+      reason: 'selected by you',
+      because: { key: 'delete.selected', params: {} },
+    },
   ],
-  guarded: [{ photoId: 3, path: '/p/c.jpg', bytes: 500, why: 'last copy', because: { key: 'guard.lastCopy', params: { group: 7 } } }],
+  guarded: [
+    {
+      photoId: 3,
+      path: '/p/c.jpg',
+      bytes: 500,
+      why: 'last copy',
+      because: { key: 'guard.lastCopy', params: { group: 7 } },
+    },
+  ],
 };
 
 describe('delete plan counts', () => {

@@ -14,7 +14,9 @@ export interface PlanRow {
 
 export function rowsToMove(plan: DeletePlan, confirmGuarded: boolean): PlanRow[] {
   const rows = plan.items.map((i) => ({ photoId: i.photoId, path: i.path, bytes: i.bytes, guarded: false }));
-  if (confirmGuarded) for (const g of plan.guarded) rows.push({ photoId: g.photoId, path: g.path, bytes: g.bytes, guarded: true });
+  if (confirmGuarded)
+    for (const g of plan.guarded)
+      rows.push({ photoId: g.photoId, path: g.path, bytes: g.bytes, guarded: true });
   return rows;
 }
 

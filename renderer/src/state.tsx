@@ -12,8 +12,18 @@ export interface PhotoBox {
 
 /** What the full-window viewer shows: one photo of a list (← →), or several side by side. */
 export type LightboxRequest =
-  | { mode: 'view'; photoIds: readonly number[]; index: number; boxes?: ReadonlyMap<number, readonly PhotoBox[]> }
-  | { mode: 'compare'; photoIds: readonly number[]; keeperId?: number; onKeep?: (photoId: number) => Promise<unknown> };
+  | {
+      mode: 'view';
+      photoIds: readonly number[];
+      index: number;
+      boxes?: ReadonlyMap<number, readonly PhotoBox[]>;
+    }
+  | {
+      mode: 'compare';
+      photoIds: readonly number[];
+      keeperId?: number;
+      onKeep?: (photoId: number) => Promise<unknown>;
+    };
 
 export type ViewName = 'library' | 'photos' | 'duplicates' | 'people' | 'series' | 'delete';
 
@@ -62,14 +72,33 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
       }),
     [],
   );
-  const addToBasket = useCallback((ids: readonly number[]) => setBasket((prev) => new Set([...prev, ...ids])), []);
+  const addToBasket = useCallback(
+    (ids: readonly number[]) => setBasket((prev) => new Set([...prev, ...ids])),
+    [],
+  );
   const clearBasket = useCallback(() => setBasket(new Set()), []);
-  const showPlan = useCallback((p: DeletePlan | null) => {
-    setPlan(p);
-    if (p) navigate('delete');
-  }, [navigate]);
+  const showPlan = useCallback(
+    (p: DeletePlan | null) => {
+      setPlan(p);
+      if (p) navigate('delete');
+    },
+    [navigate],
+  );
   const value = useMemo(
-    () => ({ view, navigate, basket, toggleBasket, addToBasket, clearBasket, plan, showPlan, lightbox, openLightbox, seriesPerson, showSeriesOf }),
+    () => ({
+      view,
+      navigate,
+      basket,
+      toggleBasket,
+      addToBasket,
+      clearBasket,
+      plan,
+      showPlan,
+      lightbox,
+      openLightbox,
+      seriesPerson,
+      showSeriesOf,
+    }),
     [view, navigate, basket, toggleBasket, addToBasket, clearBasket, plan, showPlan, lightbox, seriesPerson],
   );
   return <StateContext.Provider value={value}>{children}</StateContext.Provider>;

@@ -12,5 +12,7 @@ export const INFERRED_MIN_CONFIDENCE = 0.5;
  * at confidence 1 (it is the person's now) and one answered in this session is gone at once.
  */
 export function pendingSuggestions(inferred: readonly FaceRef[], answered: ReadonlySet<number>): FaceRef[] {
-  return inferred.filter((f) => f.confidence >= INFERRED_MIN_CONFIDENCE && f.confidence < 1 && !answered.has(f.id));
+  return inferred.filter(
+    (f) => f.confidence >= INFERRED_MIN_CONFIDENCE && f.confidence < 1 && !answered.has(f.id),
+  );
 }

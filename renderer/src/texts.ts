@@ -4,7 +4,18 @@
  * CLI); these functions make the sentences, so what the engine says is not English in the Chinese UI.
  */
 import { middleEllipsis } from './folder-label';
-import type { DeleteReason, DuplicateGroup, DuplicateMember, GroupEvidence, GuardReason, KeeperReason, SeriesReasons, SeriesSubject, ShotParts, ShotReason } from '../../src/common/contract/types';
+import type {
+  DeleteReason,
+  DuplicateGroup,
+  DuplicateMember,
+  GroupEvidence,
+  GuardReason,
+  KeeperReason,
+  SeriesReasons,
+  SeriesSubject,
+  ShotParts,
+  ShotReason,
+} from '../../src/common/contract/types';
 import { formatPosition, hasNoClock, joinNames } from '../../src/common/series/describe';
 import { formatBytes } from '../../src/common/format';
 import type { Lang, Translate } from './i18n';
@@ -35,24 +46,38 @@ export function keeperReasonText(r: KeeperReason, t: Translate, locale: string):
     case 'keep.format':
       return t('why.keep.format', { format: t(`quality.${r.params.quality}`, { format: r.params.format }) });
     case 'lose.format':
-      return t('why.lose.format', { format: r.params.format, keeperFormat: t(`quality.${r.params.keeperQuality}`, { format: r.params.keeperFormat }) });
+      return t('why.lose.format', {
+        format: r.params.format,
+        keeperFormat: t(`quality.${r.params.keeperQuality}`, { format: r.params.keeperFormat }),
+      });
     case 'keep.size':
       return t('why.keep.size', { size: formatBytes(r.params.bytes) });
     case 'lose.size':
-      return t('why.lose.size', { size: formatBytes(r.params.bytes), keeperSize: formatBytes(r.params.keeperBytes) });
+      return t('why.lose.size', {
+        size: formatBytes(r.params.bytes),
+        keeperSize: formatBytes(r.params.keeperBytes),
+      });
     case 'keep.age':
       return t('why.keep.age', { date: day(r.params.time, locale) });
     case 'lose.age':
-      return t('why.lose.age', { date: day(r.params.time, locale), keeperDate: day(r.params.keeperTime, locale) });
+      return t('why.lose.age', {
+        date: day(r.params.time, locale),
+        keeperDate: day(r.params.keeperTime, locale),
+      });
     case 'lose.folder':
       return t('why.lose.folder', { folder: r.params.keeperFolder });
     case 'keep.unedited':
     case 'lose.edited':
-      return t(`why.${r.key}`, { edits: r.params.edits.map((e) => t(`edit.${e}`)).join(locale.startsWith('zh') ? '、' : ', ') });
+      return t(`why.${r.key}`, {
+        edits: r.params.edits.map((e) => t(`edit.${e}`)).join(locale.startsWith('zh') ? '、' : ', '),
+      });
     case 'keep.detail':
       return t('why.keep.detail', { size: formatBytes(r.params.bytes) });
     case 'lose.detail':
-      return t('why.lose.detail', { size: formatBytes(r.params.bytes), keeperSize: formatBytes(r.params.keeperBytes) });
+      return t('why.lose.detail', {
+        size: formatBytes(r.params.bytes),
+        keeperSize: formatBytes(r.params.keeperBytes),
+      });
     case 'keep.quality':
     case 'lose.quality':
       return t(`why.${r.key}`, r.params);
@@ -97,20 +122,34 @@ type SeriesTitleInput = {
  * cover's folder), when (the day with the time of day, so that the series of one day differ),
  * and how many photos. A series saved without a subject by an older Sift has only its English title.
  */
-export function seriesTitleParts(s: SeriesTitleInput, nameOf: (id: number) => string, t: Translate, locale: string): { who: string; when: string | null; count: string } | null {
+export function seriesTitleParts(
+  s: SeriesTitleInput,
+  nameOf: (id: number) => string,
+  t: Translate,
+  locale: string,
+): { who: string; when: string | null; count: string } | null {
   if (s.subject === null) return null;
   const folder = s.cover ? (s.cover.path.split(/[\\/]/).slice(-2, -1)[0] ?? null) : null;
   let who: string;
   // A series whose people were all merged away or removed since it was grouped still needs a subject.
-  if (s.subject.kind === 'people') who = s.people.length > 0 ? joinNames(s.people.map(nameOf)) : t('seriesWho.unknown-people');
-  else if (s.subject.kind === 'place') who = t('seriesWho.place', { place: formatPosition(s.subject.lat, s.subject.lon) });
+  if (s.subject.kind === 'people')
+    who = s.people.length > 0 ? joinNames(s.people.map(nameOf)) : t('seriesWho.unknown-people');
+  else if (s.subject.kind === 'place')
+    who = t('seriesWho.place', { place: formatPosition(s.subject.lat, s.subject.lon) });
   else who = t(`seriesWho.${s.subject.kind}`);
   // The folder tells apart series of the same people (or of no one known); a place already says where.
   if (folder && s.subject.kind !== 'place') who = t('seriesWho.in', { who, folder });
   const count = t('series.photos', { n: s.photoCount });
   // No dates for a series whose photos have no usable time (the engine stores none): its cover's name instead.
   // The name is cut in the middle: its end (view, frame number) is what tells two covers apart.
-  if (s.start === null) return { who, when: s.cover ? t('seriesWhen.cover', { name: middleEllipsis(s.cover.path.split(/[\\/]/).pop() ?? '', 30) }) : null, count };
+  if (s.start === null)
+    return {
+      who,
+      when: s.cover
+        ? t('seriesWhen.cover', { name: middleEllipsis(s.cover.path.split(/[\\/]/).pop() ?? '', 30) })
+        : null,
+      count,
+    };
   return { who, when: whenText(s.start, s.end ?? s.start, locale), count };
 }
 
@@ -124,34 +163,61 @@ function whenText(start: number, end: number, locale: string): string {
 }
 
 /** The series title in one line, in the UI's language. */
-export function seriesTitleText(s: SeriesTitleInput, nameOf: (id: number) => string, t: Translate, locale: string): string {
+export function seriesTitleText(
+  s: SeriesTitleInput,
+  nameOf: (id: number) => string,
+  t: Translate,
+  locale: string,
+): string {
   const parts = seriesTitleParts(s, nameOf, t, locale);
   if (parts === null) return s.title;
   return [parts.who, parts.when, parts.count].filter((x): x is string => x !== null).join(' · ');
 }
 
 /** Why a series exists, a sentence per fact. The day is in the title: here the times only. */
-export function seriesExplanation(r: SeriesReasons, nameOf: (id: number, stored: string | null) => string, t: Translate, locale: string): string[] {
+export function seriesExplanation(
+  r: SeriesReasons,
+  nameOf: (id: number, stored: string | null) => string,
+  t: Translate,
+  locale: string,
+): string[] {
   // Without a clock the span and gaps of file dates mean nothing: say so instead.
   const untimed = hasNoClock(r);
   const lines: string[] = [];
   if (untimed) lines.push(t('seriesWhy.noClock', { n: r.photos }));
   else {
     const sameDay = new Date(r.start).toDateString() === new Date(r.end).toDateString();
-    const at = (ms: number): string => (sameDay ? new Date(ms).toLocaleTimeString(locale, { timeStyle: 'short' }) : dateTime(ms, locale));
+    const at = (ms: number): string =>
+      sameDay ? new Date(ms).toLocaleTimeString(locale, { timeStyle: 'short' }) : dateTime(ms, locale);
     if (r.spanMs < 1000) lines.push(t('seriesWhy.instant', { n: r.photos, start: at(r.start) }));
     else {
-      lines.push(t('seriesWhy.span', { n: r.photos, span: spanText(r.spanMs, t), start: at(r.start), end: at(r.end) }));
-      lines.push(t('seriesWhy.gaps', { largest: spanText(r.largestGapMs, t), threshold: spanText(r.gapThresholdMs, t), max: spanText(r.maxGapMs, t) }));
+      lines.push(
+        t('seriesWhy.span', { n: r.photos, span: spanText(r.spanMs, t), start: at(r.start), end: at(r.end) }),
+      );
+      lines.push(
+        t('seriesWhy.gaps', {
+          largest: spanText(r.largestGapMs, t),
+          threshold: spanText(r.gapThresholdMs, t),
+          max: spanText(r.maxGapMs, t),
+        }),
+      );
     }
   }
-  for (const person of r.people.slice(0, 5)) lines.push(t('seriesWhy.person', { name: nameOf(person.id, person.name), count: person.photos, n: r.photos }));
-  if (r.meanBackgroundSimilarity !== null) lines.push(t('seriesWhy.background', { value: percent(r.meanBackgroundSimilarity) }));
-  if (r.meanClothingSimilarity !== null) lines.push(t('seriesWhy.clothing', { value: percent(r.meanClothingSimilarity) }));
-  const links = (Object.entries(r.links) as Array<[keyof SeriesReasons['links'], number]>).filter(([, n]) => n > 0).map(([kind, n]) => t(`link.${kind}`, { n }));
+  for (const person of r.people.slice(0, 5))
+    lines.push(
+      t('seriesWhy.person', { name: nameOf(person.id, person.name), count: person.photos, n: r.photos }),
+    );
+  if (r.meanBackgroundSimilarity !== null)
+    lines.push(t('seriesWhy.background', { value: percent(r.meanBackgroundSimilarity) }));
+  if (r.meanClothingSimilarity !== null)
+    lines.push(t('seriesWhy.clothing', { value: percent(r.meanClothingSimilarity) }));
+  const links = (Object.entries(r.links) as Array<[keyof SeriesReasons['links'], number]>)
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => t(`link.${kind}`, { n }));
   if (links.length > 0) lines.push(t('seriesWhy.links', { links: links.join(t('dupWords.separator')) }));
   if (r.timeSource.mtime > 0) lines.push(t('seriesWhy.mtime', { n: r.timeSource.mtime }));
-  if (!untimed && (r.timeSource.unknown ?? 0) > 0) lines.push(t('seriesWhy.untimed', { n: r.timeSource.unknown ?? 0 }));
+  if (!untimed && (r.timeSource.unknown ?? 0) > 0)
+    lines.push(t('seriesWhy.untimed', { n: r.timeSource.unknown ?? 0 }));
   return lines;
 }
 
@@ -173,9 +239,20 @@ function strengthsText(parts: ShotParts, t: Translate): string {
   for (const part of PART_ORDER) {
     const v = parts[part];
     if (v === undefined) continue;
-    if (part === 'sharpness') words.push(t(v >= 0.99 ? 'shotWords.sharpest' : v >= 0.8 ? 'shotWords.nearlySharpest' : 'shotWords.lessSharp', { n: Math.round(v * 100) }));
-    else if (part === 'faceQuality') words.push(t(v >= 0.7 ? 'shotWords.facesClear' : v >= 0.4 ? 'shotWords.facesFair' : 'shotWords.facesPoor'));
-    else if (part === 'exposure') words.push(t(v >= 0.8 ? 'shotWords.exposedWell' : v >= 0.5 ? 'shotWords.exposedFair' : 'shotWords.exposedPoor'));
+    if (part === 'sharpness')
+      words.push(
+        t(v >= 0.99 ? 'shotWords.sharpest' : v >= 0.8 ? 'shotWords.nearlySharpest' : 'shotWords.lessSharp', {
+          n: Math.round(v * 100),
+        }),
+      );
+    else if (part === 'faceQuality')
+      words.push(
+        t(v >= 0.7 ? 'shotWords.facesClear' : v >= 0.4 ? 'shotWords.facesFair' : 'shotWords.facesPoor'),
+      );
+    else if (part === 'exposure')
+      words.push(
+        t(v >= 0.8 ? 'shotWords.exposedWell' : v >= 0.5 ? 'shotWords.exposedFair' : 'shotWords.exposedPoor'),
+      );
     else words.push(v >= 0.99 ? t('shotWords.fullSize') : t('shotWords.smaller', { n: Math.round(v * 100) }));
   }
   return words.length === 0 ? t('parts.none') : words.join(t('dupWords.separator'));
@@ -219,7 +296,9 @@ export function shotReasonText(r: ShotReason, nameOf: (id: number) => string, t:
       // The time apart is said once, by 'shot.redundant' (from the kept shot).
       const { background, bodies } = r.params;
       const vars = { background: percent(background) };
-      return bodies === null ? t('why.shot.nearIdentical', vars) : t('why.shot.nearIdenticalBodies', { ...vars, bodies: percent(bodies) });
+      return bodies === null
+        ? t('why.shot.nearIdentical', vars)
+        : t('why.shot.nearIdenticalBodies', { ...vars, bodies: percent(bodies) });
     }
     case 'shot.lowerScore':
       return comparisonText(r.params.parts, r.params.keptParts, t);
@@ -227,10 +306,18 @@ export function shotReasonText(r: ShotReason, nameOf: (id: number) => string, t:
 }
 
 /** All reasons of a shot in one line; the best shot's strengths are said once, not again for its burst. */
-export function shotReasonsText(why: readonly ShotReason[], nameOf: (id: number) => string, t: Translate): string {
+export function shotReasonsText(
+  why: readonly ShotReason[],
+  nameOf: (id: number) => string,
+  t: Translate,
+): string {
   const best = why.some((r) => r.key === 'shot.best');
   return why
-    .map((r) => (best && r.key === 'shot.burstKept' ? t('why.shot.burstKeptBest', { frames: r.params.frames }) : shotReasonText(r, nameOf, t)))
+    .map((r) =>
+      best && r.key === 'shot.burstKept'
+        ? t('why.shot.burstKeptBest', { frames: r.params.frames })
+        : shotReasonText(r, nameOf, t),
+    )
     .join('; ');
 }
 
@@ -244,7 +331,9 @@ export function deleteReasonText(r: DeleteReason, t: Translate): string {
     case 'delete.duplicate':
       // The keeper's file name; its folder is in the plan's path column or one click away in Duplicates.
       // Groups have no number in the UI: the keeper's name is what tells the user which one.
-      return t(`because.duplicate.${r.params.kind}`, { keeper: r.params.keeper?.split(/[\\/]/).pop() ?? t('because.keptCopy') });
+      return t(`because.duplicate.${r.params.kind}`, {
+        keeper: r.params.keeper?.split(/[\\/]/).pop() ?? t('because.keptCopy'),
+      });
     case 'delete.redundantShot': {
       const first = r.params.why.find((w) => w.key === 'shot.redundant') ?? r.params.why[0];
       return t('because.redundantShot', { detail: first ? shotReasonText(first, (id) => `#${id}`, t) : '' });
@@ -256,7 +345,12 @@ export function deleteReasonText(r: DeleteReason, t: Translate): string {
  * Why a file is guarded, with today's names: `nameOf` gives a person's current name (the plan's
  * stored one is used when the person is gone); the series is said by its date, never by its stored title.
  */
-export function guardReasonText(r: GuardReason, t: Translate, locale: string, nameOf?: (personId: number) => string | undefined): string {
+export function guardReasonText(
+  r: GuardReason,
+  t: Translate,
+  locale: string,
+  nameOf?: (personId: number) => string | undefined,
+): string {
   switch (r.key) {
     case 'text':
       return r.params.text;
@@ -265,8 +359,12 @@ export function guardReasonText(r: GuardReason, t: Translate, locale: string, na
     case 'guard.lastOfPerson': {
       const { personId, seriesStart } = r.params;
       const person = (personId !== undefined ? nameOf?.(personId) : undefined) ?? r.params.person;
-      if (seriesStart === undefined || seriesStart === null) return t('guard.lastOfPersonUndated', { person });
-      return t('guard.lastOfPerson', { person, date: new Date(seriesStart).toLocaleDateString(locale, { dateStyle: 'medium' }) });
+      if (seriesStart === undefined || seriesStart === null)
+        return t('guard.lastOfPersonUndated', { person });
+      return t('guard.lastOfPerson', {
+        person,
+        date: new Date(seriesStart).toLocaleDateString(locale, { dateStyle: 'medium' }),
+      });
     }
   }
 }
@@ -295,14 +393,28 @@ export function groupSummaryText(g: Pick<DuplicateGroup, 'kind' | 'proof'>, t: T
   if (g.kind === 'exact') return t('dupWords.identical');
   const pairs = g.proof.flatMap((e) => (e.key === 'evidence.pair' ? [e.params] : []));
   const parts = [t('dupWords.samePicture')];
-  if (pairs.some((p) => p.transform === 'hflip' || p.transform === 'vflip' || p.transform === 'transpose' || p.transform === 'transverse')) parts.push(t('dupWords.mirrored'));
-  if (pairs.some((p) => p.transform === 'rot90' || p.transform === 'rot180' || p.transform === 'rot270')) parts.push(t('dupWords.rotated'));
+  if (
+    pairs.some(
+      (p) =>
+        p.transform === 'hflip' ||
+        p.transform === 'vflip' ||
+        p.transform === 'transpose' ||
+        p.transform === 'transverse',
+    )
+  )
+    parts.push(t('dupWords.mirrored'));
+  if (pairs.some((p) => p.transform === 'rot90' || p.transform === 'rot180' || p.transform === 'rot270'))
+    parts.push(t('dupWords.rotated'));
   if (g.proof.some((e) => e.key === 'evidence.copiesIncluded')) parts.push(t('dupWords.withCopies'));
   return parts.join(t('dupWords.separator'));
 }
 
 /** How a copy differs from the kept one, in words ("25 % smaller, re-compressed"); null for the keeper. */
-export function memberDiffText(m: DuplicateMember, keeper: DuplicateMember | undefined, t: Translate): string | null {
+export function memberDiffText(
+  m: DuplicateMember,
+  keeper: DuplicateMember | undefined,
+  t: Translate,
+): string | null {
   if (m.keep || !keeper) return null;
   const parts: string[] = [];
   const area = (m.width ?? 0) * (m.height ?? 0);
@@ -315,9 +427,11 @@ export function memberDiffText(m: DuplicateMember, keeper: DuplicateMember | und
   }
   // Edits the engine measured against the other copies say more than the byte count ("made greyscale", not "re-compressed").
   const edits = m.why.flatMap((r) => (r.key === 'lose.edited' ? r.params.edits : []));
-  if (m.format && keeper.format && m.format !== keeper.format) parts.push(t('dupWords.otherFormat', { format: m.format }));
+  if (m.format && keeper.format && m.format !== keeper.format)
+    parts.push(t('dupWords.otherFormat', { format: m.format }));
   else if (edits.length > 0) parts.push(...edits.map((e) => t(`edit.${e}`)));
-  else if (sameSize && m.bytes !== keeper.bytes) parts.push(t(m.bytes < keeper.bytes ? 'dupWords.recompressed' : 'dupWords.biggerFile'));
+  else if (sameSize && m.bytes !== keeper.bytes)
+    parts.push(t(m.bytes < keeper.bytes ? 'dupWords.recompressed' : 'dupWords.biggerFile'));
   if (parts.length === 0 && m.bytes === keeper.bytes && sameSize) parts.push(t('dupWords.sameFile'));
   return parts.length > 0 ? parts.join(t('dupWords.separator')) : t('dupWords.sameLook');
 }
@@ -326,7 +440,12 @@ export function memberDiffText(m: DuplicateMember, keeper: DuplicateMember | und
  * What the engine said, in the UI's language: the engine's messages are English, so in another
  * language the sentence comes from the error's code and the English detail is one hover away.
  */
-export function engineMessageParts(code: ErrorCode, message: string, lang: Lang, t: Translate): { text: string; detail: string | null } {
+export function engineMessageParts(
+  code: ErrorCode,
+  message: string,
+  lang: Lang,
+  t: Translate,
+): { text: string; detail: string | null } {
   if (lang === 'en') return { text: `${t(`errorCode.${code}`)} ${message}`, detail: null };
   return { text: t(`errorCode.${code}`), detail: message };
 }

@@ -42,7 +42,8 @@ export class EngineError extends Error {
   static from(error: unknown): EngineError {
     if (error instanceof EngineError) return error;
     if (isSerializedError(error)) return new EngineError(error.code, error.message, error.details);
-    if (error instanceof Error && error.name === 'AbortError') return new EngineError('CANCELLED', 'Cancelled');
+    if (error instanceof Error && error.name === 'AbortError')
+      return new EngineError('CANCELLED', 'Cancelled');
     const message = error instanceof Error ? error.message : String(error);
     return new EngineError('INTERNAL', message);
   }
@@ -51,7 +52,11 @@ export class EngineError extends Error {
 export function isSerializedError(value: unknown): value is SerializedError {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.message === 'string' && typeof v.code === 'string' && (ERROR_CODES as readonly string[]).includes(v.code);
+  return (
+    typeof v.message === 'string' &&
+    typeof v.code === 'string' &&
+    (ERROR_CODES as readonly string[]).includes(v.code)
+  );
 }
 
 export function assertNever(value: never, what = 'value'): never {

@@ -12,7 +12,10 @@ export function rectFromCorners(c: Readonly<Corners>): Rect {
 }
 
 /** Intersection over union of two boxes given as corners (0 when they do not overlap). */
-export function iouCorners(a: Readonly<Corners> | readonly number[], b: Readonly<Corners> | readonly number[]): number {
+export function iouCorners(
+  a: Readonly<Corners> | readonly number[],
+  b: Readonly<Corners> | readonly number[],
+): number {
   const [ax1 = 0, ay1 = 0, ax2 = 0, ay2 = 0] = a;
   const [bx1 = 0, by1 = 0, bx2 = 0, by2 = 0] = b;
   const iw = Math.min(ax2, bx2) - Math.max(ax1, bx1);

@@ -31,7 +31,13 @@ describe('engine', () => {
     const repo = createLibraryRepository(db);
     repo.addFolder(photos, Date.now());
     const report = await runScan(
-      { repo, thumbs: new ThumbnailStore(path.join(data, 'thumbs')), computeHashes: computeImageHashes, vision: null, logger: silentLogger },
+      {
+        repo,
+        thumbs: new ThumbnailStore(path.join(data, 'thumbs')),
+        computeHashes: computeImageHashes,
+        vision: null,
+        logger: silentLogger,
+      },
       { folderIds: null, ml: false },
       new AbortController().signal,
       () => undefined,
@@ -44,7 +50,9 @@ describe('engine', () => {
     try {
       const again = await engine.scanAndWait({ ml: false });
       expect(again.unchanged).toBe(2);
-      const { groups } = (await engine.dispatch('dedup:groups', {})) as { groups: Array<{ kind: string; members: unknown[] }> };
+      const { groups } = (await engine.dispatch('dedup:groups', {})) as {
+        groups: Array<{ kind: string; members: unknown[] }>;
+      };
       expect(groups).toHaveLength(1);
       expect(groups[0]?.kind).toBe('exact');
       // And an unchanged library after that does not rebuild again (the flag is cleared).
@@ -102,13 +110,24 @@ describe('engine', () => {
       await engine.scanAndWait({ ml: false });
       // A face in the removed folder's photo, named: its person must go with the folder.
       const db = openDatabase(path.join(data, 'library.db'), silentLogger);
-      const content = db.prepare<[string], number>('SELECT content_id FROM files WHERE path = ?').pluck().get(path.join(gone, 'a.jpg')) as number;
+      const content = db
+        .prepare<[string], number>('SELECT content_id FROM files WHERE path = ?')
+        .pluck()
+        .get(path.join(gone, 'a.jpg')) as number;
       const face = db
-        .prepare<[number], number>("INSERT INTO faces (content_id, idx, x, y, w, h, score, quality, model_version) VALUES (?, 0, 1, 1, 50, 50, 0.9, 0.9, 't') RETURNING id")
+        .prepare<
+          [number],
+          number
+        >("INSERT INTO faces (content_id, idx, x, y, w, h, score, quality, model_version) VALUES (?, 0, 1, 1, 50, 50, 0.9, 0.9, 't') RETURNING id")
         .pluck()
         .get(content) as number;
-      const person = db.prepare<[number], number>("INSERT INTO people (name, created_at) VALUES ('Gone', ?) RETURNING id").pluck().get(Date.now()) as number;
-      db.prepare<[number, number, number]>("INSERT INTO face_person (face_id, person_id, source, at) VALUES (?, ?, 'user', ?)").run(face, person, Date.now());
+      const person = db
+        .prepare<[number], number>("INSERT INTO people (name, created_at) VALUES ('Gone', ?) RETURNING id")
+        .pluck()
+        .get(Date.now()) as number;
+      db.prepare<[number, number, number]>(
+        "INSERT INTO face_person (face_id, person_id, source, at) VALUES (?, ?, 'user', ?)",
+      ).run(face, person, Date.now());
       db.close();
       expect(((await engine.dispatch('people:list', {})) as unknown[]).length).toBe(1);
       expect(((await engine.dispatch('dedup:groups', {})) as { total: number }).total).toBe(1);

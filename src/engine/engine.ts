@@ -59,7 +59,10 @@ export interface Engine {
   api: ApiHandlers;
   subscribe(handler: EventHandler): () => void;
   /** `full` is the original file where a browser can show it (100 % zoom), else the large preview. */
-  thumbnail(photoId: number, size: 'small' | 'large' | 'full'): Promise<{ path: string; mime: string } | null>;
+  thumbnail(
+    photoId: number,
+    size: 'small' | 'large' | 'full',
+  ): Promise<{ path: string; mime: string } | null>;
   /** Runs a scan to completion in-process (CLI): the job's report, including every error. */
   scanAndWait(options: ScanAndWaitOptions): Promise<ScanReport>;
   waitIdle(): Promise<void>;
@@ -127,15 +130,23 @@ function userFacingFsError(error: unknown, what: string): unknown {
   }
 }
 
-async function startServices(db: Db, lock: DataDirLock, dataDir: string, options: EngineOptions, logger: Logger): Promise<Engine> {
+async function startServices(
+  db: Db,
+  lock: DataDirLock,
+  dataDir: string,
+  options: EngineOptions,
+  logger: Logger,
+): Promise<Engine> {
   const modelsDir = options.modelsDir ?? DEFAULT_MODELS_DIR;
   const repo = createLibraryRepository(db);
   const stale = repo.interruptStaleScans();
-  if (stale > 0) logger.warn('a previous scan was interrupted; the next scan resumes where it stopped', { scans: stale });
+  if (stale > 0)
+    logger.warn('a previous scan was interrupted; the next scan resumes where it stopped', { scans: stale });
   const bus = new EventBus();
   const thumbs = new ThumbnailStore(path.join(dataDir, 'thumbs'));
   const leftovers = await thumbs.removeLeftovers();
-  if (leftovers > 0) logger.info('removed unfinished thumbnail files of an interrupted run', { files: leftovers });
+  if (leftovers > 0)
+    logger.info('removed unfinished thumbnail files of an interrupted run', { files: leftovers });
   const backend = options.trash ?? createFreedesktopTrash();
 
   const duplicates = createDuplicateService({
@@ -144,17 +155,36 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
     onChange: () => bus.emit('library:changed', { reason: 'dedup' }),
   });
   const visionRepo = createVisionRepository(db);
-  const vectors = libraryVectors({ dataDir, db, repo: visionRepo, logger: logger.child({ part: 'vectors' }) });
-  const vision = createVisionService({ repo: visionRepo, vectors, modelsDir, logger: logger.child({ part: 'vision' }) });
-  const people = createPeopleService({ db, vectors: vectors.get, logger: logger.child({ part: 'people' }), onChange: () => bus.emit('library:changed', { reason: 'people' }) });
+  const vectors = libraryVectors({
+    dataDir,
+    db,
+    repo: visionRepo,
+    logger: logger.child({ part: 'vectors' }),
+  });
+  const vision = createVisionService({
+    repo: visionRepo,
+    vectors,
+    modelsDir,
+    logger: logger.child({ part: 'vision' }),
+  });
+  const people = createPeopleService({
+    db,
+    vectors: vectors.get,
+    logger: logger.child({ part: 'people' }),
+    onChange: () => bus.emit('library:changed', { reason: 'people' }),
+  });
   const series = createSeriesService({ db, vectors: vectors.get, logger: logger.child({ part: 'series' }) });
 
   async function clusterPeople(ctx: JobContext): Promise<void> {
-    await people.cluster({ signal: ctx.signal, onProgress: (done, total, s) => ctx.progress(`people: ${s}`, done, total) });
+    await people.cluster({
+      signal: ctx.signal,
+      onProgress: (done, total, s) => ctx.progress(`people: ${s}`, done, total),
+    });
     vectors.save();
   }
   async function groupSeries(ctx: JobContext): Promise<void> {
-    const report = (done: number, total: number, s: string): void => ctx.progress(`series: ${s}`, done, total);
+    const report = (done: number, total: number, s: string): void =>
+      ctx.progress(`series: ${s}`, done, total);
     await series.group({ signal: ctx.signal, onProgress: report });
     // Series are the shoots that people without a recognisable face are found in. When that changes
     // who is where, series are grouped again so that they name those people (people born in a series
@@ -186,12 +216,21 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
             bus.emit('library:changed', { reason: 'dedup' });
           } catch (error) {
             // An early look is a bonus: the scan goes on and groups again at its end.
-            ctx.logger.warn('interim duplicate grouping failed', { error: error instanceof Error ? error.message : String(error) });
+            ctx.logger.warn('interim duplicate grouping failed', {
+              error: error instanceof Error ? error.message : String(error),
+            });
           }
         },
       });
       const report = await runScan(
-        { repo, thumbs, computeHashes: computeImageHashes, vision: visionStage, logger: ctx.logger, maxPixels: options.maxPixels },
+        {
+          repo,
+          thumbs,
+          computeHashes: computeImageHashes,
+          vision: visionStage,
+          logger: ctx.logger,
+          maxPixels: options.maxPixels,
+        },
         { folderIds: spec.folderIds, ml: spec.ml },
         ctx.signal,
         (stage, done, total) => {
@@ -239,7 +278,13 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
     jobs,
     extraStatus: () => {
       const d = duplicates.stats();
-      return { duplicateGroups: d.groups, reclaimableBytes: d.reclaim, faces: vision.faceCount(), people: people.visibleCount(), series: series.count() };
+      return {
+        duplicateGroups: d.groups,
+        reclaimableBytes: d.reclaim,
+        faces: vision.faceCount(),
+        people: people.visibleCount(),
+        series: series.count(),
+      };
     },
     scanReport: (jobId) => scanReports.get(jobId) ?? null,
     onFoldersChanged: () => {
@@ -290,7 +335,12 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
     logger.error('internal error', { method, error: error instanceof Error ? error.stack : String(error) }),
   );
 
-  const previews = createPreviews({ thumbs, photoFile: (id) => repo.photoFile(id), maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS, logger });
+  const previews = createPreviews({
+    thumbs,
+    photoFile: (id) => repo.photoFile(id),
+    maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
+    logger,
+  });
   let disposed = false;
 
   return {
@@ -299,7 +349,8 @@ async function startServices(db: Db, lock: DataDirLock, dataDir: string, options
     api,
     subscribe: (handler) => bus.subscribe(handler),
     thumbnail: (photoId, size) => previews.get(photoId, size),
-    scanAndWait: (opts) => scanAndWait(createClient(createInMemoryTransport(dispatch, (h) => bus.subscribe(h))), opts),
+    scanAndWait: (opts) =>
+      scanAndWait(createClient(createInMemoryTransport(dispatch, (h) => bus.subscribe(h))), opts),
     waitIdle: () => jobs.waitIdle(),
     async dispose() {
       if (disposed) return;

@@ -27,7 +27,8 @@ export interface DatasetNeed {
 export function needDataset(...parts: string[]): DatasetNeed {
   const roots = datasetRoots();
   for (const root of roots)
-    if (parts.every((p) => existsSync(path.join(root, p)))) return { root: realpathSync(root), skip: false, why: '' };
+    if (parts.every((p) => existsSync(path.join(root, p))))
+      return { root: realpathSync(root), skip: false, why: '' };
   const why = ` [skipped: needs ${parts.join(', ')} of the dev datasets, not found in ${roots.join(' or ')}]`;
   // The default reporter names skipped files only; say why where a person reads the run (test tooling, not engine code).
   // eslint-disable-next-line no-console

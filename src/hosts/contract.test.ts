@@ -10,7 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { listWireNames } from '../common/contract/api';
 import type { ApiClient, WireMessage } from '../common/contract/rpc';
-import { createClient, createInMemoryTransport, createMessageTransport, serveMessages } from '../common/contract/rpc';
+import {
+  createClient,
+  createInMemoryTransport,
+  createMessageTransport,
+  serveMessages,
+} from '../common/contract/rpc';
 import { EngineError } from '../common/errors';
 import { createEngine, type Engine } from '../engine/engine';
 import { makeJpeg } from '../engine/testing';
@@ -30,7 +35,9 @@ beforeAll(async () => {
   engine = await createEngine({ dataDir: path.join(dir, 'data') });
   bridge = await startBridge({ engine, staticDir: path.join(dir, 'static') });
   socket = await new Promise<WebSocket>((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${bridge.port}/rpc`, { headers: { cookie: `sift_token_${bridge.port}=${bridge.token}`, origin: bridge.origin } });
+    const ws = new WebSocket(`ws://127.0.0.1:${bridge.port}/rpc`, {
+      headers: { cookie: `sift_token_${bridge.port}=${bridge.token}`, origin: bridge.origin },
+    });
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
   });
@@ -50,7 +57,9 @@ function messagePair(): ApiClient {
   // Two ends of a structured-clone channel, as Electron's MessagePort gives.
   let toServer: (m: WireMessage) => void = () => undefined;
   const client = createMessageTransport((m) => queueMicrotask(() => toServer(structuredClone(m))));
-  const server = serveMessages(engine.dispatch, (m) => queueMicrotask(() => client.receive(structuredClone(m))));
+  const server = serveMessages(engine.dispatch, (m) =>
+    queueMicrotask(() => client.receive(structuredClone(m))),
+  );
   toServer = server.receive;
   engine.subscribe((event, payload) => server.emit(event, payload));
   return createClient(client.transport);
@@ -102,7 +111,9 @@ describe.each([
     expect(bad).toBeInstanceOf(EngineError);
     expect(bad.code).toBe('INVALID_ARGUMENT');
     expect(bad.message).toMatch(/library:addFolder.*path/);
-    const wrongType = await errorOf((api.people.rename as (a: unknown) => Promise<unknown>)({ id: 'one', name: 'x' }));
+    const wrongType = await errorOf(
+      (api.people.rename as (a: unknown) => Promise<unknown>)({ id: 'one', name: 'x' }),
+    );
     expect(wrongType.code).toBe('INVALID_ARGUMENT');
     const extra = await errorOf((api.jobs.list as (a: unknown) => Promise<unknown>)({ sneaky: true }));
     expect(extra.code).toBe('INVALID_ARGUMENT');

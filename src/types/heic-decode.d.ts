@@ -11,7 +11,9 @@ declare module 'heic-decode' {
   }
   function decode(input: { buffer: ArrayBufferLike | Uint8Array }): Promise<DecodedHeic>;
   namespace decode {
-    function all(input: { buffer: ArrayBufferLike | Uint8Array }): Promise<LazyHeicImage[] & { dispose(): void }>;
+    function all(input: {
+      buffer: ArrayBufferLike | Uint8Array;
+    }): Promise<LazyHeicImage[] & { dispose(): void }>;
   }
   export default decode;
 }

@@ -37,7 +37,11 @@ declare module 'libheif-js/wasm-bundle' {
     heif_image_handle_get_width(handle: HeifHandle): number;
     heif_image_handle_get_height(handle: HeifHandle): number;
     heif_image_handle_release(handle: HeifHandle): void;
-    heif_js_decode_image2(handle: HeifHandle, colorspace: unknown, chroma: unknown): Promise<HeifDecoded | null>;
+    heif_js_decode_image2(
+      handle: HeifHandle,
+      colorspace: unknown,
+      chroma: unknown,
+    ): Promise<HeifDecoded | null>;
     heif_image_release(image: unknown): void;
     _heif_image_handle_get_number_of_thumbnails(handle: number): number;
     _heif_image_handle_get_list_of_thumbnail_IDs(handle: number, ids: number, count: number): number;

@@ -17,10 +17,22 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-async function manifestCopy(name: string, edit: (m: { models: Array<Record<string, unknown> & { source: { files: Record<string, string>; version: string }; output: { sha256: string } }> }) => void): Promise<string> {
+async function manifestCopy(
+  name: string,
+  edit: (m: {
+    models: Array<
+      Record<string, unknown> & {
+        source: { files: Record<string, string>; version: string };
+        output: { sha256: string };
+      }
+    >;
+  }) => void,
+): Promise<string> {
   const dir = path.join(tmp, name);
   await cp(path.join(DEFAULT_MODELS_DIR, 'manifest.json'), path.join(dir, 'manifest.json'));
-  const json = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Parameters<typeof edit>[0];
+  const json = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Parameters<
+    typeof edit
+  >[0];
   edit(json);
   await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(json));
   return dir;
@@ -40,8 +52,12 @@ describe('model build', () => {
     });
     const r = await ensureModelFiles(dir, silentLogger, { resolveFrom: PACKAGE_ROOT });
     expect(r.built).toHaveLength(1);
-    const pinned = (await readManifest(DEFAULT_MODELS_DIR)).models.find((x) => x.id === 'blazeface-back-dynamic')?.output.sha256;
-    expect(sha256Hex(await readFile(path.join(dir, 'build', 'face-detection.blazeface-back-dynamic.onnx')))).toBe(pinned);
+    const pinned = (await readManifest(DEFAULT_MODELS_DIR)).models.find(
+      (x) => x.id === 'blazeface-back-dynamic',
+    )?.output.sha256;
+    expect(
+      sha256Hex(await readFile(path.join(dir, 'build', 'face-detection.blazeface-back-dynamic.onnx'))),
+    ).toBe(pinned);
   });
 
   it('fails clearly when a source file does not match its pinned sha256', async () => {
@@ -61,7 +77,9 @@ describe('model build', () => {
       const first = m.models[0];
       if (first) first.source.version = '9.9.9';
     });
-    await expect(ensureModelFiles(dir, silentLogger, { resolveFrom: PACKAGE_ROOT })).rejects.toThrow(/expected @vladmandic\/human-models@9\.9\.9 but found version 3\.0\.4/);
+    await expect(ensureModelFiles(dir, silentLogger, { resolveFrom: PACKAGE_ROOT })).rejects.toThrow(
+      /expected @vladmandic\/human-models@9\.9\.9 but found version 3\.0\.4/,
+    );
   });
 
   it('fails when the built output does not match the pinned output sha256', async () => {
@@ -70,6 +88,8 @@ describe('model build', () => {
       const first = m.models[0];
       if (first) first.output.sha256 = 'f'.repeat(64);
     });
-    await expect(ensureModelFiles(dir, silentLogger, { resolveFrom: PACKAGE_ROOT })).rejects.toThrow(/built ONNX has sha256 [0-9a-f]{64} but the manifest pins f{64}/);
+    await expect(ensureModelFiles(dir, silentLogger, { resolveFrom: PACKAGE_ROOT })).rejects.toThrow(
+      /built ONNX has sha256 [0-9a-f]{64} but the manifest pins f{64}/,
+    );
   });
 });

@@ -22,27 +22,44 @@ export async function packageDir(spec: ModelSpec, resolveFrom: string): Promise<
   try {
     pkgJson = require.resolve(`${spec.source.package}/package.json`);
   } catch {
-    throw new EngineError('MODEL', `Model ${spec.id}: npm package ${spec.source.package} is not installed (needed ${spec.source.version})`);
+    throw new EngineError(
+      'MODEL',
+      `Model ${spec.id}: npm package ${spec.source.package} is not installed (needed ${spec.source.version})`,
+    );
   }
   const pkg = JSON.parse(await readFile(pkgJson, 'utf8')) as { version?: string };
   if (pkg.version !== spec.source.version)
-    throw new EngineError('MODEL', `Model ${spec.id}: expected ${spec.source.package}@${spec.source.version} but found version ${String(pkg.version)}`);
+    throw new EngineError(
+      'MODEL',
+      `Model ${spec.id}: expected ${spec.source.package}@${spec.source.version} but found version ${String(pkg.version)}`,
+    );
   return path.dirname(pkgJson);
 }
 
 export async function verifySources(spec: ModelSpec, dir: string): Promise<void> {
   for (const [file, expected] of Object.entries(spec.source.files)) {
     const actual = await fileSha256(path.join(dir, file));
-    if (actual === undefined) throw new EngineError('MODEL', `Model ${spec.id}: source file ${spec.source.package}/${file} is missing`);
+    if (actual === undefined)
+      throw new EngineError(
+        'MODEL',
+        `Model ${spec.id}: source file ${spec.source.package}/${file} is missing`,
+      );
     if (actual !== expected)
-      throw new EngineError('MODEL', `Model ${spec.id}: source file ${spec.source.package}/${file} has sha256 ${actual}, manifest pins ${expected}`);
+      throw new EngineError(
+        'MODEL',
+        `Model ${spec.id}: source file ${spec.source.package}/${file} has sha256 ${actual}, manifest pins ${expected}`,
+      );
   }
 }
 
 /** Converts one model from its (verified) sources to ONNX bytes. */
 export async function buildModelBytes(spec: ModelSpec, dir: string): Promise<Uint8Array> {
   const entry = path.join(dir, spec.source.entry);
-  const metadata = { 'sift.model_id': spec.id, 'sift.task': spec.task, 'sift.source': `${spec.source.package}@${spec.source.version}/${spec.source.entry}` };
+  const metadata = {
+    'sift.model_id': spec.id,
+    'sift.task': spec.task,
+    'sift.source': `${spec.source.package}@${spec.source.version}/${spec.source.entry}`,
+  };
   switch (spec.source.kind) {
     case 'tfjs-graph': {
       const model = await loadTfjsGraphModel(entry);
@@ -72,7 +89,11 @@ export interface EnsureResult {
   skipped: string[];
 }
 
-export async function ensureModelFiles(modelsDir: string, logger: Logger, options: EnsureOptions = {}): Promise<EnsureResult> {
+export async function ensureModelFiles(
+  modelsDir: string,
+  logger: Logger,
+  options: EnsureOptions = {},
+): Promise<EnsureResult> {
   const manifest = await readManifest(modelsDir);
   const result: EnsureResult = { built: [], skipped: [] };
   await mkdir(path.join(modelsDir, 'build'), { recursive: true });
@@ -89,9 +110,16 @@ export async function ensureModelFiles(modelsDir: string, logger: Logger, option
     const bytes = await buildModelBytes(spec, dir);
     const hash = sha256Hex(bytes);
     if (spec.output.sha256 === '') {
-      if (!options.allowUnpinned) throw new EngineError('MODEL', `Model ${spec.id}: manifest has no output sha256; built ${hash} (run build:models --pin to record it)`);
+      if (!options.allowUnpinned)
+        throw new EngineError(
+          'MODEL',
+          `Model ${spec.id}: manifest has no output sha256; built ${hash} (run build:models --pin to record it)`,
+        );
     } else if (hash !== spec.output.sha256) {
-      throw new EngineError('MODEL', `Model ${spec.id}: built ONNX has sha256 ${hash} but the manifest pins ${spec.output.sha256} (converter or source changed)`);
+      throw new EngineError(
+        'MODEL',
+        `Model ${spec.id}: built ONNX has sha256 ${hash} but the manifest pins ${spec.output.sha256} (converter or source changed)`,
+      );
     }
     const tmp = `${out}.${process.pid}.tmp`;
     await writeFile(tmp, bytes);

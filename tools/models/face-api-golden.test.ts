@@ -19,7 +19,11 @@ interface Tensor3D {
   dispose(): void;
 }
 interface FaceApi {
-  tf: { setBackend(name: string): Promise<boolean>; ready(): Promise<void>; tensor3d(values: Float32Array, shape: [number, number, number]): Tensor3D };
+  tf: {
+    setBackend(name: string): Promise<boolean>;
+    ready(): Promise<void>;
+    tensor3d(values: Float32Array, shape: [number, number, number]): Tensor3D;
+  };
   nets: { faceRecognitionNet: { loadFromDisk(dir: string): Promise<void> } };
   computeFaceDescriptor(input: Tensor3D): Promise<Float32Array | Float32Array[]>;
 }
@@ -39,11 +43,17 @@ beforeAll(async () => {
   await ensureModelFiles(DEFAULT_MODELS_DIR, silentLogger, { resolveFrom: PACKAGE_ROOT });
   registry = createModelRegistry(DEFAULT_MODELS_DIR, await readManifest(DEFAULT_MODELS_DIR));
   const spec = registry.forTask('face-embedding');
-  await faceapi.nets.faceRecognitionNet.loadFromDisk(path.join(await packageDir(spec, PACKAGE_ROOT), path.dirname(spec.source.entry)));
+  await faceapi.nets.faceRecognitionNet.loadFromDisk(
+    path.join(await packageDir(spec, PACKAGE_ROOT), path.dirname(spec.source.entry)),
+  );
 });
 
 async function chip(file: string): Promise<Float32Array> {
-  const { data } = await sharp(path.join(datasets, 'faces/images', file)).removeAlpha().resize(150, 150, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+  const { data } = await sharp(path.join(datasets, 'faces/images', file))
+    .removeAlpha()
+    .resize(150, 150, { fit: 'fill' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return Float32Array.from(data);
 }
 
@@ -59,11 +69,18 @@ describe("face descriptor vs face-api's computeFaceDescriptor", () => {
     }
     const batch = new Float32Array(chips.length * 150 * 150 * 3);
     chips.forEach((c, i) => batch.set(c, i * c.length));
-    const session = await ort.InferenceSession.create(registry.modelPath(registry.forTask('face-embedding')), { intraOpNumThreads: 1 });
+    const session = await ort.InferenceSession.create(
+      registry.modelPath(registry.forTask('face-embedding')),
+      { intraOpNumThreads: 1 },
+    );
     try {
-      const out = (await session.run({ input: new ort.Tensor('float32', batch, [chips.length, 150, 150, 3]) })).descriptor?.data as Float32Array;
+      const out = (
+        await session.run({ input: new ort.Tensor('float32', batch, [chips.length, 150, 150, 3]) })
+      ).descriptor?.data as Float32Array;
       const cos = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-        let dot = 0, na = 0, nb = 0;
+        let dot = 0,
+          na = 0,
+          nb = 0;
         for (let i = 0; i < 128; i++) {
           dot += (a[i] ?? 0) * (b[i] ?? 0);
           na += (a[i] ?? 0) ** 2;

@@ -12,7 +12,12 @@ import { faceDescriptorReference } from './convert/face-descriptor-tfjs-referenc
 import { loadTfjsGraphModel, loadTfjsWeightManifest } from './convert/tfjs-format';
 import { DEFAULT_MODELS_DIR, PACKAGE_ROOT } from '../../src/engine/paths';
 import { ensureModelFiles, packageDir } from './build';
-import { createModelRegistry, readManifest, type ModelRegistry, type ModelSpec } from '../../src/engine/ml/models/manifest';
+import {
+  createModelRegistry,
+  readManifest,
+  type ModelRegistry,
+  type ModelSpec,
+} from '../../src/engine/ml/models/manifest';
 
 let registry: ModelRegistry;
 
@@ -28,7 +33,9 @@ function image(n: number, h: number, w: number, seed: number): Float32Array {
   for (let b = 0; b < n; b++)
     for (let y = 0; y < h; y++)
       for (let x = 0; x < w; x++)
-        for (let c = 0; c < 3; c++) out[((b * h + y) * w + x) * 3 + c] = 127.5 + 127.5 * Math.sin((x * (c + 1) * 0.05 + y * 0.031 * (b + 1) + seed) * 1.3);
+        for (let c = 0; c < 3; c++)
+          out[((b * h + y) * w + x) * 3 + c] =
+            127.5 + 127.5 * Math.sin((x * (c + 1) * 0.05 + y * 0.031 * (b + 1) + seed) * 1.3);
   return out;
 }
 
@@ -42,11 +49,22 @@ function compare(want: Float32Array, got: Float32Array): { maxDiff: number; scal
   return { maxDiff, scale };
 }
 
-async function tfjsGraphGolden(task: 'face-detection' | 'person-detection', size: number, normalise: (v: number) => number, checkItems: readonly number[]): Promise<void> {
+async function tfjsGraphGolden(
+  task: 'face-detection' | 'person-detection',
+  size: number,
+  normalise: (v: number) => number,
+  checkItems: readonly number[],
+): Promise<void> {
   const spec: ModelSpec = registry.forTask(task);
   const dir = await packageDir(spec, PACKAGE_ROOT);
   const src = await loadTfjsGraphModel(path.join(dir, spec.source.entry));
-  const model = await tf.loadGraphModel(tf.io.fromMemory({ modelTopology: src.json.modelTopology, weightSpecs: src.specs, weightData: src.bytes.slice().buffer }));
+  const model = await tf.loadGraphModel(
+    tf.io.fromMemory({
+      modelTopology: src.json.modelTopology,
+      weightSpecs: src.specs,
+      weightData: src.bytes.slice().buffer,
+    }),
+  );
   const session = await ort.InferenceSession.create(registry.modelPath(spec), { intraOpNumThreads: 1 });
   try {
     // Batch of 2 through ORT (dynamic batch), each item against a batch-1 TF.js run.
@@ -54,7 +72,10 @@ async function tfjsGraphGolden(task: 'face-detection' | 'person-detection', size
     const got = await session.run({ [spec.input.name]: new ort.Tensor('float32', x, [2, size, size, 3]) });
     const per = size * size * 3;
     for (const b of checkItems) {
-      const outs = model.execute(tf.tensor4d(x.slice(b * per, (b + 1) * per), [1, size, size, 3]), spec.convert.outputs.map((o) => o.node)) as tf.Tensor[];
+      const outs = model.execute(
+        tf.tensor4d(x.slice(b * per, (b + 1) * per), [1, size, size, 3]),
+        spec.convert.outputs.map((o) => o.node),
+      ) as tf.Tensor[];
       spec.convert.outputs.forEach((o, k) => {
         const full = outs[k]?.dataSync() as Float32Array;
         const channels = outs[k]?.shape[3] ?? 1;
@@ -65,8 +86,13 @@ async function tfjsGraphGolden(task: 'face-detection' | 'person-detection', size
         const { maxDiff, scale } = compare(want, all.slice(b * want.length, (b + 1) * want.length));
         // float32 noise: ~1e-6 relative, accumulated over a few dozen layers.
         expect(scale, `${o.name} scale`).toBeGreaterThan(0);
-        console.info(`[golden] ${task} ${o.name} item ${b}: max abs diff ${maxDiff.toExponential(2)}, output scale ${scale.toFixed(3)}`);
-        expect(maxDiff / Math.max(scale, 1e-3), `${o.name} batch ${b}: max abs diff ${maxDiff} at output scale ${scale}`).toBeLessThan(2e-5);
+        console.info(
+          `[golden] ${task} ${o.name} item ${b}: max abs diff ${maxDiff.toExponential(2)}, output scale ${scale.toFixed(3)}`,
+        );
+        expect(
+          maxDiff / Math.max(scale, 1e-3),
+          `${o.name} batch ${b}: max abs diff ${maxDiff} at output scale ${scale}`,
+        ).toBeLessThan(2e-5);
       });
       tf.dispose(outs);
     }
@@ -95,10 +121,13 @@ describe('golden: built ONNX models vs TF.js cpu', () => {
     const want = faceDescriptorReference(weights, x, n);
     const session = await ort.InferenceSession.create(registry.modelPath(spec), { intraOpNumThreads: 1 });
     try {
-      const got = (await session.run({ input: new ort.Tensor('float32', x, [n, 150, 150, 3]) })).descriptor?.data as Float32Array;
+      const got = (await session.run({ input: new ort.Tensor('float32', x, [n, 150, 150, 3]) })).descriptor
+        ?.data as Float32Array;
       expect(got.length).toBe(n * 128);
       for (let b = 0; b < n; b++) {
-        let dot = 0, na = 0, nb = 0;
+        let dot = 0,
+          na = 0,
+          nb = 0;
         for (let i = b * 128; i < (b + 1) * 128; i++) {
           dot += (got[i] ?? 0) * (want[i] ?? 0);
           na += (got[i] ?? 0) ** 2;

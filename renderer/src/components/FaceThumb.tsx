@@ -24,7 +24,15 @@ function photoSize(api: ApiClient, photoId: number): Promise<Size> {
   return pending;
 }
 
-export function FaceThumb({ face, px, round }: { face: Pick<FaceRef, 'photoId' | 'box' | 'path'>; px: number; round?: boolean }) {
+export function FaceThumb({
+  face,
+  px,
+  round,
+}: {
+  face: Pick<FaceRef, 'photoId' | 'box' | 'path'>;
+  px: number;
+  round?: boolean;
+}) {
   const { api, host } = useServices();
   const [size, setSize] = useState<Size | undefined>(undefined);
   useEffect(() => {
@@ -41,7 +49,16 @@ export function FaceThumb({ face, px, round }: { face: Pick<FaceRef, 'photoId' |
     return (
       <div className={`face-crop ${round ? 'round' : ''}`} style={frame}>
         {/* Empty only while the photo's size loads; without a usable box, the whole photo. */}
-        {size !== undefined && <img src={host.thumbUrl(face.photoId, 'small')} loading="lazy" width={px} height={px} alt="" className="thumb" />}
+        {size !== undefined && (
+          <img
+            src={host.thumbUrl(face.photoId, 'small')}
+            loading="lazy"
+            width={px}
+            height={px}
+            alt=""
+            className="thumb"
+          />
+        )}
       </div>
     );
   }
@@ -60,7 +77,12 @@ export function FaceThumb({ face, px, round }: { face: Pick<FaceRef, 'photoId' |
         decoding="async"
         alt=""
         draggable={false}
-        style={{ width: size.width * scale, height: size.height * scale, left: px / 2 - cx * scale, top: px / 2 - cy * scale }}
+        style={{
+          width: size.width * scale,
+          height: size.height * scale,
+          left: px / 2 - cx * scale,
+          top: px / 2 - cy * scale,
+        }}
       />
     </div>
   );

@@ -21,7 +21,9 @@ export const FACTS: readonly Fact[] = ['name', 'folder', 'date', 'dimensions', '
 
 export function splitPath(path: string): { folder: string; name: string } {
   const at = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  return at < 0 ? { folder: '', name: path } : { folder: path.slice(0, at) || path.slice(0, 1), name: path.slice(at + 1) };
+  return at < 0
+    ? { folder: '', name: path }
+    : { folder: path.slice(0, at) || path.slice(0, 1), name: path.slice(at + 1) };
 }
 
 export function factValue(p: PhotoDetail, fact: Fact, locale: string): string {
@@ -115,13 +117,23 @@ function ZoomButtons({ zoom }: { zoom: ZoomControls }) {
   const { t } = useI18n();
   return (
     <div className="segmented zoom-buttons" role="group" aria-label={t('viewer.zoom')}>
-      <button onClick={() => zoom.step(1 / ZOOM_STEP)} aria-label={t('viewer.zoomOut')} title={`${t('viewer.zoomOut')} (−)`} data-testid="zoom-out">
+      <button
+        onClick={() => zoom.step(1 / ZOOM_STEP)}
+        aria-label={t('viewer.zoomOut')}
+        title={`${t('viewer.zoomOut')} (−)`}
+        data-testid="zoom-out"
+      >
         −
       </button>
       <span className="zoom-percent" data-testid="zoom-percent">
         {zoom.percent === null ? '' : `${zoom.percent} %`}
       </span>
-      <button onClick={() => zoom.step(ZOOM_STEP)} aria-label={t('viewer.zoomIn')} title={`${t('viewer.zoomIn')} (+)`} data-testid="zoom-in">
+      <button
+        onClick={() => zoom.step(ZOOM_STEP)}
+        aria-label={t('viewer.zoomIn')}
+        title={`${t('viewer.zoomIn')} (+)`}
+        data-testid="zoom-in"
+      >
         +
       </button>
       <button onClick={zoom.fit} title={`${t('viewer.fit')} (0)`} data-testid="zoom-fit">
@@ -138,10 +150,20 @@ export function Lightbox() {
   const { lightbox, openLightbox } = useAppState();
   const close = useCallback(() => openLightbox(null), [openLightbox]);
   if (!lightbox) return null;
-  return lightbox.mode === 'view' ? <Viewer request={lightbox} onClose={close} /> : <Compare request={lightbox} onClose={close} />;
+  return lightbox.mode === 'view' ? (
+    <Viewer request={lightbox} onClose={close} />
+  ) : (
+    <Compare request={lightbox} onClose={close} />
+  );
 }
 
-function Viewer({ request, onClose }: { request: Extract<LightboxRequest, { mode: 'view' }>; onClose: () => void }) {
+function Viewer({
+  request,
+  onClose,
+}: {
+  request: Extract<LightboxRequest, { mode: 'view' }>;
+  onClose: () => void;
+}) {
   const { t, locale } = useI18n();
   const { basket, toggleBasket } = useAppState();
   const [index, setIndex] = useState(request.index);
@@ -166,7 +188,15 @@ function Viewer({ request, onClose }: { request: Extract<LightboxRequest, { mode
   const boxes: readonly PhotoBox[] = request.boxes?.get(photoId) ?? [];
   const marked = basket.has(photoId);
   return (
-    <div className="lightbox" role="dialog" aria-modal="true" aria-label={t('viewer.title')} data-testid="viewer" data-photo-id={photoId} data-index={index}>
+    <div
+      className="lightbox"
+      role="dialog"
+      aria-modal="true"
+      aria-label={t('viewer.title')}
+      data-testid="viewer"
+      data-photo-id={photoId}
+      data-index={index}
+    >
       <header className="lightbox-bar">
         <strong className="lightbox-name" data-testid="viewer-name" title={p?.path}>
           {p ? splitPath(p.path).name : '…'}
@@ -175,17 +205,39 @@ function Viewer({ request, onClose }: { request: Extract<LightboxRequest, { mode
           {t('viewer.position', { n: index + 1, total: count })}
         </span>
         <div className="grow" />
-        <button onClick={() => go(-1)} disabled={index === 0} aria-label={t('viewer.previous')} title={`${t('viewer.previous')} (←)`} data-testid="viewer-prev">
+        <button
+          onClick={() => go(-1)}
+          disabled={index === 0}
+          aria-label={t('viewer.previous')}
+          title={`${t('viewer.previous')} (←)`}
+          data-testid="viewer-prev"
+        >
           ←
         </button>
-        <button onClick={() => go(1)} disabled={index >= count - 1} aria-label={t('viewer.next')} title={`${t('viewer.next')} (→)`} data-testid="viewer-next">
+        <button
+          onClick={() => go(1)}
+          disabled={index >= count - 1}
+          aria-label={t('viewer.next')}
+          title={`${t('viewer.next')} (→)`}
+          data-testid="viewer-next"
+        >
           →
         </button>
         <ZoomButtons zoom={zoom} />
-        <button className={marked ? '' : 'danger'} onClick={() => toggleBasket(photoId)} aria-pressed={marked} data-testid="viewer-mark">
+        <button
+          className={marked ? '' : 'danger'}
+          onClick={() => toggleBasket(photoId)}
+          aria-pressed={marked}
+          data-testid="viewer-mark"
+        >
           {marked ? t('dup.unmark') : t('dup.mark')} (d)
         </button>
-        <button onClick={onClose} aria-label={t('viewer.close')} title={`${t('viewer.close')} (Esc)`} data-testid="viewer-close">
+        <button
+          onClick={onClose}
+          aria-label={t('viewer.close')}
+          title={`${t('viewer.close')} (Esc)`}
+          data-testid="viewer-close"
+        >
           ✕
         </button>
       </header>
@@ -234,7 +286,13 @@ function ComparePhoto({ photoId, onLoaded }: { photoId: number; onLoaded: (p: Ph
 
 const MAX_PANES = 4;
 
-function Compare({ request, onClose }: { request: Extract<LightboxRequest, { mode: 'compare' }>; onClose: () => void }) {
+function Compare({
+  request,
+  onClose,
+}: {
+  request: Extract<LightboxRequest, { mode: 'compare' }>;
+  onClose: () => void;
+}) {
   const { t, locale } = useI18n();
   const { basket, toggleBasket } = useAppState();
   const [details, setDetails] = useState<ReadonlyMap<number, PhotoDetail>>(new Map());
@@ -249,9 +307,16 @@ function Compare({ request, onClose }: { request: Extract<LightboxRequest, { mod
   });
   const toggleShown = (id: number): void =>
     setShown((prev) =>
-      prev.includes(id) ? (prev.length > 2 ? prev.filter((x) => x !== id) : prev) : [...prev, id].slice(-MAX_PANES),
+      prev.includes(id)
+        ? prev.length > 2
+          ? prev.filter((x) => x !== id)
+          : prev
+        : [...prev, id].slice(-MAX_PANES),
     );
-  const loaded = useCallback((p: PhotoDetail) => setDetails((prev) => (prev.get(p.id) === p ? prev : new Map(prev).set(p.id, p))), []);
+  const loaded = useCallback(
+    (p: PhotoDetail) => setDetails((prev) => (prev.get(p.id) === p ? prev : new Map(prev).set(p.id, p))),
+    [],
+  );
   useLightboxKeys((e) => {
     if (e.key === 'Escape') onClose();
     else return zoomKey(e, zoom);
@@ -272,20 +337,33 @@ function Compare({ request, onClose }: { request: Extract<LightboxRequest, { mod
   };
 
   return (
-    <div className="lightbox compare" role="dialog" aria-modal="true" aria-label={t('compare.title')} data-testid="compare">
+    <div
+      className="lightbox compare"
+      role="dialog"
+      aria-modal="true"
+      aria-label={t('compare.title')}
+      data-testid="compare"
+    >
       <header className="lightbox-bar">
         <strong>{t('compare.title')}</strong>
         <span className="muted">{t('compare.hint')}</span>
         <div className="grow" />
         <ZoomButtons zoom={zoom} />
-        <button onClick={onClose} aria-label={t('viewer.close')} title={`${t('viewer.close')} (Esc)`} data-testid="viewer-close">
+        <button
+          onClick={onClose}
+          aria-label={t('viewer.close')}
+          title={`${t('viewer.close')} (Esc)`}
+          data-testid="viewer-close"
+        >
           ✕
         </button>
       </header>
       <ErrorBox error={keeping.error} onClose={keeping.clearError} />
       {request.photoIds.length > MAX_PANES && (
         <div className="compare-strip" data-testid="compare-strip">
-          <span className="muted small">{t('compare.choose', { n: MAX_PANES, total: request.photoIds.length })}</span>
+          <span className="muted small">
+            {t('compare.choose', { n: MAX_PANES, total: request.photoIds.length })}
+          </span>
           {request.photoIds.map((id) => (
             <button
               key={id}
@@ -305,7 +383,12 @@ function Compare({ request, onClose }: { request: Extract<LightboxRequest, { mod
           const marked = basket.has(id);
           const isKeeper = keeperId === id;
           return (
-            <section key={id} className={`compare-pane ${isKeeper ? 'keep' : ''} ${marked ? 'marked' : ''}`} data-testid="compare-pane" data-photo-id={id}>
+            <section
+              key={id}
+              className={`compare-pane ${isKeeper ? 'keep' : ''} ${marked ? 'marked' : ''}`}
+              data-testid="compare-pane"
+              data-photo-id={id}
+            >
               <ComparePhoto photoId={id} onLoaded={loaded} />
               <ZoomPane
                 photoId={id}
@@ -326,14 +409,24 @@ function Compare({ request, onClose }: { request: Extract<LightboxRequest, { mod
                       {t('dup.keep')}
                     </button>
                   )}
-                  <button className={marked ? '' : 'danger'} onClick={() => toggleBasket(id)} aria-pressed={marked} data-testid="compare-mark">
+                  <button
+                    className={marked ? '' : 'danger'}
+                    onClick={() => toggleBasket(id)}
+                    aria-pressed={marked}
+                    data-testid="compare-mark"
+                  >
                     {marked ? t('dup.unmark') : t('dup.mark')}
                   </button>
                 </div>
                 {p && (
                   <dl className="facts">
                     {FACTS.map((f) => (
-                      <div key={f} className={differs.has(f) ? 'differs' : ''} data-fact={f} data-differs={differs.has(f)}>
+                      <div
+                        key={f}
+                        className={differs.has(f) ? 'differs' : ''}
+                        data-fact={f}
+                        data-differs={differs.has(f)}
+                      >
                         <dt>{factLabel(f, p, t)}</dt>
                         <dd title={factValue(p, f, locale)}>{factValue(p, f, locale)}</dd>
                       </div>

@@ -44,7 +44,16 @@ export function VirtualGrid({
 
   const blockRows = Math.max(1, overscanRows);
   const { columns, rowHeight, rows, start, end } = computeWindow(
-    { count, viewportWidth: size.width, viewportHeight: size.height, cellWidth, cellHeight, gap, blockRows, scrollTop: 0 },
+    {
+      count,
+      viewportWidth: size.width,
+      viewportHeight: size.height,
+      cellWidth,
+      cellHeight,
+      gap,
+      blockRows,
+      scrollTop: 0,
+    },
     block,
   );
 
@@ -57,7 +66,8 @@ export function VirtualGrid({
     if (!el || scrollToIndex === undefined || scrollToIndex < 0) return;
     const top = Math.floor(scrollToIndex / columns) * rowHeight;
     if (top < el.scrollTop) el.scrollTop = top;
-    else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
+    else if (top + rowHeight > el.scrollTop + el.clientHeight)
+      el.scrollTop = top + rowHeight - el.clientHeight;
   }, [scrollToIndex, columns, rowHeight]);
 
   const cells: ReactNode[] = [];
@@ -70,7 +80,11 @@ export function VirtualGrid({
         key={i}
         className="vcell"
         role="listitem"
-        style={{ transform: `translate(${col * (width + gap)}px, ${row * rowHeight}px)`, width, height: cellHeight }}
+        style={{
+          transform: `translate(${col * (width + gap)}px, ${row * rowHeight}px)`,
+          width,
+          height: cellHeight,
+        }}
       >
         {renderCell(i)}
       </div>,

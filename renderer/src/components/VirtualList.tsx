@@ -22,7 +22,16 @@ export interface VirtualListProps {
   ariaLabel?: string;
 }
 
-export function VirtualList({ count, heightOf, gap = 8, renderItem, onRange, scrollToIndex, testId, ariaLabel }: VirtualListProps) {
+export function VirtualList({
+  count,
+  heightOf,
+  gap = 8,
+  renderItem,
+  onRange,
+  scrollToIndex,
+  testId,
+  ariaLabel,
+}: VirtualListProps) {
   const viewport = useRef<HTMLDivElement>(null);
   const size = useElementSize(viewport);
   // Mounted in blocks of half a viewport: scrolling re-renders only when a block boundary is crossed.
@@ -35,7 +44,10 @@ export function VirtualList({ count, heightOf, gap = 8, renderItem, onRange, scr
     if (end > start || count === 0) onRange?.(start, Math.max(end, Math.min(count, 10)));
   }, [start, end, count, onRange]);
 
-  const targetTop = scrollToIndex === undefined || scrollToIndex < 0 || scrollToIndex >= count ? null : offsets[scrollToIndex];
+  const targetTop =
+    scrollToIndex === undefined || scrollToIndex < 0 || scrollToIndex >= count
+      ? null
+      : offsets[scrollToIndex];
   const targetBottom = scrollToIndex === undefined ? null : (offsets[scrollToIndex + 1] ?? null);
   useEffect(() => {
     const el = viewport.current;
@@ -49,7 +61,12 @@ export function VirtualList({ count, heightOf, gap = 8, renderItem, onRange, scr
   const items: ReactNode[] = [];
   for (let i = start; i < end; i++) {
     items.push(
-      <div key={i} className="vcell" role="listitem" style={{ transform: `translateY(${offsets[i] ?? 0}px)`, width: '100%', height: heightOf(i) }}>
+      <div
+        key={i}
+        className="vcell"
+        role="listitem"
+        style={{ transform: `translateY(${offsets[i] ?? 0}px)`, width: '100%', height: heightOf(i) }}
+      >
         {renderItem(i)}
       </div>,
     );

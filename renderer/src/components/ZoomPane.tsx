@@ -27,7 +27,16 @@ interface ZoomPaneProps {
   label: string;
 }
 
-export function ZoomPane({ photoId, size, view, onView, referenceWidth, boxes, onMetrics, label }: ZoomPaneProps) {
+export function ZoomPane({
+  photoId,
+  size,
+  view,
+  onView,
+  referenceWidth,
+  boxes,
+  onMetrics,
+  label,
+}: ZoomPaneProps) {
   const { host } = useServices();
   const stageRef = useRef<HTMLDivElement>(null);
   const stage = useElementSize(stageRef);
@@ -39,14 +48,19 @@ export function ZoomPane({ photoId, size, view, onView, referenceWidth, boxes, o
   }, [photoId]);
 
   const own = size ?? natural;
-  const image: Size | null = own ? (referenceWidth ? { width: referenceWidth, height: (referenceWidth * own.height) / own.width } : own) : null;
+  const image: Size | null = own
+    ? referenceWidth
+      ? { width: referenceWidth, height: (referenceWidth * own.height) / own.width }
+      : own
+    : null;
 
   const latest = useRef({ view, stage, image, onView });
   latest.current = { view, stage, image, onView };
   const imageWidth = image?.width ?? 0;
   const imageHeight = image?.height ?? 0;
   useEffect(() => {
-    if (imageWidth > 0 && stage.width > 0) onMetrics?.({ stage, image: { width: imageWidth, height: imageHeight } });
+    if (imageWidth > 0 && stage.width > 0)
+      onMetrics?.({ stage, image: { width: imageWidth, height: imageHeight } });
   }, [imageWidth, imageHeight, stage, onMetrics]);
 
   // React registers wheel listeners as passive; zooming must stop the page from scrolling.
@@ -95,11 +109,23 @@ export function ZoomPane({ photoId, size, view, onView, referenceWidth, boxes, o
         if (!image) return;
         const rect = e.currentTarget.getBoundingClientRect();
         const atFit = view.scale === null || Math.abs(view.scale - fitScale(stage, image)) < 1e-6;
-        onView(atFit ? zoomTo(view, stage, image, 1, { x: e.clientX - rect.left, y: e.clientY - rect.top }) : { scale: null, cx: 0.5, cy: 0.5 });
+        onView(
+          atFit
+            ? zoomTo(view, stage, image, 1, { x: e.clientX - rect.left, y: e.clientY - rect.top })
+            : { scale: null, cx: 0.5, cy: 0.5 },
+        );
       }}
     >
       {placement && (
-        <div className="zoom-image" style={{ left: placement.left, top: placement.top, width: placement.width, height: placement.height }}>
+        <div
+          className="zoom-image"
+          style={{
+            left: placement.left,
+            top: placement.top,
+            width: placement.width,
+            height: placement.height,
+          }}
+        >
           {/* The cached preview paints at once; the original replaces it when it has loaded. */}
           {!fullLoaded && <img src={host.thumbUrl(photoId, 'large')} alt="" draggable={false} />}
           <img
@@ -112,7 +138,8 @@ export function ZoomPane({ photoId, size, view, onView, referenceWidth, boxes, o
             onLoad={(e) => {
               setFullLoaded(true);
               const img = e.currentTarget;
-              if (!size && img.naturalWidth > 0) setNatural({ width: img.naturalWidth, height: img.naturalHeight });
+              if (!size && img.naturalWidth > 0)
+                setNatural({ width: img.naturalWidth, height: img.naturalHeight });
             }}
           />
           {own &&
@@ -134,7 +161,16 @@ export function ZoomPane({ photoId, size, view, onView, referenceWidth, boxes, o
             ))}
         </div>
       )}
-      {!placement && <img src={host.thumbUrl(photoId, 'full')} alt="" className="probe" onLoad={(e) => setNatural({ width: e.currentTarget.naturalWidth, height: e.currentTarget.naturalHeight })} />}
+      {!placement && (
+        <img
+          src={host.thumbUrl(photoId, 'full')}
+          alt=""
+          className="probe"
+          onLoad={(e) =>
+            setNatural({ width: e.currentTarget.naturalWidth, height: e.currentTarget.naturalHeight })
+          }
+        />
+      )}
     </div>
   );
 }

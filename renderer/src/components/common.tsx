@@ -8,7 +8,17 @@ import { useI18n, type MessageKey } from '../i18n';
 import { engineMessageParts, spanText } from '../texts';
 import type { ThumbSize } from '../transport';
 
-export function Thumb({ photoId, size = 'small', px, alt = '' }: { photoId: number; size?: ThumbSize; px: number; alt?: string }) {
+export function Thumb({
+  photoId,
+  size = 'small',
+  px,
+  alt = '',
+}: {
+  photoId: number;
+  size?: ThumbSize;
+  px: number;
+  alt?: string;
+}) {
   const { host } = useServices();
   return (
     <img
@@ -57,7 +67,8 @@ export function ErrorBox({ error, onClose }: { error: EngineError | null; onClos
   if (!error) return null;
   return (
     <div className="error" role="alert" data-testid="error">
-      <strong>{t('error.title')}</strong> <EngineMessage code={error.code} message={error.message} /> <code>{error.code}</code>
+      <strong>{t('error.title')}</strong> <EngineMessage code={error.code} message={error.message} />{' '}
+      <code>{error.code}</code>
       {onClose && (
         <button className="link" onClick={onClose}>
           {t('common.dismiss')}
@@ -84,7 +95,8 @@ export function EngineDetail({ message }: { message: string }) {
   if (lang === 'en') return <span className="muted">({message})</span>;
   return (
     <span className="muted info" title={message} aria-label={message}>
-      {' '}ⓘ
+      {' '}
+      ⓘ
     </span>
   );
 }
@@ -136,12 +148,21 @@ export function ProgressBar({ job }: { job: JobInfo }) {
           {job.done.toLocaleString()} / {job.total.toLocaleString()}
           {/* A rate means nothing for a one-step stage; an ETA from the first few percent is a guess. */}
           {job.rate > 0 && job.total > 1 && ` · ${job.rate.toFixed(1)} ${t('job.perSecond')}`}
-          {job.etaSeconds !== null && job.state === 'running' && fraction >= 0.1 && ` · ${t('job.eta')} ${spanText(Math.max(1, job.etaSeconds) * 1000, t)}`}
+          {job.etaSeconds !== null &&
+            job.state === 'running' &&
+            fraction >= 0.1 &&
+            ` · ${t('job.eta')} ${spanText(Math.max(1, job.etaSeconds) * 1000, t)}`}
           {' · '}
           {t(`jobState.${job.state}`)}
         </span>
       </div>
-      <div className="bar" role="progressbar" aria-valuemin={0} aria-valuemax={job.total} aria-valuenow={job.done}>
+      <div
+        className="bar"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={job.total}
+        aria-valuenow={job.done}
+      >
         <div className="bar-fill" style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
       </div>
     </div>
@@ -177,7 +198,12 @@ export function ConfirmDialog({
       <div>{children}</div>
       <div className="row end">
         <button onClick={onCancel}>{t('common.cancel')}</button>
-        <button className={danger ? 'danger' : 'primary'} onClick={onConfirm} disabled={confirmDisabled} data-testid="confirm-ok">
+        <button
+          className={danger ? 'danger' : 'primary'}
+          onClick={onConfirm}
+          disabled={confirmDisabled}
+          data-testid="confirm-ok"
+        >
           {confirmLabel}
         </button>
       </div>

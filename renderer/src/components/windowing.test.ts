@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { blockIndex, computeListWindow, computeWindow, itemAt, listOffsets } from './windowing';
 
-const base = { viewportWidth: 1000, viewportHeight: 800, cellWidth: 132, cellHeight: 132, gap: 8, blockRows: 3, scrollTop: 0 };
+const base = {
+  viewportWidth: 1000,
+  viewportHeight: 800,
+  cellWidth: 132,
+  cellHeight: 132,
+  gap: 8,
+  blockRows: 3,
+  scrollTop: 0,
+};
 
 describe('computeWindow', () => {
   it('mounts a bounded number of cells for 50,000 items anywhere in the list', () => {
@@ -29,7 +37,13 @@ describe('computeWindow', () => {
   it('clamps to the item count and handles lists and empty grids', () => {
     expect(computeWindow({ ...base, count: 5 })).toMatchObject({ start: 0, end: 5, rows: 1 });
     expect(computeWindow({ ...base, count: 0 })).toMatchObject({ start: 0, end: 0 });
-    const list = computeWindow({ ...base, cellWidth: 'fill', cellHeight: 330, count: 5000, scrollTop: 330_000 });
+    const list = computeWindow({
+      ...base,
+      cellWidth: 'fill',
+      cellHeight: 330,
+      count: 5000,
+      scrollTop: 330_000,
+    });
     expect(list.columns).toBe(1);
     expect(list.end - list.start).toBeLessThanOrEqual(12);
     expect(list.start).toBeLessThanOrEqual(Math.floor(330_000 / 338));

@@ -25,16 +25,30 @@ export function blockIndex(scrollTop: number, rowHeight: number, blockRows: numb
   return Math.max(0, Math.floor(scrollTop / (rowHeight * Math.max(1, blockRows))));
 }
 
-export function computeWindow(input: WindowInput, block = blockIndex(input.scrollTop, input.cellHeight + input.gap, input.blockRows)): WindowResult {
+export function computeWindow(
+  input: WindowInput,
+  block = blockIndex(input.scrollTop, input.cellHeight + input.gap, input.blockRows),
+): WindowResult {
   const { count, viewportWidth, viewportHeight, cellWidth, cellHeight, gap } = input;
   const blockRows = Math.max(1, input.blockRows);
-  const columns = cellWidth === 'fill' ? 1 : Math.max(1, Math.floor((viewportWidth + gap) / (cellWidth + gap)));
+  const columns =
+    cellWidth === 'fill' ? 1 : Math.max(1, Math.floor((viewportWidth + gap) / (cellWidth + gap)));
   const rowHeight = cellHeight + gap;
   const rows = Math.ceil(count / columns);
   // One block of rows above the current block, and enough below to cover the viewport plus one block.
   const firstRow = Math.max(0, block * blockRows - blockRows);
-  const lastRow = Math.min(rows, Math.ceil(((block + 1) * blockRows * rowHeight + viewportHeight) / rowHeight) + blockRows);
-  return { columns, rowHeight, rows, block, start: Math.min(count, firstRow * columns), end: Math.min(count, Math.max(firstRow, lastRow) * columns) };
+  const lastRow = Math.min(
+    rows,
+    Math.ceil(((block + 1) * blockRows * rowHeight + viewportHeight) / rowHeight) + blockRows,
+  );
+  return {
+    columns,
+    rowHeight,
+    rows,
+    block,
+    start: Math.min(count, firstRow * columns),
+    end: Math.min(count, Math.max(firstRow, lastRow) * columns),
+  };
 }
 
 /**
@@ -69,7 +83,12 @@ export function itemAt(offsets: readonly number[], y: number): number {
  * Items to mount for a list of varying heights: the viewport plus one block (`blockPx`) above and
  * below, where the block index (from `blockIndex(scrollTop, blockPx, 1)`) changes only every `blockPx` of scroll.
  */
-export function computeListWindow(offsets: readonly number[], viewportHeight: number, blockPx: number, block: number): { start: number; end: number } {
+export function computeListWindow(
+  offsets: readonly number[],
+  viewportHeight: number,
+  blockPx: number,
+  block: number,
+): { start: number; end: number } {
   const count = offsets.length - 1;
   if (count <= 0) return { start: 0, end: 0 };
   const top = Math.max(0, (block - 1) * blockPx);

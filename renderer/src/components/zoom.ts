@@ -58,7 +58,13 @@ export function place(view: ZoomView, stage: Size, image: Size): Placement {
  * The view at `nextScale`, keeping the image point under `at` (stage coordinates; default the
  * centre) where it is, as photo viewers do for the wheel and double-click.
  */
-export function zoomTo(view: ZoomView, stage: Size, image: Size, nextScale: number, at?: { x: number; y: number }): ZoomView {
+export function zoomTo(
+  view: ZoomView,
+  stage: Size,
+  image: Size,
+  nextScale: number,
+  at?: { x: number; y: number },
+): ZoomView {
   const scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, nextScale));
   const before = place(view, stage, image);
   const x = at?.x ?? stage.width / 2;
@@ -77,5 +83,9 @@ export function panBy(view: ZoomView, stage: Size, image: Size, dx: number, dy: 
   const p = place(view, stage, image);
   const cx = (stage.width / 2 - p.left - dx) / p.width;
   const cy = (stage.height / 2 - p.top - dy) / p.height;
-  return { scale: view.scale ?? p.scale, cx: clampCentre(cx, p.width, stage.width), cy: clampCentre(cy, p.height, stage.height) };
+  return {
+    scale: view.scale ?? p.scale,
+    cx: clampCentre(cx, p.width, stage.width),
+    cy: clampCentre(cy, p.height, stage.height),
+  };
 }

@@ -5,7 +5,15 @@
 import { useState } from 'react';
 import type { DeletePlan, JournalEntry } from '../../../src/common/contract/types';
 import { useQuery, useRunner, useServices } from '../api';
-import { ConfirmDialog, EmptyState, EngineDetail, ErrorBox, formatBytes, formatDate, Thumb } from '../components/common';
+import {
+  ConfirmDialog,
+  EmptyState,
+  EngineDetail,
+  ErrorBox,
+  formatBytes,
+  formatDate,
+  Thumb,
+} from '../components/common';
 import { useI18n } from '../i18n';
 import { useAppState } from '../state';
 import { moveCounts, rowsToMove } from '../plan-counts';
@@ -59,7 +67,9 @@ export function DeleteView() {
   const moving = plan ? moveCounts(plan, confirmGuarded) : { files: 0, bytes: 0 };
   const rows = plan ? rowsToMove(plan, confirmGuarded) : [];
   const reasons = new Map(plan?.items.map((i) => [i.photoId, deleteReasonText(i.because, t)]));
-  const guardReasons = new Map(plan?.guarded.map((g) => [g.photoId, guardReasonText(g.because, t, locale, nameOf)]));
+  const guardReasons = new Map(
+    plan?.guarded.map((g) => [g.photoId, guardReasonText(g.because, t, locale, nameOf)]),
+  );
   return (
     <section className="view" data-testid="view-delete">
       <header className="view-head">
@@ -71,7 +81,12 @@ export function DeleteView() {
           <button disabled={basket.size === 0} onClick={clearBasket} data-testid="clear-basket">
             {t('delete.clear')}
           </button>
-          <button className="primary" disabled={basket.size === 0 || action.pending} onClick={() => void makePlan()} data-testid="make-plan">
+          <button
+            className="primary"
+            disabled={basket.size === 0 || action.pending}
+            onClick={() => void makePlan()}
+            data-testid="make-plan"
+          >
             {t('delete.makePlan')}
           </button>
         </div>
@@ -94,7 +109,12 @@ export function DeleteView() {
                 ))}
               </ul>
               <label>
-                <input type="checkbox" checked={confirmGuarded} onChange={(e) => setConfirmGuarded(e.target.checked)} data-testid="confirm-guarded" />{' '}
+                <input
+                  type="checkbox"
+                  checked={confirmGuarded}
+                  onChange={(e) => setConfirmGuarded(e.target.checked)}
+                  data-testid="confirm-guarded"
+                />{' '}
                 {t('delete.confirmGuarded')}
               </label>
             </div>
@@ -110,9 +130,21 @@ export function DeleteView() {
             </thead>
             <tbody>
               {rows.slice(0, 500).map((item, index) => (
-                <tr key={item.photoId} className={item.guarded ? 'guarded' : ''} data-testid="plan-item" data-guarded={item.guarded}>
+                <tr
+                  key={item.photoId}
+                  className={item.guarded ? 'guarded' : ''}
+                  data-testid="plan-item"
+                  data-guarded={item.guarded}
+                >
                   <td>
-                    <button className="tile-open" onClick={() => openLightbox({ mode: 'view', photoIds: rows.map((x) => x.photoId), index })} title={item.path} data-testid="plan-open">
+                    <button
+                      className="tile-open"
+                      onClick={() =>
+                        openLightbox({ mode: 'view', photoIds: rows.map((x) => x.photoId), index })
+                      }
+                      title={item.path}
+                      data-testid="plan-open"
+                    >
                       <Thumb photoId={item.photoId} px={48} />
                     </button>
                   </td>
@@ -120,7 +152,9 @@ export function DeleteView() {
                     <code>{item.path}</code>
                   </td>
                   <td>{formatBytes(item.bytes)}</td>
-                  <td data-testid={item.guarded ? 'plan-guard-reason' : 'plan-reason'}>{item.guarded ? guardReasons.get(item.photoId) : reasons.get(item.photoId)}</td>
+                  <td data-testid={item.guarded ? 'plan-guard-reason' : 'plan-reason'}>
+                    {item.guarded ? guardReasons.get(item.photoId) : reasons.get(item.photoId)}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -131,7 +165,12 @@ export function DeleteView() {
             <button disabled={action.pending} onClick={() => void execute(plan, true)} data-testid="dry-run">
               {t('delete.dryRun')}
             </button>
-            <button className="danger" disabled={action.pending || moving.files === 0} onClick={() => setConfirming(true)} data-testid="move-to-trash">
+            <button
+              className="danger"
+              disabled={action.pending || moving.files === 0}
+              onClick={() => setConfirming(true)}
+              data-testid="move-to-trash"
+            >
               {t('delete.moveToTrash')}
             </button>
           </div>
@@ -143,7 +182,9 @@ export function DeleteView() {
               onConfirm={() => void execute(plan, false)}
               onCancel={() => setConfirming(false)}
             >
-              <p data-testid="confirm-text">{t('delete.confirmText', { n: moving.files, size: formatBytes(moving.bytes) })}</p>
+              <p data-testid="confirm-text">
+                {t('delete.confirmText', { n: moving.files, size: formatBytes(moving.bytes) })}
+              </p>
             </ConfirmDialog>
           )}
         </div>
@@ -156,21 +197,38 @@ export function DeleteView() {
       <ErrorBox error={journal.error} />
       {journal.data?.length === 0 && <p className="muted">{t('delete.noJournal')}</p>}
       <div data-testid="journal">
-        {journal.data?.filter((e) => e.id !== result?.id).map((e) => <JournalCard key={e.id} entry={e} onUndo={undo} />)}
+        {journal.data
+          ?.filter((e) => e.id !== result?.id)
+          .map((e) => (
+            <JournalCard key={e.id} entry={e} onUndo={undo} />
+          ))}
       </div>
     </section>
   );
 }
 
-function JournalCard({ entry, onUndo, highlight }: { entry: JournalEntry; onUndo: (e: JournalEntry) => Promise<void>; highlight?: boolean }) {
+function JournalCard({
+  entry,
+  onUndo,
+  highlight,
+}: {
+  entry: JournalEntry;
+  onUndo: (e: JournalEntry) => Promise<void>;
+  highlight?: boolean;
+}) {
   const { t, locale } = useI18n();
   const failed = entry.items.filter((i) => !i.ok);
   return (
-    <div className={`panel journal ${highlight ? 'highlight' : ''}`} data-testid={highlight ? 'result' : 'journal-entry'} data-state={entry.state}>
+    <div
+      className={`panel journal ${highlight ? 'highlight' : ''}`}
+      data-testid={highlight ? 'result' : 'journal-entry'}
+      data-state={entry.state}
+    >
       <div className="row">
         <strong>{t(`journalState.${entry.state}`)}</strong>
         <span className="muted">
-          {formatDate(entry.at, locale)} · {t('delete.planSummary', { n: entry.items.length, size: formatBytes(entry.totalBytes) })}
+          {formatDate(entry.at, locale)} ·{' '}
+          {t('delete.planSummary', { n: entry.items.length, size: formatBytes(entry.totalBytes) })}
         </span>
         <div className="grow" />
         {(entry.state === 'done' || entry.state === 'partial') && (

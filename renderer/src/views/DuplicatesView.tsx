@@ -73,7 +73,9 @@ export function DuplicatesView() {
   const [showDismissed, setShowDismissed] = useState(false);
   // While a scan runs, "no duplicates" would be a verdict on half a library: say it is still looking,
   // and reload when the scan moves on (groups are written by its grouping stage).
-  const scanJob = useJobs().find(({ job }) => job.type === 'scan' && (job.state === 'running' || job.state === 'queued'))?.job;
+  const scanJob = useJobs().find(
+    ({ job }) => job.type === 'scan' && (job.state === 'running' || job.state === 'queued'),
+  )?.job;
   const scanStage = scanJob?.stage ?? null;
 
   const groups = usePaged<DuplicateGroup>(
@@ -316,7 +318,11 @@ export function DuplicatesView() {
                     </span>
                   </div>
                   {/* The folder tells copies apart: relative to its library folder, cut in the middle if at all. */}
-                  <div className={`member-folder ${differs.has('folder') ? 'differs' : ''}`} title={folder} data-testid="member-folder">
+                  <div
+                    className={`member-folder ${differs.has('folder') ? 'differs' : ''}`}
+                    title={folder}
+                    data-testid="member-folder"
+                  >
                     {middleEllipsis(libraryRelativeFolder(folder, roots), FOLDER_CHARS)}
                   </div>
                 </div>
@@ -367,7 +373,9 @@ export function DuplicatesView() {
           )}
           {scanJob && (
             <span className="tag scanning" data-testid="dup-scanning">
-              {t('dup.scanning', { stage: scanJob.stage === 'duplicates' ? t('stage.duplicates') : t('dup.scanningEarly') })}
+              {t('dup.scanning', {
+                stage: scanJob.stage === 'duplicates' ? t('stage.duplicates') : t('dup.scanningEarly'),
+              })}
             </span>
           )}
         </h1>
@@ -385,10 +393,19 @@ export function DuplicatesView() {
               </button>
             ))}
           </div>
-          <button aria-pressed={showDismissed} onClick={() => setShowDismissed((v) => !v)} data-testid="show-dismissed">
+          <button
+            aria-pressed={showDismissed}
+            onClick={() => setShowDismissed((v) => !v)}
+            data-testid="show-dismissed"
+          >
             {t('dup.dismissedList')}
           </button>
-          <button className="primary" disabled={total === 0} onClick={() => setConfirming(true)} data-testid="resolve-all">
+          <button
+            className="primary"
+            disabled={total === 0}
+            onClick={() => setConfirming(true)}
+            data-testid="resolve-all"
+          >
             {t(resolveExact ? 'dup.resolveExact' : 'dup.resolveAll')}
           </button>
         </div>
@@ -401,8 +418,17 @@ export function DuplicatesView() {
         <EmptyState error={groups.error}>{scanJob ? t('dup.emptyWhileScanning') : t('dup.empty')}</EmptyState>
       )}
       {confirming && (
-        <ConfirmDialog title={t(resolveExact ? 'dup.resolveExact' : 'dup.resolveAll')} confirmLabel={t('dup.makePlan')} onConfirm={() => void resolveAll()} onCancel={() => setConfirming(false)}>
-          <p>{t(resolveExact ? 'dup.resolveExactExplain' : 'dup.resolveAllExplain', { n: total.toLocaleString() })}</p>
+        <ConfirmDialog
+          title={t(resolveExact ? 'dup.resolveExact' : 'dup.resolveAll')}
+          confirmLabel={t('dup.makePlan')}
+          onConfirm={() => void resolveAll()}
+          onCancel={() => setConfirming(false)}
+        >
+          <p>
+            {t(resolveExact ? 'dup.resolveExactExplain' : 'dup.resolveAllExplain', {
+              n: total.toLocaleString(),
+            })}
+          </p>
         </ConfirmDialog>
       )}
       {!showDismissed && (
@@ -455,7 +481,12 @@ function DismissedList() {
 /** A copy's reasons on a few clipped lines; all of them, one per line, on hover. */
 function Reasons({ texts, muted, lines }: { texts: string[]; muted: boolean; lines: number }) {
   return (
-    <div className={`reasons ${muted ? 'muted' : ''}`} style={{ WebkitLineClamp: lines }} title={texts.join('\n')} data-testid="reasons">
+    <div
+      className={`reasons ${muted ? 'muted' : ''}`}
+      style={{ WebkitLineClamp: lines }}
+      title={texts.join('\n')}
+      data-testid="reasons"
+    >
       {texts.join('; ')}
     </div>
   );

@@ -4,7 +4,13 @@ import { useQuery } from '../api';
 import { ConfirmDialog, ErrorBox } from '../components/common';
 import { useI18n } from '../i18n';
 
-export function FolderBrowser({ onPick, onCancel }: { onPick: (path: string) => void; onCancel: () => void }) {
+export function FolderBrowser({
+  onPick,
+  onCancel,
+}: {
+  onPick: (path: string) => void;
+  onCancel: () => void;
+}) {
   const { t } = useI18n();
   const [path, setPath] = useState<string | undefined>(undefined);
   const [typed, setTyped] = useState('');
@@ -54,15 +60,18 @@ export function FolderBrowser({ onPick, onCancel }: { onPick: (path: string) => 
             </button>
           </li>
         )}
-        {!failed && listing.data?.entries.map((entry) => (
-          <li key={entry.path}>
-            <button className="link" onClick={() => setPath(entry.path)} data-testid="browse-entry">
-              <span className="folder-icon" aria-hidden="true" />
-              {entry.name}
-            </button>
-            {entry.images !== null && <span className="muted"> · {t('browse.images', { n: entry.images })}</span>}
-          </li>
-        ))}
+        {!failed &&
+          listing.data?.entries.map((entry) => (
+            <li key={entry.path}>
+              <button className="link" onClick={() => setPath(entry.path)} data-testid="browse-entry">
+                <span className="folder-icon" aria-hidden="true" />
+                {entry.name}
+              </button>
+              {entry.images !== null && (
+                <span className="muted"> · {t('browse.images', { n: entry.images })}</span>
+              )}
+            </li>
+          ))}
       </ul>
     </ConfirmDialog>
   );

@@ -2,7 +2,16 @@
 import { useState } from 'react';
 import { useRunner, useJobs, useQuery, useServices } from '../api';
 import type { Folder, ScanErrorCode } from '../../../src/common/contract/types';
-import { ConfirmDialog, EmptyState, EngineDetail, EngineMessage, ErrorBox, formatBytes, formatDate, ProgressBar } from '../components/common';
+import {
+  ConfirmDialog,
+  EmptyState,
+  EngineDetail,
+  EngineMessage,
+  ErrorBox,
+  formatBytes,
+  formatDate,
+  ProgressBar,
+} from '../components/common';
 import { DICTS, useI18n } from '../i18n';
 import { FolderBrowser } from './FolderBrowser';
 
@@ -106,19 +115,36 @@ export function LibraryView() {
                 <span className="muted">{t(`jobState.${job.state}`)}</span>
                 <div className="grow" />
                 {active && (
-                  <button className="link" onClick={() => void action.run(() => api.jobs.cancel({ id: job.id }))}>
+                  <button
+                    className="link"
+                    onClick={() => void action.run(() => api.jobs.cancel({ id: job.id }))}
+                  >
                     {t('common.cancel')}
                   </button>
                 )}
               </div>
               {job.error && (
                 <div className="error" data-testid="job-error">
-                  {job.errorCode ? <EngineMessage code={job.errorCode} message={job.error} /> : <EngineDetail message={job.error} />}
+                  {job.errorCode ? (
+                    <EngineMessage code={job.errorCode} message={job.error} />
+                  ) : (
+                    <EngineDetail message={job.error} />
+                  )}
                 </div>
               )}
-              {expanded && stages.filter((stage) => stage.stage !== 'queued' || stages.length === 1).map((stage, i, shown) => (
-                <ProgressBar key={stage.stage} job={i < shown.length - 1 ? { ...stage, state: 'done', done: Math.max(stage.done, stage.total) } : stage} />
-              ))}
+              {expanded &&
+                stages
+                  .filter((stage) => stage.stage !== 'queued' || stages.length === 1)
+                  .map((stage, i, shown) => (
+                    <ProgressBar
+                      key={stage.stage}
+                      job={
+                        i < shown.length - 1
+                          ? { ...stage, state: 'done', done: Math.max(stage.done, stage.total) }
+                          : stage
+                      }
+                    />
+                  ))}
             </div>
           );
         })}
@@ -130,7 +156,8 @@ export function LibraryView() {
             bytes: formatBytes(status.data.bytes),
             errors: status.data.errors.toLocaleString(),
           })}
-          {last && ` · ${t('library.lastScan')} ${formatDate(last.finishedAt ?? last.startedAt, locale)} (${t(`scanState.${last.state}`)})`}
+          {last &&
+            ` · ${t('library.lastScan')} ${formatDate(last.finishedAt ?? last.startedAt, locale)} (${t(`scanState.${last.state}`)})`}
         </p>
       )}
 
@@ -152,7 +179,8 @@ export function LibraryView() {
                   <code>{e.path}</code>
                 </td>
                 <td>
-                  <strong title={e.code}>{t(`scanError.${e.code}`)}</strong> <ScanErrorDetail code={e.code} message={e.message} />
+                  <strong title={e.code}>{t(`scanError.${e.code}`)}</strong>{' '}
+                  <ScanErrorDetail code={e.code} message={e.message} />
                 </td>
               </tr>
             ))}
@@ -170,7 +198,9 @@ export function LibraryView() {
 function ScanErrorDetail({ code, message }: { code: ScanErrorCode; message: string }) {
   const { lang } = useI18n();
   const label = DICTS.en[`scanError.${code}`];
-  const detail = message.toLowerCase().startsWith(`${label.toLowerCase()}:`) ? message.slice(label.length + 1).trim() : message;
+  const detail = message.toLowerCase().startsWith(`${label.toLowerCase()}:`)
+    ? message.slice(label.length + 1).trim()
+    : message;
   if (!detail) return null;
   if (lang !== 'en')
     return (

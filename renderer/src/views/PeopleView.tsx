@@ -23,10 +23,22 @@ export function PeopleView() {
       <header className="view-head">
         <h1>{t('people.title')}</h1>
         <div className="segmented" role="tablist">
-          <button role="tab" aria-selected={tab === 'people'} className={tab === 'people' ? 'active' : ''} onClick={() => setTab('people')} data-testid="tab-people">
+          <button
+            role="tab"
+            aria-selected={tab === 'people'}
+            className={tab === 'people' ? 'active' : ''}
+            onClick={() => setTab('people')}
+            data-testid="tab-people"
+          >
             {t('people.named')}
           </button>
-          <button role="tab" aria-selected={tab === 'unknown'} className={tab === 'unknown' ? 'active' : ''} onClick={() => setTab('unknown')} data-testid="tab-unknown">
+          <button
+            role="tab"
+            aria-selected={tab === 'unknown'}
+            className={tab === 'unknown' ? 'active' : ''}
+            onClick={() => setTab('unknown')}
+            data-testid="tab-unknown"
+          >
             {t('people.unknown')}
           </button>
         </div>
@@ -50,7 +62,11 @@ export function countsText(p: Pick<Person, 'faceCount' | 'photoCount'>, t: Trans
 }
 
 /** The photos of some face or body refs, each with its boxes, for the viewer. */
-function viewerOf(refs: readonly FaceRef[], kind: PhotoBox['kind'], label: string): { photoIds: number[]; boxes: Map<number, PhotoBox[]> } {
+function viewerOf(
+  refs: readonly FaceRef[],
+  kind: PhotoBox['kind'],
+  label: string,
+): { photoIds: number[]; boxes: Map<number, PhotoBox[]> } {
   const boxes = new Map<number, PhotoBox[]>();
   for (const r of refs) boxes.set(r.photoId, [...(boxes.get(r.photoId) ?? []), { box: r.box, kind, label }]);
   return { photoIds: [...boxes.keys()], boxes };
@@ -63,9 +79,15 @@ function PeopleList({ onOpen }: { onOpen: (id: number) => void }) {
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const [merging, setMerging] = useState(false);
   const [survivor, setSurvivor] = useState<number | null>(null);
-  const people = useQuery((a) => a.people.list({ includeHidden }), [includeHidden], ['people', 'scan', 'trash', 'undo', 'folders']);
+  const people = useQuery(
+    (a) => a.people.list({ includeHidden }),
+    [includeHidden],
+    ['people', 'scan', 'trash', 'undo', 'folders'],
+  );
   const action = useRunner();
-  const peopleUndo = usePeopleUndo((undoId) => action.run(() => api.people.undo({ undoId })).then(people.reload));
+  const peopleUndo = usePeopleUndo((undoId) =>
+    action.run(() => api.people.undo({ undoId })).then(people.reload),
+  );
 
   const toggle = (id: number): void =>
     setSelected((prev) => {
@@ -76,7 +98,10 @@ function PeopleList({ onOpen }: { onOpen: (id: number) => void }) {
     });
 
   const chosen = people.data?.filter((p) => selected.has(p.id)) ?? [];
-  const into = survivor !== null && selected.has(survivor) ? survivor : (chosen.find((p) => p.name !== null) ?? chosen[0])?.id;
+  const into =
+    survivor !== null && selected.has(survivor)
+      ? survivor
+      : (chosen.find((p) => p.name !== null) ?? chosen[0])?.id;
   const merge = async (): Promise<void> => {
     setMerging(false);
     if (into === undefined) return;
@@ -84,18 +109,34 @@ function PeopleList({ onOpen }: { onOpen: (id: number) => void }) {
     if (done) {
       setSelected(new Set());
       people.reload();
-      peopleUndo.remember({ undoId: done.undoId, text: t('people.merged', { n: chosen.length, name: personName(done, t('people.unnamed')) }) });
+      peopleUndo.remember({
+        undoId: done.undoId,
+        text: t('people.merged', { n: chosen.length, name: personName(done, t('people.unnamed')) }),
+      });
     }
   };
   return (
     <>
       <div className="row toolbar">
         <label>
-          <input type="checkbox" checked={includeHidden} onChange={(e) => setIncludeHidden(e.target.checked)} /> {t('people.showHidden')}
+          <input
+            type="checkbox"
+            checked={includeHidden}
+            onChange={(e) => setIncludeHidden(e.target.checked)}
+          />{' '}
+          {t('people.showHidden')}
         </label>
         <div className="grow" />
         <span className="muted">{t('people.selected', { n: selected.size })}</span>
-        <button className="primary" disabled={selected.size < 2} onClick={() => { setSurvivor(null); setMerging(true); }} data-testid="merge">
+        <button
+          className="primary"
+          disabled={selected.size < 2}
+          onClick={() => {
+            setSurvivor(null);
+            setMerging(true);
+          }}
+          data-testid="merge"
+        >
           {t('people.merge')}
         </button>
       </div>
@@ -114,8 +155,17 @@ function PeopleList({ onOpen }: { onOpen: (id: number) => void }) {
           <p>{t('people.mergeInto')}</p>
           <div className="merge-choices" role="radiogroup">
             {chosen.map((p) => (
-              <label key={p.id} className={`merge-choice ${into === p.id ? 'chosen' : ''}`} data-testid="merge-into">
-                <input type="radio" name="survivor" checked={into === p.id} onChange={() => setSurvivor(p.id)} />
+              <label
+                key={p.id}
+                className={`merge-choice ${into === p.id ? 'chosen' : ''}`}
+                data-testid="merge-into"
+              >
+                <input
+                  type="radio"
+                  name="survivor"
+                  checked={into === p.id}
+                  onChange={() => setSurvivor(p.id)}
+                />
                 {p.cover ? <FaceThumb face={p.cover} px={56} round /> : <div className="thumb placeholder" />}
                 <span>
                   <strong>{personName(p, t('people.unnamed'))}</strong>
@@ -130,16 +180,33 @@ function PeopleList({ onOpen }: { onOpen: (id: number) => void }) {
       )}
       <div className="cards" data-testid="people">
         {people.data?.map((p) => (
-          <div key={p.id} className={`card person ${selected.has(p.id) ? 'selected' : ''} ${p.hidden ? 'hidden' : ''}`} data-testid="person" data-person-id={p.id}>
+          <div
+            key={p.id}
+            className={`card person ${selected.has(p.id) ? 'selected' : ''} ${p.hidden ? 'hidden' : ''}`}
+            data-testid="person"
+            data-person-id={p.id}
+          >
             <button className="card-open" onClick={() => onOpen(p.id)} data-testid="open-person">
-              {p.cover ? <FaceThumb face={p.cover} px={120} round /> : <div className="thumb placeholder" style={{ width: 120, height: 120 }} />}
+              {p.cover ? (
+                <FaceThumb face={p.cover} px={120} round />
+              ) : (
+                <div className="thumb placeholder" style={{ width: 120, height: 120 }} />
+              )}
               <div className="card-title" data-testid="person-name">
                 {personName(p, t('people.unnamed'))}
               </div>
-              <div className="muted" data-testid="person-counts">{countsText(p, t)}</div>
+              <div className="muted" data-testid="person-counts">
+                {countsText(p, t)}
+              </div>
             </button>
             <label className="card-select">
-              <input type="checkbox" checked={selected.has(p.id)} onChange={() => toggle(p.id)} data-testid="select-person" /> {t('people.select')}
+              <input
+                type="checkbox"
+                checked={selected.has(p.id)}
+                onChange={() => toggle(p.id)}
+                data-testid="select-person"
+              />{' '}
+              {t('people.select')}
             </label>
           </div>
         ))}
@@ -148,7 +215,17 @@ function PeopleList({ onOpen }: { onOpen: (id: number) => void }) {
   );
 }
 
-function FaceTile({ face, picked, excluded, onToggle }: { face: FaceRef; picked?: boolean; excluded?: boolean; onToggle?: () => void }) {
+function FaceTile({
+  face,
+  picked,
+  excluded,
+  onToggle,
+}: {
+  face: FaceRef;
+  picked?: boolean;
+  excluded?: boolean;
+  onToggle?: () => void;
+}) {
   // Without a toggle (inferred matches), a click shows the whole photo with the box drawn.
   return (
     <button
@@ -184,31 +261,51 @@ function PersonPage({ id, onBack }: { id: number; onBack: () => void }) {
     });
   const after = (): void => person.reload();
   const peopleUndo = usePeopleUndo((undoId) =>
-    action.run(() => api.people.undo({ undoId })).then(() => {
-      setName(null);
-      after();
-    }),
+    action
+      .run(() => api.people.undo({ undoId }))
+      .then(() => {
+        setName(null);
+        after();
+      }),
   );
   const label = p ? personName(p, t('people.unnamed')) : '';
   const openFaces = (faceId: number): void => {
     if (!p) return;
     const { photoIds, boxes } = viewerOf(p.faces, 'face', label);
     const at = p.faces.find((f) => f.id === faceId)?.photoId;
-    openLightbox({ mode: 'view', photoIds, boxes, index: Math.max(0, photoIds.findIndex((x) => x === at)) });
+    openLightbox({
+      mode: 'view',
+      photoIds,
+      boxes,
+      index: Math.max(
+        0,
+        photoIds.findIndex((x) => x === at),
+      ),
+    });
   };
   // Only confident suggestions, and only those still waiting for an answer (confirmed ones are the person's now).
   const suggestions = p ? pendingSuggestions(p.inferred, decided) : [];
   const openInferred = (bodyId: number): void => {
     const { photoIds, boxes } = viewerOf(suggestions, 'body', label);
     const at = suggestions.find((f) => f.id === bodyId)?.photoId;
-    openLightbox({ mode: 'view', photoIds, boxes, index: Math.max(0, photoIds.findIndex((x) => x === at)) });
+    openLightbox({
+      mode: 'view',
+      photoIds,
+      boxes,
+      index: Math.max(
+        0,
+        photoIds.findIndex((x) => x === at),
+      ),
+    });
   };
   const decide = (bodyId: number, accept: boolean): void => {
-    void action.run(() => api.people.confirmInferred({ bodyIds: [bodyId], accept })).then((r) => {
-      if (!r) return;
-      setDecided((prev) => new Set(prev).add(bodyId));
-      after();
-    });
+    void action
+      .run(() => api.people.confirmInferred({ bodyIds: [bodyId], accept }))
+      .then((r) => {
+        if (!r) return;
+        setDecided((prev) => new Set(prev).add(bodyId));
+        after();
+      });
   };
 
   return (
@@ -226,29 +323,59 @@ function PersonPage({ id, onBack }: { id: number; onBack: () => void }) {
               e.preventDefault();
               const before = p.name;
               if (name?.trim())
-                void action.run(() => api.people.rename({ id, name: name.trim() })).then((done) => {
-                  after();
-                  if (done) peopleUndo.remember({ undoId: done.undoId, text: t('people.renamed', { from: before ?? t('people.unnamed'), to: done.name ?? '' }) });
-                });
+                void action
+                  .run(() => api.people.rename({ id, name: name.trim() }))
+                  .then((done) => {
+                    after();
+                    if (done)
+                      peopleUndo.remember({
+                        undoId: done.undoId,
+                        text: t('people.renamed', {
+                          from: before ?? t('people.unnamed'),
+                          to: done.name ?? '',
+                        }),
+                      });
+                  });
             }}
           >
-            <input value={name ?? p.name ?? ''} placeholder={t('people.namePlaceholder')} onChange={(e) => setName(e.target.value)} aria-label={t('people.rename')} data-testid="rename-input" />
+            <input
+              value={name ?? p.name ?? ''}
+              placeholder={t('people.namePlaceholder')}
+              onChange={(e) => setName(e.target.value)}
+              aria-label={t('people.rename')}
+              data-testid="rename-input"
+            />
             <button type="submit" className="primary" data-testid="rename">
               {t('people.rename')}
             </button>
-            <button type="button" onClick={() => void action.run(() => api.people.hide({ id, hidden: !p.hidden })).then(after)} data-testid="hide">
+            <button
+              type="button"
+              onClick={() => void action.run(() => api.people.hide({ id, hidden: !p.hidden })).then(after)}
+              data-testid="hide"
+            >
               {p.hidden ? t('people.unhide') : t('people.hide')}
             </button>
           </form>
           <h2>{t('people.faces', { n: p.faces.length })}</h2>
           <div className="row toolbar">
             <span className="muted">{t('people.splitHint')}</span>
-            <input value={splitName} placeholder={t('people.newName')} onChange={(e) => setSplitName(e.target.value)} aria-label={t('people.newName')} />
+            <input
+              value={splitName}
+              placeholder={t('people.newName')}
+              onChange={(e) => setSplitName(e.target.value)}
+              aria-label={t('people.newName')}
+            />
             <button
               disabled={picked.size === 0 || picked.size === p.faces.length}
               onClick={() =>
                 void action
-                  .run(() => api.people.split({ id, faceIds: [...picked], ...(splitName.trim() ? { name: splitName.trim() } : {}) }))
+                  .run(() =>
+                    api.people.split({
+                      id,
+                      faceIds: [...picked],
+                      ...(splitName.trim() ? { name: splitName.trim() } : {}),
+                    }),
+                  )
                   .then(() => {
                     setPicked(new Set());
                     after();
@@ -267,7 +394,12 @@ function PersonPage({ id, onBack }: { id: number; onBack: () => void }) {
                   <button className="link small" onClick={() => openFaces(f.id)} data-testid="face-view">
                     {t('people.view')}
                   </button>
-                  <button className="link small" onClick={() => void action.run(() => api.people.setCover({ id, faceId: f.id })).then(after)}>
+                  <button
+                    className="link small"
+                    onClick={() =>
+                      void action.run(() => api.people.setCover({ id, faceId: f.id })).then(after)
+                    }
+                  >
                     {t('people.setCover')}
                   </button>
                 </div>
@@ -304,7 +436,11 @@ function PersonPage({ id, onBack }: { id: number; onBack: () => void }) {
 function PersonPhotos({ personId }: { personId: number }) {
   const { t } = useI18n();
   const { openLightbox, navigate, showSeriesOf } = useAppState();
-  const photos = useQuery((a) => a.library.photos({ personId, limit: 500 }), [personId], ['people', 'scan', 'trash', 'undo']);
+  const photos = useQuery(
+    (a) => a.library.photos({ personId, limit: 500 }),
+    [personId],
+    ['people', 'scan', 'trash', 'undo'],
+  );
   const ids = photos.data?.photos.map((p) => p.id) ?? [];
   return (
     <>
@@ -323,7 +459,12 @@ function PersonPhotos({ personId }: { personId: number }) {
       </div>
       <div className="photo-strip" data-testid="person-photos">
         {photos.data?.photos.map((p, index) => (
-          <button key={p.id} className="tile-open" title={p.path} onClick={() => openLightbox({ mode: 'view', photoIds: ids, index })}>
+          <button
+            key={p.id}
+            className="tile-open"
+            title={p.path}
+            onClick={() => openLightbox({ mode: 'view', photoIds: ids, index })}
+          >
             <Thumb photoId={p.id} px={96} />
           </button>
         ))}
@@ -340,7 +481,9 @@ function UnknownClusters() {
   return (
     <>
       <p className="muted">{t('people.unknownHint')}</p>
-      {(clusters.error || clusters.data?.length === 0) && <EmptyState error={clusters.error}>{t('people.noUnknown')}</EmptyState>}
+      {(clusters.error || clusters.data?.length === 0) && (
+        <EmptyState error={clusters.error}>{t('people.noUnknown')}</EmptyState>
+      )}
       <div data-testid="unknown-clusters">
         {groups.map((c) => (
           <ClusterRow key={c.key} cluster={c} onNamed={clusters.reload} />
@@ -361,7 +504,15 @@ function UnknownClusters() {
   );
 }
 
-function ClusterRow({ cluster, onNamed, compact = false }: { cluster: UnknownCluster; onNamed: () => void; compact?: boolean }) {
+function ClusterRow({
+  cluster,
+  onNamed,
+  compact = false,
+}: {
+  cluster: UnknownCluster;
+  onNamed: () => void;
+  compact?: boolean;
+}) {
   const { t } = useI18n();
   const { api } = useServices();
   const action = useRunner();
@@ -391,11 +542,25 @@ function ClusterRow({ cluster, onNamed, compact = false }: { cluster: UnknownClu
         className="row"
         onSubmit={(e) => {
           e.preventDefault();
-          if (name.trim() && faceIds.length > 0) void action.run(() => api.people.nameFaces({ faceIds, name: name.trim() })).then((r) => r && onNamed());
+          if (name.trim() && faceIds.length > 0)
+            void action
+              .run(() => api.people.nameFaces({ faceIds, name: name.trim() }))
+              .then((r) => r && onNamed());
         }}
       >
-        <input value={name} placeholder={t('people.namePlaceholder')} onChange={(e) => setName(e.target.value)} aria-label={t('people.nameCluster')} data-testid="cluster-name" />
-        <button type="submit" className="primary" disabled={!name.trim() || faceIds.length === 0} data-testid="cluster-save">
+        <input
+          value={name}
+          placeholder={t('people.namePlaceholder')}
+          onChange={(e) => setName(e.target.value)}
+          aria-label={t('people.nameCluster')}
+          data-testid="cluster-name"
+        />
+        <button
+          type="submit"
+          className="primary"
+          disabled={!name.trim() || faceIds.length === 0}
+          data-testid="cluster-save"
+        >
           {compact ? t('people.nameOne') : t('people.nameFaces', { n: faceIds.length })}
         </button>
       </form>
@@ -413,7 +578,9 @@ interface StoredUndo {
 function readStoredUndo(): StoredUndo | null {
   try {
     const v = JSON.parse(sessionStorage.getItem(UNDO_KEY) ?? 'null') as Partial<StoredUndo> | null;
-    return v && typeof v.undoId === 'number' && typeof v.text === 'string' ? { undoId: v.undoId, text: v.text } : null;
+    return v && typeof v.undoId === 'number' && typeof v.text === 'string'
+      ? { undoId: v.undoId, text: v.text }
+      : null;
   } catch {
     return null;
   }
@@ -423,7 +590,10 @@ function readStoredUndo(): StoredUndo | null {
  * The last rename or merge of people stays undoable after a page reload: its undo id is kept for
  * this tab (the engine keeps the rows to restore, across restarts too).
  */
-function usePeopleUndo(undo: (undoId: number) => Promise<unknown>): { offer: UndoOffer | null; remember: (edit: StoredUndo | null) => void } {
+function usePeopleUndo(undo: (undoId: number) => Promise<unknown>): {
+  offer: UndoOffer | null;
+  remember: (edit: StoredUndo | null) => void;
+} {
   const [stored, setStored] = useState<StoredUndo | null>(readStoredUndo);
   const remember = (edit: StoredUndo | null): void => {
     setStored(edit);

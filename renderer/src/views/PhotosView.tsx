@@ -44,14 +44,20 @@ export function PhotosView() {
   const roots = useQuery((a) => a.library.listFolders({}), [], ['folders']);
   // Day headers when sorted by date: the engine counts each day's photos at this UTC offset.
   const days = useQuery(
-    (a) => (sort === 'captured' ? a.library.photoDays({ utcOffsetMinutes: -new Date().getTimezoneOffset(), ...inFolder }) : Promise.resolve(null)),
+    (a) =>
+      sort === 'captured'
+        ? a.library.photoDays({ utcOffsetMinutes: -new Date().getTimezoneOffset(), ...inFolder })
+        : Promise.resolve(null),
     [sort, folder],
     ['scan', 'trash', 'undo', 'folders'],
   );
   const area = useRef<HTMLDivElement>(null);
   const { width } = useElementSize(area);
   const columns = Math.max(1, Math.floor((width - SCROLLBAR + GAP) / (CELL + GAP)));
-  const rows = useMemo(() => (sort === 'captured' && days.data ? photoRows(days.data, columns) : null), [sort, days.data, columns]);
+  const rows = useMemo(
+    () => (sort === 'captured' && days.data ? photoRows(days.data, columns) : null),
+    [sort, days.data, columns],
+  );
   const ensurePhotos = photos.ensure;
   const onRowRange = useCallback(
     (start: number, end: number) => {
@@ -99,8 +105,18 @@ export function PhotosView() {
     const { name, folder: where } = splitPath(p.path);
     const when = formatDate(p.capturedAt ?? p.mtime, locale);
     return (
-      <div className={`tile photo-tile ${selected ? 'selected' : ''}`} data-testid="photo" data-photo-id={p.id} title={`${name}\n${where}\n${when}`}>
-        <button className="tile-open" aria-label={t('photos.open', { name })} onClick={() => open(i)} data-testid="photo-open">
+      <div
+        className={`tile photo-tile ${selected ? 'selected' : ''}`}
+        data-testid="photo"
+        data-photo-id={p.id}
+        title={`${name}\n${where}\n${when}`}
+      >
+        <button
+          className="tile-open"
+          aria-label={t('photos.open', { name })}
+          onClick={() => open(i)}
+          data-testid="photo-open"
+        >
           <Thumb photoId={p.id} px={CELL} />
         </button>
         {/* Name and date on hover, where the eye already is (the full path stays in the tooltip). */}
@@ -128,12 +144,18 @@ export function PhotosView() {
     if (row.kind === 'day') {
       return (
         <h2 className="photo-day" data-testid="photo-day" data-day={row.day}>
-          {dayToDate(row.day).toLocaleDateString(locale, { dateStyle: 'full' })} <span className="muted">· {t('series.photos', { n: row.photos })}</span>
+          {dayToDate(row.day).toLocaleDateString(locale, { dateStyle: 'full' })}{' '}
+          <span className="muted">· {t('series.photos', { n: row.photos })}</span>
         </h2>
       );
     }
     const tiles: ReactNode[] = [];
-    for (let k = 0; k < row.count; k++) tiles.push(<div key={row.first + k} style={{ width: CELL, height: CELL }}>{renderTile(row.first + k)}</div>);
+    for (let k = 0; k < row.count; k++)
+      tiles.push(
+        <div key={row.first + k} style={{ width: CELL, height: CELL }}>
+          {renderTile(row.first + k)}
+        </div>,
+      );
     return <div className="photo-row">{tiles}</div>;
   };
 
@@ -141,19 +163,34 @@ export function PhotosView() {
     <section className="view fill" data-testid="view-photos">
       <header className="view-head">
         <h1>
-          {t('photos.title')} {photos.total !== null && <span className="muted" data-testid="photos-total">({photos.total.toLocaleString()})</span>}
+          {t('photos.title')}{' '}
+          {photos.total !== null && (
+            <span className="muted" data-testid="photos-total">
+              ({photos.total.toLocaleString()})
+            </span>
+          )}
         </h1>
         <div className="grow" />
-        <button disabled={!photos.total || selecting.pending} onClick={() => void selecting.run(selectAll)} data-testid="select-all">
+        <button
+          disabled={!photos.total || selecting.pending}
+          onClick={() => void selecting.run(selectAll)}
+          data-testid="select-all"
+        >
           {t('photos.selectAll', { n: (photos.total ?? 0).toLocaleString() })}
         </button>
         <label>
           {t('photos.folder')}{' '}
-          <select className="folder-select" value={folder ?? ''} onChange={(e) => setFolder(e.target.value === '' ? null : e.target.value)} data-testid="photos-folder">
+          <select
+            className="folder-select"
+            value={folder ?? ''}
+            onChange={(e) => setFolder(e.target.value === '' ? null : e.target.value)}
+            data-testid="photos-folder"
+          >
             <option value="">{t('photos.allFolders')}</option>
             {folders.data?.map((f) => (
               <option key={f.path} value={f.path} title={f.path}>
-                {middleEllipsis(libraryRelativeFolder(f.path, roots.data?.map((r) => r.path) ?? []), 44)} ({f.photos.toLocaleString()})
+                {middleEllipsis(libraryRelativeFolder(f.path, roots.data?.map((r) => r.path) ?? []), 44)} (
+                {f.photos.toLocaleString()})
               </option>
             ))}
           </select>
@@ -170,7 +207,11 @@ export function PhotosView() {
       <p className="muted hint">{t('photos.hint')}</p>
       <ErrorBox error={selecting.error} onClose={selecting.clearError} />
       <ErrorBox error={folders.error ?? days.error} />
-      {photos.total === 0 && <EmptyState error={photos.error}>{t(folder === null ? 'photos.empty' : 'photos.emptyFolder')}</EmptyState>}
+      {photos.total === 0 && (
+        <EmptyState error={photos.error}>
+          {t(folder === null ? 'photos.empty' : 'photos.emptyFolder')}
+        </EmptyState>
+      )}
       <div ref={area} className="photo-area">
         {rows ? (
           <VirtualList
@@ -183,15 +224,15 @@ export function PhotosView() {
             renderItem={renderRow}
           />
         ) : (
-      <VirtualGrid
-        testId="photo-grid"
-        ariaLabel={t('photos.title')}
-        count={photos.total ?? 0}
-        cellWidth={CELL}
-        cellHeight={CELL}
-        onRange={photos.ensure}
-        renderCell={renderTile}
-      />
+          <VirtualGrid
+            testId="photo-grid"
+            ariaLabel={t('photos.title')}
+            count={photos.total ?? 0}
+            cellWidth={CELL}
+            cellHeight={CELL}
+            onRange={photos.ensure}
+            renderCell={renderTile}
+          />
         )}
       </div>
     </section>

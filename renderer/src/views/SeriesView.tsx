@@ -13,7 +13,11 @@ export function SeriesView() {
   const [openId, setOpenId] = useState<number | null>(null);
   return (
     <section className="view fill" data-testid="view-series">
-      {openId === null ? <SeriesList onOpen={setOpenId} /> : <SeriesPage id={openId} onBack={() => setOpenId(null)} />}
+      {openId === null ? (
+        <SeriesList onOpen={setOpenId} />
+      ) : (
+        <SeriesPage id={openId} onBack={() => setOpenId(null)} />
+      )}
     </section>
   );
 }
@@ -32,17 +36,23 @@ function SeriesList({ onOpen }: { onOpen: (id: number) => void }) {
     ['scan', 'people', 'trash', 'undo', 'folders'],
     200,
   );
-  const nameOf = (id: number): string => people.data?.find((p) => p.id === id)?.name ?? `${t('people.unnamed')} #${id}`;
+  const nameOf = (id: number): string =>
+    people.data?.find((p) => p.id === id)?.name ?? `${t('people.unnamed')} #${id}`;
 
   return (
     <>
       <header className="view-head">
         <h1>
-          {t('series.title')} {series.total !== null && <span className="muted">({series.total.toLocaleString()})</span>}
+          {t('series.title')}{' '}
+          {series.total !== null && <span className="muted">({series.total.toLocaleString()})</span>}
         </h1>
         <label>
           {t('series.byPerson')}{' '}
-          <select value={personId ?? ''} onChange={(e) => setPersonId(e.target.value ? Number(e.target.value) : null)} data-testid="series-person">
+          <select
+            value={personId ?? ''}
+            onChange={(e) => setPersonId(e.target.value ? Number(e.target.value) : null)}
+            data-testid="series-person"
+          >
             <option value="">{t('series.allByTime')}</option>
             {people.data?.map((p) => (
               <option key={p.id} value={p.id}>
@@ -64,11 +74,23 @@ function SeriesList({ onOpen }: { onOpen: (id: number) => void }) {
           if (!s) return <div className="card placeholder" />;
           const parts = seriesTitleParts(s, nameOf, t, locale);
           return (
-            <button className="card series-card" onClick={() => onOpen(s.id)} title={seriesTitleText(s, nameOf, t, locale)} data-testid="series" data-series-id={s.id}>
+            <button
+              className="card series-card"
+              onClick={() => onOpen(s.id)}
+              title={seriesTitleText(s, nameOf, t, locale)}
+              data-testid="series"
+              data-series-id={s.id}
+            >
               {s.cover ? <Thumb photoId={s.cover.id} px={160} /> : <div className="thumb placeholder" />}
-              <div className="card-title" data-testid="series-who">{parts?.who ?? s.title}</div>
+              <div className="card-title" data-testid="series-who">
+                {parts?.who ?? s.title}
+              </div>
               {parts && (
-                <div className="muted small card-when" data-testid="series-when" title={[parts.when, parts.count].filter(Boolean).join(' · ')}>
+                <div
+                  className="muted small card-when"
+                  data-testid="series-when"
+                  title={[parts.when, parts.count].filter(Boolean).join(' · ')}
+                >
                   {[parts.when, parts.count].filter(Boolean).join(' · ')}
                 </div>
               )}
@@ -92,7 +114,11 @@ function SeriesPage({ id, onBack }: { id: number; onBack: () => void }) {
   const shots = s ? [...s.shots].sort((a, b) => Number(b.best) - Number(a.best)) : [];
   const best = shots.find((x) => x.best);
   // The best shot beside the shots most like it: the ones the series calls redundant first.
-  const compareIds = [...(best ? [best.id] : []), ...shots.filter((x) => !x.best && x.redundant).map((x) => x.id), ...shots.filter((x) => !x.best && !x.redundant).map((x) => x.id)].slice(0, 4);
+  const compareIds = [
+    ...(best ? [best.id] : []),
+    ...shots.filter((x) => !x.best && x.redundant).map((x) => x.id),
+    ...shots.filter((x) => !x.best && !x.redundant).map((x) => x.id),
+  ].slice(0, 4);
   return (
     <div data-testid="series-page">
       <button className="link" onClick={onBack} data-testid="back">
@@ -103,10 +129,19 @@ function SeriesPage({ id, onBack }: { id: number; onBack: () => void }) {
         <>
           <header className="view-head">
             <h1 data-testid="series-title">{seriesTitleText(s, nameOf, t, locale)}</h1>
-            <button disabled={compareIds.length < 2} onClick={() => openLightbox({ mode: 'compare', photoIds: compareIds, keeperId: best?.id })} data-testid="series-compare">
+            <button
+              disabled={compareIds.length < 2}
+              onClick={() => openLightbox({ mode: 'compare', photoIds: compareIds, keeperId: best?.id })}
+              data-testid="series-compare"
+            >
               {t('series.compare', { n: compareIds.length })}
             </button>
-            <button className="danger" disabled={redundant.length === 0} onClick={() => addToBasket(redundant)} data-testid="mark-redundant">
+            <button
+              className="danger"
+              disabled={redundant.length === 0}
+              onClick={() => addToBasket(redundant)}
+              data-testid="mark-redundant"
+            >
               {t('series.markRedundant', { n: redundant.length })}
             </button>
           </header>
@@ -118,13 +153,28 @@ function SeriesPage({ id, onBack }: { id: number; onBack: () => void }) {
           </ul>
           <div className="shots" data-testid="shots">
             {shots.map((shot, index) => (
-              <div key={shot.id} className={`shot ${shot.best ? 'best' : ''} ${shot.redundant ? 'redundant' : ''} ${basket.has(shot.id) ? 'marked' : ''}`} data-testid="shot">
-                <button className="tile-open" onClick={() => openLightbox({ mode: 'view', photoIds: shots.map((x) => x.id), index })} title={shot.path} data-testid="shot-open">
+              <div
+                key={shot.id}
+                className={`shot ${shot.best ? 'best' : ''} ${shot.redundant ? 'redundant' : ''} ${basket.has(shot.id) ? 'marked' : ''}`}
+                data-testid="shot"
+              >
+                <button
+                  className="tile-open"
+                  onClick={() => openLightbox({ mode: 'view', photoIds: shots.map((x) => x.id), index })}
+                  title={shot.path}
+                  data-testid="shot-open"
+                >
                   <Thumb photoId={shot.id} px={180} />
                 </button>
                 <div className="row">
                   <label className="small">
-                    <input type="checkbox" checked={basket.has(shot.id)} onChange={() => toggleBasket(shot.id)} data-testid="shot-select" /> {t('photos.select')}
+                    <input
+                      type="checkbox"
+                      checked={basket.has(shot.id)}
+                      onChange={() => toggleBasket(shot.id)}
+                      data-testid="shot-select"
+                    />{' '}
+                    {t('photos.select')}
                   </label>
                 </div>
                 <div className="row">
@@ -133,7 +183,11 @@ function SeriesPage({ id, onBack }: { id: number; onBack: () => void }) {
                 </div>
                 {shot.why.length > 0 && (
                   // The score is a number only Sift can read: it stays on hover, the reasons say it in words.
-                  <div className="muted small" title={`${t('series.score')} ${shot.score.toFixed(2)}`} data-testid="shot-reasons">
+                  <div
+                    className="muted small"
+                    title={`${t('series.score')} ${shot.score.toFixed(2)}`}
+                    data-testid="shot-reasons"
+                  >
                     {shotReasonsText(shot.why, (pid) => nameOf(pid), t)}
                   </div>
                 )}

@@ -82,7 +82,12 @@ export const contract = {
      * `day` is YYYY-MM-DD at the caller's UTC offset (minutes east of UTC, as -Date#getTimezoneOffset()).
      */
     photoDays: method<Array<{ day: string; photos: number }>>()(
-      z.object({ utcOffsetMinutes: z.number().int().min(-840).max(840).default(0), folder: photoFolder.optional() }).strict(),
+      z
+        .object({
+          utcOffsetMinutes: z.number().int().min(-840).max(840).default(0),
+          folder: photoFolder.optional(),
+        })
+        .strict(),
     ),
     photo: method<PhotoDetail>()(z.object({ id }).strict()),
   },
@@ -92,7 +97,9 @@ export const contract = {
     ),
     setKeeper: method<DuplicateGroup>()(z.object({ groupId: id, photoId: id }).strict()),
     /** `dismissal` identifies this answer for `dedup:restore` (undo) and `dedup:dismissed`. */
-    notDuplicate: method<{ groups: number; dismissal: number }>()(z.object({ groupId: id, photoIds: ids.optional() }).strict()),
+    notDuplicate: method<{ groups: number; dismissal: number }>()(
+      z.object({ groupId: id, photoIds: ids.optional() }).strict(),
+    ),
     /** The "not a duplicate" answers, newest first, with the photos each one separated. */
     dismissed: method<{ total: number; dismissals: Dismissal[] }>()(z.object({ ...page }).strict()),
     /** Undoes one "not a duplicate" answer: its photos are grouped again. */
@@ -101,12 +108,18 @@ export const contract = {
   people: {
     list: method<Person[]>()(z.object({ includeHidden: z.boolean().default(false) }).strict()),
     get: method<PersonDetail>()(z.object({ id }).strict()),
-    unknown: method<UnknownCluster[]>()(z.object({ limit: z.number().int().min(1).max(1000).default(50) }).strict()),
+    unknown: method<UnknownCluster[]>()(
+      z.object({ limit: z.number().int().min(1).max(1000).default(50) }).strict(),
+    ),
     rename: method<PersonEdit>()(z.object({ id, name: z.string().trim().min(1).max(200) }).strict()),
-    merge: method<PersonEdit>()(z.object({ ids: z.array(id).min(2).max(1000), into: id.optional() }).strict()),
+    merge: method<PersonEdit>()(
+      z.object({ ids: z.array(id).min(2).max(1000), into: id.optional() }).strict(),
+    ),
     /** Takes back a rename or merge (`undoId` from its answer), while this engine runs. */
     undo: method<{ restored: number[] }>()(z.object({ undoId: id }).strict()),
-    split: method<Person>()(z.object({ id, faceIds: ids, name: z.string().trim().min(1).max(200).optional() }).strict()),
+    split: method<Person>()(
+      z.object({ id, faceIds: ids, name: z.string().trim().min(1).max(200).optional() }).strict(),
+    ),
     hide: method<Person>()(z.object({ id, hidden: z.boolean().default(true) }).strict()),
     setCover: method<Person>()(z.object({ id, faceId: id }).strict()),
     nameFaces: method<Person>()(z.object({ faceIds: ids, name: z.string().trim().min(1).max(200) }).strict()),
@@ -145,7 +158,13 @@ export const contract = {
         .strict(),
     ),
     execute: method<JournalEntry>()(
-      z.object({ planId: id, dryRun: z.boolean().default(false), confirmGuarded: z.boolean().default(false) }).strict(),
+      z
+        .object({
+          planId: id,
+          dryRun: z.boolean().default(false),
+          confirmGuarded: z.boolean().default(false),
+        })
+        .strict(),
     ),
     undo: method<JournalEntry>()(z.object({ journalId: id }).strict()),
     journal: method<JournalEntry[]>()(z.object({ ...page }).strict()),
@@ -161,7 +180,9 @@ export type ParsedInput<S> = S extends MethodSpec<infer I, unknown> ? z.output<I
 
 /** What a client calls: every argument may omit defaulted fields. */
 export type Api = {
-  [D in Domain]: { [M in keyof Contract[D]]: (arg: Input<Contract[D][M]>) => Promise<Output<Contract[D][M]>> };
+  [D in Domain]: {
+    [M in keyof Contract[D]]: (arg: Input<Contract[D][M]>) => Promise<Output<Contract[D][M]>>;
+  };
 };
 
 /** What the engine implements: it receives arguments after validation (defaults filled in). */

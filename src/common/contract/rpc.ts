@@ -63,14 +63,19 @@ export function createClient(transport: Transport): ApiClient {
 export type Dispatch = (method: string, arg: unknown) => Promise<unknown>;
 
 /** Validates, calls, and turns every failure into an EngineError with a known code. */
-export function createDispatcher(handlers: ApiHandlers, onInternalError?: (error: unknown, method: string) => void): Dispatch {
+export function createDispatcher(
+  handlers: ApiHandlers,
+  onInternalError?: (error: unknown, method: string) => void,
+): Dispatch {
   return async (method, arg) => {
     const spec = findMethod(method);
     if (!spec) throw new EngineError('INVALID_ARGUMENT', `Unknown method "${method}"`);
     const parsed = spec.input.safeParse(arg ?? {});
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(argument)'}: ${i.message}`);
-      throw new EngineError('INVALID_ARGUMENT', `Invalid argument for ${method}: ${issues.join('; ')}`, { issues });
+      throw new EngineError('INVALID_ARGUMENT', `Invalid argument for ${method}: ${issues.join('; ')}`, {
+        issues,
+      });
     }
     const [domain, name] = method.split(':') as [Domain, string];
     const fn = (handlers[domain] as Record<string, (a: unknown) => Promise<unknown>>)[name];
@@ -164,7 +169,8 @@ export function serveMessages(
       if (!isWireMessage(message) || message.t !== 'req') return;
       dispatch(message.method, message.arg).then(
         (result) => send({ t: 'res', id: message.id, ok: true, result }),
-        (error: unknown) => send({ t: 'res', id: message.id, ok: false, error: EngineError.from(error).toJSON() }),
+        (error: unknown) =>
+          send({ t: 'res', id: message.id, ok: false, error: EngineError.from(error).toJSON() }),
       );
     },
     emit: (event, payload) => {

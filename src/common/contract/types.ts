@@ -8,7 +8,17 @@ export interface Folder {
   files: number;
 }
 
-export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'tiff' | 'avif' | 'bmp' | 'heic' | 'raw' | 'other';
+export type ImageFormat =
+  | 'jpeg'
+  | 'png'
+  | 'webp'
+  | 'gif'
+  | 'tiff'
+  | 'avif'
+  | 'bmp'
+  | 'heic'
+  | 'raw'
+  | 'other';
 
 export interface PhotoSummary {
   id: number;
@@ -29,7 +39,12 @@ export interface PhotoDetail extends PhotoSummary {
   exifFields: number;
   sharpness: number | null;
   exposure: number | null;
-  faces: Array<{ id: number; box: [number, number, number, number]; personId: number | null; inferred: boolean }>;
+  faces: Array<{
+    id: number;
+    box: [number, number, number, number];
+    personId: number | null;
+    inferred: boolean;
+  }>;
 }
 
 export interface ScanErrorRecord {
@@ -121,7 +136,10 @@ export type KeeperReason =
   | { key: 'keep.derived'; params: { hint: DerivedHint } }
   | { key: 'keep.only'; params: Record<string, never> }
   | { key: 'keep.chosen'; params: Record<string, never> }
-  | { key: 'lose.resolution'; params: { width: number; height: number; keeperWidth: number; keeperHeight: number } }
+  | {
+      key: 'lose.resolution';
+      params: { width: number; height: number; keeperWidth: number; keeperHeight: number };
+    }
   | { key: 'lose.format'; params: { format: string; keeperFormat: string; keeperQuality: FormatQuality } }
   | { key: 'lose.size'; params: { bytes: number; keeperBytes: number } }
   | { key: 'lose.exif'; params: { fields: number; keeperFields: number } }
@@ -151,7 +169,22 @@ export type GroupEvidence =
   | { key: 'evidence.copiesIncluded'; params: { copies: number } }
   | {
       key: 'evidence.pair';
-      params: { a: number; b: number; transform: 'identity' | 'hflip' | 'vflip' | 'rot180' | 'transpose' | 'rot90' | 'rot270' | 'transverse'; phash: number; dhash: number; blockhash: number };
+      params: {
+        a: number;
+        b: number;
+        transform:
+          | 'identity'
+          | 'hflip'
+          | 'vflip'
+          | 'rot180'
+          | 'transpose'
+          | 'rot90'
+          | 'rot270'
+          | 'transverse';
+        phash: number;
+        dhash: number;
+        blockhash: number;
+      };
     }
   | StoredText;
 
@@ -208,7 +241,11 @@ export interface UnknownCluster {
 }
 
 /** Who or what a series shows, for its title; a UI words it in its own language. */
-export type SeriesSubject = { kind: 'people' } | { kind: 'unknown-people' } | { kind: 'place'; lat: number; lon: number } | { kind: 'photos' };
+export type SeriesSubject =
+  | { kind: 'people' }
+  | { kind: 'unknown-people' }
+  | { kind: 'place'; lat: number; lon: number }
+  | { kind: 'photos' };
 
 export interface SeriesSummary {
   id: number;
@@ -232,8 +269,14 @@ export type ShotReason =
   | { key: 'shot.burstKept'; params: { frames: number; score: number; parts: ShotParts } }
   | { key: 'shot.onlyWithPerson'; params: { people: number[] } }
   | { key: 'shot.redundant'; params: { gapMs: number; kept: number } }
-  | { key: 'shot.nearIdentical'; params: { from: number; to: number; gapMs: number; background: number; bodies: number | null } }
-  | { key: 'shot.lowerScore'; params: { score: number; keptScore: number; parts: ShotParts; keptParts: ShotParts } }
+  | {
+      key: 'shot.nearIdentical';
+      params: { from: number; to: number; gapMs: number; background: number; bodies: number | null };
+    }
+  | {
+      key: 'shot.lowerScore';
+      params: { score: number; keptScore: number; parts: ShotParts; keptParts: ShotParts };
+    }
   | StoredText;
 
 export interface SeriesShot extends PhotoSummary {
@@ -265,7 +308,13 @@ export interface SeriesReasons {
   subject?: SeriesSubject;
 }
 
-export type SeriesLinkKind = 'burst' | 'people+clothing' | 'clothing' | 'name+clothing' | 'background' | 'time';
+export type SeriesLinkKind =
+  | 'burst'
+  | 'people+clothing'
+  | 'clothing'
+  | 'name+clothing'
+  | 'background'
+  | 'time';
 
 export interface SeriesDetail extends SeriesSummary {
   reasons: SeriesReasons;
@@ -287,7 +336,13 @@ export type GuardReason =
   | {
       key: 'guard.lastOfPerson';
       /** `personId`, `seriesId` and `seriesStart` are absent in plans made by an older Sift. */
-      params: { person: string; series: string; personId?: number; seriesId?: number; seriesStart?: number | null };
+      params: {
+        person: string;
+        series: string;
+        personId?: number;
+        seriesId?: number;
+        seriesStart?: number | null;
+      };
     }
   | StoredText;
 
@@ -315,7 +370,14 @@ export interface JournalEntry {
   at: number;
   dryRun: boolean;
   state: 'done' | 'partial' | 'undone' | 'dry-run';
-  items: Array<{ photoId: number; path: string; bytes: number; trashPath: string | null; ok: boolean; error: string | null }>;
+  items: Array<{
+    photoId: number;
+    path: string;
+    bytes: number;
+    trashPath: string | null;
+    ok: boolean;
+    error: string | null;
+  }>;
   totalBytes: number;
 }
 

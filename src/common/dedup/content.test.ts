@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { contentSignature, measureContent, uniformBorder, verifyContent, verifyTilt, type ContentSignature } from './content';
+import {
+  contentSignature,
+  measureContent,
+  uniformBorder,
+  verifyContent,
+  verifyTilt,
+  type ContentSignature,
+} from './content';
 
 const SIZE = 64;
 const DEFAULT = { agreement: 0.85, hue: 0.6, minScale: 0.87 };
@@ -22,7 +29,8 @@ function scene(seed: number): (u: number, v: number) => [number, number, number]
   };
 }
 
-const sig = (f: (u: number, v: number) => [number, number, number]): ContentSignature => contentSignature(thumb(f), SIZE, [0, 0, 0, 0]);
+const sig = (f: (u: number, v: number) => [number, number, number]): ContentSignature =>
+  contentSignature(thumb(f), SIZE, [0, 0, 0, 0]);
 
 describe('content verification', () => {
   it('accepts the same picture after a tone change, and a 10 % crop when the search may crop', () => {
@@ -38,14 +46,24 @@ describe('content verification', () => {
   });
 
   it('accepts a copy with a caption bar over the bottom 18 %', () => {
-    const captioned = sig((u, v) => (v > 0.82 ? ((Math.floor(u * 40) % 3 === 0 && v > 0.88 && v < 0.95 ? [250, 250, 250] : [15, 15, 15]) as [number, number, number]) : scene(2)(u, v)));
+    const captioned = sig((u, v) =>
+      v > 0.82
+        ? ((Math.floor(u * 40) % 3 === 0 && v > 0.88 && v < 0.95 ? [250, 250, 250] : [15, 15, 15]) as [
+            number,
+            number,
+            number,
+          ])
+        : scene(2)(u, v),
+    );
     expect(verifyContent(sig(scene(2)), captioned, 'identity')).not.toBeNull();
   });
 
   it('rejects a different picture with the same layout and background', () => {
     // Two "people" (textured columns) at different places on one white wall.
-    const person = (centre: number, seed: number) => (u: number, v: number): [number, number, number] =>
-      Math.abs(u - centre) < 0.12 && v > 0.1 ? scene(seed)(u, v) : [245, 245, 245];
+    const person =
+      (centre: number, seed: number) =>
+      (u: number, v: number): [number, number, number] =>
+        Math.abs(u - centre) < 0.12 && v > 0.1 ? scene(seed)(u, v) : [245, 245, 245];
     expect(verifyContent(sig(person(0.45, 3)), sig(person(0.55, 4)), 'identity')).toBeNull();
     expect(verifyContent(sig(scene(3)), sig(scene(5)), 'identity')).toBeNull();
   });
@@ -66,15 +84,19 @@ describe('content verification', () => {
 
   it('verifies a tilt match on the turned probe box', () => {
     // B samples A turned by 30° about the centre (aspect 1): B's box turned by −30° shows A's box.
-    const turned = (f: (u: number, v: number) => [number, number, number], degrees: number) => (u: number, v: number): [number, number, number] => {
-      const t = (degrees * Math.PI) / 180;
-      const x = u - 0.5;
-      const y = v - 0.5;
-      return f(0.5 + Math.cos(t) * x - Math.sin(t) * y, 0.5 + Math.sin(t) * x + Math.cos(t) * y);
-    };
+    const turned =
+      (f: (u: number, v: number) => [number, number, number], degrees: number) =>
+      (u: number, v: number): [number, number, number] => {
+        const t = (degrees * Math.PI) / 180;
+        const x = u - 0.5;
+        const y = v - 0.5;
+        return f(0.5 + Math.cos(t) * x - Math.sin(t) * y, 0.5 + Math.sin(t) * x + Math.cos(t) * y);
+      };
     const a = sig(scene(8));
     const b = sig(turned(scene(8), 30));
-    expect(verifyTilt(b, a, -30, false, { ...DEFAULT, agreement: 0.93 })?.agreement ?? 0).toBeGreaterThan(0.93);
+    expect(verifyTilt(b, a, -30, false, { ...DEFAULT, agreement: 0.93 })?.agreement ?? 0).toBeGreaterThan(
+      0.93,
+    );
     expect(verifyTilt(b, a, 30, false, { ...DEFAULT, agreement: 0.93 })).toBeNull();
     expect(verifyTilt(sig(turned(scene(9), 30)), a, -30, false, { ...DEFAULT, agreement: 0.93 })).toBeNull();
   });
@@ -85,9 +107,21 @@ describe('content verification', () => {
     const white = sig(() => [255, 255, 255]);
     expect(verifyContent(red, blue, 'identity')).toBeNull();
     expect(verifyContent(red, white, 'identity')).toBeNull();
-    expect(verifyContent(red, sig(() => [222, 21, 29]), 'identity')?.flat).toBe(true);
+    expect(
+      verifyContent(
+        red,
+        sig(() => [222, 21, 29]),
+        'identity',
+      )?.flat,
+    ).toBe(true);
     // A flat image and a striped one are never the same picture.
-    expect(verifyContent(white, sig((u) => (Math.floor(u * 16) % 2 ? [0, 0, 0] : [255, 255, 255])), 'identity')).toBeNull();
+    expect(
+      verifyContent(
+        white,
+        sig((u) => (Math.floor(u * 16) % 2 ? [0, 0, 0] : [255, 255, 255])),
+        'identity',
+      ),
+    ).toBeNull();
   });
 });
 
@@ -108,7 +142,9 @@ describe('uniformBorder', () => {
     const w = 100;
     const h = 80;
     const data = new Uint8Array(w * h * 3).fill(255);
-    for (let y = 4 + 1; y < h - 4; y++) for (let x = 4 + 12; x < w - 4 - 12; x++) data.fill((x * 7 + y * 13) % 200, (y * w + x) * 3, (y * w + x) * 3 + 3);
+    for (let y = 4 + 1; y < h - 4; y++)
+      for (let x = 4 + 12; x < w - 4 - 12; x++)
+        data.fill((x * 7 + y * 13) % 200, (y * w + x) * 3, (y * w + x) * 3 + 3);
     const [top, right, bottom, left] = uniformBorder(data, w, h, 3);
     expect(top * h).toBeCloseTo(4, 5);
     expect(bottom * h).toBeCloseTo(4, 5);

@@ -28,7 +28,8 @@ export interface ContentSignature {
 }
 
 /** The aspect ratio as a u16: log2 in 1/4096 steps around 2^15 (ratios 1:256 to 256:1). */
-const aspectCode = (aspect: number): number => Math.max(0, Math.min(65535, Math.round(Math.log2(aspect > 0 ? aspect : 1) * 4096 + 32768)));
+const aspectCode = (aspect: number): number =>
+  Math.max(0, Math.min(65535, Math.round(Math.log2(aspect > 0 ? aspect : 1) * 4096 + 32768)));
 const aspectOf = (code: number): number => 2 ** ((code - 32768) / 4096);
 
 export function packContent(c: ContentSignature, out: Uint8Array, offset: number): void {
@@ -49,7 +50,9 @@ export function unpackContent(blob: Uint8Array, offset: number): ContentSignatur
     cb: Uint8Array.from(blob.subarray(offset + l, offset + l + c)),
     cr: Uint8Array.from(blob.subarray(offset + l + c, offset + l + 2 * c)),
     border: Uint8Array.from(blob.subarray(offset + l + 2 * c, offset + l + 2 * c + 4)),
-    aspect: aspectOf(((blob[offset + CONTENT_BYTES - 2] ?? 128) << 8) | (blob[offset + CONTENT_BYTES - 1] ?? 0)),
+    aspect: aspectOf(
+      ((blob[offset + CONTENT_BYTES - 2] ?? 128) << 8) | (blob[offset + CONTENT_BYTES - 1] ?? 0),
+    ),
   };
 }
 
@@ -57,13 +60,23 @@ export function unpackContent(blob: Uint8Array, offset: number): ContentSignatur
  * The signature from a size×size RGB thumbnail (floats 0..255, row-major), size a multiple of 32, of
  * a frame of width/height `aspect`.
  */
-export function contentSignature(rgb: Float64Array, size: number, border: readonly [number, number, number, number], aspect = 1): ContentSignature {
+export function contentSignature(
+  rgb: Float64Array,
+  size: number,
+  border: readonly [number, number, number, number],
+  aspect = 1,
+): ContentSignature {
   const luma = new Uint8Array(CONTENT_SIZE * CONTENT_SIZE);
   const cb = new Uint8Array(CHROMA_SIZE * CHROMA_SIZE);
   const cr = new Uint8Array(CHROMA_SIZE * CHROMA_SIZE);
   const lf = size / CONTENT_SIZE;
   const cf = size / CHROMA_SIZE;
-  const box = (f: number, gx: number, gy: number, pick: (r: number, g: number, b: number) => number): number => {
+  const box = (
+    f: number,
+    gx: number,
+    gy: number,
+    pick: (r: number, g: number, b: number) => number,
+  ): number => {
     let sum = 0;
     for (let y = gy * f; y < (gy + 1) * f; y++)
       for (let x = gx * f; x < (gx + 1) * f; x++) {
@@ -73,13 +86,20 @@ export function contentSignature(rgb: Float64Array, size: number, border: readon
     return Math.round(sum / (f * f));
   };
   for (let y = 0; y < CONTENT_SIZE; y++)
-    for (let x = 0; x < CONTENT_SIZE; x++) luma[y * CONTENT_SIZE + x] = box(lf, x, y, (r, g, b) => 0.299 * r + 0.587 * g + 0.114 * b);
+    for (let x = 0; x < CONTENT_SIZE; x++)
+      luma[y * CONTENT_SIZE + x] = box(lf, x, y, (r, g, b) => 0.299 * r + 0.587 * g + 0.114 * b);
   for (let y = 0; y < CHROMA_SIZE; y++)
     for (let x = 0; x < CHROMA_SIZE; x++) {
       cb[y * CHROMA_SIZE + x] = box(cf, x, y, (r, g, b) => 128 - 0.168736 * r - 0.331264 * g + 0.5 * b);
       cr[y * CHROMA_SIZE + x] = box(cf, x, y, (r, g, b) => 128 + 0.5 * r - 0.418688 * g - 0.081312 * b);
     }
-  return { luma, cb, cr, border: Uint8Array.from(border.map((f) => Math.max(0, Math.min(255, Math.round(f * 255))))), aspect: aspectOf(aspectCode(aspect)) };
+  return {
+    luma,
+    cb,
+    cr,
+    border: Uint8Array.from(border.map((f) => Math.max(0, Math.min(255, Math.round(f * 255))))),
+    aspect: aspectOf(aspectCode(aspect)),
+  };
 }
 
 /** Tolerance of the border test, in 8-bit levels per channel (JPEG ringing along a frame edge). */
@@ -92,12 +112,19 @@ const MAX_BORDER = 0.25;
  * each side (top, right, bottom, left) whose lines all have the corner's colour. Zero when the
  * whole image would go (a flat image has no frame, it *is* the picture).
  */
-export function uniformBorder(data: Uint8Array, width: number, height: number, channels: number): [number, number, number, number] {
+export function uniformBorder(
+  data: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+): [number, number, number, number] {
   if (width < 8 || height < 8) return [0, 0, 0, 0];
   const ref = [0, 1, 2].map((c) => data[Math.min(c, channels - 1)] ?? 0);
   const same = (x: number, y: number): boolean => {
     const p = (y * width + x) * channels;
-    for (let c = 0; c < 3; c++) if (Math.abs((data[p + Math.min(c, channels - 1)] ?? 0) - (ref[c] ?? 0)) > BORDER_TOLERANCE) return false;
+    for (let c = 0; c < 3; c++)
+      if (Math.abs((data[p + Math.min(c, channels - 1)] ?? 0) - (ref[c] ?? 0)) > BORDER_TOLERANCE)
+        return false;
     return true;
   };
   // A line is border when (almost) every pixel has the frame colour; 1 % slack for JPEG noise.
@@ -168,7 +195,11 @@ export interface ContentLimits {
   hue: number;
 }
 
-export const DEFAULT_CONTENT_LIMITS: Readonly<ContentLimits> = Object.freeze({ agreement: 0.85, hue: 0.6, minScale: 0.87 });
+export const DEFAULT_CONTENT_LIMITS: Readonly<ContentLimits> = Object.freeze({
+  agreement: 0.85,
+  hue: 0.6,
+  minScale: 0.87,
+});
 
 const N = CONTENT_SIZE;
 
@@ -280,13 +311,20 @@ export function verifyContent(
  * aspect, must agree like any other pair. The probe hashes alone let two mirror-symmetric studio
  * photos of different people through.
  */
-export function verifyTilt(from: ContentSignature, to: ContentSignature, degrees: number, mirrored: boolean, limits: ContentLimits = DEFAULT_CONTENT_LIMITS): ContentMatch | null {
+export function verifyTilt(
+  from: ContentSignature,
+  to: ContentSignature,
+  degrees: number,
+  mirrored: boolean,
+  limits: ContentLimits = DEFAULT_CONTENT_LIMITS,
+): ContentMatch | null {
   const scale = probeScale(degrees);
   const turned = sampleBox(Float64Array.from(from.luma), N, from.aspect, 1, degrees, scale);
   const box = sampleBox(Float64Array.from(to.luma), N, to.aspect, 1, 0, scale);
   const grid = (g: Float64Array, flip: boolean): ContentSignature => {
     const luma = new Uint8Array(N * N);
-    for (let y = 0; y < N; y++) for (let x = 0; x < N; x++) luma[y * N + x] = Math.round(g[y * N + (flip ? N - 1 - x : x)] ?? 0);
+    for (let y = 0; y < N; y++)
+      for (let x = 0; x < N; x++) luma[y * N + x] = Math.round(g[y * N + (flip ? N - 1 - x : x)] ?? 0);
     // Chroma neutral: the hue test is skipped (the probe boxes carry luma only).
     return { luma, cb: NEUTRAL_CHROMA, cr: NEUTRAL_CHROMA, border: new Uint8Array(4), aspect: 1 };
   };
@@ -329,18 +367,40 @@ export function measureContentCandidates(
   if (flatA || flatB) {
     // Flat against flat: the same picture only in the same colour. Flat against detail: never.
     const same =
-      flatA && flatB && Math.abs(pa.mean - pb.mean) <= 10 && Math.abs(meanOf(pa.cb) - meanOf(pb.cb)) <= 6 && Math.abs(meanOf(pa.cr) - meanOf(pb.cr)) <= 6;
-    return [{ agreement: same ? 1 : 0, overlay: false, leftOut: null, structured: 0, sx: 1, sy: 1, ox: 0, oy: 0, gain: 1, offset: 0, flat: true, hue: same ? 1 : 0 }];
+      flatA &&
+      flatB &&
+      Math.abs(pa.mean - pb.mean) <= 10 &&
+      Math.abs(meanOf(pa.cb) - meanOf(pb.cb)) <= 6 &&
+      Math.abs(meanOf(pa.cr) - meanOf(pb.cr)) <= 6;
+    return [
+      {
+        agreement: same ? 1 : 0,
+        overlay: false,
+        leftOut: null,
+        structured: 0,
+        sx: 1,
+        sy: 1,
+        ox: 0,
+        oy: 0,
+        gain: 1,
+        offset: 0,
+        flat: true,
+        hue: same ? 1 : 0,
+      },
+    ];
   }
   const unaligned = score(pa, pb, 1, 0, 1, 0, true);
   // Most copies (resized, recompressed, tone edits) need no search; and a pair the hashes matched
   // (near-identical framing) that agrees this little unaligned is not a small shift or crop away.
-  if (unaligned.agreement >= 0.9 || (minScale >= 0.85 && unaligned.agreement < 0.45)) return [withHue(unaligned, pa, pb)];
-  const allowed = (sx: number, sy: number): boolean => oneInsideOther(sx, sy) && Math.min(sx, sy, 1 / sx, 1 / sy) >= minScale - 1e-9;
+  if (unaligned.agreement >= 0.9 || (minScale >= 0.85 && unaligned.agreement < 0.45))
+    return [withHue(unaligned, pa, pb)];
+  const allowed = (sx: number, sy: number): boolean =>
+    oneInsideOther(sx, sy) && Math.min(sx, sy, 1 / sx, 1 / sy) >= minScale - 1e-9;
   const starts: ContentMatch[] = [unaligned];
   const xs = alignProfile(pa.cols, pb.cols, minScale);
   const ys = alignProfile(pa.rows, pb.rows, minScale);
-  for (const x of xs) for (const y of ys) if (allowed(x.s, y.s)) starts.push(score(pa, pb, x.s, x.o, y.s, y.o));
+  for (const x of xs)
+    for (const y of ys) if (allowed(x.s, y.s)) starts.push(score(pa, pb, x.s, x.o, y.s, y.o));
   for (const h of hints) if (allowed(h.sx, h.sy)) starts.push(score(pa, pb, h.sx, h.ox, h.sy, h.oy));
   starts.sort((x, y) => rank(y) - rank(x));
   const picked: ContentMatch[] = [];
@@ -351,7 +411,17 @@ export function measureContentCandidates(
     // Only the best starts are refined locally; the others are alternatives for a caller's second test.
     const found = picked.length < REFINED ? refine(pa, pb, start, allowed) : start;
     const refined = found === unaligned ? found : score(pa, pb, found.sx, found.ox, found.sy, found.oy, true);
-    if (picked.some((p) => Math.abs(p.sx - refined.sx) + Math.abs(p.sy - refined.sy) + Math.abs(p.ox - refined.ox) + Math.abs(p.oy - refined.oy) < 0.04)) continue;
+    if (
+      picked.some(
+        (p) =>
+          Math.abs(p.sx - refined.sx) +
+            Math.abs(p.sy - refined.sy) +
+            Math.abs(p.ox - refined.ox) +
+            Math.abs(p.oy - refined.oy) <
+          0.04,
+      )
+    )
+      continue;
     picked.push(refined);
   }
   return picked.sort((x, y) => rank(y) - rank(x)).map((m) => withHue(m, pa, pb));
@@ -361,7 +431,12 @@ export function measureContentCandidates(
 const REFINED = 2;
 
 /** Local refinement: the profiles are coarse and blind to what a caption covers. */
-function refine(pa: Prepared, pb: Prepared, start: ContentMatch, allowed: (sx: number, sy: number) => boolean): ContentMatch {
+function refine(
+  pa: Prepared,
+  pb: Prepared,
+  start: ContentMatch,
+  allowed: (sx: number, sy: number) => boolean,
+): ContentMatch {
   let best = start;
   const step = 1 / (2 * N);
   for (let round = 0; round < 2; round++) {
@@ -405,7 +480,10 @@ const rank = (m: ContentMatch): number => m.agreement;
  * this, two studio photos of similar trousers lined up at 1.12 × 0.92 and agreed 0.98.
  */
 function oneInsideOther(sx: number, sy: number): boolean {
-  return !((sx > 1 + CONTAIN_SLACK && sy < 1 - CONTAIN_SLACK) || (sx < 1 - CONTAIN_SLACK && sy > 1 + CONTAIN_SLACK));
+  return !(
+    (sx > 1 + CONTAIN_SLACK && sy < 1 - CONTAIN_SLACK) ||
+    (sx < 1 - CONTAIN_SLACK && sy > 1 + CONTAIN_SLACK)
+  );
 }
 
 function contained(s: number, o: number): boolean {
@@ -419,13 +497,20 @@ function meanOf(v: Float64Array): number {
 }
 
 /** Scales tried per axis: B's frame covers 70 %..100 % of A's side, or the other way round. */
-const SCALES = [0.7, 0.73, 0.76, 0.79, 0.82, 0.85, 0.88, 0.91, 0.94, 0.97, 1, 1.03, 1.06, 1.1, 1.14, 1.18, 1.22, 1.27, 1.32, 1.37, 1.43];
+const SCALES = [
+  0.7, 0.73, 0.76, 0.79, 0.82, 0.85, 0.88, 0.91, 0.94, 0.97, 1, 1.03, 1.06, 1.1, 1.14, 1.18, 1.22, 1.27, 1.32,
+  1.37, 1.43,
+];
 const CONTAIN_SLACK = 0.03;
 /** Least overlap, as a share of either frame's side. */
 const MIN_OVERLAP = 0.6;
 
 /** Best (scale, offset) candidates for one axis by normalised correlation of median profiles. */
-function alignProfile(pa: Float64Array, pb: Float64Array, minScale: number): Array<{ s: number; o: number; ncc: number }> {
+function alignProfile(
+  pa: Float64Array,
+  pb: Float64Array,
+  minScale: number,
+): Array<{ s: number; o: number; ncc: number }> {
   const found: Array<{ s: number; o: number; ncc: number }> = [];
   for (const s of SCALES) {
     if (s < minScale - 1e-9 || s > 1 / minScale + 1e-9) continue;
@@ -513,7 +598,8 @@ const OVERLAY_GAIN = 0.06;
  */
 const OVERLAY_SHAPES: ReadonlyArray<readonly [number, number, number, number]> = (() => {
   const shapes: Array<[number, number, number, number]> = [];
-  for (const t of [1, 2]) shapes.push([0, 0, CELLS, t], [0, CELLS - t, CELLS, t], [0, 0, t, CELLS], [CELLS - t, 0, t, CELLS]);
+  for (const t of [1, 2])
+    shapes.push([0, 0, CELLS, t], [0, CELLS - t, CELLS, t], [0, 0, t, CELLS], [CELLS - t, 0, t, CELLS]);
   return shapes;
 })();
 const cellStructured = new Int32Array(CELLS * CELLS);
@@ -527,7 +613,15 @@ const gb = new Float64Array(N * N);
 const EDGE_SLACK = 0.5;
 
 /** Agreement of B with A at one alignment (see the file comment). */
-function score(pa: Prepared, pb: Prepared, sx: number, ox: number, sy: number, oy: number, robust = false): ContentMatch {
+function score(
+  pa: Prepared,
+  pb: Prepared,
+  sx: number,
+  ox: number,
+  sy: number,
+  oy: number,
+  robust = false,
+): ContentMatch {
   let n = 0;
   for (let y = 0; y < N; y++) {
     const v = oy + sy * ((y + 0.5) / N);
@@ -544,7 +638,20 @@ function score(pa: Prepared, pb: Prepared, sx: number, ox: number, sy: number, o
       n++;
     }
   }
-  const none: ContentMatch = { agreement: 0, overlay: false, leftOut: null, structured: 0, sx, sy, ox, oy, gain: 1, offset: 0, flat: false, hue: 0 };
+  const none: ContentMatch = {
+    agreement: 0,
+    overlay: false,
+    leftOut: null,
+    structured: 0,
+    sx,
+    sy,
+    ox,
+    oy,
+    gain: 1,
+    offset: 0,
+    flat: false,
+    hue: 0,
+  };
   if (n < N * N * MIN_OVERLAP * MIN_OVERLAP) return none;
   // Structured: edges or texture in either image, relative to B's typical gradient.
   const tGrad = Math.max(6, 0.75 * pb.meanGrad);
@@ -552,7 +659,9 @@ function score(pa: Prepared, pb: Prepared, sx: number, ox: number, sy: number, o
   const validGain = (g: number): boolean => g > 0.25 && g < 4;
   // Tone map by least squares, refitted once on the pixels it explains (an overlay would drag it).
   let { gain, offset } = robustFit(n, null);
-  let { agree, structured } = validGain(gain) ? countAgreement(n, gain, offset, tGrad, tol, null) : { agree: 0, structured: 0 };
+  let { agree, structured } = validGain(gain)
+    ? countAgreement(n, gain, offset, tGrad, tol, null)
+    : { agree: 0, structured: 0 };
   // An overlay (caption bar, banner) spoils only the cells it covers: one band along an edge, of
   // at most 25 % of the frame, may be left out. Different content disagrees all over, so leaving
   // out one band hardly lifts it.
@@ -605,15 +714,33 @@ function score(pa: Prepared, pb: Prepared, sx: number, ox: number, sy: number, o
   // Reported as an overlay only when leaving the band out changed the verdict materially.
   const overlay = band >= 0 && agree / Math.max(1, structured) - whole >= OVERLAY_GAIN;
   const [bx, by, bw, bh] = OVERLAY_SHAPES[band] ?? [0, 0, 0, 0];
-  const leftOut = band >= 0 ? ([bx / CELLS, by / CELLS, (bx + bw) / CELLS, (by + bh) / CELLS] as const) : null;
-  return { agreement: agree / structured, overlay, leftOut, structured, sx, sy, ox, oy, gain, offset, flat: false, hue: 1 };
+  const leftOut =
+    band >= 0 ? ([bx / CELLS, by / CELLS, (bx + bw) / CELLS, (by + bh) / CELLS] as const) : null;
+  return {
+    agreement: agree / structured,
+    overlay,
+    leftOut,
+    structured,
+    sx,
+    sy,
+    ox,
+    oy,
+    gain,
+    offset,
+    flat: false,
+    hue: 1,
+  };
 }
 
 /** Bands refitted with their own tone map in a robust score (the best by the whole fit's cells). */
 const ROBUST_BANDS = 3;
 
 /** Agreement without the band, from the per-cell counts of the last countAgreement; -1 when too little is left. */
-function bandRatio([x0, y0, w, h]: readonly [number, number, number, number], agree: number, structured: number): number {
+function bandRatio(
+  [x0, y0, w, h]: readonly [number, number, number, number],
+  agree: number,
+  structured: number,
+): number {
   let rs = 0;
   let ra = 0;
   for (let y = y0; y < y0 + h; y++)
@@ -649,7 +776,14 @@ function robustFit(n: number, use: ((k: number) => boolean) | null): { gain: num
 }
 
 /** Structured pixels and those that agree under the tone map, in total and per cell (cells filled as a side effect). */
-function countAgreement(n: number, gain: number, offset: number, tGrad: number, tol: number, use: ((k: number) => boolean) | null): { agree: number; structured: number } {
+function countAgreement(
+  n: number,
+  gain: number,
+  offset: number,
+  tGrad: number,
+  tol: number,
+  use: ((k: number) => boolean) | null,
+): { agree: number; structured: number } {
   let structured = 0;
   let agree = 0;
   cellStructured.fill(0);
@@ -663,7 +797,10 @@ function countAgreement(n: number, gain: number, offset: number, tGrad: number, 
     cellStructured[cell] = (cellStructured[cell] ?? 0) + 1;
     // Up to half a cell of misalignment (a 3° turn, a resampled edge) moves an edge pixel by half
     // its gradient: tolerated, so that only a different structure counts against the pair.
-    if (Math.abs((vb[k] ?? 0) - gain * (va[k] ?? 0) - offset) <= tol + EDGE_SLACK * Math.min(gb[k] ?? 0, gain * (ga[k] ?? 0))) {
+    if (
+      Math.abs((vb[k] ?? 0) - gain * (va[k] ?? 0) - offset) <=
+      tol + EDGE_SLACK * Math.min(gb[k] ?? 0, gain * (ga[k] ?? 0))
+    ) {
       agree++;
       cellAgree[cell] = (cellAgree[cell] ?? 0) + 1;
     }

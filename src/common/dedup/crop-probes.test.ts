@@ -16,8 +16,12 @@ function sig(f: (u: number, v: number) => number): ContentSignature {
 }
 
 /** A textured scene; `seed` picks another. */
-const scene = (seed: number) => (u: number, v: number): number =>
-  128 + 60 * Math.sin(u * (7 + seed) + seed) * Math.cos(v * (5 + 2 * seed) - seed) + 40 * Math.sin((u - v) * (11 + seed));
+const scene =
+  (seed: number) =>
+  (u: number, v: number): number =>
+    128 +
+    60 * Math.sin(u * (7 + seed) + seed) * Math.cos(v * (5 + 2 * seed) - seed) +
+    40 * Math.sin((u - v) * (11 + seed));
 
 /** Closest distance between B's query box and A's index boxes (B a crop of A). */
 const probeDistance = (a: ContentSignature, b: ContentSignature): number => {
@@ -46,7 +50,15 @@ describe('crop probes', () => {
       const crop = sig((u, v) => scene(2)(left + w * u, top + h * v));
       expect(probeDistance(original, crop)).toBeLessThanOrEqual(10);
       // The probe matches are starting points on a coarse grid; the content search finds the crop.
-      const [m] = measureContentCandidates(original, crop, 'identity', 0.7, probeAlignments(cropProbes(original), cropProbes(crop), 3), 3, 0.9);
+      const [m] = measureContentCandidates(
+        original,
+        crop,
+        'identity',
+        0.7,
+        probeAlignments(cropProbes(original), cropProbes(crop), 3),
+        3,
+        0.9,
+      );
       expect(m?.agreement).toBeGreaterThan(0.9);
       // Within 0.08 of the true scale: these smooth test scenes leave the alignment a little play.
       expect(Math.abs((m?.sx ?? 0) - w)).toBeLessThan(0.08);
@@ -59,12 +71,27 @@ describe('crop probes', () => {
     const original = sig(scene(3));
     const crop = sig((u, v) => scene(3)(0.1 + 0.8 * u, 0.05 + 0.85 * v));
     const other = sig((u, v) => scene(4)(0.1 + 0.8 * u, 0.05 + 0.85 * v));
-    const at = { agreement: 1, overlay: false, leftOut: null, structured: 100, sx: 0.8, sy: 0.85, ox: 0.1, oy: 0.05, gain: 1, offset: 0, flat: false, hue: 1 };
+    const at = {
+      agreement: 1,
+      overlay: false,
+      leftOut: null,
+      structured: 100,
+      sx: 0.8,
+      sy: 0.85,
+      ox: 0.1,
+      oy: 0.05,
+      gain: 1,
+      offset: 0,
+      flat: false,
+      hue: 1,
+    };
     expect(alignedPhashDistance(original, crop, at)).toBeLessThanOrEqual(4);
     expect(alignedPhashDistance(original, other, at)).toBeGreaterThan(16);
     // The band the agreement left out is left out of the pHash too: a bar over B's bottom quarter.
     const barred = sig((u, v) => (v > 0.78 ? 20 : scene(3)(0.1 + 0.8 * u, 0.05 + 0.85 * v)));
     expect(alignedPhashDistance(original, barred, at)).toBeGreaterThan(8);
-    expect(alignedPhashDistance(original, barred, { ...at, leftOut: [0, 0.75, 1, 1] })).toBeLessThanOrEqual(4);
+    expect(alignedPhashDistance(original, barred, { ...at, leftOut: [0, 0.75, 1, 1] })).toBeLessThanOrEqual(
+      4,
+    );
   });
 });

@@ -35,7 +35,9 @@ const AXIS_BOXES: ReadonlyArray<readonly [number, number]> = [
   [0.44, 0.035],
 ];
 /** Index boxes (side x, side y, centre offset x, y); the first is the query box itself. */
-const INDEX_BOXES: ReadonlyArray<readonly [number, number, number, number]> = AXIS_BOXES.flatMap(([sy, dy]) => AXIS_BOXES.map(([sx, dx]) => [sx, sy, dx, dy] as const));
+const INDEX_BOXES: ReadonlyArray<readonly [number, number, number, number]> = AXIS_BOXES.flatMap(([sy, dy]) =>
+  AXIS_BOXES.map(([sx, dx]) => [sx, sy, dx, dy] as const),
+);
 
 /** Number of index boxes per image (the length of `CropProbes.index`). */
 export const CROP_INDEX_BOXES = INDEX_BOXES.length;
@@ -64,15 +66,24 @@ export function probeAlignments(a: CropProbes, b: CropProbes, count: number): Al
   INDEX_BOXES.forEach(([sideX, sideY, dx, dy], k) => {
     const sx = sideX / QUERY;
     const sy = sideY / QUERY;
-    found.push({ d: hammingDistance(b.query, a.index[k] ?? 0n), alignment: { sx, ox: 0.5 + dx - 0.5 * sx, sy, oy: 0.5 + dy - 0.5 * sy } });
-    found.push({ d: hammingDistance(a.query, b.index[k] ?? 0n), alignment: { sx: 1 / sx, ox: 0.5 - (0.5 + dx) / sx, sy: 1 / sy, oy: 0.5 - (0.5 + dy) / sy } });
+    found.push({
+      d: hammingDistance(b.query, a.index[k] ?? 0n),
+      alignment: { sx, ox: 0.5 + dx - 0.5 * sx, sy, oy: 0.5 + dy - 0.5 * sy },
+    });
+    found.push({
+      d: hammingDistance(a.query, b.index[k] ?? 0n),
+      alignment: { sx: 1 / sx, ox: 0.5 - (0.5 + dx) / sx, sy: 1 / sy, oy: 0.5 - (0.5 + dy) / sy },
+    });
   });
   found.sort((x, y) => x.d - y.d);
   return found.slice(0, count).map((f) => f.alignment);
 }
 
 export function cropProbes(c: ContentSignature): CropProbes {
-  return { query: boxHash(c.luma, QUERY, QUERY, 0, 0), index: INDEX_BOXES.map(([sx, sy, dx, dy]) => boxHash(c.luma, sx, sy, dx, dy)) };
+  return {
+    query: boxHash(c.luma, QUERY, QUERY, 0, 0),
+    index: INDEX_BOXES.map(([sx, sy, dx, dy]) => boxHash(c.luma, sx, sy, dx, dy)),
+  };
 }
 
 /**
@@ -81,7 +92,12 @@ export function cropProbes(c: ContentSignature): CropProbes {
  * frequencies there, while two different photos that agree on their sparse edges (two people on
  * one studio wall) do not.
  */
-export function alignedPhashDistance(a: ContentSignature, b: ContentSignature, m: ContentMatch, transform: DihedralTransform = 'identity'): number {
+export function alignedPhashDistance(
+  a: ContentSignature,
+  b: ContentSignature,
+  m: ContentMatch,
+  transform: DihedralTransform = 'identity',
+): number {
   let u0 = Math.max(0, -m.ox / m.sx);
   let u1 = Math.min(1, (1 - m.ox) / m.sx);
   let v0 = Math.max(0, -m.oy / m.sy);
@@ -97,7 +113,8 @@ export function alignedPhashDistance(a: ContentSignature, b: ContentSignature, m
   }
   if (u1 - u0 < 0.2 || v1 - v0 < 0.2) return 64;
   const hb = rectHash(b.luma, u0, v0, u1 - u0, v1 - v0);
-  const lumaA = transform === 'identity' ? a.luma : transformGrid(a.luma, CONTENT_SIZE, CONTENT_SIZE, transform).data;
+  const lumaA =
+    transform === 'identity' ? a.luma : transformGrid(a.luma, CONTENT_SIZE, CONTENT_SIZE, transform).data;
   const ha = rectHash(lumaA, m.ox + m.sx * u0, m.oy + m.sy * v0, m.sx * (u1 - u0), m.sy * (v1 - v0));
   return hammingDistance(ha, hb);
 }

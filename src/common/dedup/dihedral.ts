@@ -3,12 +3,23 @@
  * A transform names what was done to image A to obtain image B; comparing `variant(A)` with `B`
  * makes the hashes invariant to it.
  */
-export const DIHEDRAL_TRANSFORMS = ['identity', 'hflip', 'vflip', 'rot180', 'transpose', 'rot90', 'rot270', 'transverse'] as const;
+export const DIHEDRAL_TRANSFORMS = [
+  'identity',
+  'hflip',
+  'vflip',
+  'rot180',
+  'transpose',
+  'rot90',
+  'rot270',
+  'transverse',
+] as const;
 export type DihedralTransform = (typeof DIHEDRAL_TRANSFORMS)[number];
 
 /** Transforms that swap width and height. */
 export function swapsAxes(transform: DihedralTransform): boolean {
-  return transform === 'transpose' || transform === 'rot90' || transform === 'rot270' || transform === 'transverse';
+  return (
+    transform === 'transpose' || transform === 'rot90' || transform === 'rot270' || transform === 'transverse'
+  );
 }
 
 /**
@@ -35,7 +46,13 @@ export function transformGrid(
 }
 
 /** Source pixel of output pixel (x, y) of a transformed `w`×`h` grid. */
-export function dihedralSource(transform: DihedralTransform, x: number, y: number, w: number, h: number): [number, number] {
+export function dihedralSource(
+  transform: DihedralTransform,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+): [number, number] {
   switch (transform) {
     case 'identity':
       return [x, y];
@@ -61,7 +78,11 @@ export function dihedralSource(transform: DihedralTransform, x: number, y: numbe
  * square image: optional transpose of (u, v), then a sign (-1)^u for a horizontal mirror and (-1)^v
  * for a vertical one. This is why the pHash of every variant costs 64 multiplications.
  */
-export function dctAction(transform: DihedralTransform): { transpose: boolean; flipU: boolean; flipV: boolean } {
+export function dctAction(transform: DihedralTransform): {
+  transpose: boolean;
+  flipU: boolean;
+  flipV: boolean;
+} {
   switch (transform) {
     case 'identity':
       return { transpose: false, flipU: false, flipV: false };

@@ -39,7 +39,10 @@ const CROP_AREA = 0.9;
 /** Most pairs a group's analysis looks at (groups of hundreds are bursts, not edits). */
 const MAX_PAIRS = 300;
 
-export function findEdits(members: readonly EditMember[], pairs: readonly EditPair[]): Map<number, EditHint[]> {
+export function findEdits(
+  members: readonly EditMember[],
+  pairs: readonly EditPair[],
+): Map<number, EditHint[]> {
   const out = new Map<number, EditHint[]>(members.map((m) => [m.id, []]));
   const flag = (id: number, hint: EditHint): void => {
     const list = out.get(id);
@@ -56,7 +59,9 @@ export function findEdits(members: readonly EditMember[], pairs: readonly EditPa
   const medianChroma = median([...chroma.values()]);
   for (const [id, c] of chroma) if (c < GREY && medianChroma >= COLOUR) flag(id, 'grey');
 
-  const sharp = members.flatMap((m) => (m.sharpness != null && m.sharpness > 0 ? [[m.id, m.sharpness] as const] : []));
+  const sharp = members.flatMap((m) =>
+    m.sharpness != null && m.sharpness > 0 ? [[m.id, m.sharpness] as const] : [],
+  );
   const medianSharp = median(sharp.map(([, s]) => s));
   for (const [id, s] of sharp) if (sharp.length >= 3 && s < BLUR_RATIO * medianSharp) flag(id, 'blur');
 
@@ -91,10 +96,12 @@ export function findEdits(members: readonly EditMember[], pairs: readonly EditPa
   // A member departs from the consensus when it differs from most of its partners; the copies
   // that share the original tone differ only from the edited one.
   for (const [id, votes] of toneVotes) if (majority(votes)) flag(id, 'tone');
-  for (const [id, votes] of satVotes) if (majority(votes) && !out.get(id)?.includes('grey')) flag(id, 'saturation');
+  for (const [id, votes] of satVotes)
+    if (majority(votes) && !out.get(id)?.includes('grey')) flag(id, 'saturation');
   for (const [id, votes] of overlayVotes) if (majority(votes)) flag(id, 'overlay');
   // A crop covers less than most of its partners; in a pair, the smaller view is the crop.
-  for (const [id, votes] of cropVotes) if (majority(votes) || (votes.length === 1 && votes[0])) flag(id, 'crop');
+  for (const [id, votes] of cropVotes)
+    if (majority(votes) || (votes.length === 1 && votes[0])) flag(id, 'crop');
   return out;
 }
 

@@ -18,7 +18,10 @@ function randomTilt(): TiltSignature {
   const pair = (): TiltHashes => ({ phash: randomHash(random), dhash: randomHash(random) });
   const cropped: Record<number, TiltHashes> = {};
   for (const angle of TILT_ANGLES) cropped[Math.abs(angle)] = pair();
-  return { probes: TILT_ANGLES.map((angle) => ({ angle, rotated: pair(), rotatedMirrored: pair() })), cropped };
+  return {
+    probes: TILT_ANGLES.map((angle) => ({ angle, rotated: pair(), rotatedMirrored: pair() })),
+    cropped,
+  };
 }
 
 /** Zoom boxes that agree with every other `flatZoom()`: the zoom verification passes for any pair. */
@@ -26,14 +29,23 @@ function flatZoom(): ZoomSignature {
   return DIHEDRAL_TRANSFORMS.map(() => ZOOM_SCALES.map(() => 0n));
 }
 
-function imageHashes(identity: HashTriple, variants: Partial<Record<DihedralTransform, HashTriple>> = {}, tilt = randomTilt(), zoom = flatZoom()): ImageHashes {
+function imageHashes(
+  identity: HashTriple,
+  variants: Partial<Record<DihedralTransform, HashTriple>> = {},
+  tilt = randomTilt(),
+  zoom = flatZoom(),
+): ImageHashes {
   const all = {} as ImageHashes['variants'];
   for (const t of DIHEDRAL_TRANSFORMS) if (t !== 'identity') all[t] = variants[t] ?? randomTriple();
   return { ...identity, variants: all, tilt, zoom };
 }
 
 function near(triple: HashTriple, bits: number): HashTriple {
-  return { phash: flipBits(triple.phash, bits, random), dhash: flipBits(triple.dhash, bits, random), blockhash: flipBits(triple.blockhash, bits, random) };
+  return {
+    phash: flipBits(triple.phash, bits, random),
+    dhash: flipBits(triple.dhash, bits, random),
+    blockhash: flipBits(triple.blockhash, bits, random),
+  };
 }
 
 const strict = { phash: 12, dhash: 12, blockhash: 12, minAgreeing: 2 as const, linkScale: 1 };
@@ -49,7 +61,13 @@ describe('findNearDuplicateGroups', () => {
     const groups = findNearDuplicateGroups(items, strict);
     expect(groups.map((g) => g.ids)).toEqual([[10, 11]]);
     const pair = groups[0]?.pairs[0];
-    expect(pair).toMatchObject({ a: 10, b: 11, transform: 'identity', distances: { phash: 4, dhash: 4, blockhash: 4 }, agreeing: ['phash', 'dhash', 'blockhash'] });
+    expect(pair).toMatchObject({
+      a: 10,
+      b: 11,
+      transform: 'identity',
+      distances: { phash: 4, dhash: 4, blockhash: 4 },
+      agreeing: ['phash', 'dhash', 'blockhash'],
+    });
   });
 
   it('needs minAgreeing hashes to agree', () => {
@@ -63,18 +81,21 @@ describe('findNearDuplicateGroups', () => {
     expect(findNearDuplicateGroups(items, { ...strict, minAgreeing: 1 }).map((g) => g.ids)).toEqual([[1, 2]]);
   });
 
-  it.each(['hflip', 'rot90', 'rot270', 'rot180'] as const)('matches a %s copy through the variant hashes and names the transform', (transform) => {
-    const original = randomTriple();
-    const transformed = randomTriple();
-    const items = [
-      { id: 1, hashes: imageHashes(original, { [transform]: near(transformed, 2) }) },
-      { id: 2, hashes: imageHashes(transformed) },
-    ];
-    const groups = findNearDuplicateGroups(items, strict);
-    expect(groups.map((g) => g.ids)).toEqual([[1, 2]]);
-    expect(groups[0]?.pairs[0]?.transform).toBe(transform);
-    expect(findNearDuplicateGroups(items, { ...strict, matchTransforms: false })).toEqual([]);
-  });
+  it.each(['hflip', 'rot90', 'rot270', 'rot180'] as const)(
+    'matches a %s copy through the variant hashes and names the transform',
+    (transform) => {
+      const original = randomTriple();
+      const transformed = randomTriple();
+      const items = [
+        { id: 1, hashes: imageHashes(original, { [transform]: near(transformed, 2) }) },
+        { id: 2, hashes: imageHashes(transformed) },
+      ];
+      const groups = findNearDuplicateGroups(items, strict);
+      expect(groups.map((g) => g.ids)).toEqual([[1, 2]]);
+      expect(groups[0]?.pairs[0]?.transform).toBe(transform);
+      expect(findNearDuplicateGroups(items, { ...strict, matchTransforms: false })).toEqual([]);
+    },
+  );
 
   it('reports the inverse transform when the ids come in the other order', () => {
     const original = randomTriple();
@@ -84,7 +105,11 @@ describe('findNearDuplicateGroups', () => {
       { id: 2, hashes: imageHashes(original, { rot90: rotated }) },
       { id: 1, hashes: imageHashes(rotated) },
     ];
-    expect(findNearDuplicateGroups(items, strict)[0]?.pairs[0]).toMatchObject({ a: 1, b: 2, transform: 'rot270' });
+    expect(findNearDuplicateGroups(items, strict)[0]?.pairs[0]).toMatchObject({
+      a: 1,
+      b: 2,
+      transform: 'rot270',
+    });
   });
 
   it('matches a copy turned by an arbitrary angle through the tilt probes', () => {
@@ -105,7 +130,12 @@ describe('findNearDuplicateGroups', () => {
     ];
     const groups = findNearDuplicateGroups(items, strict);
     expect(groups.map((g) => g.ids)).toEqual([[1, 2]]);
-    expect(groups[0]?.pairs[0]).toMatchObject({ transform: 'identity', tiltDegrees: 30, distances: { phash: 3, dhash: 2 }, agreeing: [] });
+    expect(groups[0]?.pairs[0]).toMatchObject({
+      transform: 'identity',
+      tiltDegrees: 30,
+      distances: { phash: 3, dhash: 2 },
+      agreeing: [],
+    });
     expect(findNearDuplicateGroups(items, { ...strict, tiltPhash: -1 })).toEqual([]);
     expect(findNearDuplicateGroups(items, { ...strict, tiltDhash: 1 })).toEqual([]);
   });
@@ -125,9 +155,19 @@ describe('findNearDuplicateGroups', () => {
     expect(findNearDuplicateGroups(items, { ...strict, zoom: 40 }).map((g) => g.ids)).toEqual([[1, 2]]);
     expect(findNearDuplicateGroups(items, { ...strict, zoom: 39 })).toEqual([]);
     // Same hashes, but the zoom boxes of another photo with the same layout: rejected unless the check is off.
-    const other = { id: 2, hashes: imageHashes(flipped, {}, randomTilt(), DIHEDRAL_TRANSFORMS.map(() => ZOOM_SCALES.map(() => randomHash(random)))) };
+    const other = {
+      id: 2,
+      hashes: imageHashes(
+        flipped,
+        {},
+        randomTilt(),
+        DIHEDRAL_TRANSFORMS.map(() => ZOOM_SCALES.map(() => randomHash(random))),
+      ),
+    };
     expect(findNearDuplicateGroups([items[0] as DedupItem, other], strict)).toEqual([]);
-    expect(findNearDuplicateGroups([items[0] as DedupItem, other], { ...strict, zoom: -1 }).map((g) => g.ids)).toEqual([[1, 2]]);
+    expect(
+      findNearDuplicateGroups([items[0] as DedupItem, other], { ...strict, zoom: -1 }).map((g) => g.ids),
+    ).toEqual([[1, 2]]);
   });
 
   it('does not chain A≈B≈C into one group when A and C differ (complete link)', () => {
@@ -139,7 +179,9 @@ describe('findNearDuplicateGroups', () => {
     const groups = findNearDuplicateGroups(items, strict);
     expect(groups).toHaveLength(1);
     expect(groups[0]?.ids).toHaveLength(2);
-    expect(findNearDuplicateGroups(items, { ...strict, linkScale: Infinity }).map((g) => g.ids)).toEqual([[1, 2, 3]]);
+    expect(findNearDuplicateGroups(items, { ...strict, linkScale: Infinity }).map((g) => g.ids)).toEqual([
+      [1, 2, 3],
+    ]);
   });
 
   it('never puts a "not a duplicate" pair in one group', () => {
@@ -165,20 +207,33 @@ describe('findNearDuplicateGroups', () => {
         items.push({ id: items.length * 3 + 7, hashes: imageHashes(t) });
       }
     }
-    const options = { phash: 12, dhash: 10, blockhash: 11, minAgreeing: 2 as const, matchTransforms: false, linkScale: Infinity };
+    const options = {
+      phash: 12,
+      dhash: 10,
+      blockhash: 11,
+      minAgreeing: 2 as const,
+      matchTransforms: false,
+      linkScale: Infinity,
+    };
     const sets = new UnionFind(items.length);
     const limits = [options.phash, options.dhash, options.blockhash];
     for (let i = 0; i < items.length; i++) {
       for (let j = i + 1; j < items.length; j++) {
         const ti = triples[i] as HashTriple;
         const tj = triples[j] as HashTriple;
-        const ds = [hammingDistance(ti.phash, tj.phash), hammingDistance(ti.dhash, tj.dhash), hammingDistance(ti.blockhash, tj.blockhash)];
+        const ds = [
+          hammingDistance(ti.phash, tj.phash),
+          hammingDistance(ti.dhash, tj.dhash),
+          hammingDistance(ti.blockhash, tj.blockhash),
+        ];
         if (ds.filter((d, k) => d <= (limits[k] ?? 0)).length >= 2) sets.union(i, j);
       }
     }
     const expected = new Map<number, number[]>();
     items.forEach((item, i) => expected.set(sets.find(i), [...(expected.get(sets.find(i)) ?? []), item.id]));
-    const expectedGroups = [...expected.values()].filter((g) => g.length > 1).sort((x, y) => (x[0] ?? 0) - (y[0] ?? 0));
+    const expectedGroups = [...expected.values()]
+      .filter((g) => g.length > 1)
+      .sort((x, y) => (x[0] ?? 0) - (y[0] ?? 0));
     expect(expectedGroups.length).toBeGreaterThan(100);
     expect(findNearDuplicateGroups(items, options).map((g) => g.ids)).toEqual(expectedGroups);
   });
@@ -209,24 +264,46 @@ describe('findNearDuplicateGroups', () => {
         const probe = choices[Math.floor(random() * choices.length)];
         const box = original?.hashes.tilt.cropped[Math.abs(probe?.angle ?? 6)];
         if (probe && box) {
-          const turned = { phash: flipBits(box.phash, Math.floor(random() * 11), random), dhash: flipBits(box.dhash, Math.floor(random() * 11), random) };
+          const turned = {
+            phash: flipBits(box.phash, Math.floor(random() * 11), random),
+            dhash: flipBits(box.dhash, Math.floor(random() * 11), random),
+          };
           if (mirrored) probe.rotatedMirrored = turned;
           else probe.rotated = turned;
         }
         items.push({ id: items.length, hashes: imageHashes(randomTriple(), {}, tilt) });
       }
     }
-    const options = { phash: 12, dhash: 10, blockhash: 11, minAgreeing: 2 as const, tiltPhash: 8, tiltDhash: 8, linkScale: Infinity };
+    const options = {
+      phash: 12,
+      dhash: 10,
+      blockhash: 11,
+      minAgreeing: 2 as const,
+      tiltPhash: 8,
+      tiltDhash: 8,
+      linkScale: Infinity,
+    };
     const limits = [options.phash, options.dhash, options.blockhash];
     const agrees = (a: HashTriple, b: HashTriple): boolean =>
-      [hammingDistance(a.phash, b.phash), hammingDistance(a.dhash, b.dhash), hammingDistance(a.blockhash, b.blockhash)].filter((d, k) => d <= (limits[k] ?? 0)).length >= 2;
-    const variantsOf = (h: ImageHashes): HashTriple[] => [h, ...DIHEDRAL_TRANSFORMS.filter((t) => t !== 'identity').map((t) => h.variants[t])];
+      [
+        hammingDistance(a.phash, b.phash),
+        hammingDistance(a.dhash, b.dhash),
+        hammingDistance(a.blockhash, b.blockhash),
+      ].filter((d, k) => d <= (limits[k] ?? 0)).length >= 2;
+    const variantsOf = (h: ImageHashes): HashTriple[] => [
+      h,
+      ...DIHEDRAL_TRANSFORMS.filter((t) => t !== 'identity').map((t) => h.variants[t]),
+    ];
     const tilted = (a: ImageHashes, b: ImageHashes): boolean =>
       a.tilt.probes.some((p) => {
         const box = b.tilt.cropped[Math.abs(p.angle)];
         return (
           !!box &&
-          [p.rotated, p.rotatedMirrored].some((h) => hammingDistance(h.phash, box.phash) <= options.tiltPhash && hammingDistance(h.dhash, box.dhash) <= options.tiltDhash)
+          [p.rotated, p.rotatedMirrored].some(
+            (h) =>
+              hammingDistance(h.phash, box.phash) <= options.tiltPhash &&
+              hammingDistance(h.dhash, box.dhash) <= options.tiltDhash,
+          )
         );
       });
     const sets = new UnionFind(items.length);
@@ -236,7 +313,12 @@ describe('findNearDuplicateGroups', () => {
         const a = items[i]?.hashes;
         const b = items[j]?.hashes;
         if (!a || !b) continue;
-        if (variantsOf(a).some((v) => agrees(v, b)) || variantsOf(b).some((v) => agrees(v, a)) || tilted(a, b) || tilted(b, a)) {
+        if (
+          variantsOf(a).some((v) => agrees(v, b)) ||
+          variantsOf(b).some((v) => agrees(v, a)) ||
+          tilted(a, b) ||
+          tilted(b, a)
+        ) {
           sets.union(i, j);
           planted++;
         }
@@ -244,14 +326,21 @@ describe('findNearDuplicateGroups', () => {
     }
     const expected = new Map<number, number[]>();
     items.forEach((item, i) => expected.set(sets.find(i), [...(expected.get(sets.find(i)) ?? []), item.id]));
-    const expectedGroups = [...expected.values()].filter((g) => g.length > 1).sort((x, y) => (x[0] ?? 0) - (y[0] ?? 0));
+    const expectedGroups = [...expected.values()]
+      .filter((g) => g.length > 1)
+      .sort((x, y) => (x[0] ?? 0) - (y[0] ?? 0));
     expect(planted).toBeGreaterThan(40);
     expect(findNearDuplicateGroups(items, options).map((g) => g.ids)).toEqual(expectedGroups);
   });
 
   it('rejects bad input with the expected and received values', () => {
     const h = imageHashes(randomTriple());
-    expect(() => findNearDuplicateGroups([{ id: 1, hashes: h }, { id: 1, hashes: h }])).toThrow(/unique ids but received 1 twice/);
+    expect(() =>
+      findNearDuplicateGroups([
+        { id: 1, hashes: h },
+        { id: 1, hashes: h },
+      ]),
+    ).toThrow(/unique ids but received 1 twice/);
     expect(() => findNearDuplicateGroups([], { phash: 70 })).toThrow(/-1\.\.64 for phash but received 70/);
     expect(() => findNearDuplicateGroups([], { linkScale: 0.5 })).toThrow(/linkScale but received 0.5/);
     expect(() => findNearDuplicateGroups([], { zoom: 600 })).toThrow(/-1\.\.512 for zoom but received 600/);

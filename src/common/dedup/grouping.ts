@@ -4,8 +4,23 @@
  * put A and C together unless A≈C too (no chaining through a burst of similar shots).
  */
 import { EngineError } from '../errors';
-import { DEFAULT_CONTENT_LIMITS, isFlatContent, measureContent, measureContentCandidates, verifyContent, verifyTilt, type ContentMatch, type ContentSignature } from './content';
-import { alignedPhashDistance, cropProbes, probeAlignments, type Alignment, type CropProbes } from './crop-probes';
+import {
+  DEFAULT_CONTENT_LIMITS,
+  isFlatContent,
+  measureContent,
+  measureContentCandidates,
+  verifyContent,
+  verifyTilt,
+  type ContentMatch,
+  type ContentSignature,
+} from './content';
+import {
+  alignedPhashDistance,
+  cropProbes,
+  probeAlignments,
+  type Alignment,
+  type CropProbes,
+} from './crop-probes';
 import { DIHEDRAL_TRANSFORMS, type DihedralTransform } from './dihedral';
 import { hammingDistance, hashHigh32, hashLow32, popcount32 } from './hash64';
 import { HammingIndex, type HashWords } from './hamming-index';
@@ -168,27 +183,51 @@ interface PairLimits {
   zoom: number;
 }
 
-export function findNearDuplicateGroups(items: readonly DedupItem[], options: DedupOptions = {}): NearDuplicateGroup[] {
+export function findNearDuplicateGroups(
+  items: readonly DedupItem[],
+  options: DedupOptions = {},
+): NearDuplicateGroup[] {
   const thresholds = resolveThresholds(options);
   const n = items.length;
   const seenIds = new Map<number, number>();
   items.forEach((item, index) => {
-    if (!Number.isSafeInteger(item.id)) throw new EngineError('INVALID_ARGUMENT', `expected an integer for items[${index}].id but received ${String(item.id)}`);
-    if (seenIds.has(item.id)) throw new EngineError('INVALID_ARGUMENT', `expected unique ids but received ${item.id} twice`);
+    if (!Number.isSafeInteger(item.id))
+      throw new EngineError(
+        'INVALID_ARGUMENT',
+        `expected an integer for items[${index}].id but received ${String(item.id)}`,
+      );
+    if (seenIds.has(item.id))
+      throw new EngineError('INVALID_ARGUMENT', `expected unique ids but received ${item.id} twice`);
     seenIds.set(item.id, index);
   });
   const words = packHashes(items);
   const blocked = blockedPairs(options.notDuplicate ?? [], seenIds, n);
   const transforms = thresholds.matchTransforms ? DIHEDRAL_TRANSFORMS.length : 1;
   const limits = HASH_KINDS.map((k) => thresholds[k]) as [number, number, number];
-  const linkLimits = limits.map((t) => (t < 0 ? t : Math.floor(t * thresholds.linkScale))) as [number, number, number];
+  const linkLimits = limits.map((t) => (t < 0 ? t : Math.floor(t * thresholds.linkScale))) as [
+    number,
+    number,
+    number,
+  ];
 
   const tiltOn = thresholds.tiltPhash >= 0 && thresholds.tiltDhash >= 0;
   const scaled = (t: number): number => (t < 0 ? t : Math.floor(t * thresholds.linkScale));
-  const pairLimits: PairLimits = { cropContent: thresholds.cropContent, cropPhash: thresholds.cropPhash, hashes: limits, tilt: { phash: thresholds.tiltPhash, dhash: thresholds.tiltDhash }, zoom: thresholds.zoom };
+  const pairLimits: PairLimits = {
+    cropContent: thresholds.cropContent,
+    cropPhash: thresholds.cropPhash,
+    hashes: limits,
+    tilt: { phash: thresholds.tiltPhash, dhash: thresholds.tiltDhash },
+    zoom: thresholds.zoom,
+  };
   // At link level the crop rule allows a little less: two edits of one original (a crop and a
   // captioned copy) differ from each other more than either does from the original.
-  const linkPairLimits: PairLimits = { cropContent: thresholds.cropContent - 0.05, cropPhash: scaled(thresholds.cropPhash), hashes: linkLimits, tilt: { phash: scaled(thresholds.tiltPhash), dhash: scaled(thresholds.tiltDhash) }, zoom: scaled(thresholds.zoom) };
+  const linkPairLimits: PairLimits = {
+    cropContent: thresholds.cropContent - 0.05,
+    cropPhash: scaled(thresholds.cropPhash),
+    hashes: linkLimits,
+    tilt: { phash: scaled(thresholds.tiltPhash), dhash: scaled(thresholds.tiltDhash) },
+    zoom: scaled(thresholds.zoom),
+  };
   // Only images in a candidate pair ever need their zoom boxes: packed on first use. Computed even
   // when the check is off, so that the evidence can report the distance.
   const zoomRows: Array<Uint32Array | undefined> = [];
@@ -219,7 +258,8 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
       const m = verifyContent(a, b, match.transform, contentLimits);
       // Unaligned agreement needs nothing more; an alignment or a left-out band is a freedom that
       // sparse studio photos use to agree, so those also need the overlap's pHash (as crops do).
-      const aligned = m !== null && (m.sx !== 1 || m.sy !== 1 || m.ox !== 0 || m.oy !== 0 || m.leftOut !== null);
+      const aligned =
+        m !== null && (m.sx !== 1 || m.sy !== 1 || m.ox !== 0 || m.oy !== 0 || m.leftOut !== null);
       checked = m && { match: m, phash: aligned ? alignedPhashDistance(a, b, m, match.transform) : 0 };
       checkedPairs.set(key, checked);
     }
@@ -250,7 +290,11 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
     // The band an overlay may cover is placed in the second image's frame, so a caption on the
     // first image is only left out when the pair is measured the other way round.
     const forward = cropAlignment(a, b, hints, lim);
-    const checked = forward.match ?? (forward.best >= lim.cropContent - 0.2 ? invertAlignment(cropAlignment(b, a, hints.map(invertAlignment), lim).match) : null);
+    const checked =
+      forward.match ??
+      (forward.best >= lim.cropContent - 0.2
+        ? invertAlignment(cropAlignment(b, a, hints.map(invertAlignment), lim).match)
+        : null);
     if (!checked) return null;
     const match = variantMatch(words, i, j, 0, limits);
     return { ...match, content: checked, crop: true };
@@ -277,11 +321,15 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
     const ci = items[i]?.hashes.content;
     const cj = items[j]?.hashes.content;
     const tiltCheck =
-      contentOn && ci && cj ? (forward: boolean, degrees: number, mirrored: boolean): boolean => verifyTilt(forward ? ci : cj, forward ? cj : ci, degrees, mirrored, tiltLimits) !== null : null;
+      contentOn && ci && cj
+        ? (forward: boolean, degrees: number, mirrored: boolean): boolean =>
+            verifyTilt(forward ? ci : cj, forward ? cj : ci, degrees, mirrored, tiltLimits) !== null
+        : null;
     const tilted = tiltOn ? tiltMatch(items[i]?.hashes, items[j]?.hashes, lim.tilt, tiltCheck) : null;
     // A turned copy is not aligned by content.ts (it only scales and shifts), but a flat image
     // matches any tilt probe of another flat one: those need the colour check at least.
-    if (tilted && !(contentOn && isFlatPair(items[i]?.hashes.content, items[j]?.hashes.content))) return tilted;
+    if (tilted && !(contentOn && isFlatPair(items[i]?.hashes.content, items[j]?.hashes.content)))
+      return tilted;
     return cropOn && crop ? cropMatch(i, j, lim) : null;
   };
 
@@ -313,7 +361,11 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
       const offset = j * WORDS_PER_ITEM + k * WORDS_PER_HASH;
       plain.push(words[offset] ?? 0, words[offset + 1] ?? 0);
     }
-    new HammingIndex(entries.words(), { maxRadius: radius }).forEachPairWithin(plain.words(), radius, (j, entry) => addCandidate(Math.floor(entry / transforms), j));
+    new HammingIndex(entries.words(), { maxRadius: radius }).forEachPairWithin(
+      plain.words(),
+      radius,
+      (j, entry) => addCandidate(Math.floor(entry / transforms), j),
+    );
   }
 
   if (tiltOn) {
@@ -328,7 +380,10 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
       items.forEach((item, i) => {
         for (const probe of item.hashes.tilt.probes) {
           if (Math.abs(probe.angle) !== key) continue;
-          const hashes = probe.angle > 0 ? [probe.rotated.phash, probe.rotatedMirrored.phash] : [probe.rotatedMirrored.phash];
+          const hashes =
+            probe.angle > 0
+              ? [probe.rotated.phash, probe.rotatedMirrored.phash]
+              : [probe.rotatedMirrored.phash];
           for (const hash of hashes) {
             entries.push(hashHigh32(hash), hashLow32(hash));
             owners.push(i);
@@ -343,10 +398,14 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
         boxes.push(hashHigh32(box.phash), hashLow32(box.phash));
         boxOwners.push(j);
       });
-      new HammingIndex(entries.words(), { maxRadius: thresholds.tiltPhash }).forEachPairWithin(boxes.words(), thresholds.tiltPhash, (q, entry) => {
-        const j = boxOwners[q] ?? 0;
-        addCandidate(owners[entry] ?? j, j);
-      });
+      new HammingIndex(entries.words(), { maxRadius: thresholds.tiltPhash }).forEachPairWithin(
+        boxes.words(),
+        thresholds.tiltPhash,
+        (q, entry) => {
+          const j = boxOwners[q] ?? 0;
+          addCandidate(owners[entry] ?? j, j);
+        },
+      );
     }
   }
 
@@ -368,14 +427,18 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
       queryOwners.push(i);
     });
     if (owners.length > 0)
-      new HammingIndex(entries.words(), { maxRadius: thresholds.cropProbe }).forEachPairWithin(queries.words(), thresholds.cropProbe, (q, entry) => {
-        const i = owners[entry] ?? 0;
-        const j = queryOwners[q] ?? 0;
-        if (i === j) return;
-        // Also when the pair is a hash candidate: one hash within its radius does not make the
-        // hash rule pass, and a crop then still needs its own check.
-        cropCandidates.add(i < j ? i * n + j : j * n + i);
-      });
+      new HammingIndex(entries.words(), { maxRadius: thresholds.cropProbe }).forEachPairWithin(
+        queries.words(),
+        thresholds.cropProbe,
+        (q, entry) => {
+          const i = owners[entry] ?? 0;
+          const j = queryOwners[q] ?? 0;
+          if (i === j) return;
+          // Also when the pair is a hash candidate: one hash within its radius does not make the
+          // hash rule pass, and a crop then still needs its own check.
+          cropCandidates.add(i < j ? i * n + j : j * n + i);
+        },
+      );
   }
 
   const accepted: Array<{ i: number; j: number; match: PairMatch }> = [];
@@ -386,7 +449,9 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
     const match = evaluate(i, j, pairLimits, cropCandidates.has(key));
     if (match) accepted.push({ i, j, match });
   }
-  accepted.sort((x, y) => (better(x.match, y.match) ? -1 : better(y.match, x.match) ? 1 : x.i - y.i || x.j - y.j));
+  accepted.sort((x, y) =>
+    better(x.match, y.match) ? -1 : better(y.match, x.match) ? 1 : x.i - y.i || x.j - y.j,
+  );
 
   const sets = new UnionFind(n);
   // The same cross pair comes up again at every accepted pair between the same two clusters, and a
@@ -416,7 +481,10 @@ export function findNearDuplicateGroups(items: readonly DedupItem[], options: De
   }
   const groups: NearDuplicateGroup[] = [];
   for (const [root, pairs] of byRoot) {
-    const ids = sets.membersOf(root).map((m) => items[m]?.id ?? 0).sort((x, y) => x - y);
+    const ids = sets
+      .membersOf(root)
+      .map((m) => items[m]?.id ?? 0)
+      .sort((x, y) => x - y);
     groups.push({ ids, pairs });
   }
   return groups.sort((x, y) => (x.ids[0] ?? 0) - (y.ids[0] ?? 0));
@@ -470,14 +538,38 @@ function resolveThresholds(options: DedupOptions): DedupThresholds {
   };
   for (const kind of [...HASH_KINDS, 'tiltPhash', 'tiltDhash', 'cropProbe', 'cropPhash'] as const) {
     const v = t[kind];
-    if (!Number.isInteger(v) || v < -1 || v > 64) throw new EngineError('INVALID_ARGUMENT', `expected an integer -1..64 for ${kind} but received ${String(v)}`);
+    if (!Number.isInteger(v) || v < -1 || v > 64)
+      throw new EngineError(
+        'INVALID_ARGUMENT',
+        `expected an integer -1..64 for ${kind} but received ${String(v)}`,
+      );
   }
   const zoomBits = ZOOM_SCALES.length * 64;
-  if (!Number.isInteger(t.zoom) || t.zoom < -1 || t.zoom > zoomBits) throw new EngineError('INVALID_ARGUMENT', `expected an integer -1..${zoomBits} for zoom but received ${String(t.zoom)}`);
-  if (![1, 2, 3].includes(t.minAgreeing)) throw new EngineError('INVALID_ARGUMENT', `expected 1, 2 or 3 for minAgreeing but received ${String(t.minAgreeing)}`);
-  if (!(t.cropContent >= 0 && t.cropContent <= 1)) throw new EngineError('INVALID_ARGUMENT', `expected a number 0..1 for cropContent but received ${String(t.cropContent)}`);
-  if (!(t.content === -1 || (t.content >= 0 && t.content <= 1))) throw new EngineError('INVALID_ARGUMENT', `expected -1 or a number 0..1 for content but received ${String(t.content)}`);
-  if (!(t.linkScale >= 1)) throw new EngineError('INVALID_ARGUMENT', `expected a number ≥ 1 for linkScale but received ${String(t.linkScale)}`);
+  if (!Number.isInteger(t.zoom) || t.zoom < -1 || t.zoom > zoomBits)
+    throw new EngineError(
+      'INVALID_ARGUMENT',
+      `expected an integer -1..${zoomBits} for zoom but received ${String(t.zoom)}`,
+    );
+  if (![1, 2, 3].includes(t.minAgreeing))
+    throw new EngineError(
+      'INVALID_ARGUMENT',
+      `expected 1, 2 or 3 for minAgreeing but received ${String(t.minAgreeing)}`,
+    );
+  if (!(t.cropContent >= 0 && t.cropContent <= 1))
+    throw new EngineError(
+      'INVALID_ARGUMENT',
+      `expected a number 0..1 for cropContent but received ${String(t.cropContent)}`,
+    );
+  if (!(t.content === -1 || (t.content >= 0 && t.content <= 1)))
+    throw new EngineError(
+      'INVALID_ARGUMENT',
+      `expected -1 or a number 0..1 for content but received ${String(t.content)}`,
+    );
+  if (!(t.linkScale >= 1))
+    throw new EngineError(
+      'INVALID_ARGUMENT',
+      `expected a number ≥ 1 for linkScale but received ${String(t.linkScale)}`,
+    );
   return t;
 }
 
@@ -498,7 +590,13 @@ function packHashes(items: readonly DedupItem[]): Uint32Array {
 }
 
 /** Distances between transform t of i and the plain hashes of j ("j ≈ t(i)"). */
-function variantMatch(words: Uint32Array, i: number, j: number, t: number, limits: [number, number, number]): PairMatch {
+function variantMatch(
+  words: Uint32Array,
+  i: number,
+  j: number,
+  t: number,
+  limits: [number, number, number],
+): PairMatch {
   const base = j * WORDS_PER_ITEM;
   const offset = i * WORDS_PER_ITEM + t * WORDS_PER_VARIANT;
   const distances: [number, number, number] = [0, 0, 0];
@@ -507,7 +605,9 @@ function variantMatch(words: Uint32Array, i: number, j: number, t: number, limit
   for (let k = 0; k < HASH_KINDS.length; k++) {
     const w = offset + k * WORDS_PER_HASH;
     const v = base + k * WORDS_PER_HASH;
-    const d = popcount32(((words[w] ?? 0) ^ (words[v] ?? 0)) >>> 0) + popcount32(((words[w + 1] ?? 0) ^ (words[v + 1] ?? 0)) >>> 0);
+    const d =
+      popcount32(((words[w] ?? 0) ^ (words[v] ?? 0)) >>> 0) +
+      popcount32(((words[w + 1] ?? 0) ^ (words[v + 1] ?? 0)) >>> 0);
     distances[k] = d;
     const limit = limits[k] ?? -1;
     if (limit >= 0) {
@@ -553,7 +653,13 @@ function tiltMatch(
         if (check && !check(forward, probe.angle, mirrored)) continue;
         // probe θ un-rotates `from`, so `from` ≈ `to` turned by −θ; seen from a: b ≈ a turned by ±θ.
         const angle = forward ? probe.angle : -probe.angle;
-        const match: PairMatch = { transform: mirrored ? 'hflip' : 'identity', distances: [dp, dd, -1], agreeing: 0, sum: dp + dd, tilt: angle };
+        const match: PairMatch = {
+          transform: mirrored ? 'hflip' : 'identity',
+          distances: [dp, dd, -1],
+          agreeing: 0,
+          sum: dp + dd,
+          tilt: angle,
+        };
         if (!best || match.sum < best.sum) best = match;
       }
     }
@@ -561,7 +667,11 @@ function tiltMatch(
   return best;
 }
 
-function blockedPairs(pairs: ReadonlyArray<readonly [number, number]>, indexOf: Map<number, number>, n: number): Set<number> {
+function blockedPairs(
+  pairs: ReadonlyArray<readonly [number, number]>,
+  indexOf: Map<number, number>,
+  n: number,
+): Set<number> {
   const blocked = new Set<number>();
   for (const [a, b] of pairs) {
     const i = indexOf.get(a);
@@ -593,12 +703,21 @@ function canMerge(
   return true;
 }
 
-function toEvidence(items: readonly DedupItem[], i: number, j: number, match: PairMatch, limits: [number, number, number]): PairEvidence {
+function toEvidence(
+  items: readonly DedupItem[],
+  i: number,
+  j: number,
+  match: PairMatch,
+  limits: [number, number, number],
+): PairEvidence {
   const idI = items[i]?.id ?? 0;
   const idJ = items[j]?.id ?? 0;
   const swap = idJ < idI;
   const distances = { phash: match.distances[0], dhash: match.distances[1], blockhash: match.distances[2] };
-  const agreeing = match.tilt === undefined ? HASH_KINDS.filter((k, x) => (limits[x] ?? -1) >= 0 && distances[k] <= (limits[x] ?? -1)) : [];
+  const agreeing =
+    match.tilt === undefined
+      ? HASH_KINDS.filter((k, x) => (limits[x] ?? -1) >= 0 && distances[k] <= (limits[x] ?? -1))
+      : [];
   const evidence: PairEvidence = {
     a: swap ? idJ : idI,
     b: swap ? idI : idJ,
@@ -618,8 +737,21 @@ function toEvidence(items: readonly DedupItem[], i: number, j: number, match: Pa
  * left out, a wrong scale can agree a little better than the right one), and the best agreement
  * seen (the other direction is only worth measuring when this one came close).
  */
-function cropAlignment(a: ContentSignature, b: ContentSignature, hints: readonly Alignment[], lim: PairLimits): { match: ContentMatch | null; best: number } {
-  const candidates = measureContentCandidates(a, b, 'identity', CROP_MIN_SCALE, hints, CROP_CANDIDATES, lim.cropContent);
+function cropAlignment(
+  a: ContentSignature,
+  b: ContentSignature,
+  hints: readonly Alignment[],
+  lim: PairLimits,
+): { match: ContentMatch | null; best: number } {
+  const candidates = measureContentCandidates(
+    a,
+    b,
+    'identity',
+    CROP_MIN_SCALE,
+    hints,
+    CROP_CANDIDATES,
+    lim.cropContent,
+  );
   const match =
     candidates.find(
       (m) =>

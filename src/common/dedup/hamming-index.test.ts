@@ -22,7 +22,8 @@ function clustered(count: number, seed: number): Hash64[] {
     const centre = randomHash(random);
     hashes.push(centre);
     const copies = Math.floor(random() * 6);
-    for (let c = 0; c < copies && hashes.length < count; c++) hashes.push(flipBits(centre, Math.floor(random() * 20), random));
+    for (let c = 0; c < copies && hashes.length < count; c++)
+      hashes.push(flipBits(centre, Math.floor(random() * 20), random));
   }
   return hashes;
 }
@@ -32,7 +33,9 @@ describe('HammingIndex (multi-index hashing)', () => {
     const hashes = clustered(1500, 91 + chunks);
     const random = seededRandom(chunks);
     // Queries: near copies of indexed hashes and unrelated ones.
-    const queries = Array.from({ length: 400 }, (_, q) => (q % 3 === 0 ? randomHash(random) : flipBits(hashes[q * 3] ?? 0n, Math.floor(random() * 16), random)));
+    const queries = Array.from({ length: 400 }, (_, q) =>
+      q % 3 === 0 ? randomHash(random) : flipBits(hashes[q * 3] ?? 0n, Math.floor(random() * 16), random),
+    );
     const words = { hi: Uint32Array.from(queries, hashHigh32), lo: Uint32Array.from(queries, hashLow32) };
     for (const radius of [0, 4, 9, 13, 20]) {
       const index = new HammingIndex(hashes, { maxRadius: radius, chunks });
@@ -45,7 +48,8 @@ describe('HammingIndex (multi-index hashing)', () => {
           if (d <= radius) expected.push([q, i, d]);
         });
       });
-      const byQueryThenIndex = (a: [number, number, number], b: [number, number, number]): number => a[0] - b[0] || a[1] - b[1];
+      const byQueryThenIndex = (a: [number, number, number], b: [number, number, number]): number =>
+        a[0] - b[0] || a[1] - b[1];
       expect(found.sort(byQueryThenIndex), `r = ${radius}`).toEqual(expected);
     }
   });
@@ -57,9 +61,13 @@ describe('HammingIndex (multi-index hashing)', () => {
       const fromWords = new HammingIndex(words, { maxRadius: radius });
       expect(fromWords.size).toBe(hashes.length);
       expect(fromWords.pairsWithin(radius)).toEqual(brutePairs(hashes, radius));
-      expect(fromWords.query(hashes[5] ?? 0n, radius)).toEqual(new HammingIndex(hashes, { maxRadius: radius }).query(hashes[5] ?? 0n, radius));
+      expect(fromWords.query(hashes[5] ?? 0n, radius)).toEqual(
+        new HammingIndex(hashes, { maxRadius: radius }).query(hashes[5] ?? 0n, radius),
+      );
     }
-    expect(() => new HammingIndex({ hi: new Uint32Array(3), lo: new Uint32Array(2) }, { maxRadius: 4 })).toThrow(/as many low words as high words/);
+    expect(
+      () => new HammingIndex({ hi: new Uint32Array(3), lo: new Uint32Array(2) }, { maxRadius: 4 }),
+    ).toThrow(/as many low words as high words/);
   });
 
   it.each([0, 1, 3, 6, 8, 10, 12, 16, 20])('returns exactly the brute-force pairs at radius %i', (radius) => {
@@ -81,8 +89,14 @@ describe('HammingIndex (multi-index hashing)', () => {
     const hashes = clustered(2000, 3);
     const index = new HammingIndex(hashes, { maxRadius: 12 });
     for (let q = 0; q < 50; q++) {
-      const query = flipBits(hashes[Math.floor(random() * hashes.length)] ?? 0n, Math.floor(random() * 10), random);
-      const expected = hashes.map((h, i) => ({ index: i, distance: hammingDistance(h, query) })).filter((m) => m.distance <= 12);
+      const query = flipBits(
+        hashes[Math.floor(random() * hashes.length)] ?? 0n,
+        Math.floor(random() * 10),
+        random,
+      );
+      const expected = hashes
+        .map((h, i) => ({ index: i, distance: hammingDistance(h, query) }))
+        .filter((m) => m.distance <= 12);
       expect(index.query(query, 12)).toEqual(expected);
     }
   });

@@ -56,11 +56,16 @@ export class HammingIndex {
       throw new RangeError(`expected an integer 0..64 for maxRadius but received ${options.maxRadius}`);
     }
     const words = 'hi' in hashes ? hashes : null;
-    if (words && words.hi.length !== words.lo.length) throw new RangeError(`expected as many low words as high words but received ${words.lo.length} and ${words.hi.length}`);
+    if (words && words.hi.length !== words.lo.length)
+      throw new RangeError(
+        `expected as many low words as high words but received ${words.lo.length} and ${words.hi.length}`,
+      );
     this.size = words ? words.hi.length : (hashes as readonly Hash64[]).length;
     this.chunkCount = options.chunks ?? chooseChunkCount(this.size, options.maxRadius);
     if (!Number.isInteger(this.chunkCount) || this.chunkCount < MIN_CHUNKS || this.chunkCount > MAX_CHUNKS) {
-      throw new RangeError(`expected ${MIN_CHUNKS}..${MAX_CHUNKS} for chunks but received ${this.chunkCount}`);
+      throw new RangeError(
+        `expected ${MIN_CHUNKS}..${MAX_CHUNKS} for chunks but received ${this.chunkCount}`,
+      );
     }
     if (words) {
       this.hi = words.hi;
@@ -75,13 +80,17 @@ export class HammingIndex {
       });
     }
     this.seen = new Int32Array(this.size);
-    this.tables = chunkLayout(this.chunkCount).map(({ start, bits }) => buildTable(this.hi, this.lo, start, bits));
+    this.tables = chunkLayout(this.chunkCount).map(({ start, bits }) =>
+      buildTable(this.hi, this.lo, start, bits),
+    );
   }
 
   /** Every indexed hash within `radius` of `hash`, in index order. */
   query(hash: Hash64, radius: number): HammingMatch[] {
     const matches: HammingMatch[] = [];
-    this.forEachWithinWords(hashHigh32(hash), hashLow32(hash), radius, (index, distance) => matches.push({ index, distance }));
+    this.forEachWithinWords(hashHigh32(hash), hashLow32(hash), radius, (index, distance) =>
+      matches.push({ index, distance }),
+    );
     return matches.sort((a, b) => a.index - b.index);
   }
 
@@ -91,8 +100,14 @@ export class HammingIndex {
   }
 
   /** Same as forEachWithin with the hash given as its high and low 32-bit words. */
-  forEachWithinWords(qHi: number, qLo: number, radius: number, visit: (index: number, distance: number) => void): void {
-    if (!Number.isInteger(radius) || radius < 0) throw new RangeError(`expected a non-negative integer radius but received ${radius}`);
+  forEachWithinWords(
+    qHi: number,
+    qLo: number,
+    radius: number,
+    visit: (index: number, distance: number) => void,
+  ): void {
+    if (!Number.isInteger(radius) || radius < 0)
+      throw new RangeError(`expected a non-negative integer radius but received ${radius}`);
     const probes = this.probesFor(radius);
     this.queryStamp++;
     if (this.queryStamp === 0x7fffffff) {
@@ -132,10 +147,18 @@ export class HammingIndex {
    * the order of their chunk key, so the tables are read nearly in sequence instead of at random
    * (random bucket reads, i.e. cache misses, are most of a query's cost on a large index).
    */
-  forEachPairWithin(queries: HashWords, radius: number, visit: (query: number, index: number, distance: number) => void): void {
-    if (!Number.isInteger(radius) || radius < 0) throw new RangeError(`expected a non-negative integer radius but received ${radius}`);
+  forEachPairWithin(
+    queries: HashWords,
+    radius: number,
+    visit: (query: number, index: number, distance: number) => void,
+  ): void {
+    if (!Number.isInteger(radius) || radius < 0)
+      throw new RangeError(`expected a non-negative integer radius but received ${radius}`);
     const { hi: qHi, lo: qLo } = queries;
-    if (qHi.length !== qLo.length) throw new RangeError(`expected as many low words as high words but received ${qLo.length} and ${qHi.length}`);
+    if (qHi.length !== qLo.length)
+      throw new RangeError(
+        `expected as many low words as high words but received ${qLo.length} and ${qHi.length}`,
+      );
     const count = qHi.length;
     const probes = this.probesFor(radius);
     const budgets = chunkBudgets(radius, this.chunkCount);
@@ -215,11 +238,18 @@ export class HammingIndex {
 }
 
 /** Whether the difference (xHi, xLo) is within budget on some chunk before `chunk`. */
-function foundInEarlierChunk(xHi: number, xLo: number, chunk: number, tables: readonly ChunkTable[], budgets: readonly number[]): boolean {
+function foundInEarlierChunk(
+  xHi: number,
+  xLo: number,
+  chunk: number,
+  tables: readonly ChunkTable[],
+  budgets: readonly number[],
+): boolean {
   for (let c = 0; c < chunk; c++) {
     const table = tables[c];
     const budget = budgets[c] ?? -1;
-    if (table && budget >= 0 && popcount32(chunkKey(xHi, xLo, table.start, table.bits)) <= budget) return true;
+    if (table && budget >= 0 && popcount32(chunkKey(xHi, xLo, table.start, table.bits)) <= budget)
+      return true;
   }
   return false;
 }
@@ -322,7 +352,10 @@ function chooseChunkCount(n: number, maxRadius: number): number {
   let bestCost = Infinity;
   for (let m = MIN_CHUNKS; m <= MAX_CHUNKS; m++) {
     const budgets = chunkBudgets(maxRadius, m);
-    const cost = chunkLayout(m).reduce((sum, { bits }, c) => sum + binomialSum(bits, budgets[c] ?? -1) * (PROBE_COST + n / 2 ** bits), 0);
+    const cost = chunkLayout(m).reduce(
+      (sum, { bits }, c) => sum + binomialSum(bits, budgets[c] ?? -1) * (PROBE_COST + n / 2 ** bits),
+      0,
+    );
     if (cost < bestCost) {
       bestCost = cost;
       best = m;

@@ -43,6 +43,7 @@ export function hashToHex(hash: Hash64): string {
 }
 
 export function hashFromHex(hex: string): Hash64 {
-  if (!/^[0-9a-fA-F]{16}$/.test(hex)) throw new RangeError(`expected 16 hex digits for a Hash64 but received "${hex}"`);
+  if (!/^[0-9a-fA-F]{16}$/.test(hex))
+    throw new RangeError(`expected 16 hex digits for a Hash64 but received "${hex}"`);
   return BigInt(`0x${hex}`);
 }

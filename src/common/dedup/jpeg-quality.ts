@@ -6,8 +6,9 @@
 
 /** The standard luminance table of the JPEG spec (Annex K), any order: only its sum is used. */
 const STANDARD_LUMA = [
-  16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24,
-  35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+  16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22,
+  29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103,
+  121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
 ];
 const STANDARD_SUM = STANDARD_LUMA.reduce((s, v) => s + v, 0);
 
@@ -39,7 +40,11 @@ export function estimateJpegQuality(bytes: Uint8Array): number | null {
         if (p + 1 + size > end) return null;
         if (id === 0) {
           let sum = 0;
-          for (let i = 0; i < 64; i++) sum += precision === 0 ? (bytes[p + 1 + i] ?? 0) : ((bytes[p + 1 + 2 * i] ?? 0) << 8) | (bytes[p + 2 + 2 * i] ?? 0);
+          for (let i = 0; i < 64; i++)
+            sum +=
+              precision === 0
+                ? (bytes[p + 1 + i] ?? 0)
+                : ((bytes[p + 1 + 2 * i] ?? 0) << 8) | (bytes[p + 2 + 2 * i] ?? 0);
           return qualityFromScale((100 * sum) / STANDARD_SUM);
         }
         p += 1 + size;

@@ -1,14 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { derivedHintEnglish, derivedNameHint, englishReason, suggestKeeper, type KeeperCandidate } from './keeper';
+import {
+  derivedHintEnglish,
+  derivedNameHint,
+  englishReason,
+  suggestKeeper,
+  type KeeperCandidate,
+} from './keeper';
 
 const DAY = 86_400_000;
 function candidate(over: Partial<KeeperCandidate> & { id: number }): KeeperCandidate {
-  return { path: `/photos/img${over.id}.jpg`, bytes: 2_000_000, width: 4000, height: 3000, format: 'jpeg', exifFieldCount: 20, capturedAt: null, mtime: 1_600_000_000_000, ...over };
+  return {
+    path: `/photos/img${over.id}.jpg`,
+    bytes: 2_000_000,
+    width: 4000,
+    height: 3000,
+    format: 'jpeg',
+    exifFieldCount: 20,
+    capturedAt: null,
+    mtime: 1_600_000_000_000,
+    ...over,
+  };
 }
 
 describe('suggestKeeper', () => {
   it('prefers the highest resolution and says so', () => {
-    const result = suggestKeeper([candidate({ id: 1, width: 1600, height: 1200, bytes: 9_000_000 }), candidate({ id: 2 })]);
+    const result = suggestKeeper([
+      candidate({ id: 1, width: 1600, height: 1200, bytes: 9_000_000 }),
+      candidate({ id: 2 }),
+    ]);
     expect(result.keeperId).toBe(2);
     expect(result.ranked[0]).toEqual({
       id: 2,
@@ -20,7 +39,12 @@ describe('suggestKeeper', () => {
       id: 1,
       keep: false,
       reasons: ['lower resolution than keeper (1600×1200 vs 4000×3000)'],
-      why: [{ key: 'lose.resolution', params: { width: 1600, height: 1200, keeperWidth: 4000, keeperHeight: 3000 } }],
+      why: [
+        {
+          key: 'lose.resolution',
+          params: { width: 1600, height: 1200, keeperWidth: 4000, keeperHeight: 3000 },
+        },
+      ],
     });
     // The English texts are made from the keys and parameters, nothing else.
     for (const r of result.ranked) expect(r.why.map(englishReason)).toEqual(r.reasons);
@@ -40,16 +64,25 @@ describe('suggestKeeper', () => {
   });
 
   it('prefers the larger file at equal pixels and format (less compression)', () => {
-    const result = suggestKeeper([candidate({ id: 1, bytes: 800_000 }), candidate({ id: 2, bytes: 3_500_000 })]);
+    const result = suggestKeeper([
+      candidate({ id: 1, bytes: 800_000 }),
+      candidate({ id: 2, bytes: 3_500_000 }),
+    ]);
     expect(result.keeperId).toBe(2);
     expect(result.ranked[0]?.reasons).toEqual(['largest file at this resolution (3.3 MB: least compressed)']);
     expect(result.ranked[1]?.reasons[0]).toMatch(/smaller file than keeper \(781 KB vs 3.3 MB/);
   });
 
   it('then richer EXIF, then originals over copies and edits', () => {
-    const exif = suggestKeeper([candidate({ id: 1, exifFieldCount: 5 }), candidate({ id: 2, exifFieldCount: 34 })]);
+    const exif = suggestKeeper([
+      candidate({ id: 1, exifFieldCount: 5 }),
+      candidate({ id: 2, exifFieldCount: 34 }),
+    ]);
     expect(exif.ranked[0]?.reasons).toEqual(['richest metadata (34 EXIF fields)']);
-    const derived = suggestKeeper([candidate({ id: 1, path: '/photos/IMG_1 copy.jpg' }), candidate({ id: 2, path: '/photos/IMG_1.jpg', mtime: 1_700_000_000_000 })]);
+    const derived = suggestKeeper([
+      candidate({ id: 1, path: '/photos/IMG_1 copy.jpg' }),
+      candidate({ id: 2, path: '/photos/IMG_1.jpg', mtime: 1_700_000_000_000 }),
+    ]);
     expect(derived.keeperId).toBe(2);
     expect(derived.ranked[0]?.reasons).toContain('name does not look like a copy (others do)');
     expect(derived.ranked[1]?.reasons[0]).toBe('looks derived (name has "copy") while keeper looks original');
@@ -58,14 +91,23 @@ describe('suggestKeeper', () => {
   });
 
   it('then the preferred folder, then the oldest, then the path', () => {
-    const folder = suggestKeeper([candidate({ id: 1, path: '/inbox/a.jpg' }), candidate({ id: 2, path: '/archive/a.jpg', mtime: 1_700_000_000_000 })], {
-      preferredFolders: ['/archive/'],
-    });
+    const folder = suggestKeeper(
+      [
+        candidate({ id: 1, path: '/inbox/a.jpg' }),
+        candidate({ id: 2, path: '/archive/a.jpg', mtime: 1_700_000_000_000 }),
+      ],
+      {
+        preferredFolders: ['/archive/'],
+      },
+    );
     expect(folder.keeperId).toBe(2);
     expect(folder.ranked[0]?.reasons).toContain('in preferred folder /archive');
     expect(folder.ranked[1]?.reasons).toEqual(['not in a preferred folder (keeper is in /archive)']);
 
-    const oldest = suggestKeeper([candidate({ id: 1, capturedAt: Date.UTC(2021, 0, 2) }), candidate({ id: 2, capturedAt: Date.UTC(2021, 0, 1), mtime: Date.UTC(2024, 0, 1) })]);
+    const oldest = suggestKeeper([
+      candidate({ id: 1, capturedAt: Date.UTC(2021, 0, 2) }),
+      candidate({ id: 2, capturedAt: Date.UTC(2021, 0, 1), mtime: Date.UTC(2024, 0, 1) }),
+    ]);
     expect(oldest.keeperId).toBe(2);
     expect(oldest.ranked[0]?.reasons).toEqual(['oldest (2021-01-01)']);
 
@@ -83,18 +125,33 @@ describe('suggestKeeper', () => {
       candidate({ id: 3, edits: ['tone', 'saturation'] }),
     ]);
     expect(result.keeperId).toBe(2);
-    expect(result.ranked[0]?.why[0]).toEqual({ key: 'keep.unedited', params: { edits: ['border', 'tone', 'saturation'] } });
-    expect(result.ranked[0]?.reasons[0]).toBe('not edited (other copies have: added border, brightness/contrast changed, saturation changed)');
-    expect(result.ranked.find((r) => r.id === 3)?.reasons[0]).toBe('edited copy: brightness/contrast changed, saturation changed');
+    expect(result.ranked[0]?.why[0]).toEqual({
+      key: 'keep.unedited',
+      params: { edits: ['border', 'tone', 'saturation'] },
+    });
+    expect(result.ranked[0]?.reasons[0]).toBe(
+      'not edited (other copies have: added border, brightness/contrast changed, saturation changed)',
+    );
+    expect(result.ranked.find((r) => r.id === 3)?.reasons[0]).toBe(
+      'edited copy: brightness/contrast changed, saturation changed',
+    );
   });
 
   it('sees an upscaled copy by its bytes at the same size and JPEG quality, not by its pixel count', () => {
-    const result = suggestKeeper([candidate({ id: 1, bytes: 700_000, jpegQuality: 92 }), candidate({ id: 2, bytes: 1_900_000, jpegQuality: 91 })]);
+    const result = suggestKeeper([
+      candidate({ id: 1, bytes: 700_000, jpegQuality: 92 }),
+      candidate({ id: 2, bytes: 1_900_000, jpegQuality: 91 }),
+    ]);
     expect(result.keeperId).toBe(2);
-    expect(result.ranked[0]?.reasons[0]).toBe('most real detail at this size (1.8 MB at the same JPEG quality)');
+    expect(result.ranked[0]?.reasons[0]).toBe(
+      'most real detail at this size (1.8 MB at the same JPEG quality)',
+    );
     expect(result.ranked[1]?.why[0]?.key).toBe('lose.detail');
     // At another quality the bytes say nothing about detail: the quality decides instead.
-    const recompressed = suggestKeeper([candidate({ id: 1, bytes: 700_000, jpegQuality: 55 }), candidate({ id: 2, bytes: 1_900_000, jpegQuality: 92 })]);
+    const recompressed = suggestKeeper([
+      candidate({ id: 1, bytes: 700_000, jpegQuality: 55 }),
+      candidate({ id: 2, bytes: 1_900_000, jpegQuality: 92 }),
+    ]);
     expect(recompressed.ranked[0]?.reasons).toEqual(['highest JPEG quality (92)']);
     expect(recompressed.ranked[1]?.reasons).toEqual(['lower JPEG quality than keeper (55 vs 92)']);
   });
@@ -110,12 +167,21 @@ describe('suggestKeeper', () => {
   });
 
   it('never claims "oldest" from file times of copies made together, nor a larger file at a known equal quality', () => {
-    const together = suggestKeeper([candidate({ id: 1, mtime: 1_600_000_030_000, path: '/a.jpg' }), candidate({ id: 2, mtime: 1_600_000_000_000, path: '/b.jpg' })]);
+    const together = suggestKeeper([
+      candidate({ id: 1, mtime: 1_600_000_030_000, path: '/a.jpg' }),
+      candidate({ id: 2, mtime: 1_600_000_000_000, path: '/b.jpg' }),
+    ]);
     expect(together.keeperId).toBe(1);
     expect(together.ranked[0]?.reasons).toEqual(['equal on every criterion; first by path']);
-    const apart = suggestKeeper([candidate({ id: 1, mtime: 1_600_000_000_000 + DAY, path: '/a.jpg' }), candidate({ id: 2, mtime: 1_600_000_000_000, path: '/b.jpg' })]);
+    const apart = suggestKeeper([
+      candidate({ id: 1, mtime: 1_600_000_000_000 + DAY, path: '/a.jpg' }),
+      candidate({ id: 2, mtime: 1_600_000_000_000, path: '/b.jpg' }),
+    ]);
     expect(apart.keeperId).toBe(2);
-    const sameQuality = suggestKeeper([candidate({ id: 1, bytes: 2_100_000, jpegQuality: 92, path: '/b.jpg' }), candidate({ id: 2, bytes: 2_000_000, jpegQuality: 92, path: '/a.jpg' })]);
+    const sameQuality = suggestKeeper([
+      candidate({ id: 1, bytes: 2_100_000, jpegQuality: 92, path: '/b.jpg' }),
+      candidate({ id: 2, bytes: 2_000_000, jpegQuality: 92, path: '/a.jpg' }),
+    ]);
     expect(sameQuality.ranked[0]?.why.map((w) => w.key)).not.toContain('keep.size');
   });
 
@@ -128,7 +194,12 @@ describe('suggestKeeper', () => {
   });
 
   it('is deterministic whatever the input order', () => {
-    const cs = [candidate({ id: 1 }), candidate({ id: 2, bytes: 10 }), candidate({ id: 3, path: '/photos/x (1).jpg' }), candidate({ id: 4, mtime: 1_600_000_000_000 - DAY })];
+    const cs = [
+      candidate({ id: 1 }),
+      candidate({ id: 2, bytes: 10 }),
+      candidate({ id: 3, path: '/photos/x (1).jpg' }),
+      candidate({ id: 4, mtime: 1_600_000_000_000 - DAY }),
+    ];
     const a = suggestKeeper(cs);
     const b = suggestKeeper([...cs].reverse());
     expect(b).toEqual(a);
@@ -137,7 +208,9 @@ describe('suggestKeeper', () => {
 
   it('rejects empty input and duplicate ids', () => {
     expect(() => suggestKeeper([])).toThrow(/at least one candidate/);
-    expect(() => suggestKeeper([candidate({ id: 1 }), candidate({ id: 1 })])).toThrow(/unique candidate ids but received 1 twice/);
+    expect(() => suggestKeeper([candidate({ id: 1 }), candidate({ id: 1 })])).toThrow(
+      /unique candidate ids but received 1 twice/,
+    );
   });
 });
 
@@ -154,7 +227,10 @@ describe('derivedNameHint', () => {
     expect(derivedHintEnglish(derivedNameHint(path) ?? 'marked')).toBe(`name has ${what}`);
   });
 
-  it.each(['/a/IMG_0001.jpg', '/copy/beach.jpg', '/a/copyright.jpg', '/a/2019.jpg'])('leaves %s alone', (path) => {
-    expect(derivedNameHint(path)).toBeNull();
-  });
+  it.each(['/a/IMG_0001.jpg', '/copy/beach.jpg', '/a/copyright.jpg', '/a/2019.jpg'])(
+    'leaves %s alone',
+    (path) => {
+      expect(derivedNameHint(path)).toBeNull();
+    },
+  );
 });

@@ -12,7 +12,10 @@ export interface PairwiseScores {
  * Compares predicted groups with a label per id (same label = duplicates). Ids missing from every
  * predicted group count as singletons. precision is 1 when nothing is predicted.
  */
-export function pairwiseScores(predicted: ReadonlyArray<readonly number[]>, labelOf: ReadonlyMap<number, string>): PairwiseScores {
+export function pairwiseScores(
+  predicted: ReadonlyArray<readonly number[]>,
+  labelOf: ReadonlyMap<number, string>,
+): PairwiseScores {
   let truePositives = 0;
   let predictedPairs = 0;
   for (const group of predicted) {
@@ -47,7 +50,11 @@ export interface RecallPart {
  * counts once for each of its two members' parts, so a part's recall says how often copies of that
  * kind end up with their duplicates. Ids without a part are left out of the split.
  */
-export function recallByPart(predicted: ReadonlyArray<readonly number[]>, labelOf: ReadonlyMap<number, string>, partOf: ReadonlyMap<number, string>): Map<string, RecallPart> {
+export function recallByPart(
+  predicted: ReadonlyArray<readonly number[]>,
+  labelOf: ReadonlyMap<number, string>,
+  partOf: ReadonlyMap<number, string>,
+): Map<string, RecallPart> {
   const groupOf = new Map<number, number>();
   predicted.forEach((ids, g) => ids.forEach((id) => groupOf.set(id, g)));
   const byLabel = new Map<string, number[]>();

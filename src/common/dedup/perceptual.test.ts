@@ -6,7 +6,12 @@ import { seededRandom } from './test-random';
 
 function smoothImage(seed: number, size = 32): Float64Array {
   const random = seededRandom(seed);
-  const blobs = Array.from({ length: 6 }, () => ({ x: random() * size, y: random() * size, r: 3 + random() * 10, v: random() * 200 }));
+  const blobs = Array.from({ length: 6 }, () => ({
+    x: random() * size,
+    y: random() * size,
+    r: 3 + random() * 10,
+    v: random() * 200,
+  }));
   const img = new Float64Array(size * size);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
@@ -19,13 +24,16 @@ function smoothImage(seed: number, size = 32): Float64Array {
 }
 
 describe('pHash', () => {
-  it.each(DIHEDRAL_TRANSFORMS)('derives the DCT of the %s image from the original coefficients', (transform) => {
-    const img = smoothImage(11);
-    const direct = lowFrequencyDct(transformGrid(img, 32, 32, transform).data);
-    const derived = transformDct(lowFrequencyDct(img), transform);
-    for (let i = 0; i < 64; i++) expect(derived[i]).toBeCloseTo(direct[i] ?? NaN, 6);
-    expect(phashFromDct(derived)).toBe(phashFromDct(direct));
-  });
+  it.each(DIHEDRAL_TRANSFORMS)(
+    'derives the DCT of the %s image from the original coefficients',
+    (transform) => {
+      const img = smoothImage(11);
+      const direct = lowFrequencyDct(transformGrid(img, 32, 32, transform).data);
+      const derived = transformDct(lowFrequencyDct(img), transform);
+      for (let i = 0; i < 64; i++) expect(derived[i]).toBeCloseTo(direct[i] ?? NaN, 6);
+      expect(phashFromDct(derived)).toBe(phashFromDct(direct));
+    },
+  );
 
   it('separates different images and tolerates small changes', () => {
     const a = smoothImage(1);
@@ -61,7 +69,11 @@ describe('transformGrid', () => {
   it('rotates clockwise and swaps the size', () => {
     // 3×2 grid: [a b c / d e f]
     const out = transformGrid([1, 2, 3, 4, 5, 6], 3, 2, 'rot90');
-    expect({ w: out.width, h: out.height, data: Array.from(out.data) }).toEqual({ w: 2, h: 3, data: [4, 1, 5, 2, 6, 3] });
+    expect({ w: out.width, h: out.height, data: Array.from(out.data) }).toEqual({
+      w: 2,
+      h: 3,
+      data: [4, 1, 5, 2, 6, 3],
+    });
     const back = transformGrid(out.data, 2, 3, 'rot270');
     expect(Array.from(back.data)).toEqual([1, 2, 3, 4, 5, 6]);
   });

@@ -31,7 +31,8 @@ const DCT_ROWS = new Float64Array(PHASH_INPUT_SIZE * PHASH_BAND);
 export function lowFrequencyDct(luma32: ArrayLike<number>): Float64Array {
   const n = PHASH_INPUT_SIZE;
   const band = PHASH_BAND;
-  if (luma32.length !== n * n) throw new RangeError(`expected ${n * n} luma values for pHash but received ${luma32.length}`);
+  if (luma32.length !== n * n)
+    throw new RangeError(`expected ${n * n} luma values for pHash but received ${luma32.length}`);
   // This runs ~33 times per photo (global, tilt and zoom boxes). Each of the 8 sums per row (and per
   // column) is accumulated in its own variable, in the same term order as a plain loop, so the
   // results are bit-identical to it, but the 8 independent chains of additions overlap in the CPU
@@ -48,8 +49,23 @@ export function lowFrequencyDct(luma32: ArrayLike<number>): Float64Array {
  * out[o + k] = Σ_i a[aBase + i] · b[k · kStride + i · iStride] for k < 8, i < 32: eight dot products
  * sharing one vector, each summed in ascending i (the order of a plain loop, so the same bits).
  */
-function dot8(a: Float64Array, aBase: number, b: Float64Array, kStride: number, iStride: number, out: Float64Array, o: number): void {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+function dot8(
+  a: Float64Array,
+  aBase: number,
+  b: Float64Array,
+  kStride: number,
+  iStride: number,
+  out: Float64Array,
+  o: number,
+): void {
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0,
+    s4 = 0,
+    s5 = 0,
+    s6 = 0,
+    s7 = 0;
   for (let i = 0; i < PHASH_INPUT_SIZE; i++) {
     const v = a[aBase + i]!;
     const j = i * iStride;
@@ -135,7 +151,9 @@ export function selectKth(values: Float64Array, k: number): number {
 /** dHash: in each of 8 rows, is the next of 9 pixels brighter than this one. */
 export function dhashFromGrid(grid: ArrayLike<number>): Hash64 {
   if (grid.length !== DHASH_WIDTH * DHASH_HEIGHT) {
-    throw new RangeError(`expected a ${DHASH_WIDTH}×${DHASH_HEIGHT} grid for dHash but received ${grid.length} values`);
+    throw new RangeError(
+      `expected a ${DHASH_WIDTH}×${DHASH_HEIGHT} grid for dHash but received ${grid.length} values`,
+    );
   }
   const bits: boolean[] = [];
   for (let y = 0; y < DHASH_HEIGHT; y++) {
@@ -159,8 +177,15 @@ export function lumaFromRgb(rgb: ArrayLike<number>, pixelCount: number): Float64
  * Area-weighted (box) downscale of a single-channel grid: each output cell is the exact mean of the
  * source area it covers, fractional edge pixels weighted by overlap.
  */
-export function resampleArea(grid: ArrayLike<number>, width: number, height: number, outWidth: number, outHeight: number): Float64Array {
-  if (outWidth > width || outHeight > height) throw new RangeError(`expected a downscale but received ${width}×${height} → ${outWidth}×${outHeight}`);
+export function resampleArea(
+  grid: ArrayLike<number>,
+  width: number,
+  height: number,
+  outWidth: number,
+  outHeight: number,
+): Float64Array {
+  if (outWidth > width || outHeight > height)
+    throw new RangeError(`expected a downscale but received ${width}×${height} → ${outWidth}×${outHeight}`);
   const src = grid instanceof Float64Array ? grid : Float64Array.from(grid);
   const xs = flatWeights(width, outWidth);
   const ys = flatWeights(height, outHeight);
@@ -171,7 +196,8 @@ export function resampleArea(grid: ArrayLike<number>, width: number, height: num
       const wy = ys.weight[j]!;
       for (let ox = 0; ox < outWidth; ox++) {
         let sum = 0;
-        for (let i = xs.start[ox]!; i < xs.start[ox + 1]!; i++) sum += src[rowStart + xs.index[i]!]! * xs.weight[i]!;
+        for (let i = xs.start[ox]!; i < xs.start[ox + 1]!; i++)
+          sum += src[rowStart + xs.index[i]!]! * xs.weight[i]!;
         out[oy * outWidth + ox] = out[oy * outWidth + ox]! + sum * wy;
       }
     }
@@ -195,7 +221,11 @@ export function flatWeights(size: number, outSize: number): FlatWeights {
   if (cached) return cached;
   const cells = overlapWeights(size, outSize);
   const total = cells.reduce((n, c) => n + c.length, 0);
-  const flat: FlatWeights = { start: new Int32Array(outSize + 1), index: new Int32Array(total), weight: new Float64Array(total) };
+  const flat: FlatWeights = {
+    start: new Int32Array(outSize + 1),
+    index: new Int32Array(total),
+    weight: new Float64Array(total),
+  };
   let at = 0;
   cells.forEach((list, o) => {
     flat.start[o] = at;

@@ -25,7 +25,11 @@ export function flipBits(hash: Hash64, bits: number, random: () => number): Hash
 
 /** Random hashes for every field of ImageHashes (an image unlike any other). */
 export function randomImageHashes(random: () => number): ImageHashes {
-  const triple = (): HashTriple => ({ phash: randomHash(random), dhash: randomHash(random), blockhash: randomHash(random) });
+  const triple = (): HashTriple => ({
+    phash: randomHash(random),
+    dhash: randomHash(random),
+    blockhash: randomHash(random),
+  });
   const pair = (): TiltHashes => ({ phash: randomHash(random), dhash: randomHash(random) });
   const variants = {} as ImageHashes['variants'];
   for (const t of DIHEDRAL_TRANSFORMS) if (t !== 'identity') variants[t] = triple();

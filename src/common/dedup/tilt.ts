@@ -10,10 +10,21 @@
  * `rotatedMirrored` (the hflip of the rotated box).
  */
 import type { Hash64 } from './hash64';
-import { DHASH_HEIGHT, DHASH_WIDTH, dhashFromGrid, lowFrequencyDct, phashFromDct, PHASH_INPUT_SIZE, resampleArea, transformDct } from './perceptual';
+import {
+  DHASH_HEIGHT,
+  DHASH_WIDTH,
+  dhashFromGrid,
+  lowFrequencyDct,
+  phashFromDct,
+  PHASH_INPUT_SIZE,
+  resampleArea,
+  transformDct,
+} from './perceptual';
 
 /** Probe angles in degrees; step 6° leaves at most 3° of residual rotation, which pHash tolerates. */
-export const TILT_ANGLES: readonly number[] = Object.freeze([6, 12, 18, 24, 30, 36, 42, 48].flatMap((a) => [-a, a]));
+export const TILT_ANGLES: readonly number[] = Object.freeze(
+  [6, 12, 18, 24, 30, 36, 42, 48].flatMap((a) => [-a, a]),
+);
 
 export interface TiltHashes {
   phash: Hash64;
@@ -50,7 +61,12 @@ export function probeScale(degrees: number): number {
  * Tilt signature from a square luma thumbnail of an image whose true size is width×height (the
  * thumbnail may be squashed; rotation happens in true-aspect coordinates).
  */
-export function tiltSignature(luma: Float64Array, thumbSize: number, width: number, height: number): TiltSignature {
+export function tiltSignature(
+  luma: Float64Array,
+  thumbSize: number,
+  width: number,
+  height: number,
+): TiltSignature {
   const cropped: Record<number, TiltHashes> = {};
   const probes: TiltProbe[] = [];
   for (const angle of TILT_ANGLES) {
@@ -69,7 +85,8 @@ function hashesOf(grid: Float64Array): { plain: TiltHashes; mirrored: TiltHashes
   const small = resampleArea(grid, n, n, DHASH_WIDTH, DHASH_HEIGHT);
   const mirroredSmall = new Float64Array(small.length);
   for (let y = 0; y < DHASH_HEIGHT; y++) {
-    for (let x = 0; x < DHASH_WIDTH; x++) mirroredSmall[y * DHASH_WIDTH + x] = small[y * DHASH_WIDTH + (DHASH_WIDTH - 1 - x)]!;
+    for (let x = 0; x < DHASH_WIDTH; x++)
+      mirroredSmall[y * DHASH_WIDTH + x] = small[y * DHASH_WIDTH + (DHASH_WIDTH - 1 - x)]!;
   }
   return {
     plain: { phash: phashFromDct(dct), dhash: dhashFromGrid(small) },
@@ -78,7 +95,14 @@ function hashesOf(grid: Float64Array): { plain: TiltHashes; mirrored: TiltHashes
 }
 
 /** Samples a 32×32 grid over the centred box (scale × frame) turned by `degrees`, bilinear. */
-export function sampleBox(luma: Float64Array, thumbSize: number, width: number, height: number, degrees: number, scale: number): Float64Array {
+export function sampleBox(
+  luma: Float64Array,
+  thumbSize: number,
+  width: number,
+  height: number,
+  degrees: number,
+  scale: number,
+): Float64Array {
   const n = PHASH_INPUT_SIZE;
   const out = new Float64Array(n * n);
   const t = (degrees * Math.PI) / 180;

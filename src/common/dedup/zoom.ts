@@ -14,15 +14,26 @@ import { lowFrequencyDct, phashFromDct, transformDct } from './perceptual';
 import { sampleBox } from './tilt';
 
 /** Fraction of each side covered by each zoom box (the unturned tilt boxes use the same scales). */
-export const ZOOM_SCALES: readonly number[] = Object.freeze([0.831, 0.717, 0.637, 0.579, 0.536, 0.504, 0.48, 0.464]);
+export const ZOOM_SCALES: readonly number[] = Object.freeze([
+  0.831, 0.717, 0.637, 0.579, 0.536, 0.504, 0.48, 0.464,
+]);
 
 /** zoom[t][s]: pHash of the centred box at ZOOM_SCALES[s] of the image transformed by DIHEDRAL_TRANSFORMS[t]. */
 export type ZoomSignature = Hash64[][];
 
 /** Zoom signature from a square luma thumbnail of an image whose true size is width×height. */
-export function zoomSignature(luma: Float64Array, thumbSize: number, width: number, height: number): ZoomSignature {
-  const dcts = ZOOM_SCALES.map((scale) => lowFrequencyDct(sampleBox(luma, thumbSize, width, height, 0, scale)));
-  return DIHEDRAL_TRANSFORMS.map((transform) => dcts.map((dct) => phashFromDct(transformDct(dct, transform))));
+export function zoomSignature(
+  luma: Float64Array,
+  thumbSize: number,
+  width: number,
+  height: number,
+): ZoomSignature {
+  const dcts = ZOOM_SCALES.map((scale) =>
+    lowFrequencyDct(sampleBox(luma, thumbSize, width, height, 0, scale)),
+  );
+  return DIHEDRAL_TRANSFORMS.map((transform) =>
+    dcts.map((dct) => phashFromDct(transformDct(dct, transform))),
+  );
 }
 
 /** Zoom hashes of one image as 32-bit words, [transform][scale][hi, lo], written at `offset`. */
@@ -44,6 +55,7 @@ export const ZOOM_WORDS_PER_ITEM = DIHEDRAL_TRANSFORMS.length * ZOOM_WORDS_PER_T
 export function zoomDistance(a: Uint32Array, t: number, b: Uint32Array): number {
   const from = t * ZOOM_WORDS_PER_TRANSFORM;
   let sum = 0;
-  for (let w = 0; w < ZOOM_WORDS_PER_TRANSFORM; w++) sum += popcount32(((a[from + w] ?? 0) ^ (b[w] ?? 0)) >>> 0);
+  for (let w = 0; w < ZOOM_WORDS_PER_TRANSFORM; w++)
+    sum += popcount32(((a[from + w] ?? 0) ^ (b[w] ?? 0)) >>> 0);
   return sum;
 }

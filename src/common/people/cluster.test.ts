@@ -2,13 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { clusterFaces, groupUnknownFaces, type ClusterFace, type Neighbour } from './cluster';
 import { DEFAULT_PEOPLE_PARAMS } from './params';
 import { cosineDistance } from '../vectors';
-import {
-  createRandom,
-  FACE_LIKE,
-  identityCentres,
-  jitter,
-  pairwiseScores,
-} from './synthetic';
+import { createRandom, FACE_LIKE, identityCentres, jitter, pairwiseScores } from './synthetic';
 
 interface World {
   centres: Float32Array[];

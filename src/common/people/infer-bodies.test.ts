@@ -108,7 +108,16 @@ describe('inferBodies', () => {
   it('accepts a looser match inside the target series than across a time window', () => {
     const distance = table([[1, 10, 0.22]]);
     const run = (seriesId: number | null): number[] =>
-      inferBodies({ targets: [target(1, 0, 5)], anchors: [anchor(10, 7, 0, seriesId)], distance, peopleInContent: none, rejectedPeople: none }, P).map((r) => r.personId);
+      inferBodies(
+        {
+          targets: [target(1, 0, 5)],
+          anchors: [anchor(10, 7, 0, seriesId)],
+          distance,
+          peopleInContent: none,
+          rejectedPeople: none,
+        },
+        P,
+      ).map((r) => r.personId);
     expect(run(5)).toEqual([7]);
     expect(run(6)).toEqual([]); // same time window, another series: 0.22 is too far
   });

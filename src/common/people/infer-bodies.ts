@@ -82,16 +82,25 @@ export function inferBodies(input: BodyInferenceInput, params: BodyInferencePara
       if (d === null) continue;
       const prev = bestPerPerson.get(anchor.personId);
       if (prev === undefined || d < prev.distance)
-        bestPerPerson.set(anchor.personId, { distance: d, anchor: anchor.bodyId, sameSeries: target.seriesId !== null && anchor.seriesId === target.seriesId });
+        bestPerPerson.set(anchor.personId, {
+          distance: d,
+          anchor: anchor.bodyId,
+          sameSeries: target.seriesId !== null && anchor.seriesId === target.seriesId,
+        });
     }
     const ranked = [...bestPerPerson.entries()].sort((a, b) => a[1].distance - b[1].distance);
     const first = ranked[0];
     // Inside one series (a shoot already linked on clothing) a looser match is enough.
-    if (first === undefined || first[1].distance > (first[1].sameSeries ? params.seriesMaxDistance : params.maxDistance)) continue;
+    if (
+      first === undefined ||
+      first[1].distance > (first[1].sameSeries ? params.seriesMaxDistance : params.maxDistance)
+    )
+      continue;
     const runnerUp = ranked[1]?.[1].distance ?? null;
     const margin = runnerUp === null ? Number.POSITIVE_INFINITY : runnerUp - first[1].distance;
     if (margin < params.minMargin) continue;
-    const sameOutfit = (d: number): number => 1 / (1 + Math.exp(-(params.calibrationA + params.calibrationB * d)));
+    const sameOutfit = (d: number): number =>
+      1 / (1 + Math.exp(-(params.calibrationA + params.calibrationB * d)));
     const confidence = sameOutfit(first[1].distance) * (runnerUp === null ? 1 : 1 - sameOutfit(runnerUp));
     results.push({
       bodyId: target.bodyId,

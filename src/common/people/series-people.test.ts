@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { seriesPeople, type SeriesFace } from './series-people';
 
-const face = (faceId: number, contentId: number, seriesId: number): SeriesFace => ({ faceId, contentId, seriesId });
+const face = (faceId: number, contentId: number, seriesId: number): SeriesFace => ({
+  faceId,
+  contentId,
+  seriesId,
+});
 
 describe('seriesPeople', () => {
   const distances = new Map<string, number>();
@@ -15,7 +19,9 @@ describe('seriesPeople', () => {
     distances.clear();
     set(1, 2, 0.05);
     set(2, 3, 0.08);
-    expect(seriesPeople({ faces: [face(1, 10, 1), face(2, 11, 1), face(3, 12, 1)], distance }, 0.1)).toEqual([[1, 2, 3]]);
+    expect(seriesPeople({ faces: [face(1, 10, 1), face(2, 11, 1), face(3, 12, 1)], distance }, 0.1)).toEqual([
+      [1, 2, 3],
+    ]);
   });
 
   it('never links faces of different series, however close', () => {
@@ -30,7 +36,12 @@ describe('seriesPeople', () => {
     set(1, 3, 0.03);
     set(2, 3, 0.05);
     // 1 and 3 join first (closest across photos); 2 is in photo 10 like 1, so it cannot join them.
-    expect(seriesPeople({ faces: [face(1, 10, 1), face(2, 10, 1), face(3, 11, 1), face(4, 12, 1)], distance }, 0.1)).toEqual([[1, 3]]);
+    expect(
+      seriesPeople(
+        { faces: [face(1, 10, 1), face(2, 10, 1), face(3, 11, 1), face(4, 12, 1)], distance },
+        0.1,
+      ),
+    ).toEqual([[1, 3]]);
   });
 
   it('needs the faces within eps', () => {
@@ -48,7 +59,9 @@ describe('seriesPeople', () => {
   it('makes no person in a single-figure series whose faces disagree', () => {
     distances.clear();
     set(1, 2, 0.3);
-    expect(seriesPeople({ faces: [face(1, 10, 1), face(2, 11, 1)], distance, singleFigure: new Set([1]) }, 0.1)).toEqual([]);
+    expect(
+      seriesPeople({ faces: [face(1, 10, 1), face(2, 11, 1)], distance, singleFigure: new Set([1]) }, 0.1),
+    ).toEqual([]);
   });
 
   it('makes one figure of small faces that disagree only within what small faces can tell', () => {

@@ -90,7 +90,8 @@ export function seriesPeople(input: SeriesPeopleInput, eps: number): number[][] 
       // unless too small to say so: then, still within dlib's bound, they are the one figure.
       const recognisable = new Set(faces.filter((f) => f.recognisable === true).map((f) => f.faceId));
       const groupsWithRecognisable = found.filter((ids) => ids.some((id) => recognisable.has(id))).length;
-      if (groupsWithRecognisable > 1 || !linkedWithin(faces, input.distance, SMALL_FACE_SAME_FIGURE)) continue;
+      if (groupsWithRecognisable > 1 || !linkedWithin(faces, input.distance, SMALL_FACE_SAME_FIGURE))
+        continue;
       found = [faces.map((f) => f.faceId)];
     }
     for (const ids of found) if (ids.length >= minFaces) out.push(ids.sort((x, y) => x - y));
@@ -99,7 +100,11 @@ export function seriesPeople(input: SeriesPeopleInput, eps: number): number[][] 
 }
 
 /** Whether all faces are connected by pairs (of different photos) within `bound` (single linkage). */
-function linkedWithin(faces: readonly SeriesFace[], distance: SeriesPeopleInput['distance'], bound: number): boolean {
+function linkedWithin(
+  faces: readonly SeriesFace[],
+  distance: SeriesPeopleInput['distance'],
+  bound: number,
+): boolean {
   const reached = new Set([0]);
   const queue = [0];
   while (queue.length > 0) {

@@ -41,9 +41,7 @@ export interface ShotVerdict {
 
 const WEIGHTS = { sharpness: 0.4, faceQuality: 0.3, exposure: 0.2, resolution: 0.1 } as const;
 
-export function scoreShots(
-  shots: readonly Shot[],
-): Map<number, { score: number; parts: ShotParts }> {
+export function scoreShots(shots: readonly Shot[]): Map<number, { score: number; parts: ShotParts }> {
   const maxSharp = Math.max(0, ...shots.map((s) => s.sharpness ?? 0));
   const maxPixels = Math.max(0, ...shots.map((s) => s.pixels ?? 0));
   const out = new Map<number, { score: number; parts: ShotParts }>();
@@ -113,7 +111,10 @@ export function judgeShots(input: readonly Shot[], p: SeriesParams): ShotVerdict
       const v = verdicts.get(shot.contentId) as ShotVerdict;
       v.burst = index;
       if (shot === keeper) {
-        v.why.push({ key: 'shot.burstKept', params: { frames: burst.shots.length, score: v.score, parts: partsOf(shot.contentId) } });
+        v.why.push({
+          key: 'shot.burstKept',
+          params: { frames: burst.shots.length, score: v.score, parts: partsOf(shot.contentId) },
+        });
         continue;
       }
       const extra = shot.people.filter((id) => !keeperPeople.has(id));
@@ -123,9 +124,20 @@ export function judgeShots(input: readonly Shot[], p: SeriesParams): ShotVerdict
       }
       v.redundant = true;
       v.why.push(
-        { key: 'shot.redundant', params: { gapMs: Math.abs(shot.time - keeper.time), kept: keeper.contentId } },
+        {
+          key: 'shot.redundant',
+          params: { gapMs: Math.abs(shot.time - keeper.time), kept: keeper.contentId },
+        },
         ...burst.evidence.slice(0, 2),
-        { key: 'shot.lowerScore', params: { score: v.score, keptScore: scoreOf(keeper.contentId), parts: partsOf(shot.contentId), keptParts: partsOf(keeper.contentId) } },
+        {
+          key: 'shot.lowerScore',
+          params: {
+            score: v.score,
+            keptScore: scoreOf(keeper.contentId),
+            parts: partsOf(shot.contentId),
+            keptParts: partsOf(keeper.contentId),
+          },
+        },
       );
     }
   });
@@ -155,7 +167,10 @@ function nearIdentical(a: Shot, b: Shot, p: SeriesParams): ShotReason | null {
   const pa = [...new Set(a.people)].sort((x, y) => x - y).join(',');
   const pb = [...new Set(b.people)].sort((x, y) => x - y).join(',');
   if (pa !== pb) return null;
-  return { key: 'shot.nearIdentical', params: { from: a.contentId, to: b.contentId, gapMs: gap, background: bg, bodies } };
+  return {
+    key: 'shot.nearIdentical',
+    params: { from: a.contentId, to: b.contentId, gapMs: gap, background: bg, bodies },
+  };
 }
 
 /** A shot reason in English. */

@@ -36,7 +36,14 @@ export function describeSeries(
   for (const m of members)
     for (const id of new Set(m.people)) peopleCount.set(id, (peopleCount.get(id) ?? 0) + 1);
   const people = [...peopleCount.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  const links: Record<LinkKind, number> = { burst: 0, 'people+clothing': 0, clothing: 0, 'name+clothing': 0, background: 0, time: 0 };
+  const links: Record<LinkKind, number> = {
+    burst: 0,
+    'people+clothing': 0,
+    clothing: 0,
+    'name+clothing': 0,
+    background: 0,
+    time: 0,
+  };
   for (const l of series.links) links[l.kind] += 1;
   const mean = (xs: Array<number | null>): number | null => {
     const v = xs.filter((x): x is number => x !== null);
@@ -67,7 +74,9 @@ export function describeSeries(
   // Without a clock the span and gaps of file dates mean nothing; say so instead of quoting them.
   const untimed = hasNoClock(reasons);
   const explanation: string[] = untimed
-    ? [`${members.length} photos without a usable time (their file dates come from one copy), grouped by file-name order and what they show`]
+    ? [
+        `${members.length} photos without a usable time (their file dates come from one copy), grouped by file-name order and what they show`,
+      ]
     : [
         `${members.length} photos over ${formatDuration(end - start)} (${formatDateTime(start)} – ${formatDateTime(end)} UTC)`,
         `consecutive photos at most ${formatDuration(largestGapMs)} apart; a gap over ${formatDuration(p.sessionGapMs)} needs a very similar background, none over ${formatDuration(p.maxGapMs)} is bridged`,
@@ -91,7 +100,9 @@ export function describeSeries(
   if (reasons.timeSource.mtime > 0)
     explanation.push(`${reasons.timeSource.mtime} photo times come from file dates (no EXIF capture time)`);
   if (!untimed && (reasons.timeSource.unknown ?? 0) > 0)
-    explanation.push(`${reasons.timeSource.unknown} photos have no usable time (their file dates come from one copy): grouped by file-name order and what they show`);
+    explanation.push(
+      `${reasons.timeSource.unknown} photos have no usable time (their file dates come from one copy): grouped by file-name order and what they show`,
+    );
 
   return {
     title: seriesTitle(subject, reasons, members.length, start, end),
@@ -112,7 +123,13 @@ function seriesSubject(members: ReadonlyArray<SeriesPhotoMeta>, hasPeople: boole
   return gps === null ? { kind: 'photos' } : { kind: 'place', lat: gps.lat, lon: gps.lon };
 }
 
-function seriesTitle(subject: SeriesSubject, reasons: SeriesReasons, photos: number, start: number, end: number): string {
+function seriesTitle(
+  subject: SeriesSubject,
+  reasons: SeriesReasons,
+  photos: number,
+  start: number,
+  end: number,
+): string {
   let who: string;
   const named = reasons.people.map((p) => displayName(p.id, p.name));
   if (subject.kind === 'people') who = joinNames(named);

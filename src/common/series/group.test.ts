@@ -79,8 +79,12 @@ describe('groupSeries', () => {
   });
 
   it('links the same people in the same clothes across a background change', () => {
-    const outside = [0, 3].map((m) => photo(m, beach, [5], { bodies: [jitter(redShirt, 0.1, random)], bodyPeople: [5] }));
-    const inside = [8, 12].map((m) => photo(m, kitchen, [5], { bodies: [jitter(redShirt, 0.1, random)], bodyPeople: [5] }));
+    const outside = [0, 3].map((m) =>
+      photo(m, beach, [5], { bodies: [jitter(redShirt, 0.1, random)], bodyPeople: [5] }),
+    );
+    const inside = [8, 12].map((m) =>
+      photo(m, kitchen, [5], { bodies: [jitter(redShirt, 0.1, random)], bodyPeople: [5] }),
+    );
     const [series] = groupSeries([...outside, ...inside], P);
     expect(series?.contentIds).toHaveLength(4);
     expect(series?.links.map((l) => l.kind)).toContain('people+clothing');
@@ -90,13 +94,22 @@ describe('groupSeries', () => {
     // Persons 5 and 6 in both places; the red shirt is worn by 5 outside and by 6 inside.
     const blueShirt = randomUnitVector(32, random);
     const outside = [0, 3].map((m) =>
-      photo(m, beach, [5, 6], { bodies: [jitter(redShirt, 0.1, random), jitter(blueShirt, 0.1, random)], bodyPeople: [5, 6] }),
+      photo(m, beach, [5, 6], {
+        bodies: [jitter(redShirt, 0.1, random), jitter(blueShirt, 0.1, random)],
+        bodyPeople: [5, 6],
+      }),
     );
     const inside = [8, 12].map((m) =>
-      photo(m, kitchen, [5, 6], { bodies: [jitter(blueShirt, 0.1, random), jitter(redShirt, 0.1, random)], bodyPeople: [5, 6] }),
+      photo(m, kitchen, [5, 6], {
+        bodies: [jitter(blueShirt, 0.1, random), jitter(redShirt, 0.1, random)],
+        bodyPeople: [5, 6],
+      }),
     );
     const series = groupSeries([...outside, ...inside], P);
-    expect(series.map((s) => s.contentIds)).toEqual([outside.map((p) => p.contentId), inside.map((p) => p.contentId)]);
+    expect(series.map((s) => s.contentIds)).toEqual([
+      outside.map((p) => p.contentId),
+      inside.map((p) => p.contentId),
+    ]);
     // Bodies whose person is unknown say nothing about clothes either.
     const anonymous = groupSeries(
       [
@@ -174,17 +187,40 @@ describe('judgeShots', () => {
 });
 
 describe('series without a clock (file dates of one copy)', () => {
-  const untimed = (name: string, bodies: Float32Array[], extra: Partial<SeriesPhoto & SeriesPhotoMeta> = {}): SeriesPhoto & SeriesPhotoMeta => ({
-    ...photo(0, null, [], { timeSource: 'mtime', timeKnown: false, folder: '/shoot', name, bodies, figures: bodies.length }),
+  const untimed = (
+    name: string,
+    bodies: Float32Array[],
+    extra: Partial<SeriesPhoto & SeriesPhotoMeta> = {},
+  ): SeriesPhoto & SeriesPhotoMeta => ({
+    ...photo(0, null, [], {
+      timeSource: 'mtime',
+      timeKnown: false,
+      folder: '/shoot',
+      name,
+      bodies,
+      figures: bodies.length,
+    }),
     ...extra,
   });
   const outfitA = randomUnitVector(32, random);
   const outfitB = randomUnitVector(32, random);
 
   it('tells a copy batch from photos whose file dates are spread like a camera roll', () => {
-    const batch = Array.from({ length: 12 }, (_, i) => ({ contentId: i + 1, time: T0 + i * 3_000, timeSource: 'mtime' as const }));
-    const roll = Array.from({ length: 12 }, (_, i) => ({ contentId: 100 + i, time: T0 + 86_400_000 + i * 10 * MIN, timeSource: 'mtime' as const }));
-    const exif = Array.from({ length: 12 }, (_, i) => ({ contentId: 200 + i, time: T0 + i * 1_000, timeSource: 'exif' as const }));
+    const batch = Array.from({ length: 12 }, (_, i) => ({
+      contentId: i + 1,
+      time: T0 + i * 3_000,
+      timeSource: 'mtime' as const,
+    }));
+    const roll = Array.from({ length: 12 }, (_, i) => ({
+      contentId: 100 + i,
+      time: T0 + 86_400_000 + i * 10 * MIN,
+      timeSource: 'mtime' as const,
+    }));
+    const exif = Array.from({ length: 12 }, (_, i) => ({
+      contentId: 200 + i,
+      time: T0 + i * 1_000,
+      timeSource: 'exif' as const,
+    }));
     const unknown = untrustedFileTimes([...batch, ...roll, ...exif], P);
     expect([...unknown].sort((a, b) => a - b)).toEqual(batch.map((b) => b.contentId));
   });
@@ -198,11 +234,18 @@ describe('series without a clock (file dates of one copy)', () => {
   });
 
   it('follows file-name order and cuts where the clothes change', () => {
-    const a = ['look1_01_front', 'look1_02_side', 'look1_03_back'].map((n) => untimed(n, [jitter(outfitA, 0.1, random)]));
+    const a = ['look1_01_front', 'look1_02_side', 'look1_03_back'].map((n) =>
+      untimed(n, [jitter(outfitA, 0.1, random)]),
+    );
     const b = ['look2_01_front', 'look2_02_back'].map((n) => untimed(n, [jitter(outfitB, 0.1, random)]));
     const series = groupSeries([...b, ...a], P); // given out of order: the names order them
     expect(series.map((s) => s.contentIds)).toEqual([a.map((p) => p.contentId), b.map((p) => p.contentId)]);
-    const description = describeSeries(series[0] as GroupedSeries, new Map([...a, ...b].map((p) => [p.contentId, p])), new Map(), P);
+    const description = describeSeries(
+      series[0] as GroupedSeries,
+      new Map([...a, ...b].map((p) => [p.contentId, p])),
+      new Map(),
+      P,
+    );
     expect(description.reasons.timeSource.unknown).toBe(3);
     expect(description.explanation[0]).toMatch(/^3 photos without a usable time/);
     expect(description.explanation.join(' ')).not.toMatch(/ over |apart/);
@@ -215,20 +258,32 @@ describe('series without a clock (file dates of one copy)', () => {
     const sim = cosineSimilarity(front, back);
     expect(sim).toBeGreaterThan(P.clothingWithName);
     expect(sim).toBeLessThan(P.clothingAlone);
-    expect(groupSeries([untimed('look7_1_front', [front]), untimed('look7_2_back', [back])], P)).toHaveLength(1);
+    expect(groupSeries([untimed('look7_1_front', [front]), untimed('look7_2_back', [back])], P)).toHaveLength(
+      1,
+    );
     expect(groupSeries([untimed('IMG_0001', [front]), untimed('IMG_0002', [back])], P)).toHaveLength(0);
   });
 
   it('never links photos of two known different people, nor two group photos by some similar outfit', () => {
     const same = jitter(outfitA, 0.02, random);
-    expect(groupSeries([untimed('look1_1', [same], { people: [1], bodyPeople: [1] }), untimed('look1_2', [same], { people: [2], bodyPeople: [2] })], P)).toHaveLength(0);
-    const crowd = (n: string): SeriesPhoto & SeriesPhotoMeta => untimed(n, [same, randomUnitVector(32, random)]);
+    expect(
+      groupSeries(
+        [
+          untimed('look1_1', [same], { people: [1], bodyPeople: [1] }),
+          untimed('look1_2', [same], { people: [2], bodyPeople: [2] }),
+        ],
+        P,
+      ),
+    ).toHaveLength(0);
+    const crowd = (n: string): SeriesPhoto & SeriesPhotoMeta =>
+      untimed(n, [same, randomUnitVector(32, random)]);
     expect(groupSeries([crowd('party_1'), crowd('party_2')], P)).toHaveLength(0);
   });
 
   it('links on a background only when it is not common in the library', () => {
     const studio = jitter(anyScene, 0.01, random);
-    const shot = (n: string, commonness: number): SeriesPhoto & SeriesPhotoMeta => untimed(n, [], { background: studio, backgroundCommonness: commonness });
+    const shot = (n: string, commonness: number): SeriesPhoto & SeriesPhotoMeta =>
+      untimed(n, [], { background: studio, backgroundCommonness: commonness });
     expect(groupSeries([shot('a_1', 0.9999), shot('a_2', 0.9999)], P)).toHaveLength(0);
     expect(groupSeries([shot('a_1', 0.9), shot('a_2', 0.9)], P)).toHaveLength(1);
   });

@@ -52,7 +52,14 @@ export interface GroupedSeries {
   links: LinkEvidence[];
 }
 
-const KIND_RANK: Record<LinkKind, number> = { burst: 4, 'people+clothing': 3, 'name+clothing': 2, clothing: 2, background: 1, time: 0 };
+const KIND_RANK: Record<LinkKind, number> = {
+  burst: 4,
+  'people+clothing': 3,
+  'name+clothing': 2,
+  clothing: 2,
+  background: 1,
+  time: 0,
+};
 
 /**
  * A background shared by much of the library (studio, sky, wall) tells nothing: it must be closer
@@ -60,7 +67,10 @@ const KIND_RANK: Record<LinkKind, number> = { burst: 4, 'people+clothing': 3, 'n
  * pairs that pass every other test: `backgroundCommonness` is an index query.
  */
 function distinctiveBackground(a: SeriesPhoto, b: SeriesPhoto, background: number, p: SeriesParams): boolean {
-  return background > (a.backgroundCommonness ?? -1) + p.backgroundDistinctMargin && background > (b.backgroundCommonness ?? -1) + p.backgroundDistinctMargin;
+  return (
+    background > (a.backgroundCommonness ?? -1) + p.backgroundDistinctMargin &&
+    background > (b.backgroundCommonness ?? -1) + p.backgroundDistinctMargin
+  );
 }
 
 export function linkEvidence(a: SeriesPhoto, b: SeriesPhoto, p: SeriesParams): LinkEvidence | null {
@@ -89,12 +99,19 @@ export function linkEvidence(a: SeriesPhoto, b: SeriesPhoto, p: SeriesParams): L
   if (trustedTime && gapMs <= p.burstGapMs && (background === null || background >= p.backgroundDifferent))
     return evidence('burst');
   if (gapMs <= p.sessionGapMs) {
-    if (peopleOverlap !== null && peopleOverlap > 0 && sameClothes !== null && sameClothes >= p.clothingSimilar)
+    if (
+      peopleOverlap !== null &&
+      peopleOverlap > 0 &&
+      sameClothes !== null &&
+      sameClothes >= p.clothingSimilar
+    )
       return evidence('people+clothing');
     // Without a trusted clock the background alone must be as close as a continuation after a long gap.
     const backgroundNeeded = trustedTime ? p.backgroundSimilar : p.backgroundStrong;
-    if (background !== null && background >= backgroundNeeded && !peopleConflict && distinctive()) return evidence('background');
-    if (trustedTime && background === null && gapMs <= p.timeOnlyGapMs && !peopleConflict) return evidence('time');
+    if (background !== null && background >= backgroundNeeded && !peopleConflict && distinctive())
+      return evidence('background');
+    if (trustedTime && background === null && gapMs <= p.timeOnlyGapMs && !peopleConflict)
+      return evidence('time');
     return null;
   }
   if (
@@ -115,20 +132,39 @@ export function linkEvidence(a: SeriesPhoto, b: SeriesPhoto, p: SeriesParams): L
  * id shared by a handful of files) lowers the clothing bar. Never a background alone on a shared
  * studio background, never photos of different known people.
  */
-export function untimedLinkEvidence(a: SeriesPhoto, b: SeriesPhoto, p: SeriesParams, sameStem: boolean): LinkEvidence | null {
+export function untimedLinkEvidence(
+  a: SeriesPhoto,
+  b: SeriesPhoto,
+  p: SeriesParams,
+  sameStem: boolean,
+): LinkEvidence | null {
   const gapMs = Math.abs(b.time - a.time);
-  const background = a.background !== null && b.background !== null ? cosineSimilarity(a.background, b.background) : null;
+  const background =
+    a.background !== null && b.background !== null ? cosineSimilarity(a.background, b.background) : null;
   const sameClothes = samePersonSimilarity(a.bodies, a.bodyPeople, b.bodies, b.bodyPeople);
   const anyClothes = compatibleBodySimilarity(a, b);
   const peopleOverlap = jaccard(a.people, b.people);
   if (peopleOverlap === 0 && a.people.length > 0 && b.people.length > 0) return null;
-  const evidence = (kind: LinkKind, clothing: number | null): LinkEvidence => ({ kind, gapMs, background: r3(background), clothing: r3(clothing), peopleOverlap: r3(peopleOverlap) });
-  if (sameClothes !== null && sameClothes >= p.clothingSimilar) return evidence('people+clothing', sameClothes);
-  if (background !== null && background >= p.backgroundStrong && (anyClothes === null || anyClothes >= p.clothingSimilar) && distinctiveBackground(a, b, background, p))
+  const evidence = (kind: LinkKind, clothing: number | null): LinkEvidence => ({
+    kind,
+    gapMs,
+    background: r3(background),
+    clothing: r3(clothing),
+    peopleOverlap: r3(peopleOverlap),
+  });
+  if (sameClothes !== null && sameClothes >= p.clothingSimilar)
+    return evidence('people+clothing', sameClothes);
+  if (
+    background !== null &&
+    background >= p.backgroundStrong &&
+    (anyClothes === null || anyClothes >= p.clothingSimilar) &&
+    distinctiveBackground(a, b, background, p)
+  )
     return evidence('background', anyClothes);
   if (anyClothes === null) return null;
   // One figure in each photo: in a group photo some pair of outfits is always alike.
-  if (anyClothes >= p.clothingAlone && a.bodies.length === 1 && b.bodies.length === 1) return evidence('clothing', anyClothes);
+  if (anyClothes >= p.clothingAlone && a.bodies.length === 1 && b.bodies.length === 1)
+    return evidence('clothing', anyClothes);
   if (sameStem && anyClothes >= p.clothingWithName) return evidence('name+clothing', anyClothes);
   return null;
 }
@@ -197,7 +233,8 @@ function groupUntimed(photos: readonly SeriesPhoto[], p: SeriesParams): GroupedS
       let best: { run: { members: SeriesPhoto[]; links: LinkEvidence[] }; link: LinkEvidence } | null = null;
       for (let j = i - 1; j >= Math.max(0, i - p.untimedLookback); j--) {
         const link = untimedLinkEvidence(list[j] as SeriesPhoto, photo, p, specific && stems[j] === stem);
-        if (link !== null && (best === null || better(link, best.link))) best = { run: runOf[j] as { members: SeriesPhoto[]; links: LinkEvidence[] }, link };
+        if (link !== null && (best === null || better(link, best.link)))
+          best = { run: runOf[j] as { members: SeriesPhoto[]; links: LinkEvidence[] }, link };
       }
       if (best !== null) {
         best.run.members.push(photo);
@@ -217,7 +254,9 @@ function groupUntimed(photos: readonly SeriesPhoto[], p: SeriesParams): GroupedS
 export function groupSeries(photos: readonly SeriesPhoto[], p: SeriesParams): GroupedSeries[] {
   const untimed = photos.filter((photo) => photo.timeKnown === false);
   const timed = untimed.length === 0 ? photos : photos.filter((photo) => photo.timeKnown !== false);
-  return [...groupTimed(timed, p), ...groupUntimed(untimed, p)].sort((a, b) => (a.contentIds[0] as number) - (b.contentIds[0] as number));
+  return [...groupTimed(timed, p), ...groupUntimed(untimed, p)].sort(
+    (a, b) => (a.contentIds[0] as number) - (b.contentIds[0] as number),
+  );
 }
 
 /**
@@ -225,13 +264,18 @@ export function groupSeries(photos: readonly SeriesPhoto[], p: SeriesParams): Gr
  * `batchWindowMs` of each other, they were copied (or downloaded, extracted) in one go, and the date
  * says nothing about when each was taken. Returns the content ids whose time is unknown.
  */
-export function untrustedFileTimes(photos: ReadonlyArray<{ contentId: number; time: number; timeSource: TimeSource }>, p: Pick<SeriesParams, 'batchMinFiles' | 'batchWindowMs'>): Set<number> {
+export function untrustedFileTimes(
+  photos: ReadonlyArray<{ contentId: number; time: number; timeSource: TimeSource }>,
+  p: Pick<SeriesParams, 'batchMinFiles' | 'batchWindowMs'>,
+): Set<number> {
   const dated = photos.filter((x) => x.timeSource === 'mtime').sort((a, b) => a.time - b.time);
   const out = new Set<number>();
   let lo = 0;
   for (let hi = 0; hi < dated.length; hi++) {
-    while ((dated[hi] as { time: number }).time - (dated[lo] as { time: number }).time > p.batchWindowMs) lo++;
-    if (hi - lo + 1 >= p.batchMinFiles) for (let k = lo; k <= hi; k++) out.add((dated[k] as { contentId: number }).contentId);
+    while ((dated[hi] as { time: number }).time - (dated[lo] as { time: number }).time > p.batchWindowMs)
+      lo++;
+    if (hi - lo + 1 >= p.batchMinFiles)
+      for (let k = lo; k <= hi; k++) out.add((dated[k] as { contentId: number }).contentId);
   }
   return out;
 }

@@ -39,7 +39,10 @@ async function expectConflict(promise: Promise<unknown>): Promise<string> {
 function holdInAnotherProcess(): Promise<ChildProcess> {
   const code = `import { createEngine } from ${JSON.stringify(path.join(PACKAGE_ROOT, 'src/engine/engine.ts'))};
     await createEngine({ dataDir: ${JSON.stringify(dataDir)} }); process.stdout.write('READY\\n'); setInterval(() => {}, 1 << 30);`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    cwd: PACKAGE_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
@@ -62,9 +65,14 @@ describe('one writer per library (item 8)', () => {
     expect(existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
 
     const holder = await holdInAnotherProcess();
-    expect(await expectConflict(createEngine({ dataDir }))).toMatch(new RegExp(`in use by process ${holder.pid}.*close the other one`));
+    expect(await expectConflict(createEngine({ dataDir }))).toMatch(
+      new RegExp(`in use by process ${holder.pid}.*close the other one`),
+    );
     // The CLI says so plainly: exit 1, one line, no stack trace.
-    const cli = spawnSync(process.execPath, cliFromSource('status', '--data', dataDir), { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+    const cli = spawnSync(process.execPath, cliFromSource('status', '--data', dataDir), {
+      cwd: PACKAGE_ROOT,
+      encoding: 'utf8',
+    });
     expect(cli.status).toBe(1);
     expect(cli.stderr).toMatch(/^sift: The library in .* is in use by process \d+/m);
     expect(cli.stderr).not.toMatch(/\n\s+at /);
@@ -74,7 +82,9 @@ describe('one writer per library (item 8)', () => {
     await new Promise((resolve) => holder.once('exit', resolve));
     expect(existsSync(path.join(dataDir, LOCK_FILE))).toBe(true);
     const again = await createEngine({ dataDir });
-    expect((JSON.parse(readFileSync(path.join(dataDir, LOCK_FILE), 'utf8')) as { pid: number }).pid).toBe(process.pid);
+    expect((JSON.parse(readFileSync(path.join(dataDir, LOCK_FILE), 'utf8')) as { pid: number }).pid).toBe(
+      process.pid,
+    );
     await again.dispose();
   });
 
@@ -84,7 +94,11 @@ describe('one writer per library (item 8)', () => {
     for (let i = 0; i < 12; i++) writeFileSync(path.join(photos, `p${i}.jpg`), await makeJpeg(320, 240, i));
     const scanOnce = (): Promise<{ status: number | null; stdout: string; stderr: string }> =>
       new Promise((resolve) => {
-        const child = spawn(process.execPath, cliFromSource('scan', photos, '--data', dataDir, '--no-ml', '--json'), { cwd: PACKAGE_ROOT });
+        const child = spawn(
+          process.execPath,
+          cliFromSource('scan', photos, '--data', dataDir, '--no-ml', '--json'),
+          { cwd: PACKAGE_ROOT },
+        );
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -108,7 +122,10 @@ describe('ordinary data-folder problems are plain errors (item 9)', () => {
   it('a file where the data folder should be, and a read-only database', async () => {
     const file = path.join(root, 'not-a-folder');
     writeFileSync(file, 'x');
-    const cli = spawnSync(process.execPath, cliFromSource('status', '--data', file), { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+    const cli = spawnSync(process.execPath, cliFromSource('status', '--data', file), {
+      cwd: PACKAGE_ROOT,
+      encoding: 'utf8',
+    });
     expect(cli.status).toBe(1);
     expect(cli.stderr).toMatch(/^sift: Cannot use .* as the data folder/m);
     expect(cli.stderr).not.toMatch(/\n\s+at |\[error\]/);
@@ -122,7 +139,12 @@ describe('ordinary data-folder problems are plain errors (item 9)', () => {
       chmodSync(root, 0o755);
       chmodSync(dataDir, 0o777);
     }
-    const ro = spawnSync(process.execPath, cliFromSource('status', '--data', dataDir), { cwd: PACKAGE_ROOT, encoding: 'utf8', ...asUser, env: { ...process.env, HOME: root } });
+    const ro = spawnSync(process.execPath, cliFromSource('status', '--data', dataDir), {
+      cwd: PACKAGE_ROOT,
+      encoding: 'utf8',
+      ...asUser,
+      env: { ...process.env, HOME: root },
+    });
     expect(ro.status).toBe(1);
     expect(ro.stderr).toMatch(/^sift: Cannot open the library database in .*readonly/m);
     expect(ro.stderr).not.toMatch(/\n\s+at |\[error\]/);

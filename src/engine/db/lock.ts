@@ -37,7 +37,9 @@ function processStart(pid: number): string | null {
 function parseHolder(text: string): Holder | null {
   try {
     const value = JSON.parse(text) as Partial<Holder>;
-    return typeof value.pid === 'number' && typeof value.host === 'string' ? { pid: value.pid, host: value.host, start: value.start ?? null } : null;
+    return typeof value.pid === 'number' && typeof value.host === 'string'
+      ? { pid: value.pid, host: value.host, start: value.start ?? null }
+      : null;
   } catch {
     return null;
   }
@@ -67,7 +69,11 @@ function readText(file: string): string | null {
 /** Takes the library's lock or throws CONFLICT naming the process that has it. */
 export function lockDataDir(dataDir: string): DataDirLock {
   const file = path.join(dataDir, LOCK_FILE);
-  const mine = JSON.stringify({ pid: process.pid, host: os.hostname(), start: processStart(process.pid) } satisfies Holder);
+  const mine = JSON.stringify({
+    pid: process.pid,
+    host: os.hostname(),
+    start: processStart(process.pid),
+  } satisfies Holder);
   for (let attempt = 0; attempt < 8; attempt++) {
     // Written whole under a private name, then linked into place: the lock never exists half-written.
     const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
@@ -84,7 +90,10 @@ export function lockDataDir(dataDir: string): DataDirLock {
     if (text === null) continue;
     const holder = parseHolder(text);
     if (holder && holderAlive(holder)) {
-      const who = holder.pid === process.pid ? 'this process (another engine)' : `process ${holder.pid}${holder.host !== os.hostname() ? ` on ${holder.host}` : ''}`;
+      const who =
+        holder.pid === process.pid
+          ? 'this process (another engine)'
+          : `process ${holder.pid}${holder.host !== os.hostname() ? ` on ${holder.host}` : ''}`;
       throw new EngineError(
         'CONFLICT',
         `The library in ${dataDir} is in use by ${who}. Only one Sift may work on a library at a time: close the other one, or use another --data folder.`,
@@ -110,7 +119,10 @@ export function lockDataDir(dataDir: string): DataDirLock {
     }
     unlinkSync(aside);
   }
-  throw new EngineError('CONFLICT', `Could not take the lock of the library in ${dataDir}: other processes keep taking it`);
+  throw new EngineError(
+    'CONFLICT',
+    `Could not take the lock of the library in ${dataDir}: other processes keep taking it`,
+  );
 }
 
 function held(file: string, mine: string): DataDirLock {

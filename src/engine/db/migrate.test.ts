@@ -4,10 +4,14 @@ import { EngineError } from '../../common/errors';
 import { loadMigrations, migrate, schemaVersion } from './migrate';
 
 const tables = (db: Database.Database): string[] =>
-  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]).filter((n) => !n.startsWith('sqlite_'));
+  (
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]
+  ).filter((n) => !n.startsWith('sqlite_'));
 
 const isStrict = (db: Database.Database, table: string): boolean =>
-  /\)\s*STRICT\s*$/i.test(db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').pluck().get(table) as string);
+  /\)\s*STRICT\s*$/i.test(
+    db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').pluck().get(table) as string,
+  );
 
 describe('migrations', () => {
   const migrations = loadMigrations();
@@ -21,7 +25,15 @@ describe('migrations', () => {
     1: ['contents', 'files', 'folders', 'scan_errors', 'scans'],
     2: ['dup_groups', 'dup_members', 'keeper_choice', 'not_duplicate'],
     3: ['bodies', 'faces', 'vision_runs'],
-    4: ['body_person', 'face_person', 'face_rejections', 'people', 'series', 'series_members', 'series_people'],
+    4: [
+      'body_person',
+      'face_person',
+      'face_rejections',
+      'people',
+      'series',
+      'series_members',
+      'series_people',
+    ],
     5: ['delete_plans', 'journal', 'journal_items'],
     6: ['engine_state'],
   };
@@ -50,11 +62,13 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('008 forgets clustering decisions about faces too small to recognise, never the user\'s', () => {
+  it("008 forgets clustering decisions about faces too small to recognise, never the user's", () => {
     const db = new Database(':memory:');
     migrate(db, migrations, 7);
     db.prepare('INSERT INTO contents (id, sha256, bytes) VALUES (1, ?, 10)').run(Buffer.alloc(32, 7));
-    const face = db.prepare("INSERT INTO faces (id, content_id, idx, x, y, w, h, score, quality, model_version) VALUES (?, 1, ?, 0, 0, ?, ?, 0.9, 0.5, 'v')");
+    const face = db.prepare(
+      "INSERT INTO faces (id, content_id, idx, x, y, w, h, score, quality, model_version) VALUES (?, 1, ?, 0, 0, ?, ?, 0.9, 0.5, 'v')",
+    );
     face.run(1, 0, 20, 20); // small, clustered
     face.run(2, 1, 80, 80); // large, clustered
     face.run(3, 2, 20, 20); // small, named by the user
@@ -70,7 +84,10 @@ describe('migrations', () => {
 
   it('applies all pending migrations in one transaction (a failing one leaves the version untouched)', () => {
     const db = new Database(':memory:');
-    const broken = [...migrations.slice(0, 2), { version: 3, name: 'broken', sql: 'CREATE TABLE x (a INTEGER) STRICT; SELECT * FROM no_such_table;' }];
+    const broken = [
+      ...migrations.slice(0, 2),
+      { version: 3, name: 'broken', sql: 'CREATE TABLE x (a INTEGER) STRICT; SELECT * FROM no_such_table;' },
+    ];
     expect(() => migrate(db, broken)).toThrow();
     expect(schemaVersion(db)).toBe(0);
     expect(tables(db)).toEqual([]);

@@ -27,7 +27,11 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
       sql: readFileSync(path.join(dir, file), 'utf8'),
     }));
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new EngineError('INTERNAL', `Migration numbering has a gap or duplicate at ${m.version}_${m.name}`);
+    if (m.version !== i + 1)
+      throw new EngineError(
+        'INTERNAL',
+        `Migration numbering has a gap or duplicate at ${m.version}_${m.name}`,
+      );
   });
   return migrations;
 }

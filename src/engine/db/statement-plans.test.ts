@@ -16,7 +16,18 @@ import { createTrashReadModel, createTrashRepository } from '../trash/repository
 import { createVisionRepository } from '../vision/repository';
 import { openDatabase, type Db } from './open';
 
-const BIG_TABLES = ['files', 'contents', 'faces', 'bodies', 'people', 'dup_members', 'series_members', 'journal_items', 'face_person', 'body_person'];
+const BIG_TABLES = [
+  'files',
+  'contents',
+  'faces',
+  'bodies',
+  'people',
+  'dup_members',
+  'series_members',
+  'journal_items',
+  'face_person',
+  'body_person',
+];
 
 /**
  * Parameterised statements allowed to scan a big table, each with the reason. Keep this list short:
@@ -49,7 +60,11 @@ function planOf(sql: string): string {
   const named = [...new Set([...sql.matchAll(/@(\w+)/g)].map((m) => m[1] as string))];
   const positional = (sql.match(/\?(?!\d)/g) ?? []).length;
   const stmt = db.prepare(`EXPLAIN QUERY PLAN ${sql}`);
-  const rows = (named.length > 0 ? stmt.all(Object.fromEntries(named.map((n) => [n, 1]))) : stmt.all(...Array.from({ length: positional }, () => 1))) as Array<{ detail: string }>;
+  const rows = (
+    named.length > 0
+      ? stmt.all(Object.fromEntries(named.map((n) => [n, 1])))
+      : stmt.all(...Array.from({ length: positional }, () => 1))
+  ) as Array<{ detail: string }>;
   return rows.map((r) => r.detail).join(' | ');
 }
 
@@ -75,7 +90,8 @@ describe('query plans of every repository statement', () => {
         if (!/[?@]/.test(sql)) continue;
         const plan = planOf(sql);
         const scans = BIG_TABLES.filter((t) => new RegExp(`\\bSCAN ${t}\\b(?! USING)`).test(plan));
-        if (scans.length > 0 && !ALLOWED_SCANS.some((a) => a.match.test(sql))) offenders.push(`${sql.replace(/\s+/g, ' ').slice(0, 160)}\n    -> ${plan}`);
+        if (scans.length > 0 && !ALLOWED_SCANS.some((a) => a.match.test(sql)))
+          offenders.push(`${sql.replace(/\s+/g, ' ').slice(0, 160)}\n    -> ${plan}`);
       }
       expect(offenders, offenders.join('\n')).toEqual([]);
     });

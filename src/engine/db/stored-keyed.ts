@@ -6,5 +6,7 @@ import type { StoredText } from '../../common/contract/types';
  * each is kept as a StoredText, so the UI shows it as it is.
  */
 export function parseStoredKeyed<T extends { key: string }>(json: string): Array<T | StoredText> {
-  return (JSON.parse(json) as Array<T | string>).map((r) => (typeof r === 'string' ? { key: 'text', params: { text: r } } : r));
+  return (JSON.parse(json) as Array<T | string>).map((r) =>
+    typeof r === 'string' ? { key: 'text', params: { text: r } } : r,
+  );
 }

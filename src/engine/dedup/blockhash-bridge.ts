@@ -33,7 +33,9 @@ export const BLOCKHASH_BITS = 8;
  */
 export function blockhash64(image: RgbaImage): Hash64 {
   if (image.data.length !== image.width * image.height * 4) {
-    throw new RangeError(`expected ${image.width * image.height * 4} RGBA bytes but received ${image.data.length}`);
+    throw new RangeError(
+      `expected ${image.width * image.height * 4} RGBA bytes but received ${image.data.length}`,
+    );
   }
   const even = image.width % BLOCKHASH_BITS === 0 && image.height % BLOCKHASH_BITS === 0;
   const hex = blockhash(image, BLOCKHASH_BITS, even ? 1 : 2);

@@ -21,11 +21,21 @@ beforeAll(async () => {
   const data = tempDir();
   cleanups = [photos.cleanup, data.cleanup];
   generated = [];
-  for (let seed = 1; seed <= 3; seed++) generated.push(await writeEditGroup(await proceduralOriginal(seed), path.join(photos.dir, `g${seed}`), `p${seed}`, seed));
+  for (let seed = 1; seed <= 3; seed++)
+    generated.push(
+      await writeEditGroup(
+        await proceduralOriginal(seed),
+        path.join(photos.dir, `g${seed}`),
+        `p${seed}`,
+        seed,
+      ),
+    );
   engine = await createEngine({ dataDir: data.dir });
   await engine.dispatch('library:addFolder', { path: photos.dir });
   await engine.scanAndWait({ ml: false });
-  groups = ((await engine.dispatch('dedup:groups', { kind: 'near', limit: 10_000 })) as { groups: DuplicateGroup[] }).groups;
+  groups = (
+    (await engine.dispatch('dedup:groups', { kind: 'near', limit: 10_000 })) as { groups: DuplicateGroup[] }
+  ).groups;
 }, 120_000);
 afterAll(async () => {
   await engine.dispose();
@@ -48,7 +58,9 @@ describe('original + edits groups', () => {
       expect([...names]).toHaveLength(1);
     }
     for (const gen of generated) {
-      const best = Math.max(...groups.map((g) => g.members.filter((m) => origin(m.path)?.group === gen.name).length));
+      const best = Math.max(
+        ...groups.map((g) => g.members.filter((m) => origin(m.path)?.group === gen.name).length),
+      );
       found += best;
     }
     // 15 files per group, edit strengths drawn per group (editParameters); the acceptance of
@@ -58,15 +70,22 @@ describe('original + edits groups', () => {
 
   it('suggests an unedited full-quality copy as the keeper, with reasons that name the edits', () => {
     for (const gen of generated) {
-      const group = groups.find((g) => g.members.some((m) => origin(m.path)?.kind === 'original' && origin(m.path)?.group === gen.name));
+      const group = groups.find((g) =>
+        g.members.some((m) => origin(m.path)?.kind === 'original' && origin(m.path)?.group === gen.name),
+      );
       expect(group, gen.name).toBeDefined();
       const keeper = group?.members.find((m) => m.keep);
-      expect(UNEDITED_FULL_QUALITY.has(origin(keeper?.path ?? '')?.kind ?? ''), `${gen.name}: keeper ${keeper?.path}`).toBe(true);
-      const why = (kind: string): string[] => group?.members.find((m) => origin(m.path)?.kind === kind)?.why.map((w) => w.key) ?? [];
+      expect(
+        UNEDITED_FULL_QUALITY.has(origin(keeper?.path ?? '')?.kind ?? ''),
+        `${gen.name}: keeper ${keeper?.path}`,
+      ).toBe(true);
+      const why = (kind: string): string[] =>
+        group?.members.find((m) => origin(m.path)?.kind === kind)?.why.map((w) => w.key) ?? [];
       expect(why('recompress')).toContain('lose.quality');
       expect(why('upscaled')).toContain('lose.detail');
       expect(why('resize')).toContain('lose.resolution');
-      for (const edited of ['border', 'grey', 'brightness']) expect(why(edited), edited).toContain('lose.edited');
+      for (const edited of ['border', 'grey', 'brightness'])
+        expect(why(edited), edited).toContain('lose.edited');
       // Copies made together: no "oldest" claim from their file times.
       for (const m of group?.members ?? []) expect(m.why.map((w) => w.key)).not.toContain('keep.age');
     }

@@ -26,7 +26,8 @@ beforeAll(async () => {
   await engine.dispatch('library:addFolder', { path: dedupRoot });
   const report = await engine.scanAndWait({ ml: false });
   errors = report.errors;
-  groups = ((await engine.dispatch('dedup:groups', { limit: 10_000 })) as { groups: DuplicateGroup[] }).groups;
+  groups = ((await engine.dispatch('dedup:groups', { limit: 10_000 })) as { groups: DuplicateGroup[] })
+    .groups;
 });
 afterAll(async () => {
   await engine?.dispose();
@@ -55,7 +56,9 @@ function clusterOf(all: DuplicateGroup[]): Map<string, number> {
 
 describe.skipIf(data.skip)(`duplicates on the shared dataset${data.why}`, () => {
   it('reaches precision ≥ 0.99 and recall ≥ 0.95 on the synthetic set (all ten transforms)', () => {
-    const truth = JSON.parse(readFileSync(path.join(dedupRoot, 'synthetic/ground_truth.json'), 'utf8')) as { files: Record<string, { group: string }> };
+    const truth = JSON.parse(readFileSync(path.join(dedupRoot, 'synthetic/ground_truth.json'), 'utf8')) as {
+      files: Record<string, { group: string }>;
+    };
     const files = Object.keys(truth.files);
     const groupOf = clusterOf(groups);
     let tp = 0;
@@ -80,17 +83,22 @@ describe.skipIf(data.skip)(`duplicates on the shared dataset${data.why}`, () => 
   });
 
   it('finds the imagededup expected groups and groups nothing else there', () => {
-    const expected = JSON.parse(readFileSync(path.join(dedupRoot, 'imagededup_expected_groups.json'), 'utf8')) as {
+    const expected = JSON.parse(
+      readFileSync(path.join(dedupRoot, 'imagededup_expected_groups.json'), 'utf8'),
+    ) as {
       groups: Record<string, { members: string[] }>;
       no_known_duplicate: string[];
     };
     const groupOf = new Map([...clusterOf(groups)].map(([p, g]) => [p.replace(/^imagededup\//, ''), g]));
     for (const [name, g] of Object.entries(expected.groups)) {
       const ids = new Set(g.members.map((m) => groupOf.get(m)));
-      expect([...ids], `${name}: ${g.members.map((m) => `${m}→${groupOf.get(m)}`).join(', ')}`).toHaveLength(1);
+      expect([...ids], `${name}: ${g.members.map((m) => `${m}→${groupOf.get(m)}`).join(', ')}`).toHaveLength(
+        1,
+      );
       expect(ids.has(undefined), `${name} members are all grouped`).toBe(false);
     }
-    for (const lonely of expected.no_known_duplicate) expect(groupOf.get(lonely), `${lonely} has no duplicate`).toBeUndefined();
+    for (const lonely of expected.no_known_duplicate)
+      expect(groupOf.get(lonely), `${lonely} has no duplicate`).toBeUndefined();
   });
 
   it('reports every undecodable file with a code and keeps scanning', () => {
@@ -105,7 +113,13 @@ describe.skipIf(data.skip)(`duplicates on the shared dataset${data.why}`, () => 
     for (const g of groups) {
       expect(g.members.filter((m) => m.keep)).toHaveLength(1);
       expect(g.proof.map(englishEvidence)).toEqual(g.evidence);
-      expect(g.proof[0]?.key).toBe(g.kind === 'exact' ? 'evidence.identical' : g.proof.length > 1 && g.proof[0]?.key === 'evidence.copiesIncluded' ? 'evidence.copiesIncluded' : 'evidence.pair');
+      expect(g.proof[0]?.key).toBe(
+        g.kind === 'exact'
+          ? 'evidence.identical'
+          : g.proof.length > 1 && g.proof[0]?.key === 'evidence.copiesIncluded'
+            ? 'evidence.copiesIncluded'
+            : 'evidence.pair',
+      );
       for (const m of g.members) {
         expect(m.reasons.length).toBeGreaterThan(0);
         expect(m.why.map((r) => r.key)).not.toContain('text');

@@ -4,7 +4,13 @@
  * Dihedral variants (flips, 90° rotations) come from the DCT block (pHash) or from permuting the
  * tiny grids (dHash, blockhash), so no image is resized twice.
  */
-import { DIHEDRAL_TRANSFORMS, dihedralSource, swapsAxes, transformGrid, type DihedralTransform } from '../../common/dedup/dihedral';
+import {
+  DIHEDRAL_TRANSFORMS,
+  dihedralSource,
+  swapsAxes,
+  transformGrid,
+  type DihedralTransform,
+} from '../../common/dedup/dihedral';
 import type { Hash64 } from '../../common/dedup/hash64';
 import {
   flatWeights,
@@ -31,7 +37,9 @@ const BLOCK_INPUT = 16;
 
 export function computeImageHashes(input: Raster): ImageHashes {
   if (input.data.length !== input.width * input.height * input.channels) {
-    throw new RangeError(`expected ${input.width * input.height * input.channels} bytes for a ${input.width}×${input.height}×${input.channels} raster but received ${input.data.length}`);
+    throw new RangeError(
+      `expected ${input.width * input.height * input.channels} bytes for a ${input.width}×${input.height}×${input.channels} raster but received ${input.data.length}`,
+    );
   }
   // An added frame (white border, letterbox) is not part of the picture: everything is computed
   // from what lies inside it, so a framed copy hashes like its original.
@@ -49,7 +57,9 @@ export function computeImageHashes(input: Raster): ImageHashes {
 
   const hashesFor = (transform: DihedralTransform): HashTriple => {
     // A transform that swaps axes turns an 8-wide, 9-tall grid into the 9×8 grid dHash needs.
-    const dSource = swapsAxes(transform) ? { grid: dh89, w: DHASH_HEIGHT, h: DHASH_WIDTH } : { grid: dh98, w: DHASH_WIDTH, h: DHASH_HEIGHT };
+    const dSource = swapsAxes(transform)
+      ? { grid: dh89, w: DHASH_HEIGHT, h: DHASH_WIDTH }
+      : { grid: dh98, w: DHASH_WIDTH, h: DHASH_HEIGHT };
     return {
       phash: phashFromDct(transformDct(dct, transform)),
       dhash: dhashFromGrid(transformGrid(dSource.grid, dSource.w, dSource.h, transform).data),
@@ -80,7 +90,11 @@ function cropRaster(raster: Raster, [top, right, bottom, left]: readonly number[
   const w = width - x0 - Math.round((right ?? 0) * width);
   const h = height - y0 - Math.round((bottom ?? 0) * height);
   const out = new Uint8Array(w * h * channels);
-  for (let y = 0; y < h; y++) out.set(data.subarray(((y0 + y) * width + x0) * channels, ((y0 + y) * width + x0 + w) * channels), y * w * channels);
+  for (let y = 0; y < h; y++)
+    out.set(
+      data.subarray(((y0 + y) * width + x0) * channels, ((y0 + y) * width + x0 + w) * channels),
+      y * w * channels,
+    );
   return { data: out, width: w, height: h, channels };
 }
 
@@ -192,7 +206,10 @@ function blockhashOf(rgba: Uint8Array, transform: DihedralTransform): Hash64 {
   for (let y = 0; y < BLOCK_INPUT; y++) {
     for (let x = 0; x < BLOCK_INPUT; x++) {
       const [sx, sy] = dihedralSource(transform, x, y, BLOCK_INPUT, BLOCK_INPUT);
-      out.set(rgba.subarray((sy * BLOCK_INPUT + sx) * 4, (sy * BLOCK_INPUT + sx) * 4 + 4), (y * BLOCK_INPUT + x) * 4);
+      out.set(
+        rgba.subarray((sy * BLOCK_INPUT + sx) * 4, (sy * BLOCK_INPUT + sx) * 4 + 4),
+        (y * BLOCK_INPUT + x) * 4,
+      );
     }
   }
   return blockhash64({ width: BLOCK_INPUT, height: BLOCK_INPUT, data: out });

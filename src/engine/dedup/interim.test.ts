@@ -24,7 +24,12 @@ describe('interim duplicate grouping during a scan', () => {
 
   it('spends at most its share of the time on regrouping when a regrouping is slow', () => {
     const c = clock();
-    const g = createInterimGrouping({ now: c.now, regroup: () => c.advance(1_000), minIntervalMs: 5_000, share: 0.05 });
+    const g = createInterimGrouping({
+      now: c.now,
+      regroup: () => c.advance(1_000),
+      minIntervalMs: 5_000,
+      share: 0.05,
+    });
     c.advance(5_000);
     expect(g.tick()).toBe(true);
     // 1 s of regrouping buys 20 s of scanning before the next one.
@@ -34,9 +39,15 @@ describe('interim duplicate grouping during a scan', () => {
     expect(g.tick()).toBe(true);
   });
 
-  it('waits for the first regrouping as long as the last regrouping\'s cost asks (a small rescan of a big library)', () => {
+  it("waits for the first regrouping as long as the last regrouping's cost asks (a small rescan of a big library)", () => {
     const c = clock();
-    const g = createInterimGrouping({ now: c.now, regroup: () => undefined, minIntervalMs: 5_000, share: 0.05, expectedCostMs: 3_000 });
+    const g = createInterimGrouping({
+      now: c.now,
+      regroup: () => undefined,
+      minIntervalMs: 5_000,
+      share: 0.05,
+      expectedCostMs: 3_000,
+    });
     c.advance(59_999);
     expect(g.tick()).toBe(false);
     c.advance(1);
@@ -45,7 +56,13 @@ describe('interim duplicate grouping during a scan', () => {
 
   it('keeps its schedule when a regrouping fails (the caller decides what a failure means)', () => {
     const c = clock();
-    const g = createInterimGrouping({ now: c.now, regroup: () => { throw new Error('disk full'); }, minIntervalMs: 100 });
+    const g = createInterimGrouping({
+      now: c.now,
+      regroup: () => {
+        throw new Error('disk full');
+      },
+      minIntervalMs: 100,
+    });
     c.advance(100);
     expect(() => g.tick()).toThrow('disk full');
     expect(g.tick()).toBe(false);

@@ -59,7 +59,9 @@ export interface ImagededupSet {
 export async function loadImagededupSet(root = datasetsRoot()): Promise<ImagededupSet> {
   const dedupDir = join(root, 'dedup');
   const dir = join(dedupDir, 'imagededup');
-  const expected = JSON.parse(await readFile(join(dedupDir, 'imagededup_expected_groups.json'), 'utf8')) as ImagededupExpected;
+  const expected = JSON.parse(
+    await readFile(join(dedupDir, 'imagededup_expected_groups.json'), 'utf8'),
+  ) as ImagededupExpected;
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const paths = entries
     .filter((e) => e.isFile())
@@ -95,7 +97,10 @@ export interface ImagededupReport {
 }
 
 /** Compares predicted groups (ids of `set.files`) with imagededup_expected_groups.json. */
-export function compareWithImagededup(set: ImagededupSet, predicted: ReadonlyArray<readonly number[]>): ImagededupReport {
+export function compareWithImagededup(
+  set: ImagededupSet,
+  predicted: ReadonlyArray<readonly number[]>,
+): ImagededupReport {
   const idOf = new Map(set.files.map((f) => [f.path, f.id]));
   const pathOf = new Map(set.files.map((f) => [f.id, f.path]));
   const groupOf = new Map<number, number>();
@@ -107,8 +112,17 @@ export function compareWithImagededup(set: ImagededupSet, predicted: ReadonlyArr
     ids.forEach((id) => labels.set(id, name));
     const first = groupOf.get(ids[0] ?? -1);
     const predictedIds = first === undefined ? [] : [...(predicted[first] ?? [])];
-    const found = ids.length > 0 && first !== undefined && ids.every((id) => groupOf.get(id) === first) && predictedIds.length === ids.length;
-    groups.push({ name, members: ids.length, found, predictedWith: predictedIds.map((id) => pathOf.get(id) ?? String(id)) });
+    const found =
+      ids.length > 0 &&
+      first !== undefined &&
+      ids.every((id) => groupOf.get(id) === first) &&
+      predictedIds.length === ids.length;
+    groups.push({
+      name,
+      members: ids.length,
+      found,
+      predictedWith: predictedIds.map((id) => pathOf.get(id) ?? String(id)),
+    });
   }
   const wronglyGrouped: string[] = [];
   for (const path of set.expected.no_known_duplicate) {
@@ -130,7 +144,8 @@ export async function loadFacePhotos(root = datasetsRoot()): Promise<HashedFile[
   const paths: string[] = [];
   for (const sub of ['images', 'group', 'unlabeled']) {
     const entries = await readdir(join(dir, sub), { recursive: true, withFileTypes: true });
-    for (const e of entries) if (e.isFile() && /\.(jpe?g|png)$/i.test(e.name)) paths.push(relative(dir, join(e.parentPath, e.name)));
+    for (const e of entries)
+      if (e.isFile() && /\.(jpe?g|png)$/i.test(e.name)) paths.push(relative(dir, join(e.parentPath, e.name)));
   }
   paths.sort();
   const files: HashedFile[] = [];

@@ -8,12 +8,22 @@ import { ANALYSIS_LONG_SIDE, type Raster } from '../../common/raster';
 export async function decodeAnalysisRaster(path: string): Promise<Raster> {
   const { data, info } = await sharp(path, { failOn: 'error' })
     .rotate()
-    .resize({ width: ANALYSIS_LONG_SIDE, height: ANALYSIS_LONG_SIDE, fit: 'inside', withoutEnlargement: true })
+    .resize({
+      width: ANALYSIS_LONG_SIDE,
+      height: ANALYSIS_LONG_SIDE,
+      fit: 'inside',
+      withoutEnlargement: true,
+    })
     .flatten({ background: '#ffffff' })
     .toColourspace('srgb')
     .removeAlpha()
     .raw()
     .toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`expected 3 channels from ${path} but received ${info.channels}`);
-  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: 3 };
+  return {
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    width: info.width,
+    height: info.height,
+    channels: 3,
+  };
 }

@@ -60,21 +60,40 @@ export async function proceduralOriginal(seed: number, width = 1200, height = 90
     const colour = `rgb(${Math.floor(rnd() * 255)},${Math.floor(rnd() * 255)},${Math.floor(rnd() * 255)})`;
     const x = Math.floor(rnd() * width);
     const y = Math.floor(rnd() * height);
-    if (k % 3 === 0) shapes.push(`<rect x="${x}" y="${y}" width="${40 + rnd() * 300}" height="${40 + rnd() * 250}" fill="${colour}" transform="rotate(${rnd() * 40 - 20} ${x} ${y})"/>`);
-    else if (k % 3 === 1) shapes.push(`<ellipse cx="${x}" cy="${y}" rx="${20 + rnd() * 160}" ry="${20 + rnd() * 120}" fill="${colour}"/>`);
-    else shapes.push(`<path d="M${x} ${y} L${x + rnd() * 300 - 150} ${y + rnd() * 300} L${x + rnd() * 300} ${y + rnd() * 200 - 100} Z" fill="${colour}"/>`);
+    if (k % 3 === 0)
+      shapes.push(
+        `<rect x="${x}" y="${y}" width="${40 + rnd() * 300}" height="${40 + rnd() * 250}" fill="${colour}" transform="rotate(${rnd() * 40 - 20} ${x} ${y})"/>`,
+      );
+    else if (k % 3 === 1)
+      shapes.push(
+        `<ellipse cx="${x}" cy="${y}" rx="${20 + rnd() * 160}" ry="${20 + rnd() * 120}" fill="${colour}"/>`,
+      );
+    else
+      shapes.push(
+        `<path d="M${x} ${y} L${x + rnd() * 300 - 150} ${y + rnd() * 300} L${x + rnd() * 300} ${y + rnd() * 200 - 100} Z" fill="${colour}"/>`,
+      );
   }
   const lines: string[] = [];
   for (let k = 0; k < 60; k++) {
     const x = rnd() * width;
     const y = rnd() * height;
-    lines.push(`<line x1="${x}" y1="${y}" x2="${x + rnd() * 80 - 40}" y2="${y + rnd() * 80 - 40}" stroke="rgb(${Math.floor(rnd() * 255)},${Math.floor(rnd() * 200)},60)" stroke-width="${1 + rnd() * 3}"/>`);
+    lines.push(
+      `<line x1="${x}" y1="${y}" x2="${x + rnd() * 80 - 40}" y2="${y + rnd() * 80 - 40}" stroke="rgb(${Math.floor(rnd() * 255)},${Math.floor(rnd() * 200)},60)" stroke-width="${1 + rnd() * 3}"/>`,
+    );
   }
   const top = `rgb(${Math.floor(60 + rnd() * 120)},${Math.floor(100 + rnd() * 120)},${Math.floor(160 + rnd() * 90)})`;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
     <defs><linearGradient id="g" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${top}"/><stop offset="1" stop-color="rgb(90,80,60)"/></linearGradient></defs>
     <rect width="100%" height="100%" fill="url(#g)"/>${shapes.join('')}${lines.join('')}</svg>`;
-  const noise = await sharp({ create: { width, height, channels: 3, background: { r: 128, g: 128, b: 128 }, noise: { type: 'gaussian', mean: 128, sigma: 12 } } })
+  const noise = await sharp({
+    create: {
+      width,
+      height,
+      channels: 3,
+      background: { r: 128, g: 128, b: 128 },
+      noise: { type: 'gaussian', mean: 128, sigma: 12 },
+    },
+  })
     .raw()
     .toBuffer();
   return sharp(Buffer.from(svg))
@@ -83,7 +102,8 @@ export async function proceduralOriginal(seed: number, width = 1200, height = 90
     .toBuffer();
 }
 
-const TEXT = (w: number, h: number, body: string): Buffer => Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">${body}</svg>`);
+const TEXT = (w: number, h: number, body: string): Buffer =>
+  Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">${body}</svg>`);
 
 /**
  * How strong each edit is. Drawn per group from a seed over the ranges real copies show, so that
@@ -137,10 +157,23 @@ export function editParameters(seed: number): EditParameters {
   const [left, right] = cropAxis();
   const [top, bottom] = cropAxis();
   return {
-    border: { width: between(0.02, 0.08), colour: pick(['#ffffff', '#ffffff', '#000000', '#f2efe8', '#202020']) },
+    border: {
+      width: between(0.02, 0.08),
+      colour: pick(['#ffffff', '#ffffff', '#000000', '#f2efe8', '#202020']),
+    },
     crop: { left, top, right, bottom },
-    caption: { height: between(0.1, 0.22), top: random() < 0.3, fill: pick(['#111111', '#ffffff', '#7a1f1f']), opacity: pick([1, 1, 0.75]) },
-    watermark: { x: between(0.05, 0.45), y: between(0.25, 0.92), size: between(0.05, 0.12), opacity: between(0.35, 0.8) },
+    caption: {
+      height: between(0.1, 0.22),
+      top: random() < 0.3,
+      fill: pick(['#111111', '#ffffff', '#7a1f1f']),
+      opacity: pick([1, 1, 0.75]),
+    },
+    watermark: {
+      x: between(0.05, 0.45),
+      y: between(0.25, 0.92),
+      size: between(0.05, 0.12),
+      opacity: between(0.35, 0.8),
+    },
     brightness: between(18, 45),
     contrast: between(1.2, 1.5),
     saturation: between(1.3, 1.9),
@@ -151,7 +184,12 @@ export function editParameters(seed: number): EditParameters {
   };
 }
 
-async function makeEdit(source: Buffer, kind: EditKind, exif: Record<string, Record<string, string>>, p: EditParameters): Promise<{ bytes: Buffer; ext: string }> {
+async function makeEdit(
+  source: Buffer,
+  kind: EditKind,
+  exif: Record<string, Record<string, string>>,
+  p: EditParameters,
+): Promise<{ bytes: Buffer; ext: string }> {
   const meta = await sharp(source).metadata();
   const w = meta.width ?? 1;
   const h = meta.height ?? 1;
@@ -160,7 +198,14 @@ async function makeEdit(source: Buffer, kind: EditKind, exif: Record<string, Rec
   switch (kind) {
     case 'border': {
       const b = Math.max(1, Math.round(p.border.width * Math.max(w, h)));
-      return { bytes: await jpeg(keepExif(sharp(source).extend({ top: b, bottom: b, left: b, right: b, background: p.border.colour }))), ext: 'jpg' };
+      return {
+        bytes: await jpeg(
+          keepExif(
+            sharp(source).extend({ top: b, bottom: b, left: b, right: b, background: p.border.colour }),
+          ),
+        ),
+        ext: 'jpg',
+      };
     }
     case 'crop': {
       const left = Math.round(p.crop.left * w);
@@ -177,19 +222,37 @@ async function makeEdit(source: Buffer, kind: EditKind, exif: Record<string, Rec
         bar,
         `<rect width="100%" height="100%" fill="${p.caption.fill}" fill-opacity="${p.caption.opacity}"/><text x="${w * 0.05}" y="${bar * 0.62}" font-size="${bar * 0.42}" fill="${ink}" font-family="sans-serif">Summer 2019 - with everyone</text>`,
       );
-      return { bytes: await jpeg(keepExif(sharp(source).composite([{ input: overlay, top: p.caption.top ? 0 : h - bar, left: 0 }]))), ext: 'jpg' };
+      return {
+        bytes: await jpeg(
+          keepExif(sharp(source).composite([{ input: overlay, top: p.caption.top ? 0 : h - bar, left: 0 }])),
+        ),
+        ext: 'jpg',
+      };
     }
     case 'watermark': {
       const { x, y, size, opacity } = p.watermark;
-      const overlay = TEXT(w, h, `<text x="${w * x}" y="${h * y}" font-size="${h * size}" fill="#fff" fill-opacity="${opacity}" font-family="sans-serif" font-weight="bold">© studio sample</text>`);
-      return { bytes: await jpeg(keepExif(sharp(source).composite([{ input: overlay, top: 0, left: 0 }]))), ext: 'jpg' };
+      const overlay = TEXT(
+        w,
+        h,
+        `<text x="${w * x}" y="${h * y}" font-size="${h * size}" fill="#fff" fill-opacity="${opacity}" font-family="sans-serif" font-weight="bold">© studio sample</text>`,
+      );
+      return {
+        bytes: await jpeg(keepExif(sharp(source).composite([{ input: overlay, top: 0, left: 0 }]))),
+        ext: 'jpg',
+      };
     }
     case 'brightness':
       return { bytes: await jpeg(keepExif(sharp(source).linear(1, p.brightness))), ext: 'jpg' };
     case 'contrast':
-      return { bytes: await jpeg(keepExif(sharp(source).linear(p.contrast, -(p.contrast - 1) * 128))), ext: 'jpg' };
+      return {
+        bytes: await jpeg(keepExif(sharp(source).linear(p.contrast, -(p.contrast - 1) * 128))),
+        ext: 'jpg',
+      };
     case 'saturation':
-      return { bytes: await jpeg(keepExif(sharp(source).modulate({ saturation: p.saturation }))), ext: 'jpg' };
+      return {
+        bytes: await jpeg(keepExif(sharp(source).modulate({ saturation: p.saturation }))),
+        ext: 'jpg',
+      };
     case 'grey':
       return { bytes: await jpeg(keepExif(sharp(source).grayscale())), ext: 'jpg' };
     case 'blur':
@@ -200,14 +263,25 @@ async function makeEdit(source: Buffer, kind: EditKind, exif: Record<string, Rec
       return { bytes: await jpeg(sharp(source), p.recompress), ext: 'jpg' };
     case 'upscaled': {
       // A messaging app's small low-quality copy, later scaled back up to the original size.
-      const small = await sharp(source).resize({ width: p.upscaled.side, height: p.upscaled.side, fit: 'inside' }).jpeg({ quality: p.upscaled.quality }).toBuffer();
+      const small = await sharp(source)
+        .resize({ width: p.upscaled.side, height: p.upscaled.side, fit: 'inside' })
+        .jpeg({ quality: p.upscaled.quality })
+        .toBuffer();
       return { bytes: await jpeg(sharp(small).resize({ width: w, height: h, fit: 'fill' }), 92), ext: 'jpg' };
     }
     case 'lossless':
       return { bytes: await sharp(source).png().toBuffer(), ext: 'png' };
     case 'exifRotated':
       // Pixels stored turned by 90° with orientation 6: viewers show the original upright.
-      return { bytes: await sharp(source).rotate(-90).withExif(exif).withMetadata({ orientation: 6 }).jpeg({ quality: 92 }).toBuffer(), ext: 'jpg' };
+      return {
+        bytes: await sharp(source)
+          .rotate(-90)
+          .withExif(exif)
+          .withMetadata({ orientation: 6 })
+          .jpeg({ quality: 92 })
+          .toBuffer(),
+        ext: 'jpg',
+      };
   }
 }
 
@@ -228,10 +302,13 @@ export async function writeEditGroup(
   const exif = cameraExif(seed);
   const camera = await sharp(original).rotate().withExif(exif).jpeg({ quality: 92 }).toBuffer();
   const kinds: Array<'original' | EditKind> = ['original', ...EDITS];
-  const order = kinds.map((k, i) => ({ k, r: (Math.sin(seed * 12.9898 + i * 78.233) * 43758.5453) % 1 })).sort((x, y) => x.r - y.r);
+  const order = kinds
+    .map((k, i) => ({ k, r: (Math.sin(seed * 12.9898 + i * 78.233) * 43758.5453) % 1 }))
+    .sort((x, y) => x.r - y.r);
   const files: GeneratedFile[] = [];
   for (const [index, { k }] of order.entries()) {
-    const made = k === 'original' ? { bytes: camera, ext: 'jpg' } : await makeEdit(camera, k, exif, parameters);
+    const made =
+      k === 'original' ? { bytes: camera, ext: 'jpg' } : await makeEdit(camera, k, exif, parameters);
     const path = join(dir, `${name}_${String.fromCharCode(97 + index)}.${made.ext}`);
     writeFileSync(path, made.bytes);
     utimesSync(path, mtime, mtime);

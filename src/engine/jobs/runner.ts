@@ -21,7 +21,9 @@ export interface JobContext {
   progress: (stage: string, done: number, total: number) => void;
 }
 
-export type JobHandlers = { [K in JobType]: (spec: Extract<JobSpec, { type: K }>, ctx: JobContext) => Promise<void> };
+export type JobHandlers = {
+  [K in JobType]: (spec: Extract<JobSpec, { type: K }>, ctx: JobContext) => Promise<void>;
+};
 
 interface JobRecord {
   info: JobInfo;
@@ -51,7 +53,9 @@ export class JobRunner {
   enqueue(spec: JobSpec): number {
     if (this.closed) throw new EngineError('CONFLICT', 'Sift is shutting down');
     const key = JSON.stringify(spec);
-    const existing = this.jobs.find((j) => j.key === key && (j.info.state === 'queued' || j.info.state === 'running'));
+    const existing = this.jobs.find(
+      (j) => j.key === key && (j.info.state === 'queued' || j.info.state === 'running'),
+    );
     if (existing) return existing.info.id;
     const info: JobInfo = {
       id: this.nextId++,
@@ -120,7 +124,8 @@ export class JobRunner {
 
   async shutdown(): Promise<void> {
     this.closed = true;
-    for (const j of this.jobs) if (j.info.state === 'queued' || j.info.state === 'running') this.cancel(j.info.id);
+    for (const j of this.jobs)
+      if (j.info.state === 'queued' || j.info.state === 'running') this.cancel(j.info.id);
     await this.running;
   }
 

@@ -6,7 +6,9 @@ import { PACKED_HASH_BYTES, packHashes, unpackHashes } from './hash-codec';
 
 describe('hash codec', () => {
   it('round-trips every hash of a real photo', async () => {
-    const { data, info } = await sharp(await makeJpeg(320, 240, 3)).raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(await makeJpeg(320, 240, 3))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     const hashes = computeImageHashes({ data, width: info.width, height: info.height, channels: 3 });
     const blob = packHashes(hashes);
     expect(blob.length).toBe(PACKED_HASH_BYTES);

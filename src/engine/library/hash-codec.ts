@@ -13,9 +13,17 @@ import { ZOOM_SCALES } from '../../common/dedup/zoom';
 import { CONTENT_BYTES, packContent, unpackContent } from '../../common/dedup/content';
 import { CROP_INDEX_BOXES, cropProbes } from '../../common/dedup/crop-probes';
 
-const VARIANTS = DIHEDRAL_TRANSFORMS.filter((t): t is Exclude<DihedralTransform, 'identity'> => t !== 'identity');
+const VARIANTS = DIHEDRAL_TRANSFORMS.filter(
+  (t): t is Exclude<DihedralTransform, 'identity'> => t !== 'identity',
+);
 const CROPPED_ANGLES = [...new Set(TILT_ANGLES.map((a) => Math.abs(a)))].sort((a, b) => a - b);
-const WORDS = HASH_KINDS.length * (VARIANTS.length + 1) + TILT_ANGLES.length * 4 + CROPPED_ANGLES.length * 2 + DIHEDRAL_TRANSFORMS.length * ZOOM_SCALES.length + 1 + CROP_INDEX_BOXES;
+const WORDS =
+  HASH_KINDS.length * (VARIANTS.length + 1) +
+  TILT_ANGLES.length * 4 +
+  CROPPED_ANGLES.length * 2 +
+  DIHEDRAL_TRANSFORMS.length * ZOOM_SCALES.length +
+  1 +
+  CROP_INDEX_BOXES;
 /** The u64 hashes, then the content signature (content.ts) as raw bytes. */
 export const PACKED_HASH_BYTES = 8 * WORDS + CONTENT_BYTES;
 
@@ -54,7 +62,10 @@ export function packHashes(hashes: ImageHashes): Buffer {
   }
   DIHEDRAL_TRANSFORMS.forEach((transform, t) => {
     const row = hashes.zoom[t];
-    if (row?.length !== ZOOM_SCALES.length) throw new RangeError(`expected ${ZOOM_SCALES.length} zoom hashes for ${transform} but received ${row?.length ?? 0}`);
+    if (row?.length !== ZOOM_SCALES.length)
+      throw new RangeError(
+        `expected ${ZOOM_SCALES.length} zoom hashes for ${transform} but received ${row?.length ?? 0}`,
+      );
     row.forEach(put);
   });
   if (!hashes.content) throw new RangeError('expected a content signature in the hashes but received none');
@@ -70,7 +81,8 @@ export function isCurrentHashBlob(blob: Uint8Array | null): boolean {
 }
 
 export function unpackHashes(blob: Uint8Array): ImageHashes {
-  if (blob.length !== PACKED_HASH_BYTES) throw new RangeError(`expected ${PACKED_HASH_BYTES} bytes of hashes but received ${blob.length}`);
+  if (blob.length !== PACKED_HASH_BYTES)
+    throw new RangeError(`expected ${PACKED_HASH_BYTES} bytes of hashes but received ${blob.length}`);
   const buf = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
   let offset = 0;
   const get = (): bigint => {
@@ -93,5 +105,12 @@ export function unpackHashes(blob: Uint8Array): ImageHashes {
   const zoom = DIHEDRAL_TRANSFORMS.map(() => ZOOM_SCALES.map(() => get()));
   const query = get();
   const index = Array.from({ length: CROP_INDEX_BOXES }, get);
-  return { ...identity, variants, tilt: { probes, cropped }, zoom, crop: { query, index }, content: unpackContent(blob, offset) };
+  return {
+    ...identity,
+    variants,
+    tilt: { probes, cropped },
+    zoom,
+    crop: { query, index },
+    content: unpackContent(blob, offset),
+  };
 }

@@ -18,5 +18,14 @@ export function photoColumns(f: string, c: string): string {
 }
 
 export function toPhotoSummary(r: PhotoRow): PhotoSummary {
-  return { id: r.id, path: r.path, bytes: r.size, width: r.width, height: r.height, format: r.format as ImageFormat | null, capturedAt: r.captured_at, mtime: r.mtime_ms };
+  return {
+    id: r.id,
+    path: r.path,
+    bytes: r.size,
+    width: r.width,
+    height: r.height,
+    format: r.format as ImageFormat | null,
+    capturedAt: r.captured_at,
+    mtime: r.mtime_ms,
+  };
 }

@@ -54,29 +54,44 @@ describe('photos by folder', () => {
     ]);
   });
 
-  it('filters photos to a folder and its subfolders, not a sibling sharing its name\'s start', async () => {
+  it("filters photos to a folder and its subfolders, not a sibling sharing its name's start", async () => {
     const a = path.join(root, 'photos', 'a');
     for (const folder of [a, a + path.sep]) {
-      const { total, photos } = await call<{ total: number; photos: Array<{ path: string }> }>('library:photos', { folder, sort: 'path' });
+      const { total, photos } = await call<{ total: number; photos: Array<{ path: string }> }>(
+        'library:photos',
+        { folder, sort: 'path' },
+      );
       expect(total).toBe(3);
-      expect(photos.map((p) => path.relative(a, p.path))).toEqual(['1.jpg', '2.jpg', path.join('b', '3.jpg')]);
+      expect(photos.map((p) => path.relative(a, p.path))).toEqual([
+        '1.jpg',
+        '2.jpg',
+        path.join('b', '3.jpg'),
+      ]);
     }
     const all = await call<{ total: number }>('library:photos', {});
     expect(all.total).toBe(5);
   });
 
   it('refuses a folder outside the library and malformed arguments', async () => {
-    await expect(call('library:photos', { folder: path.join(root, 'elsewhere') })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(call('library:photos', { folder: path.join(root, 'elsewhere') })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     await expect(call('library:photos', { folder: '' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(call('library:photos', { folder: 7 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    await expect(call('library:photos', { folder: `${root}\0x` })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    await expect(call('library:photos', { folder: root, personId: 1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    await expect(call('library:photoDays', { utcOffsetMinutes: 100_000 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(call('library:photos', { folder: `${root}\0x` })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    await expect(call('library:photos', { folder: root, personId: 1 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    await expect(call('library:photoDays', { utcOffsetMinutes: 100_000 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 });
 
 describe('photos by day', () => {
-  it('counts photos per day in the order of the capture-time listing, at the caller\'s UTC offset', async () => {
+  it("counts photos per day in the order of the capture-time listing, at the caller's UTC offset", async () => {
     expect(await call('library:photoDays', { utcOffsetMinutes: 0 })).toEqual([
       { day: '2021-06-12', photos: 4 },
       { day: '2021-06-13', photos: 1 },
@@ -91,7 +106,15 @@ describe('photos by day', () => {
       { day: '2021-06-13', photos: 1 },
     ]);
     // The days are runs of the listing sorted by capture time.
-    const { photos } = await call<{ photos: Array<{ mtime: number }> }>('library:photos', { sort: 'captured' });
-    expect(photos.map((p) => new Date(p.mtime).toISOString().slice(0, 10))).toEqual(['2021-06-12', '2021-06-12', '2021-06-12', '2021-06-12', '2021-06-13']);
+    const { photos } = await call<{ photos: Array<{ mtime: number }> }>('library:photos', {
+      sort: 'captured',
+    });
+    expect(photos.map((p) => new Date(p.mtime).toISOString().slice(0, 10))).toEqual([
+      '2021-06-12',
+      '2021-06-12',
+      '2021-06-12',
+      '2021-06-12',
+      '2021-06-13',
+    ]);
   });
 });

@@ -57,11 +57,18 @@ export function createPhotoReadModel(db: Db): PhotoReadModel {
               SUM(CASE WHEN state = 'error' THEN 1 ELSE 0 END) AS errors
        FROM files WHERE state IN ('ok', 'error')`,
     ),
-    count: db.prepare<[{ prefix: string | null }], number>(`SELECT COUNT(*) FROM files f WHERE f.state = 'ok' AND f.content_id IS NOT NULL AND ${UNDER}`).pluck(),
+    count: db
+      .prepare<
+        [{ prefix: string | null }],
+        number
+      >(`SELECT COUNT(*) FROM files f WHERE f.state = 'ok' AND f.content_id IS NOT NULL AND ${UNDER}`)
+      .pluck(),
     byCaptured: page('COALESCE(c.captured_at, f.mtime_ms), f.id'),
     byPath: page('f.path'),
     bySize: page('f.size DESC, f.id'),
-    paths: db.prepare<[], string>(`SELECT f.path FROM files f WHERE f.state = 'ok' AND f.content_id IS NOT NULL`).pluck(),
+    paths: db
+      .prepare<[], string>(`SELECT f.path FROM files f WHERE f.state = 'ok' AND f.content_id IS NOT NULL`)
+      .pluck(),
     days: db.prepare<[{ prefix: string | null; offsetSeconds: number }], { day: string; photos: number }>(
       `SELECT strftime('%Y-%m-%d', COALESCE(c.captured_at, f.mtime_ms) / 1000.0 + :offsetSeconds, 'unixepoch') AS day, COUNT(*) AS photos
        FROM files f JOIN contents c ON c.id = f.content_id WHERE f.state = 'ok' AND ${UNDER}
@@ -82,7 +89,10 @@ export function createPhotoReadModel(db: Db): PhotoReadModel {
       `SELECT ${COLUMNS}, f.content_id, hex(c.sha256) AS sha, c.camera, c.gps_lat, c.gps_lon, c.exif_fields, c.sharpness, c.exposure
        FROM files f JOIN contents c ON c.id = f.content_id WHERE f.id = ?`,
     ),
-    faces: db.prepare<[number], { id: number; x: number; y: number; w: number; h: number; person_id: number | null }>(
+    faces: db.prepare<
+      [number],
+      { id: number; x: number; y: number; w: number; h: number; person_id: number | null }
+    >(
       `SELECT fa.id, fa.x, fa.y, fa.w, fa.h, fp.person_id FROM faces fa LEFT JOIN face_person fp ON fp.face_id = fa.id WHERE fa.content_id = ? ORDER BY fa.idx`,
     ),
   };
@@ -92,12 +102,14 @@ export function createPhotoReadModel(db: Db): PhotoReadModel {
       return { files: c.files, bytes: c.bytes, images: c.images ?? 0, errors: c.errors ?? 0 };
     },
     count: (prefix) => s.count.get({ prefix }) ?? 0,
-    page: (sort, prefix, limit, offset) => (sort === 'path' ? s.byPath : sort === 'size' ? s.bySize : s.byCaptured).all({ prefix, limit, offset }),
+    page: (sort, prefix, limit, offset) =>
+      (sort === 'path' ? s.byPath : sort === 'size' ? s.bySize : s.byCaptured).all({ prefix, limit, offset }),
     paths: () => s.paths.all(),
     days: (prefix, offsetSeconds) => s.days.all({ prefix, offsetSeconds }),
     personCount: (personId) => s.personCount.get(personId) ?? 0,
     personPage: (personId, limit, offset) => s.personPage.all(personId, limit, offset),
     detail: (id) => s.detail.get(id) ?? null,
-    faces: (contentId) => s.faces.all(contentId).map((f) => ({ id: f.id, box: [f.x, f.y, f.w, f.h], personId: f.person_id })),
+    faces: (contentId) =>
+      s.faces.all(contentId).map((f) => ({ id: f.id, box: [f.x, f.y, f.w, f.h], personId: f.person_id })),
   };
 }

@@ -10,7 +10,16 @@ import { createVisionPipelineImpl } from './vision/pipeline';
 /** `<repo>/models`: manifest.json plus the built ONNX files in build/. */
 export { DEFAULT_MODELS_DIR } from '../paths';
 
-export type { AnalyzeOptions, DetectedFace, DetectedPerson, FaceChipEmbedder, VisionOptions, VisionPipeline, VisionProgress, VisionResult } from './types';
+export type {
+  AnalyzeOptions,
+  DetectedFace,
+  DetectedPerson,
+  FaceChipEmbedder,
+  VisionOptions,
+  VisionPipeline,
+  VisionProgress,
+  VisionResult,
+} from './types';
 
 /**
  * Cosine distance (1 - cos) under which two face embeddings are taken to be the same person.

@@ -52,7 +52,8 @@ const photoOf = (column: string): string => PHOTO_OF_CONTENT.replace('%C', colum
  * Counts only what the person page shows: faces and bodies of contents some file still has. A file
  * replaced by a new version or a removed folder leaves its old content (and faces) behind.
  */
-const HAS_FILE = (column: string): string => `EXISTS (SELECT 1 FROM files fi WHERE fi.content_id = ${column})`;
+const HAS_FILE = (column: string): string =>
+  `EXISTS (SELECT 1 FROM files fi WHERE fi.content_id = ${column})`;
 const PERSON_COLUMNS = `
   p.id, p.name, p.hidden, p.cover_face_id,
   (SELECT COUNT(*) FROM face_person fp JOIN faces f ON f.id = fp.face_id WHERE fp.person_id = p.id AND ${HAS_FILE('f.content_id')}) AS face_count,

@@ -33,7 +33,12 @@ beforeEach(() => {
   vectors = openVectorIndexes({ dir: path.join(dir, 'vectors'), db, logger: silentLogger });
   lib = new TestLibrary(db, vectors);
   changes = 0;
-  people = createPeopleService({ db, vectors: () => vectors, logger: silentLogger, onChange: () => (changes += 1) });
+  people = createPeopleService({
+    db,
+    vectors: () => vectors,
+    logger: silentLogger,
+    onChange: () => (changes += 1),
+  });
 });
 
 afterEach(() => {
@@ -196,11 +201,15 @@ describe('people service: user decisions', () => {
     await expectCode(people.nameFaces({ faceIds: [left, right], name: 'Both' }), 'CONFLICT');
   });
 
-  it('undoes a merge and a rename, and a merge keeps the survivor\'s own cover', async () => {
+  it("undoes a merge and a rename, and a merge keeps the survivor's own cover", async () => {
     const [centre] = identityCentres(1, 128, random);
-    const a = [0, 1].map(() => lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, FACE_LIKE.noise, random), 0.5));
+    const a = [0, 1].map(() =>
+      lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, FACE_LIKE.noise, random), 0.5),
+    );
     // The other person's face is better: it must not become the survivor's cover.
-    const b = [lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, FACE_LIKE.noise, random), 0.99)];
+    const b = [
+      lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, FACE_LIKE.noise, random), 0.99),
+    ];
     const pa = await people.nameFaces({ faceIds: a, name: 'Dana' });
     const pb = await people.nameFaces({ faceIds: b, name: 'Danielle' });
     const ownCover = pa.cover?.id;
@@ -221,11 +230,26 @@ describe('people service: user decisions', () => {
 
   it('keeps the undo of a merge across a restart of the engine, and only the last 20 edits', async () => {
     const [centre] = identityCentres(1, 128, random);
-    const pa = await people.nameFaces({ faceIds: [lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, FACE_LIKE.noise, random))], name: 'Ida' });
-    const pb = await people.nameFaces({ faceIds: [lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, FACE_LIKE.noise, random))], name: 'Ivo' });
+    const pa = await people.nameFaces({
+      faceIds: [
+        lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, FACE_LIKE.noise, random)),
+      ],
+      name: 'Ida',
+    });
+    const pb = await people.nameFaces({
+      faceIds: [
+        lib.addFace(lib.addPhoto().contentId, jitter(centre as Float32Array, FACE_LIKE.noise, random)),
+      ],
+      name: 'Ivo',
+    });
     const merged = await people.merge({ ids: [pa.id, pb.id], into: pa.id });
     // A new service on the same database: what an engine restart (or a reloaded page's later click) meets.
-    const restarted = createPeopleService({ db, vectors: () => vectors, logger: silentLogger, onChange: () => undefined });
+    const restarted = createPeopleService({
+      db,
+      vectors: () => vectors,
+      logger: silentLogger,
+      onChange: () => undefined,
+    });
     await restarted.undo({ undoId: merged.undoId });
     expect((await restarted.get({ id: pb.id })).name).toBe('Ivo');
     // Ids go on after a restart: an old undo id never reverses a newer edit.
@@ -234,18 +258,25 @@ describe('people service: user decisions', () => {
     const first = renamed.undoId;
     for (let i = 0; i < 20; i++) await restarted.rename({ id: pb.id, name: `Ivan ${i}` });
     await expectCode(restarted.undo({ undoId: first }), 'NOT_FOUND');
-    expect(db.prepare("SELECT COUNT(*) FROM engine_state WHERE key LIKE 'people.undo:%'").pluck().get()).toBe(20);
+    expect(db.prepare("SELECT COUNT(*) FROM engine_state WHERE key LIKE 'people.undo:%'").pluck().get()).toBe(
+      20,
+    );
   });
 
   it('counts only faces of photos that still have a file (replaced versions and removed files drop out)', async () => {
     const [centre] = identityCentres(1, 128, random);
     const photos = [0, 1, 2].map(() => lib.addPhoto());
-    const faces = photos.map((p) => lib.addFace(p.contentId, jitter(centre as Float32Array, FACE_LIKE.noise, random)));
+    const faces = photos.map((p) =>
+      lib.addFace(p.contentId, jitter(centre as Float32Array, FACE_LIKE.noise, random)),
+    );
     const person = await people.nameFaces({ faceIds: faces, name: 'Eve' });
     expect(person).toMatchObject({ faceCount: 3, photoCount: 3 });
     // The first file now holds a new version (another content); the second file is gone.
     const newVersion = lib.addPhoto().contentId;
-    db.prepare<[number, number]>('UPDATE files SET content_id = ? WHERE id = ?').run(newVersion, photos[0]?.fileId as number);
+    db.prepare<[number, number]>('UPDATE files SET content_id = ? WHERE id = ?').run(
+      newVersion,
+      photos[0]?.fileId as number,
+    );
     db.prepare<[number]>('DELETE FROM files WHERE id = ?').run(photos[1]?.fileId as number);
     const [card] = (await people.list({ includeHidden: false })).filter((p) => p.id === person.id);
     const page = await people.get({ id: person.id });

@@ -202,8 +202,19 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
     const seriesOf = repo.seriesOfContents();
     const faces = repo.faces();
     const candidates = faces
-      .filter((f) => f.personId === null && f.quality >= params.seriesFaceMinQuality && seriesOf.has(f.contentId) && vectors().faces.has(f.id))
-      .map((f) => ({ faceId: f.id, contentId: f.contentId, seriesId: seriesOf.get(f.contentId) as number, recognisable: f.width >= params.minFaceWidth }));
+      .filter(
+        (f) =>
+          f.personId === null &&
+          f.quality >= params.seriesFaceMinQuality &&
+          seriesOf.has(f.contentId) &&
+          vectors().faces.has(f.id),
+      )
+      .map((f) => ({
+        faceId: f.id,
+        contentId: f.contentId,
+        seriesId: seriesOf.get(f.contentId) as number,
+        recognisable: f.width >= params.minFaceWidth,
+      }));
     const rejections = repo.rejections();
     // A series shows one figure when none of its photos holds two bodies or two faces.
     const figures = new Map<number, number>();
@@ -285,7 +296,10 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
         set.add(person);
         continue;
       }
-      const usableFace = b.faceId !== null && (b.faceQuality ?? 0) >= bodyParams.unusableFaceQuality && (b.faceWidth ?? 0) >= params.minFaceWidth;
+      const usableFace =
+        b.faceId !== null &&
+        (b.faceQuality ?? 0) >= bodyParams.unusableFaceQuality &&
+        (b.faceWidth ?? 0) >= params.minFaceWidth;
       if (!usableFace && vectors().bodies.has(b.id)) targets.push(base);
     }
     const cache = new Map<number, Float32Array | null>();
@@ -390,7 +404,11 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
     undo: ({ undoId }) =>
       settle(() => {
         const snap = repo.transaction(() => snapshots.restore(undoId));
-        if (!snap) throw new EngineError('NOT_FOUND', `Nothing to undo for ${undoId} (already undone, or older than the last 20 edits of people)`);
+        if (!snap)
+          throw new EngineError(
+            'NOT_FOUND',
+            `Nothing to undo for ${undoId} (already undone, or older than the last 20 edits of people)`,
+          );
         changed();
         return { restored: snap.personIds };
       }),
@@ -439,7 +457,9 @@ export function createPeopleService(options: PeopleServiceOptions): PeopleServic
       settle(() => {
         // Inferred refs are bodies: their FaceRef id is the body id (see docs/people.md).
         const at = now();
-        const updated = repo.transaction(() => bodyIds.filter((bodyId) => repo.decideBody(bodyId, accept, at)).length);
+        const updated = repo.transaction(
+          () => bodyIds.filter((bodyId) => repo.decideBody(bodyId, accept, at)).length,
+        );
         if (updated > 0) changed();
         return { updated };
       }),

@@ -48,19 +48,31 @@ const PREFIX = 'people.undo:';
 export function createPeopleSnapshots(db: Db) {
   const ids = (personIds: readonly number[]): string => JSON.stringify(personIds);
   const s = {
-    people: db.prepare<[string], PersonRowSnap>('SELECT id, name, hidden, cover_face_id, created_at FROM people WHERE id IN (SELECT value FROM json_each(?))'),
-    faces: db.prepare<[string], FacePersonSnap>('SELECT face_id, person_id, source, confidence, at FROM face_person WHERE person_id IN (SELECT value FROM json_each(?))'),
+    people: db.prepare<[string], PersonRowSnap>(
+      'SELECT id, name, hidden, cover_face_id, created_at FROM people WHERE id IN (SELECT value FROM json_each(?))',
+    ),
+    faces: db.prepare<[string], FacePersonSnap>(
+      'SELECT face_id, person_id, source, confidence, at FROM face_person WHERE person_id IN (SELECT value FROM json_each(?))',
+    ),
     bodies: db.prepare<[string], BodyPersonSnap>(
       'SELECT body_id, person_id, confidence, state, evidence, at FROM body_person WHERE person_id IN (SELECT value FROM json_each(?))',
     ),
-    rejections: db.prepare<[string], RejectionSnap>('SELECT face_id, person_id, at FROM face_rejections WHERE person_id IN (SELECT value FROM json_each(?))'),
+    rejections: db.prepare<[string], RejectionSnap>(
+      'SELECT face_id, person_id, at FROM face_rejections WHERE person_id IN (SELECT value FROM json_each(?))',
+    ),
     upsertPerson: db.prepare<[number, string | null, number, number | null, number]>(
       `INSERT INTO people (id, name, hidden, cover_face_id, created_at) VALUES (?, ?, ?, (SELECT id FROM faces WHERE id = ?), ?)
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, hidden = excluded.hidden, cover_face_id = excluded.cover_face_id`,
     ),
-    clearFaces: db.prepare<[string]>('DELETE FROM face_person WHERE person_id IN (SELECT value FROM json_each(?))'),
-    clearBodies: db.prepare<[string]>('DELETE FROM body_person WHERE person_id IN (SELECT value FROM json_each(?))'),
-    clearRejections: db.prepare<[string]>('DELETE FROM face_rejections WHERE person_id IN (SELECT value FROM json_each(?))'),
+    clearFaces: db.prepare<[string]>(
+      'DELETE FROM face_person WHERE person_id IN (SELECT value FROM json_each(?))',
+    ),
+    clearBodies: db.prepare<[string]>(
+      'DELETE FROM body_person WHERE person_id IN (SELECT value FROM json_each(?))',
+    ),
+    clearRejections: db.prepare<[string]>(
+      'DELETE FROM face_rejections WHERE person_id IN (SELECT value FROM json_each(?))',
+    ),
     putFace: db.prepare<[number, number, string, number, number, number]>(
       `INSERT INTO face_person (face_id, person_id, source, confidence, at) SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM faces WHERE id = ?)
        ON CONFLICT (face_id) DO UPDATE SET person_id = excluded.person_id, source = excluded.source, confidence = excluded.confidence, at = excluded.at`,
@@ -77,7 +89,12 @@ export function createPeopleSnapshots(db: Db) {
     put: db.prepare<[string, string]>('INSERT INTO engine_state (key, value) VALUES (?, ?)'),
     get: db.prepare<[string], string>('SELECT value FROM engine_state WHERE key = ?').pluck(),
     drop: db.prepare<[string]>('DELETE FROM engine_state WHERE key = ?'),
-    keys: db.prepare<[string, string], string>("SELECT key FROM engine_state WHERE key >= ? AND key < ? || '~' ORDER BY key DESC").pluck(),
+    keys: db
+      .prepare<
+        [string, string],
+        string
+      >("SELECT key FROM engine_state WHERE key >= ? AND key < ? || '~' ORDER BY key DESC")
+      .pluck(),
   };
   const keyOf = (id: number): string => `${PREFIX}${String(id).padStart(10, '0')}`;
   const storedKeys = (): string[] => state.keys.all(PREFIX, PREFIX);
@@ -116,9 +133,11 @@ export function createPeopleSnapshots(db: Db) {
       s.clearFaces.run(key);
       s.clearBodies.run(key);
       s.clearRejections.run(key);
-      for (const f of snap.faces) s.putFace.run(f.face_id, f.person_id, f.source, f.confidence, f.at, f.face_id);
+      for (const f of snap.faces)
+        s.putFace.run(f.face_id, f.person_id, f.source, f.confidence, f.at, f.face_id);
       // A face that left these people after the snapshot and is theirs again was moved back above.
-      for (const b of snap.bodies) s.putBody.run(b.body_id, b.person_id, b.confidence, b.state, b.evidence, b.at, b.body_id);
+      for (const b of snap.bodies)
+        s.putBody.run(b.body_id, b.person_id, b.confidence, b.state, b.evidence, b.at, b.body_id);
       for (const r of snap.rejections) s.putRejection.run(r.face_id, r.person_id, r.at, r.face_id);
       return snap;
     },

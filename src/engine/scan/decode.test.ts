@@ -3,7 +3,14 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { ANALYSIS_LONG_SIDE } from '../../common/raster';
 import { DecodeError } from './codecs/decode-error';
-import { decodePhoto, DEFAULT_MAX_PIXELS, jpegFriendlyLongSide, jpegLacksEnd, refineTruncation, THUMB_LONG_SIDE } from './decode';
+import {
+  decodePhoto,
+  DEFAULT_MAX_PIXELS,
+  jpegFriendlyLongSide,
+  jpegLacksEnd,
+  refineTruncation,
+  THUMB_LONG_SIDE,
+} from './decode';
 import { heifBoxesOverrun } from './codecs/heic';
 import { decodeHeicOffThread, heicWorkersLive, heicWorkersStarted, setHeicIdleMs } from './codecs/heic-pool';
 import { detectImageFormat } from './detect';
@@ -41,7 +48,9 @@ describe('jpegFriendlyLongSide', () => {
   });
 
   it('decodes a 4000×3000 JPEG for analysis at 1333×1000 with the right full size', async () => {
-    const bytes = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#4080c0' } }).jpeg().toBuffer();
+    const bytes = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#4080c0' } })
+      .jpeg()
+      .toBuffer();
     const kind = detectImageFormat(bytes, '.jpg');
     if (!kind) throw new Error('expected a JPEG');
     const decoded = await decodePhoto(bytes, kind, { longSide: ANALYSIS_LONG_SIDE });
@@ -62,8 +71,10 @@ describe('HEIC', () => {
     const decoded = await decodePhoto(bytes, kind, { longSide: ANALYSIS_LONG_SIDE });
     expect([decoded.width, decoded.height, decoded.format]).toEqual([96, 64, 'heic']);
     const { data, width } = decoded.raster;
-    const rgb = (x: number, y: number): number[] => Array.from(data.subarray((y * width + x) * 3, (y * width + x) * 3 + 3));
-    const near = (actual: number[], expected: number[]): void => actual.forEach((v, i) => expect(Math.abs(v - (expected[i] ?? 0))).toBeLessThan(24));
+    const rgb = (x: number, y: number): number[] =>
+      Array.from(data.subarray((y * width + x) * 3, (y * width + x) * 3 + 3));
+    const near = (actual: number[], expected: number[]): void =>
+      actual.forEach((v, i) => expect(Math.abs(v - (expected[i] ?? 0))).toBeLessThan(24));
     near(rgb(12, 32), [0xd0, 0x40, 0x20]);
     near(rgb(84, 10), [0x20, 0xa0, 0x40]);
     near(rgb(84, 54), [0x20, 0x40, 0xd0]);
@@ -74,16 +85,27 @@ describe('HEIC', () => {
     // 640×480 with a 320×240 thumbnail item (heif-enc -t 320): left half red with a yellow disc,
     // right half green over blue.
     const bytes = readFileSync(new URL('./fixtures/with-thumbnail.heic', import.meta.url));
-    const pixels = await decodeHeicOffThread(bytes, DEFAULT_MAX_PIXELS, 60_000, Math.round(0.75 * THUMB_LONG_SIDE));
-    expect([pixels.raster.width, pixels.raster.height, pixels.width, pixels.height]).toEqual([320, 240, 640, 480]);
+    const pixels = await decodeHeicOffThread(
+      bytes,
+      DEFAULT_MAX_PIXELS,
+      60_000,
+      Math.round(0.75 * THUMB_LONG_SIDE),
+    );
+    expect([pixels.raster.width, pixels.raster.height, pixels.width, pixels.height]).toEqual([
+      320, 240, 640, 480,
+    ]);
     // Without vision decodePhoto takes that path; the photo keeps its real size and its colours.
     const kind = detectImageFormat(bytes, '.heic');
     if (!kind) throw new Error('expected HEIC');
     const decoded = await decodePhoto(bytes, kind, { longSide: THUMB_LONG_SIDE });
-    expect([decoded.width, decoded.height, decoded.preview.width, decoded.preview.height]).toEqual([640, 480, 320, 240]);
+    expect([decoded.width, decoded.height, decoded.preview.width, decoded.preview.height]).toEqual([
+      640, 480, 320, 240,
+    ]);
     const { data, width } = decoded.preview;
-    const rgb = (x: number, y: number): number[] => Array.from(data.subarray((y * width + x) * 3, (y * width + x) * 3 + 3));
-    const near = (actual: number[], expected: number[]): void => actual.forEach((v, i) => expect(Math.abs(v - (expected[i] ?? 0))).toBeLessThan(24));
+    const rgb = (x: number, y: number): number[] =>
+      Array.from(data.subarray((y * width + x) * 3, (y * width + x) * 3 + 3));
+    const near = (actual: number[], expected: number[]): void =>
+      actual.forEach((v, i) => expect(Math.abs(v - (expected[i] ?? 0))).toBeLessThan(24));
     near(rgb(10, 10), [0xd0, 0x40, 0x20]);
     near(rgb(80, 120), [0xf0, 0xe0, 0x40]);
     near(rgb(240, 60), [0x20, 0xa0, 0x40]);
@@ -96,14 +118,18 @@ describe('HEIC', () => {
     const plain = readFileSync(new URL('./fixtures/quadrants.heic', import.meta.url));
     expect((await decodeHeicOffThread(plain, DEFAULT_MAX_PIXELS, 60_000, 240)).raster.width).toBe(96);
     // The pixel limit holds on this path too.
-    await expect(decodeHeicOffThread(bytes, 640 * 480 - 1, 60_000, 240)).rejects.toMatchObject({ code: 'TOO_MANY_PIXELS' });
+    await expect(decodeHeicOffThread(bytes, 640 * 480 - 1, 60_000, 240)).rejects.toMatchObject({
+      code: 'TOO_MANY_PIXELS',
+    });
   });
 
   it('refuses a HEIC above the pixel limit before decoding its pixels', async () => {
     const bytes = readFileSync(new URL('./fixtures/quadrants.heic', import.meta.url));
     const kind = detectImageFormat(bytes, '.heic');
     if (!kind) throw new Error('expected HEIC');
-    await expect(decodePhoto(bytes, kind, { maxPixels: 96 * 64 - 1 })).rejects.toMatchObject({ code: 'TOO_MANY_PIXELS' });
+    await expect(decodePhoto(bytes, kind, { maxPixels: 96 * 64 - 1 })).rejects.toMatchObject({
+      code: 'TOO_MANY_PIXELS',
+    });
   });
 
   it('reports a truncated HEIC as an error, not a crash', async () => {
@@ -150,26 +176,34 @@ describe('HEIC', () => {
   it('tells a cut-short box structure from a whole one', () => {
     const whole = readFileSync(new URL('./fixtures/quadrants.heic', import.meta.url));
     expect(heifBoxesOverrun(whole)).toBe(false);
-    for (const cut of [20, 30, 350, 400, whole.length - 1]) expect(heifBoxesOverrun(whole.subarray(0, cut)), `cut at ${cut}`).toBe(true);
+    for (const cut of [20, 30, 350, 400, whole.length - 1])
+      expect(heifBoxesOverrun(whole.subarray(0, cut)), `cut at ${cut}`).toBe(true);
   });
 });
 
 describe('truncation from the file structure', () => {
   it('calls a JPEG cut inside its image data truncated, whatever libvips said', async () => {
-    const good = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#808040' } }).jpeg().toBuffer();
+    const good = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#808040' } })
+      .jpeg()
+      .toBuffer();
     expect(jpegLacksEnd(good)).toBe(false);
     const cut = good.subarray(0, Math.floor(good.length * 0.8));
     expect(jpegLacksEnd(cut)).toBe(true);
     const kind = detectImageFormat(cut, '.jpg');
     if (!kind) throw new Error('expected JPEG');
-    const vague = new DecodeError('CORRUPT', 'Image cannot be decoded: Warning treated as error due to failOn setting');
+    const vague = new DecodeError(
+      'CORRUPT',
+      'Image cannot be decoded: Warning treated as error due to failOn setting',
+    );
     expect(refineTruncation(vague, cut, kind).code).toBe('TRUNCATED');
     expect(refineTruncation(vague, good, kind).code).toBe('CORRUPT');
     await expect(decodePhoto(cut, kind)).rejects.toMatchObject({ code: 'TRUNCATED' });
   });
 
   it('calls a PNG without its end chunk truncated', async () => {
-    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#336699' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#336699' } })
+      .png()
+      .toBuffer();
     const cut = png.subarray(0, png.length - 12);
     const kind = detectImageFormat(cut, '.png');
     if (!kind) throw new Error('expected PNG');

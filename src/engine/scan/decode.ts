@@ -45,7 +45,11 @@ export interface DecodeOptions {
 
 sharp.cache(false);
 
-export async function decodePhoto(bytes: Buffer, kind: DetectedKind, options: DecodeOptions = {}): Promise<DecodedPhoto> {
+export async function decodePhoto(
+  bytes: Buffer,
+  kind: DetectedKind,
+  options: DecodeOptions = {},
+): Promise<DecodedPhoto> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const longSide = options.longSide ?? ANALYSIS_LONG_SIDE;
   const seconds = Math.max(1, Math.ceil((options.budgetMs ?? DEFAULT_DECODE_BUDGET_MS) / 1000));
@@ -55,13 +59,25 @@ export async function decodePhoto(bytes: Buffer, kind: DetectedKind, options: De
         return await decodeWithSharp(bytes, kind.format, maxPixels, longSide, seconds);
       case 'raw': {
         const preview = await extractRawPreview(bytes);
-        return await decodeWithSharp(preview, 'raw', maxPixels, longSide, seconds, options.exifOrientation ?? 1);
+        return await decodeWithSharp(
+          preview,
+          'raw',
+          maxPixels,
+          longSide,
+          seconds,
+          options.exifOrientation ?? 1,
+        );
       }
       case 'heic': {
         // libheif (wasm) needs over a second for 12 MP: in a worker, so the engine thread stays free.
         // Without vision the thumbnail is all the scan needs: a camera's embedded one will do.
         const { decodeHeicOffThread } = await import('./codecs/heic-pool');
-        const heic = await decodeHeicOffThread(bytes, maxPixels, seconds * 1000, longSide <= THUMB_LONG_SIDE ? Math.round(0.75 * THUMB_LONG_SIDE) : 0);
+        const heic = await decodeHeicOffThread(
+          bytes,
+          maxPixels,
+          seconds * 1000,
+          longSide <= THUMB_LONG_SIDE ? Math.round(0.75 * THUMB_LONG_SIDE) : 0,
+        );
         return await fromFullRaster(heic.raster, kind.format, longSide, heic);
       }
       case 'bmp':
@@ -74,13 +90,26 @@ export async function decodePhoto(bytes: Buffer, kind: DetectedKind, options: De
   }
 }
 
-async function decodeWithSharp(bytes: Buffer, format: ImageFormat, maxPixels: number, longSide: number, seconds: number, forcedOrientation?: number): Promise<DecodedPhoto> {
+async function decodeWithSharp(
+  bytes: Buffer,
+  format: ImageFormat,
+  maxPixels: number,
+  longSide: number,
+  seconds: number,
+  forcedOrientation?: number,
+): Promise<DecodedPhoto> {
   const input = { limitInputPixels: maxPixels, failOn: 'warning' as const, sequentialRead: true };
-  const meta = (format === 'jpeg' && forcedOrientation === undefined ? metadataFromJpegHeader(bytes) : null) ?? factsOf(await sharp(bytes, input).metadata());
+  const meta =
+    (format === 'jpeg' && forcedOrientation === undefined ? metadataFromJpegHeader(bytes) : null) ??
+    factsOf(await sharp(bytes, input).metadata());
   const rawW = meta.width;
   const rawH = meta.height;
   if (!rawW || !rawH) throw new DecodeError('CORRUPT', 'Image has no dimensions');
-  if (rawW * rawH > maxPixels) throw new DecodeError('TOO_MANY_PIXELS', `Image is ${rawW}×${rawH}, above the pixel limit of ${maxPixels}`);
+  if (rawW * rawH > maxPixels)
+    throw new DecodeError(
+      'TOO_MANY_PIXELS',
+      `Image is ${rawW}×${rawH}, above the pixel limit of ${maxPixels}`,
+    );
   const orientation = forcedOrientation ?? meta.orientation ?? 1;
   const swap = orientation >= 5 && orientation <= 8;
   // Orientation is applied by the loader (autoOrient) so JPEG shrink-on-load still applies.
@@ -89,13 +118,22 @@ async function decodeWithSharp(bytes: Buffer, format: ImageFormat, maxPixels: nu
   const ignoreIcc = meta.iccIsSrgb === true;
   let pipeline = sharp(bytes, { ...input, autoOrient: forcedOrientation === undefined, ignoreIcc });
   if (forcedOrientation !== undefined) pipeline = applyOrientation(pipeline, orientation);
-  const target = format === 'jpeg' || format === 'raw' ? jpegFriendlyLongSide(Math.max(rawW, rawH), longSide) : longSide;
+  const target =
+    format === 'jpeg' || format === 'raw' ? jpegFriendlyLongSide(Math.max(rawW, rawH), longSide) : longSide;
   pipeline = pipeline.resize({ width: target, height: target, fit: 'inside', withoutEnlargement: true });
   if (meta.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });
-  if (meta.space !== 'srgb' || (meta.channels ?? 3) !== 3) pipeline = pipeline.toColourspace('srgb').removeAlpha();
+  if (meta.space !== 'srgb' || (meta.channels ?? 3) !== 3)
+    pipeline = pipeline.toColourspace('srgb').removeAlpha();
   const { data, info } = await pipeline.timeout({ seconds }).raw().toBuffer({ resolveWithObject: true });
   const raster: Raster = { data, width: info.width, height: info.height, channels: 3 };
-  return { format, width: swap ? rawH : rawW, height: swap ? rawW : rawH, orientation, raster, ...(await makeThumbnail(raster)) };
+  return {
+    format,
+    width: swap ? rawH : rawW,
+    height: swap ? rawW : rawH,
+    orientation,
+    raster,
+    ...(await makeThumbnail(raster)),
+  };
 }
 
 /**
@@ -148,41 +186,70 @@ function metadataFromJpegHeader(bytes: Buffer): HeaderFacts | null {
 
 function applyOrientation(img: Sharp, orientation: number): Sharp {
   switch (orientation) {
-    case 2: return img.flop();
-    case 3: return img.rotate(180);
-    case 4: return img.flip();
-    case 5: return img.rotate(90).flop();
-    case 6: return img.rotate(90);
-    case 7: return img.rotate(270).flop();
-    case 8: return img.rotate(270);
-    default: return img;
+    case 2:
+      return img.flop();
+    case 3:
+      return img.rotate(180);
+    case 4:
+      return img.flip();
+    case 5:
+      return img.rotate(90).flop();
+    case 6:
+      return img.rotate(90);
+    case 7:
+      return img.rotate(270).flop();
+    case 8:
+      return img.rotate(270);
+    default:
+      return img;
   }
 }
 
 /** `size`: the photo's size when `full` is a smaller embedded preview of it. */
-async function fromFullRaster(full: Raster, format: ImageFormat, longSide: number, size: { width: number; height: number } = full): Promise<DecodedPhoto> {
+async function fromFullRaster(
+  full: Raster,
+  format: ImageFormat,
+  longSide: number,
+  size: { width: number; height: number } = full,
+): Promise<DecodedPhoto> {
   const orientation = 1;
-  const { data, info } = await sharp(full.data, { raw: { width: full.width, height: full.height, channels: full.channels } })
+  const { data, info } = await sharp(full.data, {
+    raw: { width: full.width, height: full.height, channels: full.channels },
+  })
     .resize({ width: longSide, height: longSide, fit: 'inside', withoutEnlargement: true })
     .removeAlpha()
     .toColourspace('srgb')
     .raw()
     .toBuffer({ resolveWithObject: true });
   const raster: Raster = { data, width: info.width, height: info.height, channels: 3 };
-  return { format, width: size.width, height: size.height, orientation, raster, ...(await makeThumbnail(raster)) };
+  return {
+    format,
+    width: size.width,
+    height: size.height,
+    orientation,
+    raster,
+    ...(await makeThumbnail(raster)),
+  };
 }
 
 /** The thumbnail, once as pixels (for hashes and quality) and once as a JPEG (for the UI). */
-export async function makeThumbnail(raster: Raster, longSide = THUMB_LONG_SIDE): Promise<{ preview: Raster; thumbnail: Buffer }> {
+export async function makeThumbnail(
+  raster: Raster,
+  longSide = THUMB_LONG_SIDE,
+): Promise<{ preview: Raster; thumbnail: Buffer }> {
   let preview = raster;
   if (Math.max(raster.width, raster.height) > longSide) {
-    const { data, info } = await sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: raster.channels } })
+    const { data, info } = await sharp(raster.data, {
+      raw: { width: raster.width, height: raster.height, channels: raster.channels },
+    })
       .resize({ width: longSide, height: longSide, fit: 'inside' })
       .raw()
       .toBuffer({ resolveWithObject: true });
     preview = { data, width: info.width, height: info.height, channels: 3 };
   }
-  const thumbnail = await sharp(preview.data, { raw: { width: preview.width, height: preview.height, channels: preview.channels } })
+  const thumbnail = await sharp(preview.data, {
+    raw: { width: preview.width, height: preview.height, channels: preview.channels },
+  })
     .jpeg({ quality: 78 })
     .toBuffer();
   return { preview, thumbnail };
@@ -195,8 +262,16 @@ export async function makeThumbnail(raster: Raster, longSide = THUMB_LONG_SIDE):
  */
 export function refineTruncation(error: DecodeError, bytes: Buffer, kind: DetectedKind): DecodeError {
   if (error.code !== 'CORRUPT') return error;
-  if (kind.format === 'jpeg' && jpegLacksEnd(bytes)) return new DecodeError('TRUNCATED', `Image data is truncated: the JPEG stops inside its image data (${error.message})`);
-  if (kind.format === 'png' && bytes.lastIndexOf('IEND') < 0) return new DecodeError('TRUNCATED', `Image data is truncated: the PNG has no end chunk (${error.message})`);
+  if (kind.format === 'jpeg' && jpegLacksEnd(bytes))
+    return new DecodeError(
+      'TRUNCATED',
+      `Image data is truncated: the JPEG stops inside its image data (${error.message})`,
+    );
+  if (kind.format === 'png' && bytes.lastIndexOf('IEND') < 0)
+    return new DecodeError(
+      'TRUNCATED',
+      `Image data is truncated: the PNG has no end chunk (${error.message})`,
+    );
   return error;
 }
 
@@ -218,10 +293,21 @@ export function toDecodeError(error: unknown): DecodeError {
   if (error instanceof DecodeError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const lower = message.toLowerCase();
-  if (lower.includes('pixel limit')) return new DecodeError('TOO_MANY_PIXELS', 'Image is larger than the pixel limit (possible decompression bomb)');
-  if (lower.includes('premature end') || lower.includes('truncated') || lower.includes('unexpected end') || lower.includes('end of file') || lower.includes('not enough data'))
+  if (lower.includes('pixel limit'))
+    return new DecodeError(
+      'TOO_MANY_PIXELS',
+      'Image is larger than the pixel limit (possible decompression bomb)',
+    );
+  if (
+    lower.includes('premature end') ||
+    lower.includes('truncated') ||
+    lower.includes('unexpected end') ||
+    lower.includes('end of file') ||
+    lower.includes('not enough data')
+  )
     return new DecodeError('TRUNCATED', `Image data is truncated: ${firstLine(message)}`);
-  if (lower.includes('unsupported image format')) return new DecodeError('UNSUPPORTED_FORMAT', firstLine(message));
+  if (lower.includes('unsupported image format'))
+    return new DecodeError('UNSUPPORTED_FORMAT', firstLine(message));
   return new DecodeError('CORRUPT', `Image cannot be decoded: ${firstLine(message)}`);
 }
 

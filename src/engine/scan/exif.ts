@@ -23,7 +23,17 @@ export function plausibleTime(value: unknown, now = Date.now()): number | null {
 export async function readMetadata(bytes: Buffer): Promise<PhotoMetadata> {
   let tags: Record<string, unknown> | undefined;
   try {
-    tags = (await exifr.parse(bytes, { tiff: true, exif: true, gps: true, ifd1: false, xmp: false, icc: false, iptc: false, reviveValues: true, translateValues: false })) as Record<string, unknown> | undefined;
+    tags = (await exifr.parse(bytes, {
+      tiff: true,
+      exif: true,
+      gps: true,
+      ifd1: false,
+      xmp: false,
+      icc: false,
+      iptc: false,
+      reviveValues: true,
+      translateValues: false,
+    })) as Record<string, unknown> | undefined;
   } catch {
     return EMPTY; // Broken EXIF never fails a photo; the pixels decide.
   }
@@ -32,10 +42,15 @@ export async function readMetadata(bytes: Buffer): Promise<PhotoMetadata> {
   const capturedAt = plausibleTime(date);
   const make = typeof tags.Make === 'string' ? tags.Make.trim() : '';
   const model = typeof tags.Model === 'string' ? tags.Model.trim() : '';
-  const camera = [make, model.startsWith(make) ? model.slice(make.length).trim() : model].filter(Boolean).join(' ') || null;
+  const camera =
+    [make, model.startsWith(make) ? model.slice(make.length).trim() : model].filter(Boolean).join(' ') ||
+    null;
   const orientation = typeof tags.Orientation === 'number' ? tags.Orientation : null;
   const lat = tags.latitude;
   const lon = tags.longitude;
-  const gps = typeof lat === 'number' && typeof lon === 'number' && Number.isFinite(lat) && Number.isFinite(lon) ? { lat, lon } : null;
+  const gps =
+    typeof lat === 'number' && typeof lon === 'number' && Number.isFinite(lat) && Number.isFinite(lon)
+      ? { lat, lon }
+      : null;
   return { capturedAt, camera, orientation, gps, fieldCount: Object.keys(tags).length };
 }

@@ -20,7 +20,14 @@ import { ThumbnailStore } from './thumbs';
 
 const SEED = Number(process.env.SIFT_FUZZ_SEED ?? 20261205);
 const CASES_PER_FORMAT = Number(process.env.SIFT_FUZZ_CASES ?? 60);
-const KNOWN_CODES: ScanErrorCode[] = ['EMPTY_FILE', 'NOT_AN_IMAGE', 'CORRUPT', 'TRUNCATED', 'TOO_MANY_PIXELS', 'UNSUPPORTED_FORMAT'];
+const KNOWN_CODES: ScanErrorCode[] = [
+  'EMPTY_FILE',
+  'NOT_AN_IMAGE',
+  'CORRUPT',
+  'TRUNCATED',
+  'TOO_MANY_PIXELS',
+  'UNSUPPORTED_FORMAT',
+];
 
 /** One seeded mutation of `source`; the same (seed, index) always gives the same bytes. */
 function mutate(source: Buffer, random: () => number): Buffer {
@@ -70,56 +77,76 @@ afterAll(() => {
 });
 
 describe('fuzzed image files', () => {
-  it(`every mutation of JPEG, PNG, WebP and HEIC ends as an image or a recorded error (seed ${SEED}, ${CASES_PER_FORMAT} cases per format)`, { timeout: 240_000 }, async () => {
-    const jpeg = await makeJpeg(96, 64, 3, 85);
-    const withExif = await sharp(jpeg).withMetadata({ orientation: 6, exif: { IFD0: { Make: 'Fuzz', Model: 'One' } } }).jpeg().toBuffer();
-    const sources: Record<string, Buffer> = {
-      jpg: withExif,
-      png: await sharp(jpeg).png().toBuffer(),
-      webp: await sharp(jpeg).webp({ quality: 80 }).toBuffer(),
-      heic: readFileSync(new URL('./fixtures/quadrants.heic', import.meta.url)),
-    };
-    const photos = path.join(root, 'photos');
-    mkdirSync(photos);
-    const random = seededRandom(SEED);
-    let cases = 0;
-    for (const [ext, source] of Object.entries(sources)) {
-      for (let i = 0; i < CASES_PER_FORMAT; i++) {
-        writeFileSync(path.join(photos, `${ext}-${String(i).padStart(3, '0')}.${ext}`), mutate(source, random));
-        cases++;
+  it(
+    `every mutation of JPEG, PNG, WebP and HEIC ends as an image or a recorded error (seed ${SEED}, ${CASES_PER_FORMAT} cases per format)`,
+    { timeout: 240_000 },
+    async () => {
+      const jpeg = await makeJpeg(96, 64, 3, 85);
+      const withExif = await sharp(jpeg)
+        .withMetadata({ orientation: 6, exif: { IFD0: { Make: 'Fuzz', Model: 'One' } } })
+        .jpeg()
+        .toBuffer();
+      const sources: Record<string, Buffer> = {
+        jpg: withExif,
+        png: await sharp(jpeg).png().toBuffer(),
+        webp: await sharp(jpeg).webp({ quality: 80 }).toBuffer(),
+        heic: readFileSync(new URL('./fixtures/quadrants.heic', import.meta.url)),
+      };
+      const photos = path.join(root, 'photos');
+      mkdirSync(photos);
+      const random = seededRandom(SEED);
+      let cases = 0;
+      for (const [ext, source] of Object.entries(sources)) {
+        for (let i = 0; i < CASES_PER_FORMAT; i++) {
+          writeFileSync(
+            path.join(photos, `${ext}-${String(i).padStart(3, '0')}.${ext}`),
+            mutate(source, random),
+          );
+          cases++;
+        }
       }
-    }
-    db = openDatabase(path.join(root, 'data', 'library.db'), silentLogger);
-    const repo = createLibraryRepository(db);
-    repo.addFolder(photos, Date.now());
+      db = openDatabase(path.join(root, 'data', 'library.db'), silentLogger);
+      const repo = createLibraryRepository(db);
+      repo.addFolder(photos, Date.now());
 
-    // The engine thread must keep turning: the longest gap between 20-ms ticks is measured.
-    let last = performance.now();
-    let longestStall = 0;
-    const ticker = setInterval(() => {
-      const now = performance.now();
-      longestStall = Math.max(longestStall, now - last);
-      last = now;
-    }, 20);
-    const started = performance.now();
-    let report;
-    try {
-      report = await runScan(
-        { repo, thumbs: new ThumbnailStore(path.join(root, 'data', 'thumbs')), computeHashes: computeImageHashes, vision: null, logger: silentLogger, budgets: { metadataMs: 5000, decodeMs: 10_000 } },
-        { folderIds: null, ml: false },
-        new AbortController().signal,
-        () => undefined,
+      // The engine thread must keep turning: the longest gap between 20-ms ticks is measured.
+      let last = performance.now();
+      let longestStall = 0;
+      const ticker = setInterval(() => {
+        const now = performance.now();
+        longestStall = Math.max(longestStall, now - last);
+        last = now;
+      }, 20);
+      const started = performance.now();
+      let report;
+      try {
+        report = await runScan(
+          {
+            repo,
+            thumbs: new ThumbnailStore(path.join(root, 'data', 'thumbs')),
+            computeHashes: computeImageHashes,
+            vision: null,
+            logger: silentLogger,
+            budgets: { metadataMs: 5000, decodeMs: 10_000 },
+          },
+          { folderIds: null, ml: false },
+          new AbortController().signal,
+          () => undefined,
+        );
+      } finally {
+        clearInterval(ticker);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      expect(report.files).toBe(cases);
+      expect(report.images + report.errors.length, JSON.stringify(report.errors.slice(0, 5))).toBe(cases);
+      for (const e of report.errors)
+        expect(KNOWN_CODES, `${e.path}: ${e.code} ${e.message}`).toContain(e.code);
+      // Every file has its row: a rescan would not meet any of them as new.
+      expect(db.prepare("SELECT COUNT(*) FROM files WHERE state IN ('ok', 'error')").pluck().get()).toBe(
+        cases,
       );
-    } finally {
-      clearInterval(ticker);
-    }
-    const seconds = (performance.now() - started) / 1000;
-    expect(report.files).toBe(cases);
-    expect(report.images + report.errors.length, JSON.stringify(report.errors.slice(0, 5))).toBe(cases);
-    for (const e of report.errors) expect(KNOWN_CODES, `${e.path}: ${e.code} ${e.message}`).toContain(e.code);
-    // Every file has its row: a rescan would not meet any of them as new.
-    expect(db.prepare("SELECT COUNT(*) FROM files WHERE state IN ('ok', 'error')").pluck().get()).toBe(cases);
-    expect(seconds).toBeLessThan(200);
-    expect(longestStall, `the engine thread stalled for ${Math.round(longestStall)} ms`).toBeLessThan(3000);
-  });
+      expect(seconds).toBeLessThan(200);
+      expect(longestStall, `the engine thread stalled for ${Math.round(longestStall)} ms`).toBeLessThan(3000);
+    },
+  );
 });

@@ -33,7 +33,10 @@ export function metadataWorkersStarted(): number {
 }
 
 /** Parses the metadata in a worker; throws a DecodeError (CORRUPT) when the budget runs out. */
-export async function readMetadataOffThread(bytes: Uint8Array, budgetMs = METADATA_BUDGET_MS): Promise<PhotoMetadata> {
+export async function readMetadataOffThread(
+  bytes: Uint8Array,
+  budgetMs = METADATA_BUDGET_MS,
+): Promise<PhotoMetadata> {
   // A copy: the caller's bytes may be a view of a reused read buffer, and this one is transferred.
   const own = new Uint8Array(bytes);
   return (await pool.run({ bytes: own }, [own.buffer], budgetMs, 'Reading the metadata')).metadata;

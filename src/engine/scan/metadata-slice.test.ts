@@ -10,7 +10,10 @@ import { metadataPart } from './metadata-slice';
 describe('metadataPart', () => {
   it('keeps a JPEG up to its first scan, and the metadata read from it is the same', async () => {
     const jpeg = await sharp(await makeJpeg(1600, 1200, 4))
-      .withMetadata({ orientation: 6, exif: { IFD0: { Make: 'Sift', Model: 'Test 1', DateTime: '2024:05:03 10:11:12' } } })
+      .withMetadata({
+        orientation: 6,
+        exif: { IFD0: { Make: 'Sift', Model: 'Test 1', DateTime: '2024:05:03 10:11:12' } },
+      })
       .jpeg()
       .toBuffer();
     const kind = detectImageFormat(jpeg, '.jpg');
@@ -27,7 +30,9 @@ describe('metadataPart', () => {
     let names: string[];
     try {
       // Every 5th JPEG across the datasets: several sources and cameras.
-      names = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((n) => /\.jpe?g$/i.test(n)).filter((_, i) => i % 5 === 0);
+      names = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((n) => /\.jpe?g$/i.test(n))
+        .filter((_, i) => i % 5 === 0);
     } catch {
       context.skip('the shared dev datasets (../shared/datasets/dev) are not here');
       return;

@@ -7,8 +7,10 @@ const port = parentPort;
 if (!port) throw new Error('metadata-worker must run in a worker thread');
 
 port.on('message', (req: MetadataRequest) => {
-  void readMetadata(Buffer.from(req.bytes.buffer, req.bytes.byteOffset, req.bytes.byteLength)).then((metadata) => {
-    const reply: MetadataReply = { id: req.id, metadata };
-    port.postMessage(reply);
-  });
+  void readMetadata(Buffer.from(req.bytes.buffer, req.bytes.byteOffset, req.bytes.byteLength)).then(
+    (metadata) => {
+      const reply: MetadataReply = { id: req.id, metadata };
+      port.postMessage(reply);
+    },
+  );
 });

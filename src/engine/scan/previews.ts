@@ -34,11 +34,19 @@ function browserViewable(pathBytes: Buffer, format: string | null): { path: stri
   return Buffer.from(text, 'utf8').equals(pathBytes) ? { path: text, mime } : null;
 }
 
-export function createPreviews(deps: { thumbs: ThumbnailStore; photoFile: (photoId: number) => PhotoFile | null; maxPixels: number; logger: Logger }) {
+export function createPreviews(deps: {
+  thumbs: ThumbnailStore;
+  photoFile: (photoId: number) => PhotoFile | null;
+  maxPixels: number;
+  logger: Logger;
+}) {
   const { thumbs, logger } = deps;
   return {
     /** `full` is the original file where a browser can show it, else the large preview. */
-    async get(photoId: number, size: 'small' | 'large' | 'full'): Promise<{ path: string; mime: string } | null> {
+    async get(
+      photoId: number,
+      size: 'small' | 'large' | 'full',
+    ): Promise<{ path: string; mime: string } | null> {
       if (!Number.isSafeInteger(photoId) || photoId <= 0) return null;
       const photo = deps.photoFile(photoId);
       if (!photo) return null;
@@ -59,7 +67,9 @@ export function createPreviews(deps: { thumbs: ThumbnailStore; photoFile: (photo
           await thumbs.write(photo.contentId, jpeg, 'large');
         } catch (error) {
           logger.warn('large preview failed; serving the small thumbnail', { photoId, error: String(error) });
-          return (await thumbs.exists(photo.contentId, 'small')) ? { path: thumbs.pathFor(photo.contentId, 'small'), mime: 'image/jpeg' } : null;
+          return (await thumbs.exists(photo.contentId, 'small'))
+            ? { path: thumbs.pathFor(photo.contentId, 'small'), mime: 'image/jpeg' }
+            : null;
         }
       }
       return { path: file, mime: 'image/jpeg' };

@@ -21,7 +21,8 @@ export function toLuma(raster: Raster): Uint8Array {
   const n = raster.width * raster.height;
   if (channels === 1) return data;
   const out = new Uint8Array(n);
-  for (let i = 0, p = 0; i < n; i++, p += channels) out[i] = (77 * data[p]! + 150 * data[p + 1]! + 29 * data[p + 2]!) >> 8;
+  for (let i = 0, p = 0; i < n; i++, p += channels)
+    out[i] = (77 * data[p]! + 150 * data[p + 1]! + 29 * data[p + 2]!) >> 8;
   return out;
 }
 

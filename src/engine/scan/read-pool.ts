@@ -56,7 +56,8 @@ export class ReadBuffer {
   async readOpen(handle: FileHandle, size: number, signal?: AbortSignal): Promise<Buffer> {
     if (size > POOLED_READ_LIMIT) return await handle.readFile({ signal });
     // One spare byte: a read that fills it proves the file grew since stat, and the loop goes on.
-    if (this.buffer.length < size + 1) this.buffer = Buffer.allocUnsafeSlow(Math.max(size + 1, Math.ceil(this.buffer.length * 1.5)));
+    if (this.buffer.length < size + 1)
+      this.buffer = Buffer.allocUnsafeSlow(Math.max(size + 1, Math.ceil(this.buffer.length * 1.5)));
     let length = 0;
     for (;;) {
       signal?.throwIfAborted();
@@ -84,7 +85,8 @@ export class ByteBudget {
   constructor(readonly limit: number) {}
 
   async acquire(bytes: number): Promise<() => void> {
-    while (this.used > 0 && this.used + bytes > this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    while (this.used > 0 && this.used + bytes > this.limit)
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.used += bytes;
     let released = false;
     return () => {

@@ -3,7 +3,17 @@
  * recorded error with a code, the scan goes on, and incremental/move/resume behave.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -37,14 +47,22 @@ afterEach(() => {
 });
 
 function deps(over: Partial<ScanDeps> = {}): ScanDeps {
-  return { repo, thumbs: new ThumbnailStore(path.join(root, 'data', 'thumbs')), computeHashes: computeImageHashes, vision: null, logger: silentLogger, ...over };
+  return {
+    repo,
+    thumbs: new ThumbnailStore(path.join(root, 'data', 'thumbs')),
+    computeHashes: computeImageHashes,
+    vision: null,
+    logger: silentLogger,
+    ...over,
+  };
 }
 
 function scan(over: Partial<ScanDeps> = {}): Promise<ScanReport> {
   return runScan(deps(over), { folderIds: null, ml: false }, new AbortController().signal, () => undefined);
 }
 
-const codeOf = (report: ScanReport, name: string): string | undefined => report.errors.find((e) => e.path.endsWith(name))?.code;
+const codeOf = (report: ScanReport, name: string): string | undefined =>
+  report.errors.find((e) => e.path.endsWith(name))?.code;
 const count = (sql: string): number => db.prepare(sql).pluck().get() as number;
 
 /** Rewrites a PNG's IHDR to claim `width`×`height` (with a valid CRC): a decompression bomb header. */
@@ -71,7 +89,9 @@ describe('scan: bad input is recorded, never fatal', () => {
     const corrupt = Buffer.from(good);
     corrupt.fill(0x55, 20); // a valid SOI/APP0 start, then garbage where the tables and scan data were
     writeFileSync(path.join(photos, 'corrupt.jpg'), corrupt);
-    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#336699' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#336699' } })
+      .png()
+      .toBuffer();
     writeFileSync(path.join(photos, 'bomb.png'), pngClaiming(png, 100_000, 100_000));
     writeFileSync(path.join(photos, 'readme.txt'), 'not an image and not named like one');
     const report = await scan();
@@ -89,7 +109,9 @@ describe('scan: bad input is recorded, never fatal', () => {
   });
 
   it('recognises images by content, not by extension', async () => {
-    const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#aa3311' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#aa3311' } })
+      .png()
+      .toBuffer();
     writeFileSync(path.join(photos, 'actually-png.jpg'), png);
     writeFileSync(path.join(photos, 'no-extension'), await makeJpeg(320, 240, 7));
     const report = await scan();
@@ -117,7 +139,11 @@ describe('scan: bad input is recorded, never fatal', () => {
   });
 
   it('handles file names that are not valid UTF-8, and finds them again by their exact bytes', async () => {
-    const name = Buffer.concat([Buffer.from(photos + '/caf'), Buffer.from([0xe9, 0xff]), Buffer.from('.jpg')]);
+    const name = Buffer.concat([
+      Buffer.from(photos + '/caf'),
+      Buffer.from([0xe9, 0xff]),
+      Buffer.from('.jpg'),
+    ]);
     writeFileSync(name, await makeJpeg(320, 240, 4));
     const first = await scan();
     expect(first.errors).toEqual([]);
@@ -129,7 +155,8 @@ describe('scan: bad input is recorded, never fatal', () => {
   });
 
   it('records files that vanish during the scan', async () => {
-    for (let i = 0; i < 3; i++) writeFileSync(path.join(photos, `p${i}.jpg`), await makeJpeg(320, 240, 10 + i));
+    for (let i = 0; i < 3; i++)
+      writeFileSync(path.join(photos, `p${i}.jpg`), await makeJpeg(320, 240, 10 + i));
     let deleted = false;
     const report = await scan({
       concurrency: 1,
@@ -154,12 +181,16 @@ describe('scan: bad input is recorded, never fatal', () => {
     if (process.getuid?.() === 0) {
       // root reads anything: scan as an unprivileged user through the CLI instead.
       for (const dir of [root, photos]) chmodSync(dir, 0o777);
-      const out = execFileSync(process.execPath, cliFromSource('scan', photos, '--data', path.join(root, 'nobody-data'), '--no-ml', '--json'), {
-        uid: 65534,
-        gid: 65534,
-        env: { ...process.env, HOME: root, XDG_DATA_HOME: root },
-        encoding: 'utf8',
-      });
+      const out = execFileSync(
+        process.execPath,
+        cliFromSource('scan', photos, '--data', path.join(root, 'nobody-data'), '--no-ml', '--json'),
+        {
+          uid: 65534,
+          gid: 65534,
+          env: { ...process.env, HOME: root, XDG_DATA_HOME: root },
+          encoding: 'utf8',
+        },
+      );
       const json = JSON.parse(out) as { images: number; errors: Array<{ path: string; code: string }> };
       expect(json.errors.find((e) => e.path.endsWith('locked.jpg'))?.code).toBe('UNREADABLE');
       expect(json.images).toBe(1);
@@ -173,7 +204,8 @@ describe('scan: bad input is recorded, never fatal', () => {
 
 describe('scan: incremental, moves and resume', () => {
   it('does not re-read unchanged files, and re-reads changed ones', async () => {
-    for (let i = 0; i < 4; i++) writeFileSync(path.join(photos, `p${i}.jpg`), await makeJpeg(400, 300, 20 + i));
+    for (let i = 0; i < 4; i++)
+      writeFileSync(path.join(photos, `p${i}.jpg`), await makeJpeg(400, 300, 20 + i));
     const first = await scan();
     expect(first.images).toBe(4);
     expect(first.unchanged).toBe(0);
@@ -185,12 +217,15 @@ describe('scan: incremental, moves and resume', () => {
   });
 
   it('recomputes the hashes of contents hashed by an older algorithm version, and only those', async () => {
-    for (let i = 0; i < 3; i++) writeFileSync(path.join(photos, `p${i}.jpg`), await makeJpeg(400, 300, 30 + i));
+    for (let i = 0; i < 3; i++)
+      writeFileSync(path.join(photos, `p${i}.jpg`), await makeJpeg(400, 300, 30 + i));
     await scan();
     const current = db.prepare('SELECT hashes FROM contents ORDER BY id').pluck().all() as Buffer[];
     expect(count(`SELECT COUNT(*) FROM contents WHERE hash_version = ${HASH_VERSION}`)).toBe(3);
     // As a database from before the version bump: version 1 and (recognisably) different hashes.
-    db.prepare('UPDATE contents SET hash_version = 1, hashes = zeroblob(length(hashes)) WHERE id = (SELECT MIN(id) FROM contents)').run();
+    db.prepare(
+      'UPDATE contents SET hash_version = 1, hashes = zeroblob(length(hashes)) WHERE id = (SELECT MIN(id) FROM contents)',
+    ).run();
     const again = await scan();
     expect(again.unchanged).toBe(2);
     expect(again.images).toBe(3);
@@ -208,7 +243,11 @@ describe('scan: incremental, moves and resume', () => {
     renameSync(path.join(photos, 'before.jpg'), path.join(photos, 'sub', 'after.jpg'));
     const report = await scan();
     expect(report.moved).toBe(1);
-    const rows = db.prepare("SELECT id, path, state FROM files").all() as Array<{ id: number; path: string; state: string }>;
+    const rows = db.prepare('SELECT id, path, state FROM files').all() as Array<{
+      id: number;
+      path: string;
+      state: string;
+    }>;
     expect(rows).toEqual([{ id, path: path.join(photos, 'sub', 'after.jpg'), state: 'ok' }]);
     expect(count('SELECT COUNT(*) FROM keeper_choice')).toBe(1);
   });
@@ -227,10 +266,18 @@ describe('scan: incremental, moves and resume', () => {
   });
 
   it('resumes after kill -9 without duplicate rows or lost work', async () => {
-    for (let i = 0; i < 40; i++) writeFileSync(path.join(photos, `k${String(i).padStart(2, '0')}.jpg`), await makeJpeg(1600, 1200, 100 + i));
+    for (let i = 0; i < 40; i++)
+      writeFileSync(
+        path.join(photos, `k${String(i).padStart(2, '0')}.jpg`),
+        await makeJpeg(1600, 1200, 100 + i),
+      );
     const dataDir = path.join(root, 'kill-data');
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, cliFromSource('scan', photos, '--data', dataDir, '--no-ml', '--json'), { stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      cliFromSource('scan', photos, '--data', dataDir, '--no-ml', '--json'),
+      { stdio: 'ignore' },
+    );
     // Kill as soon as some photos are committed (poll the real database file).
     const Database = (await import('better-sqlite3')).default;
     const dbFile = path.join(dataDir, 'library.db');
@@ -239,7 +286,10 @@ describe('scan: incremental, moves and resume', () => {
       await new Promise((r) => setTimeout(r, 25));
       try {
         const probe = new Database(dbFile, { readonly: true, fileMustExist: true });
-        const n = probe.prepare("SELECT COUNT(*) FROM files WHERE content_id IS NOT NULL").pluck().get() as number;
+        const n = probe
+          .prepare('SELECT COUNT(*) FROM files WHERE content_id IS NOT NULL')
+          .pluck()
+          .get() as number;
         probe.close();
         if (n >= 3) break;
       } catch {
@@ -254,13 +304,19 @@ describe('scan: incremental, moves and resume', () => {
       await gone;
     }
     expect(child.signalCode, 'the scan was killed mid-way, not finished').toBe('SIGKILL');
-    const out = execFileSync(process.execPath, cliFromSource('scan', photos, '--data', dataDir, '--no-ml', '--json'), { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      cliFromSource('scan', photos, '--data', dataDir, '--no-ml', '--json'),
+      { encoding: 'utf8' },
+    );
     const report = JSON.parse(out) as { images: number; errors: unknown[] };
     expect(report.errors).toEqual([]);
     expect(report.images).toBe(40);
     const check = new Database(dbFile, { readonly: true });
     expect(check.prepare('SELECT COUNT(*) FROM files').pluck().get()).toBe(40);
-    expect(check.prepare('SELECT COUNT(*) FROM contents WHERE decoded_at IS NOT NULL').pluck().get()).toBe(40);
+    expect(check.prepare('SELECT COUNT(*) FROM contents WHERE decoded_at IS NOT NULL').pluck().get()).toBe(
+      40,
+    );
     expect(check.prepare("SELECT COUNT(*) FROM scans WHERE state = 'interrupted'").pluck().get()).toBe(1);
     check.close();
   });
@@ -268,7 +324,9 @@ describe('scan: incremental, moves and resume', () => {
 
 describe('scan: formats', () => {
   it('decodes BMP and Netpbm with its own decoders, matching the source pixels', async () => {
-    const { data, info } = await sharp(await makeJpeg(64, 48, 8)).raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(await makeJpeg(64, 48, 8))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     // 24-bit bottom-up BMP
     const rowBytes = Math.ceil((info.width * 3) / 4) * 4;
     const bmp = Buffer.alloc(54 + rowBytes * info.height);
@@ -289,7 +347,10 @@ describe('scan: formats', () => {
         bmp[d + 2] = data[s] as number;
       }
     writeFileSync(path.join(photos, 'pic.bmp'), bmp);
-    writeFileSync(path.join(photos, 'pic.ppm'), Buffer.concat([Buffer.from(`P6\n# comment\n${info.width} ${info.height}\n255\n`), data]));
+    writeFileSync(
+      path.join(photos, 'pic.ppm'),
+      Buffer.concat([Buffer.from(`P6\n# comment\n${info.width} ${info.height}\n255\n`), data]),
+    );
     const report = await scan();
     expect(report.errors).toEqual([]);
     expect(report.images).toBe(2);
@@ -300,7 +361,12 @@ describe('scan: formats', () => {
   });
 
   it('decodes AVIF, and a RAW file through its embedded JPEG preview with the RAW orientation applied', async () => {
-    writeFileSync(path.join(photos, 'pic.avif'), await sharp(await makeJpeg(400, 300, 12)).avif({ quality: 60 }).toBuffer());
+    writeFileSync(
+      path.join(photos, 'pic.avif'),
+      await sharp(await makeJpeg(400, 300, 12))
+        .avif({ quality: 60 })
+        .toBuffer(),
+    );
     // A minimal TIFF-container RAW: an IFD with Orientation = 6 (rotate 90°), then a full-size JPEG preview.
     const preview = await makeJpeg(600, 400, 13);
     const ifd = Buffer.alloc(8 + 2 + 12 + 4);
@@ -328,7 +394,11 @@ describe('scan: formats', () => {
     writeFileSync(path.join(photos, 'phone.heic'), heic);
     writeFileSync(path.join(photos, 'cut.heic'), heic.subarray(0, 400));
     // libheif-js prints decode failures with console.log; the CLI keeps stdout for its own output.
-    const out = execFileSync(process.execPath, cliFromSource('scan', photos, '--data', path.join(root, 'heic-data'), '--no-ml', '--json'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(
+      process.execPath,
+      cliFromSource('scan', photos, '--data', path.join(root, 'heic-data'), '--no-ml', '--json'),
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const report = JSON.parse(out) as { images: number; errors: Array<{ path: string; code: string }> };
     expect(report.images).toBe(1);
     expect(report.errors.map((e) => [path.basename(e.path), e.code])).toEqual([['cut.heic', 'TRUNCATED']]);
@@ -336,7 +406,15 @@ describe('scan: formats', () => {
 
   it('reads the shared formats corpus (TIFF, GIF, WebP, PGM, PBM, PPM, alpha PNG)', async () => {
     const src = path.join(datasetsRoot(), 'dedup/imagededup/formats_images');
-    for (const f of ['copyleft.tiff', 'giphy.gif', 'ukbench09380.webp', 'baboon.pgm', 'marbles.pbm', 'Iggy.1024.ppm']) copyFileSync(path.join(src, f), path.join(photos, f));
+    for (const f of [
+      'copyleft.tiff',
+      'giphy.gif',
+      'ukbench09380.webp',
+      'baboon.pgm',
+      'marbles.pbm',
+      'Iggy.1024.ppm',
+    ])
+      copyFileSync(path.join(src, f), path.join(photos, f));
     const report = await scan();
     expect(report.errors).toEqual([]);
     expect(report.images).toBe(6);

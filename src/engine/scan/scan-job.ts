@@ -26,7 +26,12 @@ import { problemFromFsError, walkFiles, type WalkEntry, type WalkProblem } from 
 /** The vision stage as the scan sees it (implemented in ../vision). */
 export interface VisionStage {
   needs(contentId: number): boolean;
-  analyze(contentId: number, raster: Raster, fullSize: { width: number; height: number }, signal: AbortSignal): Promise<void>;
+  analyze(
+    contentId: number,
+    raster: Raster,
+    fullSize: { width: number; height: number },
+    signal: AbortSignal,
+  ): Promise<void>;
 }
 
 export interface ScanDeps {
@@ -71,8 +76,21 @@ export async function runScan(
   const started = performance.now();
   const { repo } = deps;
   const scanId = repo.startScan(now());
-  const folders = options.folderIds ? options.folderIds.map((id) => repo.folder(id)).filter((f) => f !== null) : repo.folders();
-  const report: ScanReport = { scanId, files: 0, images: 0, skipped: 0, unchanged: 0, moved: 0, missing: 0, errors: [], seconds: 0, state: 'done' };
+  const folders = options.folderIds
+    ? options.folderIds.map((id) => repo.folder(id)).filter((f) => f !== null)
+    : repo.folders();
+  const report: ScanReport = {
+    scanId,
+    files: 0,
+    images: 0,
+    skipped: 0,
+    unchanged: 0,
+    moved: 0,
+    missing: 0,
+    errors: [],
+    seconds: 0,
+    state: 'done',
+  };
   const vision = options.ml ? deps.vision : null;
   const log = deps.logger.child({ scan: scanId });
 
@@ -136,14 +154,31 @@ export async function runScan(
         signal.throwIfAborted();
         const entry = pending[cursor++] as Entry;
         try {
-          const outcome = await processFile(deps, entry, scanId, vision, signal, now, inflight, reader, budget);
+          const outcome = await processFile(
+            deps,
+            entry,
+            scanId,
+            vision,
+            signal,
+            now,
+            inflight,
+            reader,
+            budget,
+          );
           if (outcome.kind === 'image') report.images++;
           else if (outcome.kind === 'skipped') report.skipped++;
           else recordError(entry.path, outcome.code, outcome.message);
         } catch (error) {
           if (signal.aborted) throw error;
-          log.error('unexpected failure on a file', { path: displayPath(entry.path), error: error instanceof Error ? error.stack : String(error) });
-          recordError(entry.path, 'CORRUPT', `Unexpected failure: ${error instanceof Error ? error.message : String(error)}`);
+          log.error('unexpected failure on a file', {
+            path: displayPath(entry.path),
+            error: error instanceof Error ? error.stack : String(error),
+          });
+          recordError(
+            entry.path,
+            'CORRUPT',
+            `Unexpected failure: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
         progress('analyse', ++done, total);
       }
@@ -151,7 +186,10 @@ export async function runScan(
     await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
 
     // 4. Moves and deletions.
-    const reconciled = repo.reconcile(scanId, folders.map((f) => f.id));
+    const reconciled = repo.reconcile(
+      scanId,
+      folders.map((f) => f.id),
+    );
     report.moved = reconciled.moved;
     report.missing = reconciled.missing;
   } catch (error) {
@@ -164,11 +202,19 @@ export async function runScan(
   }
   report.seconds = (performance.now() - started) / 1000;
   repo.finishScan(scanId, report.state, { ...report, errors: report.errors.length }, now());
-  log.info('scan finished', { files: report.files, images: report.images, errors: report.errors.length, seconds: report.seconds });
+  log.info('scan finished', {
+    files: report.files,
+    images: report.images,
+    errors: report.errors.length,
+    seconds: report.seconds,
+  });
   return report;
 }
 
-type Outcome = { kind: 'image' } | { kind: 'skipped' } | { kind: 'error'; code: ScanErrorCode; message: string };
+type Outcome =
+  | { kind: 'image' }
+  | { kind: 'skipped' }
+  | { kind: 'error'; code: ScanErrorCode; message: string };
 
 async function processFile(
   deps: ScanDeps,
@@ -188,8 +234,20 @@ async function processFile(
   // Size and time as of the read, not the walk: a file replaced in between is stored as it was read.
   let seen = { size: entry.size, mtimeMs: entry.mtimeMs };
   const saveFile = (contentId: number | null, state: 'ok' | 'error'): void => {
-    if (existing) repo.updateFile(existing.id, entry.folderId, seen.size, seen.mtimeMs, contentId, state, scanId);
-    else repo.insertFile(entry.folderId, display, entry.path, seen.size, seen.mtimeMs, contentId, state, scanId, now());
+    if (existing)
+      repo.updateFile(existing.id, entry.folderId, seen.size, seen.mtimeMs, contentId, state, scanId);
+    else
+      repo.insertFile(
+        entry.folderId,
+        display,
+        entry.path,
+        seen.size,
+        seen.mtimeMs,
+        contentId,
+        state,
+        scanId,
+        now(),
+      );
   };
   const fail = (code: ScanErrorCode, message: string): Outcome => {
     saveFile(null, 'error');
@@ -199,7 +257,9 @@ async function processFile(
     if (signal.aborted) throw error;
     const problem = problemFromFsError(entry.path, error);
     if (problem.code === 'VANISHED' && existing) repo.setFileState(existing.id, 'missing');
-    return problem.code === 'VANISHED' && !existing ? { kind: 'error', code: problem.code, message: problem.message } : fail(problem.code, problem.message);
+    return problem.code === 'VANISHED' && !existing
+      ? { kind: 'error', code: problem.code, message: problem.message }
+      : fail(problem.code, problem.message);
   };
 
   let opened: OpenedFile;
@@ -215,11 +275,17 @@ async function processFile(
     if (!kind) {
       if (!looksLikeImageName(extension)) return { kind: 'skipped' };
       if (opened.size === 0) return fail('EMPTY_FILE', 'File is empty (0 bytes)');
-      return fail('NOT_AN_IMAGE', `Not an image: the content is not a known image format despite the "${extension}" extension`);
+      return fail(
+        'NOT_AN_IMAGE',
+        `Not an image: the content is not a known image format despite the "${extension}" extension`,
+      );
     }
     const maxBytes = deps.maxImageBytes ?? MAX_IMAGE_BYTES;
     if (opened.size > maxBytes)
-      return fail('TOO_MANY_PIXELS', `File is ${(opened.size / 2 ** 20).toFixed(0)} MB, above the ${(maxBytes / 2 ** 20).toFixed(0)} MB limit for one image`);
+      return fail(
+        'TOO_MANY_PIXELS',
+        `File is ${(opened.size / 2 ** 20).toFixed(0)} MB, above the ${(maxBytes / 2 ** 20).toFixed(0)} MB limit for one image`,
+      );
 
     const release = await budget.acquire(opened.size);
     try {
@@ -274,7 +340,11 @@ async function analyseContent(
 ): Promise<Outcome> {
   const { repo } = deps;
   const known = repo.contentBySha(sha);
-  const needsDecode = !known || known.decoded_at === null || known.hash_bytes !== PACKED_HASH_BYTES || known.hash_version !== HASH_VERSION;
+  const needsDecode =
+    !known ||
+    known.decoded_at === null ||
+    known.hash_bytes !== PACKED_HASH_BYTES ||
+    known.hash_version !== HASH_VERSION;
   const needsVision = vision !== null && (known ? vision.needs(known.id) : true);
   if (known && !needsDecode && !needsVision) {
     saveFile(known.id, 'ok');
@@ -285,7 +355,10 @@ async function analyseContent(
   let metadata;
   try {
     // In a worker under a time budget: a parser looping on a malformed file is stopped there.
-    metadata = await readMetadataOffThread(metadataPart(bytes, kind), deps.budgets?.metadataMs ?? METADATA_BUDGET_MS);
+    metadata = await readMetadataOffThread(
+      metadataPart(bytes, kind),
+      deps.budgets?.metadataMs ?? METADATA_BUDGET_MS,
+    );
     decoded = await decodePhoto(bytes, kind, {
       maxPixels: deps.maxPixels ?? DEFAULT_MAX_PIXELS,
       exifOrientation: metadata.orientation,
@@ -328,7 +401,12 @@ async function analyseContent(
     saveFile(content.id, 'ok');
   }
   if (vision && needsVision) {
-    await vision.analyze(content.id, decoded.raster, { width: decoded.width, height: decoded.height }, signal);
+    await vision.analyze(
+      content.id,
+      decoded.raster,
+      { width: decoded.width, height: decoded.height },
+      signal,
+    );
   }
   return { kind: 'image' };
 }

@@ -21,11 +21,15 @@ export interface WalkProblem {
 const SLASH = Buffer.from('/');
 
 export function joinPath(dir: Buffer, name: Buffer): Buffer {
-  return dir.length > 0 && dir[dir.length - 1] === 0x2f ? Buffer.concat([dir, name]) : Buffer.concat([dir, SLASH, name]);
+  return dir.length > 0 && dir[dir.length - 1] === 0x2f
+    ? Buffer.concat([dir, name])
+    : Buffer.concat([dir, SLASH, name]);
 }
 
 function errorCode(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+  return typeof error === 'object' && error !== null && 'code' in error
+    ? String((error as { code: unknown }).code)
+    : '';
 }
 
 function describe(error: unknown): string {
@@ -48,7 +52,11 @@ export function problemFromFsError(path: Buffer, error: unknown): WalkProblem {
 }
 
 /** Yields regular files under `root`. Hidden folders (".name") are skipped. */
-export async function* walkFiles(root: Buffer, onProblem: (p: WalkProblem) => void, signal?: AbortSignal): AsyncGenerator<WalkEntry> {
+export async function* walkFiles(
+  root: Buffer,
+  onProblem: (p: WalkProblem) => void,
+  signal?: AbortSignal,
+): AsyncGenerator<WalkEntry> {
   let rootStat: Stats;
   try {
     rootStat = await fs.stat(root);
@@ -104,7 +112,11 @@ export async function* walkFiles(root: Buffer, onProblem: (p: WalkProblem) => vo
         if (entry.name[0] === 0x2e) continue;
         const key = `${st.dev}:${st.ino}`;
         if (visited.has(key)) {
-          onProblem({ path: full, code: 'SYMLINK_LOOP', message: 'Symbolic link points back to a folder already scanned' });
+          onProblem({
+            path: full,
+            code: 'SYMLINK_LOOP',
+            message: 'Symbolic link points back to a folder already scanned',
+          });
         } else {
           visited.add(key);
           subdirs.push(full);

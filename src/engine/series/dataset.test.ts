@@ -17,11 +17,17 @@ let cleanup: () => void;
 const seriesOf = new Map<string, number>();
 
 /** Scans `folder` with recognition into a fresh engine and records the series of each file name. */
-async function scanSeries(folder: string, dataDir: string, seriesOfFile: Map<string, number>): Promise<Engine> {
+async function scanSeries(
+  folder: string,
+  dataDir: string,
+  seriesOfFile: Map<string, number>,
+): Promise<Engine> {
   const scanned = await createEngine({ dataDir });
   await scanned.dispatch('library:addFolder', { path: folder });
   await scanned.scanAndWait({ ml: true });
-  const { series } = (await scanned.dispatch('series:list', { limit: 10_000 })) as { series: SeriesSummary[] };
+  const { series } = (await scanned.dispatch('series:list', { limit: 10_000 })) as {
+    series: SeriesSummary[];
+  };
   for (const s of series) {
     const detail = (await scanned.dispatch('series:get', { id: s.id })) as SeriesDetail;
     for (const shot of detail.shots) seriesOfFile.set(path.basename(shot.path), s.id);
@@ -90,9 +96,11 @@ describe('series on photos of one cast from different occasions', () => {
       copyFileSync(from, path.join(folder, name));
       utimesSync(path.join(folder, name), when, when);
     };
-    for (const f of readdirSync(path.join(datasetsRoot(), 'faces/group'))) copy(path.join(datasetsRoot(), 'faces/group', f), f);
+    for (const f of readdirSync(path.join(datasetsRoot(), 'faces/group')))
+      copy(path.join(datasetsRoot(), 'faces/group', f), f);
     const crops = path.join(datasetsRoot(), 'faces/images');
-    for (const person of readdirSync(crops)) for (const f of readdirSync(path.join(crops, person))) copy(path.join(crops, person, f), f);
+    for (const person of readdirSync(crops))
+      for (const f of readdirSync(path.join(crops, person))) copy(path.join(crops, person, f), f);
     groupEngine = await scanSeries(folder, path.join(t.dir, 'data'), seriesOfPhoto);
   }, 300_000);
   afterAll(async () => {

@@ -4,7 +4,13 @@
  * by `npm run eval:series`; test tooling, not product code.
  */
 import path from 'node:path';
-import type { DuplicateGroup, Person, PersonDetail, SeriesDetail, SeriesSummary } from '../../common/contract/types';
+import type {
+  DuplicateGroup,
+  Person,
+  PersonDetail,
+  SeriesDetail,
+  SeriesSummary,
+} from '../../common/contract/types';
 import type { Engine } from '../engine';
 import { pairwiseScores } from '../../common/people/synthetic';
 
@@ -22,7 +28,14 @@ export interface SeriesLabels {
 
 export interface SeriesRunSummary {
   photos: number;
-  deepfashion: { precision: number; recall: number; f1: number; series: number; largestSeries: number; unseriesed: number };
+  deepfashion: {
+    precision: number;
+    recall: number;
+    f1: number;
+    series: number;
+    largestSeries: number;
+    unseriesed: number;
+  };
   seriesMixingGenders: number;
   backViews: { total: number; ownPerson: number; otherPerson: number; unassigned: number; ratio: number };
   people: { count: number; maxSeriesSpanned: number; largestPhotos: number };
@@ -38,9 +51,20 @@ export interface SeriesRunReport {
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** Pairwise precision / recall / F1 of a predicted grouping (items absent from `predicted` are alone). */
-export function pairwiseF1(items: readonly string[], truth: (item: string) => string, predicted: ReadonlyMap<string, number>): { precision: number; recall: number; f1: number } {
-  const { precision, recall } = pairwiseScores(items.map(truth), items.map((item) => predicted.get(item) ?? null));
-  return { precision: r3(precision), recall: r3(recall), f1: r3(precision + recall ? (2 * precision * recall) / (precision + recall) : 0) };
+export function pairwiseF1(
+  items: readonly string[],
+  truth: (item: string) => string,
+  predicted: ReadonlyMap<string, number>,
+): { precision: number; recall: number; f1: number } {
+  const { precision, recall } = pairwiseScores(
+    items.map(truth),
+    items.map((item) => predicted.get(item) ?? null),
+  );
+  return {
+    precision: r3(precision),
+    recall: r3(recall),
+    f1: r3(precision + recall ? (2 * precision * recall) / (precision + recall) : 0),
+  };
 }
 
 export async function scoreSeriesRun(engine: Engine, labels: SeriesLabels): Promise<SeriesRunReport> {
@@ -54,7 +78,9 @@ export async function scoreSeriesRun(engine: Engine, labels: SeriesLabels): Prom
   for (const s of series) {
     const detail = (await engine.dispatch('series:get', { id: s.id })) as SeriesDetail;
     for (const shot of detail.shots) seriesOf.set(path.basename(shot.path), s.id);
-    details.push(`series ${s.id} (${detail.shots.length}): ${detail.shots.map((x) => labelOf(x.path)?.series ?? path.basename(x.path)).join(', ')}`);
+    details.push(
+      `series ${s.id} (${detail.shots.length}): ${detail.shots.map((x) => labelOf(x.path)?.series ?? path.basename(x.path)).join(', ')}`,
+    );
   }
 
   const personsOf = new Map<string, Set<number>>();
@@ -74,7 +100,9 @@ export async function scoreSeriesRun(engine: Engine, labels: SeriesLabels): Prom
       if (label) seriesSpanned.set(p.id, (seriesSpanned.get(p.id) ?? new Set()).add(label.series));
     }
     largestPhotos = Math.max(largestPhotos, files.size);
-    details.push(`person ${p.id}: ${files.size} photos (${detail.faces.length} faces, ${detail.inferred.length} inferred), series ${[...(seriesSpanned.get(p.id) ?? [])].slice(0, 8).join(' ')}`);
+    details.push(
+      `person ${p.id}: ${files.size} photos (${detail.faces.length} faces, ${detail.inferred.length} inferred), series ${[...(seriesSpanned.get(p.id) ?? [])].slice(0, 8).join(' ')}`,
+    );
   }
 
   const df = [...byName.entries()].filter(([, l]) => l.dataset === 'deepfashion_inshop').map(([n]) => n);
@@ -88,7 +116,10 @@ export async function scoreSeriesRun(engine: Engine, labels: SeriesLabels): Prom
   for (const n of df) {
     const s = seriesOf.get(n);
     if (s === undefined) continue;
-    genders.set(s, (genders.get(s) ?? new Set()).add((byName.get(n) as SeriesLabel).series.split('/')[0] as string));
+    genders.set(
+      s,
+      (genders.get(s) ?? new Set()).add((byName.get(n) as SeriesLabel).series.split('/')[0] as string),
+    );
   }
 
   let ownPerson = 0;
@@ -98,34 +129,57 @@ export async function scoreSeriesRun(engine: Engine, labels: SeriesLabels): Prom
   for (const n of backs) {
     const label = byName.get(n) as SeriesLabel;
     const mine = personsOf.get(n);
-    const siblings = df.filter((m) => m !== n && byName.get(m)?.series === label.series && byName.get(m)?.view !== 'back');
+    const siblings = df.filter(
+      (m) => m !== n && byName.get(m)?.series === label.series && byName.get(m)?.view !== 'back',
+    );
     const theirs = new Set(siblings.flatMap((m) => [...(personsOf.get(m) ?? [])]));
     if (!mine || mine.size === 0) {
       unassigned++;
-      details.push(`back view unassigned: ${n} (series ${seriesOf.get(n) ?? 'none'}; people of its other views: ${[...theirs].join(' ') || 'none'})`);
+      details.push(
+        `back view unassigned: ${n} (series ${seriesOf.get(n) ?? 'none'}; people of its other views: ${[...theirs].join(' ') || 'none'})`,
+      );
       continue;
     }
     if ([...mine].some((p) => theirs.has(p))) ownPerson++;
     else otherPerson++;
   }
 
-  const { groups } = (await engine.dispatch('dedup:groups', { limit: 10_000 })) as { groups: DuplicateGroup[] };
+  const { groups } = (await engine.dispatch('dedup:groups', { limit: 10_000 })) as {
+    groups: DuplicateGroup[];
+  };
   let across = 0;
   for (const g of groups) {
     const labelled = new Set(g.members.map((m) => labelOf(m.path)?.series ?? `?${m.path}`));
     if (labelled.size > 1) {
       across++;
-      details.push(`duplicate group ${g.id} across series: ${g.members.map((m) => path.basename(m.path)).join(', ')}`);
+      details.push(
+        `duplicate group ${g.id} across series: ${g.members.map((m) => path.basename(m.path)).join(', ')}`,
+      );
     }
   }
 
   return {
     summary: {
       photos: byName.size,
-      deepfashion: { ...f1, series: sizes.size, largestSeries: Math.max(0, ...sizes.values()), unseriesed: df.filter((n) => !seriesOf.has(n)).length },
+      deepfashion: {
+        ...f1,
+        series: sizes.size,
+        largestSeries: Math.max(0, ...sizes.values()),
+        unseriesed: df.filter((n) => !seriesOf.has(n)).length,
+      },
       seriesMixingGenders: [...genders.values()].filter((g) => g.size > 1).length,
-      backViews: { total: backs.length, ownPerson, otherPerson, unassigned, ratio: r3(backs.length ? ownPerson / backs.length : 1) },
-      people: { count: people.length, maxSeriesSpanned: Math.max(0, ...[...seriesSpanned.values()].map((s) => s.size)), largestPhotos },
+      backViews: {
+        total: backs.length,
+        ownPerson,
+        otherPerson,
+        unassigned,
+        ratio: r3(backs.length ? ownPerson / backs.length : 1),
+      },
+      people: {
+        count: people.length,
+        maxSeriesSpanned: Math.max(0, ...[...seriesSpanned.values()].map((s) => s.size)),
+        largestPhotos,
+      },
       duplicateGroupsAcrossSeries: across,
       duplicateGroups: groups.length,
     },

@@ -49,7 +49,6 @@ function storedShotReasons(json: string): { reasons: string[]; why: ShotReason[]
   return { reasons: why.map(englishShotReason), why };
 }
 
-
 /** A body must be at least this many face heights tall to say anything about clothes. */
 export const CLOTHES_MIN_FACE_HEIGHTS = 2;
 
@@ -137,7 +136,14 @@ export function createSeriesRepository(db: Db) {
       .pluck(),
     page: db.prepare<
       [number | null, number | null, number, number],
-      { id: number; title: string; start_at: number | null; end_at: number | null; photo_count: number; subject: string | null }
+      {
+        id: number;
+        title: string;
+        start_at: number | null;
+        end_at: number | null;
+        photo_count: number;
+        subject: string | null;
+      }
     >(
       `SELECT s.id, s.title, s.start_at, s.end_at, json_extract(s.reasons, '$.subject') AS subject, (SELECT COUNT(*) FROM series_members m WHERE m.series_id = s.id) AS photo_count
        FROM series s WHERE ? IS NULL OR EXISTS (SELECT 1 FROM series_people sp WHERE sp.series_id = s.id AND sp.person_id = ?)
@@ -175,14 +181,16 @@ export function createSeriesRepository(db: Db) {
       `SELECT ${PHOTO_COLUMNS}, m.best, m.redundant, m.score, m.reasons FROM series_members m JOIN contents c ON c.id = m.content_id
        JOIN files fi ON ${FIRST_FILE} WHERE m.series_id = ? ORDER BY m.position`,
     ),
-    burstFiles: db.prepare<[], { file_id: number; path: string; series_id: number; redundant: number; reasons: string }>(
+    burstFiles: db.prepare<
+      [],
+      { file_id: number; path: string; series_id: number; redundant: number; reasons: string }
+    >(
       `SELECT fi.id AS file_id, fi.path, m.series_id, m.redundant, m.reasons FROM series_members m JOIN files fi ON fi.content_id = m.content_id AND fi.state = 'ok'
        WHERE m.burst IS NOT NULL ORDER BY m.series_id, m.position, fi.id`,
     ),
   };
 
   const toPhoto = toPhotoSummary;
-
 
   return {
     transaction<T>(fn: () => T): T {
@@ -202,7 +210,8 @@ export function createSeriesRepository(db: Db) {
         faces: r.faces,
         faceQuality: r.face_quality,
         bodies: r.bodies,
-        personCover: r.largest_body !== null && r.width && r.height ? r.largest_body / (r.width * r.height) : 0,
+        personCover:
+          r.largest_body !== null && r.width && r.height ? r.largest_body / (r.width * r.height) : 0,
         path: r.path,
       }));
     },
@@ -290,7 +299,13 @@ export function createSeriesRepository(db: Db) {
       return r === undefined ? null : toPhoto(r);
     },
     shots(seriesId: number) {
-      return s.shots.all(seriesId).map((r) => ({ ...toPhoto(r), best: r.best === 1, redundant: r.redundant === 1, score: r.score, ...storedShotReasons(r.reasons) }));
+      return s.shots.all(seriesId).map((r) => ({
+        ...toPhoto(r),
+        best: r.best === 1,
+        redundant: r.redundant === 1,
+        score: r.score,
+        ...storedShotReasons(r.reasons),
+      }));
     },
     burstFiles() {
       return s.burstFiles.all().map((r) => ({

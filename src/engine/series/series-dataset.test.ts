@@ -20,7 +20,9 @@ const root = path.join(data.root, 'series');
 const present = !data.skip;
 
 describe.skipIf(!present)(`people and series on real photo shoots (dev series set)${data.why}`, () => {
-  const labels = present ? (JSON.parse(readFileSync(path.join(root, 'labels.json'), 'utf8')) as SeriesLabels) : { images: {} };
+  const labels = present
+    ? (JSON.parse(readFileSync(path.join(root, 'labels.json'), 'utf8')) as SeriesLabels)
+    : { images: {} };
   let engine: Engine;
   let cleanup: () => void;
   let summary: SeriesRunSummary;
@@ -67,41 +69,46 @@ describe.skipIf(!present)(`people and series on real photo shoots (dev series se
   });
 });
 
-describe.skipIf(!present)(`body descriptor on Market-1501 crops (query one camera, gallery the others)${data.why}`, () => {
-  it('finds the same person first for at least half of the queries', async () => {
-    const labels = JSON.parse(readFileSync(path.join(root, 'labels.json'), 'utf8')) as SeriesLabels;
-    const pipeline = createVisionPipeline({ modelsDir: DEFAULT_MODELS_DIR, logger: silentLogger });
-    const crops: Array<{ person: string; camera: number; v: Float32Array }> = [];
-    try {
-      for (const [rel, label] of Object.entries(labels.images)) {
-        if (label.dataset !== 'market1501') continue;
-        const raster = await decodeAnalysisRaster(path.join(root, rel));
-        // A re-identification crop is the person box: describe it whole.
-        const [v] = await pipeline.describePersons(raster, [[0, 0, raster.width, raster.height]]);
-        crops.push({ person: label.person, camera: label.camera ?? 0, v: v as Float32Array });
+describe.skipIf(!present)(
+  `body descriptor on Market-1501 crops (query one camera, gallery the others)${data.why}`,
+  () => {
+    it('finds the same person first for at least half of the queries', async () => {
+      const labels = JSON.parse(readFileSync(path.join(root, 'labels.json'), 'utf8')) as SeriesLabels;
+      const pipeline = createVisionPipeline({ modelsDir: DEFAULT_MODELS_DIR, logger: silentLogger });
+      const crops: Array<{ person: string; camera: number; v: Float32Array }> = [];
+      try {
+        for (const [rel, label] of Object.entries(labels.images)) {
+          if (label.dataset !== 'market1501') continue;
+          const raster = await decodeAnalysisRaster(path.join(root, rel));
+          // A re-identification crop is the person box: describe it whole.
+          const [v] = await pipeline.describePersons(raster, [[0, 0, raster.width, raster.height]]);
+          crops.push({ person: label.person, camera: label.camera ?? 0, v: v as Float32Array });
+        }
+      } finally {
+        await pipeline.dispose();
       }
-    } finally {
-      await pipeline.dispose();
-    }
-    let queries = 0;
-    let rank1 = 0;
-    let apSum = 0;
-    for (const q of crops) {
-      const ranked = crops
-        .filter((g) => g.camera !== q.camera)
-        .map((g) => ({ same: g.person === q.person, s: cosineSimilarity(q.v, g.v) }))
-        .sort((a, b) => b.s - a.s);
-      if (!ranked.some((r) => r.same)) continue;
-      queries++;
-      if (ranked[0]?.same === true) rank1++;
-      let hits = 0;
-      let ap = 0;
-      ranked.forEach((r, i) => {
-        if (r.same) ap += ++hits / (i + 1);
-      });
-      apSum += ap / hits;
-    }
-    console.info(`Market-1501 dev crops: rank-1 ${(rank1 / queries).toFixed(3)}, mAP ${(apSum / queries).toFixed(3)} over ${queries} queries`);
-    expect(rank1 / queries).toBeGreaterThanOrEqual(0.5);
-  }, 120_000);
-});
+      let queries = 0;
+      let rank1 = 0;
+      let apSum = 0;
+      for (const q of crops) {
+        const ranked = crops
+          .filter((g) => g.camera !== q.camera)
+          .map((g) => ({ same: g.person === q.person, s: cosineSimilarity(q.v, g.v) }))
+          .sort((a, b) => b.s - a.s);
+        if (!ranked.some((r) => r.same)) continue;
+        queries++;
+        if (ranked[0]?.same === true) rank1++;
+        let hits = 0;
+        let ap = 0;
+        ranked.forEach((r, i) => {
+          if (r.same) ap += ++hits / (i + 1);
+        });
+        apSum += ap / hits;
+      }
+      console.info(
+        `Market-1501 dev crops: rank-1 ${(rank1 / queries).toFixed(3)}, mAP ${(apSum / queries).toFixed(3)} over ${queries} queries`,
+      );
+      expect(rank1 / queries).toBeGreaterThanOrEqual(0.5);
+    }, 120_000);
+  },
+);

@@ -103,7 +103,9 @@ describe('series service', () => {
     expect(burst[0]?.why[0]).toEqual({ key: 'shot.redundant', params: { gapMs: 500, kept: burst[1]?.id } });
     for (const shot of detail.shots) expect(shot.why.map(englishShotReason)).toEqual(shot.reasons);
     expect(detail.subject).toEqual({ kind: 'people' });
-    expect(parseStoredKeyed(JSON.stringify(['an older English reason']))).toEqual([{ key: 'text', params: { text: 'an older English reason' } }]);
+    expect(parseStoredKeyed(JSON.stringify(['an older English reason']))).toEqual([
+      { key: 'text', params: { text: 'an older English reason' } },
+    ]);
     expect(detail.reasons).toMatchObject({ photos: 6, timeSource: { exif: 6, mtime: 0 } });
     expect(detail.explanation.some((e) => e === 'Anna in 6 of 6 photos')).toBe(true);
 

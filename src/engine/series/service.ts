@@ -10,7 +10,13 @@ import { EngineError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import { judgeShots, type Shot } from '../../common/series/best-shot';
 import { describeSeries, hasNoClock, type SeriesPhotoMeta } from '../../common/series/describe';
-import { compareNames, groupSeries, untrustedFileTimes, type GroupedSeries, type SeriesPhoto } from '../../common/series/group';
+import {
+  compareNames,
+  groupSeries,
+  untrustedFileTimes,
+  type GroupedSeries,
+  type SeriesPhoto,
+} from '../../common/series/group';
 import { DEFAULT_SERIES_PARAMS, type SeriesParams } from '../../common/series/params';
 import { settle, yieldToLoop } from '../async';
 import type { Db } from '../db/open';
@@ -58,7 +64,11 @@ const SAME_OCCASION_NAMES = 10;
  * Whether two contents belong to one occasion as far as time or file order can tell: EXIF or file
  * times within `maxGapMs`, or (without a clock) files of one folder at most `SAME_OCCASION_NAMES` apart in name order.
  */
-function occasionTest(contents: readonly ContentForSeries[], untimed: ReadonlySet<number>, p: SeriesParams): (a: number, b: number) => boolean {
+function occasionTest(
+  contents: readonly ContentForSeries[],
+  untimed: ReadonlySet<number>,
+  p: SeriesParams,
+): (a: number, b: number) => boolean {
   const timeOf = new Map<number, number>();
   const position = new Map<number, { folder: string; index: number }>();
   const byFolder = new Map<string, Array<{ id: number; name: string }>>();
@@ -83,7 +93,12 @@ function occasionTest(contents: readonly ContentForSeries[], untimed: ReadonlySe
     if (ta !== undefined && tb !== undefined) return Math.abs(ta - tb) <= p.maxGapMs;
     const pa = position.get(a);
     const pb = position.get(b);
-    return pa !== undefined && pb !== undefined && pa.folder === pb.folder && Math.abs(pa.index - pb.index) <= SAME_OCCASION_NAMES;
+    return (
+      pa !== undefined &&
+      pb !== undefined &&
+      pa.folder === pb.folder &&
+      Math.abs(pa.index - pb.index) <= SAME_OCCASION_NAMES
+    );
   };
 }
 
@@ -102,7 +117,9 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
     const bodiesOf = repo.bodiesByContent();
     const names = repo.peopleNames();
     const backgroundCache = new LruCache<number, Float32Array | null>(VECTOR_CACHE);
-    const bodyCache = new LruCache<number, { vectors: Float32Array[]; people: Array<number | null> }>(VECTOR_CACHE);
+    const bodyCache = new LruCache<number, { vectors: Float32Array[]; people: Array<number | null> }>(
+      VECTOR_CACHE,
+    );
     const backgroundOf = (id: number): Float32Array | null =>
       backgroundCache.getOrSet(id, () => vectors().backgrounds.get(id));
     const bodiesOfContent = (id: number): { vectors: Float32Array[]; people: Array<number | null> } =>
@@ -118,7 +135,11 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
       });
 
     const untrusted = untrustedFileTimes(
-      contents.flatMap((c) => (c.capturedAt === null && c.mtime !== null ? [{ contentId: c.id, time: c.mtime, timeSource: 'mtime' as const }] : [])),
+      contents.flatMap((c) =>
+        c.capturedAt === null && c.mtime !== null
+          ? [{ contentId: c.id, time: c.mtime, timeSource: 'mtime' as const }]
+          : [],
+      ),
       params,
     );
     const sameOccasion = occasionTest(contents, untrusted, params);
@@ -134,9 +155,11 @@ export function createSeriesService(options: SeriesServiceOptions): SeriesServic
       commonnessCache.getOrSet(id, () => {
         const v = backgroundOf(id);
         if (v === null) return null;
-        const hits = vectors().backgrounds
-          .search(v, params.backgroundCommonK + 48)
-          .filter((h) => h.id !== id && 1 - h.distance < params.backgroundNearIdentical && !sameOccasion(id, h.id));
+        const hits = vectors()
+          .backgrounds.search(v, params.backgroundCommonK + 48)
+          .filter(
+            (h) => h.id !== id && 1 - h.distance < params.backgroundNearIdentical && !sameOccasion(id, h.id),
+          );
         const kth = hits[params.backgroundCommonK - 1];
         return kth === undefined ? null : 1 - kth.distance;
       });

@@ -2,7 +2,20 @@
  * Execute re-checks everything on disk at the moment of deletion (issue 11, items 3, 6, 7): plans
  * made earlier, files changed or deleted outside Sift, symlinked folders, unsafe trash folders.
  */
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeletePlan, DuplicateGroup, JournalEntry } from '../../common/contract/types';
@@ -20,7 +33,10 @@ let trashDir: string;
 async function open(photoRoot: string): Promise<void> {
   photos = photoRoot;
   mkdirSync(photos, { recursive: true });
-  engine = await createEngine({ dataDir: path.join(root, 'data'), trash: createFreedesktopTrash({ homeTrash: trashDir }) });
+  engine = await createEngine({
+    dataDir: path.join(root, 'data'),
+    trash: createFreedesktopTrash({ homeTrash: trashDir }),
+  });
 }
 
 beforeEach(() => {
@@ -35,7 +51,11 @@ afterEach(async () => {
 const call = <T>(method: string, arg: unknown): Promise<T> => engine.dispatch(method, arg) as Promise<T>;
 
 /** Two byte-identical photos (one group, `a.jpg` the keeper by name order) and an unrelated one. */
-async function twins(): Promise<{ group: DuplicateGroup; keeper: DuplicateGroup['members'][number]; twin: DuplicateGroup['members'][number] }> {
+async function twins(): Promise<{
+  group: DuplicateGroup;
+  keeper: DuplicateGroup['members'][number];
+  twin: DuplicateGroup['members'][number];
+}> {
   const jpeg = await makeJpeg(640, 480, 11, 90);
   writeFileSync(path.join(photos, 'a.jpg'), jpeg);
   writeFileSync(path.join(photos, 'b.jpg'), jpeg);
@@ -52,7 +72,8 @@ async function twins(): Promise<{ group: DuplicateGroup; keeper: DuplicateGroup[
 }
 
 const planFor = (ids: number[]): Promise<DeletePlan> => call<DeletePlan>('trash:plan', { photoIds: ids });
-const run = (plan: DeletePlan): Promise<JournalEntry> => call<JournalEntry>('trash:execute', { planId: plan.id });
+const run = (plan: DeletePlan): Promise<JournalEntry> =>
+  call<JournalEntry>('trash:execute', { planId: plan.id });
 
 describe('execute re-checks the guards on disk (item 3)', () => {
   beforeEach(() => open(path.join(root, 'photos')));
@@ -99,7 +120,10 @@ describe('execute re-checks the guards on disk (item 3)', () => {
     writeFileSync(twin.path, bytes);
     expect(statSync(twin.path).size).toBe(plan.items[0]?.bytes);
     const entry = await run(plan);
-    expect(entry.items[0]).toMatchObject({ ok: false, error: expect.stringMatching(/changed since the scan/) as unknown });
+    expect(entry.items[0]).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/changed since the scan/) as unknown,
+    });
     expect(readFileSync(twin.path).equals(bytes)).toBe(true);
   });
 
@@ -128,11 +152,17 @@ describe('symlinked folders (item 6)', () => {
     symlinkSync(outside, path.join(photos, 'linked'));
     await call('library:addFolder', { path: photos });
     await engine.scanAndWait({ ml: false });
-    const { photos: list } = await call<{ photos: Array<{ id: number; path: string }> }>('library:photos', { offset: 0, limit: 10 });
+    const { photos: list } = await call<{ photos: Array<{ id: number; path: string }> }>('library:photos', {
+      offset: 0,
+      limit: 10,
+    });
     const linked = list.find((p) => p.path.endsWith(path.join('linked', 'real.jpg')));
     expect(linked).toBeDefined();
     const entry = await run(await planFor([linked?.id as number]));
-    expect(entry.items[0]).toMatchObject({ ok: false, error: expect.stringMatching(/outside the library/) as unknown });
+    expect(entry.items[0]).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/outside the library/) as unknown,
+    });
     expect(existsSync(path.join(outside, 'real.jpg'))).toBe(true);
     expect(existsSync(path.join(trashDir, 'files', 'real.jpg'))).toBe(false);
   });
@@ -199,25 +229,29 @@ describe('trash folders on other file systems (item 7)', () => {
   // /dev/shm is another file system than the temp folder on most Linux machines: a real EXDEV.
   const shm = '/dev/shm';
   const otherFs = existsSync(shm) && statSync(shm).dev !== statSync(tempDir().dir).dev;
-  it.skipIf(!otherFs)('the backend refuses an unsafe trash on another file system and leaves the file in place (needs /dev/shm on another file system)', async () => {
-    const photosDir = mkdtempSync(path.join(shm, 'sift-test-'));
-    const shmTrash = path.join(shm, `.Trash-${uid}`);
-    const existed = existsSync(shmTrash);
-    try {
-      const file = path.join(photosDir, 'p.jpg');
-      writeFileSync(file, 'photo bytes');
-      if (!existed) {
-        const attacker = path.join(photosDir, 'attacker');
-        mkdirSync(attacker, { mode: 0o777 });
-        symlinkSync(attacker, shmTrash);
-        const backend = createFreedesktopTrash({ homeTrash: path.join(root, 'home-trash') });
-        await expectUnsafe(backend.trash(Buffer.from(file)));
-        expect(readFileSync(file, 'utf8')).toBe('photo bytes');
-        unlinkSync(shmTrash);
+  it.skipIf(!otherFs)(
+    'the backend refuses an unsafe trash on another file system and leaves the file in place (needs /dev/shm on another file system)',
+    async () => {
+      const photosDir = mkdtempSync(path.join(shm, 'sift-test-'));
+      const shmTrash = path.join(shm, `.Trash-${uid}`);
+      const existed = existsSync(shmTrash);
+      try {
+        const file = path.join(photosDir, 'p.jpg');
+        writeFileSync(file, 'photo bytes');
+        if (!existed) {
+          const attacker = path.join(photosDir, 'attacker');
+          mkdirSync(attacker, { mode: 0o777 });
+          symlinkSync(attacker, shmTrash);
+          const backend = createFreedesktopTrash({ homeTrash: path.join(root, 'home-trash') });
+          await expectUnsafe(backend.trash(Buffer.from(file)));
+          expect(readFileSync(file, 'utf8')).toBe('photo bytes');
+          unlinkSync(shmTrash);
+        }
+      } finally {
+        if (!existed && lstatSync(shmTrash, { throwIfNoEntry: false })?.isSymbolicLink())
+          unlinkSync(shmTrash);
+        rmSync(photosDir, { recursive: true, force: true });
       }
-    } finally {
-      if (!existed && lstatSync(shmTrash, { throwIfNoEntry: false })?.isSymbolicLink()) unlinkSync(shmTrash);
-      rmSync(photosDir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });

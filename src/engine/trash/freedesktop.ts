@@ -80,7 +80,8 @@ async function ensurePrivateDir(dir: string, uid: number): Promise<string | null
   try {
     await fs.mkdir(Buffer.from(dir, 'latin1'), { mode: 0o700 });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return `cannot be created (${(error as Error).message})`;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+      return `cannot be created (${(error as Error).message})`;
   }
   return privateDirProblem(dir, uid);
 }
@@ -96,7 +97,12 @@ export async function topdirTrashDir(topdir: string, uid = currentUid()): Promis
   const problems: string[] = [];
   const shared = path.join(topdir, '.Trash');
   const sharedStat = await lstatOrNull(shared);
-  if (sharedStat && sharedStat.isDirectory() && !sharedStat.isSymbolicLink() && (sharedStat.mode & 0o1000) !== 0) {
+  if (
+    sharedStat &&
+    sharedStat.isDirectory() &&
+    !sharedStat.isSymbolicLink() &&
+    (sharedStat.mode & 0o1000) !== 0
+  ) {
     const own = path.join(shared, String(uid));
     const problem = await ensurePrivateDir(own, uid);
     if (problem === null && (await trashSubdirsProblem(own, uid)) === null) return own;
@@ -124,7 +130,12 @@ export function createFreedesktopTrash(options: FreedesktopTrashOptions = {}): T
   // Kept as a latin1 string (one char per byte) like every trash path in this module.
   const homeTrash = Buffer.from(options.homeTrash ?? homeTrashDir()).toString('latin1');
 
-  async function moveInto(trashDir: string, file: Buffer, onReserved?: (trashPath: string) => void, checked = false): Promise<string> {
+  async function moveInto(
+    trashDir: string,
+    file: Buffer,
+    onReserved?: (trashPath: string) => void,
+    checked = false,
+  ): Promise<string> {
     if (!checked) await ensureTrash(trashDir);
     const base = path.basename(file.toString('latin1'));
     const ext = path.extname(base);
@@ -140,7 +151,9 @@ export function createFreedesktopTrash(options: FreedesktopTrashOptions = {}): T
         throw error;
       }
       try {
-        await handle.writeFile(`[Trash Info]\nPath=${encodeTrashPath(file)}\nDeletionDate=${deletionDate()}\n`);
+        await handle.writeFile(
+          `[Trash Info]\nPath=${encodeTrashPath(file)}\nDeletionDate=${deletionDate()}\n`,
+        );
       } finally {
         await handle.close();
       }
@@ -173,15 +186,21 @@ export function createFreedesktopTrash(options: FreedesktopTrashOptions = {}): T
       const from = Buffer.from(trashPath, 'latin1');
       try {
         await fs.access(original);
-        throw new EngineError('CONFLICT', `Cannot restore: a file already exists at ${original.toString('utf8')}`);
+        throw new EngineError(
+          'CONFLICT',
+          `Cannot restore: a file already exists at ${original.toString('utf8')}`,
+        );
       } catch (error) {
         if (error instanceof EngineError) throw error;
       }
-      await fs.mkdir(Buffer.from(path.dirname(original.toString('latin1')), 'latin1'), { recursive: true }).catch(() => undefined);
+      await fs
+        .mkdir(Buffer.from(path.dirname(original.toString('latin1')), 'latin1'), { recursive: true })
+        .catch(() => undefined);
       try {
         await fs.rename(from, original);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new EngineError('NOT_FOUND', 'The file is no longer in the trash (was the trash emptied?)');
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+          throw new EngineError('NOT_FOUND', 'The file is no longer in the trash (was the trash emptied?)');
         throw error;
       }
       const name = path.basename(trashPath);

@@ -25,25 +25,47 @@ beforeEach(async () => {
   ({ dir: root, cleanup } = tempDir());
   photos = path.join(root, 'photos');
   mkdirSync(photos);
-  for (const [i, name] of ['a.jpg', 'b.jpg', 'c.jpg', 'd.jpg'].entries()) writeFileSync(path.join(photos, name), await makeJpeg(640, 480, 30 + i * 17, 90));
-  engine = await createEngine({ dataDir: path.join(root, 'data'), trash: createFreedesktopTrash({ homeTrash: path.join(root, 'Trash') }) });
+  for (const [i, name] of ['a.jpg', 'b.jpg', 'c.jpg', 'd.jpg'].entries())
+    writeFileSync(path.join(photos, name), await makeJpeg(640, 480, 30 + i * 17, 90));
+  engine = await createEngine({
+    dataDir: path.join(root, 'data'),
+    trash: createFreedesktopTrash({ homeTrash: path.join(root, 'Trash') }),
+  });
   await call('library:addFolder', { path: photos });
   await engine.scanAndWait({ ml: false });
   // Anna is in a, b and c (one series); d is in the series without her.
   const db = new Database(path.join(root, 'data', 'library.db'));
   try {
     db.transaction(() => {
-      const files = db.prepare("SELECT id, content_id, path FROM files WHERE state = 'ok'").all() as Array<{ id: number; content_id: number; path: string }>;
-      const anna = Number(db.prepare("INSERT INTO people (name, created_at) VALUES ('Anna', 0)").run().lastInsertRowid);
-      const series = Number(db.prepare("INSERT INTO series (key, title, start_at) VALUES ('k', 'Beach', 0)").run().lastInsertRowid);
+      const files = db.prepare("SELECT id, content_id, path FROM files WHERE state = 'ok'").all() as Array<{
+        id: number;
+        content_id: number;
+        path: string;
+      }>;
+      const anna = Number(
+        db.prepare("INSERT INTO people (name, created_at) VALUES ('Anna', 0)").run().lastInsertRowid,
+      );
+      const series = Number(
+        db.prepare("INSERT INTO series (key, title, start_at) VALUES ('k', 'Beach', 0)").run()
+          .lastInsertRowid,
+      );
       for (const [position, f] of files.sort((x, y) => x.path.localeCompare(y.path)).entries()) {
         ids.set(path.basename(f.path), f.id);
-        db.prepare('INSERT INTO series_members (series_id, content_id, position, score) VALUES (?, ?, ?, 0.5)').run(series, f.content_id, position);
+        db.prepare(
+          'INSERT INTO series_members (series_id, content_id, position, score) VALUES (?, ?, ?, 0.5)',
+        ).run(series, f.content_id, position);
         if (path.basename(f.path) === 'd.jpg') continue;
         const face = Number(
-          db.prepare("INSERT INTO faces (content_id, idx, x, y, w, h, score, quality, model_version) VALUES (?, 0, 10, 10, 80, 80, 0.99, 0.9, 't')").run(f.content_id).lastInsertRowid,
+          db
+            .prepare(
+              "INSERT INTO faces (content_id, idx, x, y, w, h, score, quality, model_version) VALUES (?, 0, 10, 10, 80, 80, 0.99, 0.9, 't')",
+            )
+            .run(f.content_id).lastInsertRowid,
         );
-        db.prepare("INSERT INTO face_person (face_id, person_id, source, at) VALUES (?, ?, 'user', 0)").run(face, anna);
+        db.prepare("INSERT INTO face_person (face_id, person_id, source, at) VALUES (?, ?, 'user', 0)").run(
+          face,
+          anna,
+        );
       }
     })();
   } finally {
@@ -56,15 +78,20 @@ afterEach(async () => {
 });
 
 const id = (name: string): number => ids.get(name) as number;
-const planFor = (names: string[]): Promise<DeletePlan> => call<DeletePlan>('trash:plan', { photoIds: names.map(id) });
-const run = (plan: DeletePlan, confirmGuarded = false): Promise<JournalEntry> => call<JournalEntry>('trash:execute', { planId: plan.id, confirmGuarded });
+const planFor = (names: string[]): Promise<DeletePlan> =>
+  call<DeletePlan>('trash:plan', { photoIds: names.map(id) });
+const run = (plan: DeletePlan, confirmGuarded = false): Promise<JournalEntry> =>
+  call<JournalEntry>('trash:execute', { planId: plan.id, confirmGuarded });
 const onDisk = (name: string): boolean => existsSync(path.join(photos, name));
 
 describe('the last photo of a person in a series', () => {
   it('is guarded when a plan selects every photo of the person', async () => {
     const plan = await planFor(['a.jpg', 'b.jpg', 'c.jpg']);
     expect(plan.guarded).toHaveLength(1);
-    expect(plan.guarded[0]?.because).toMatchObject({ key: 'guard.lastOfPerson', params: { person: 'Anna', series: 'Beach' } });
+    expect(plan.guarded[0]?.because).toMatchObject({
+      key: 'guard.lastOfPerson',
+      params: { person: 'Anna', series: 'Beach' },
+    });
     expect(plan.items).toHaveLength(2);
     await run(plan);
     expect(['a.jpg', 'b.jpg', 'c.jpg'].filter(onDisk)).toHaveLength(1);

@@ -32,17 +32,23 @@ afterEach(async () => {
   cleanup();
 });
 
-const openEngine = async (): Promise<Engine> => (engine = await createEngine({ dataDir, trash: createFreedesktopTrash({ homeTrash: trashDir }) }));
+const openEngine = async (): Promise<Engine> =>
+  (engine = await createEngine({ dataDir, trash: createFreedesktopTrash({ homeTrash: trashDir }) }));
 const closeEngine = async (): Promise<void> => {
   await engine?.dispose();
   engine = null;
 };
-const call = <T>(method: string, arg: unknown): Promise<T> => (engine as Engine).dispatch(method, arg) as Promise<T>;
+const call = <T>(method: string, arg: unknown): Promise<T> =>
+  (engine as Engine).dispatch(method, arg) as Promise<T>;
 
 /** Runs the stalling engine process and kills it with SIGKILL as soon as it reports the stall. */
 function runAndKill(args: string[]): Promise<{ stalled: boolean; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'src/engine/trash/stall-child.ts'), ...args], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(PACKAGE_ROOT, 'src/engine/trash/stall-child.ts'), ...args],
+      { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
     let stalled = false;
     child.stdout.on('data', (chunk: Buffer) => {
@@ -76,7 +82,13 @@ describe('kill -9 during a delete (item 4)', () => {
   it('a file moved just before the kill has its journal row, and undo brings back the same bytes', async () => {
     const { plan, twin, bytes } = await twinPlan();
     await closeEngine();
-    const { stalled, output } = await runAndKill([dataDir, trashDir, 'execute', String(plan.id), 'after-move']);
+    const { stalled, output } = await runAndKill([
+      dataDir,
+      trashDir,
+      'execute',
+      String(plan.id),
+      'after-move',
+    ]);
     expect(stalled, output).toBe(true);
     expect(existsSync(twin)).toBe(false);
 
@@ -93,13 +105,22 @@ describe('kill -9 during a delete (item 4)', () => {
   it('a kill between the reservation and the move leaves the file in place, the journal says so, and no orphan .trashinfo stays', async () => {
     const { plan, twin, bytes } = await twinPlan();
     await closeEngine();
-    const { stalled, output } = await runAndKill([dataDir, trashDir, 'execute', String(plan.id), 'before-move']);
+    const { stalled, output } = await runAndKill([
+      dataDir,
+      trashDir,
+      'execute',
+      String(plan.id),
+      'before-move',
+    ]);
     expect(stalled, output).toBe(true);
     expect(readdirSync(path.join(trashDir, 'info'))).toHaveLength(1);
 
     await openEngine();
     const [entry] = await call<JournalEntry[]>('trash:journal', { offset: 0, limit: 10 });
-    expect(entry?.items[0]).toMatchObject({ ok: false, error: expect.stringMatching(/interrupted before the move/) as unknown });
+    expect(entry?.items[0]).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/interrupted before the move/) as unknown,
+    });
     expect(readFileSync(twin).equals(bytes)).toBe(true);
     expect(readdirSync(path.join(trashDir, 'info'))).toHaveLength(0);
     // The photo is still in the library and can be planned again.
@@ -114,7 +135,13 @@ describe('kill -9 during undo (item 5)', () => {
     const entry = await call<JournalEntry>('trash:execute', { planId: plan.id });
     expect(entry.state).toBe('done');
     await closeEngine();
-    const { stalled, output } = await runAndKill([dataDir, trashDir, 'undo', String(entry.id), 'after-restore']);
+    const { stalled, output } = await runAndKill([
+      dataDir,
+      trashDir,
+      'undo',
+      String(entry.id),
+      'after-restore',
+    ]);
     expect(stalled, output).toBe(true);
     expect(readFileSync(twin).equals(bytes)).toBe(true);
 
@@ -123,7 +150,10 @@ describe('kill -9 during undo (item 5)', () => {
     expect(undone.state).toBe('undone');
     expect(readFileSync(twin).equals(bytes)).toBe(true);
     expect(readdirSync(path.join(trashDir, 'info'))).toHaveLength(0);
-    const { photos: list } = await call<{ photos: Array<{ path: string }> }>('library:photos', { offset: 0, limit: 10 });
+    const { photos: list } = await call<{ photos: Array<{ path: string }> }>('library:photos', {
+      offset: 0,
+      limit: 10,
+    });
     expect(list.map((p) => p.path)).toContain(twin);
   });
 });

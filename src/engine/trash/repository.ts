@@ -92,8 +92,22 @@ export interface TrashRepository {
   failedItems(journalId: number): number;
   journal(id: number): JournalRow | null;
   journalPage(limit: number, offset: number): number[];
-  insertItem(journalId: number, item: { fileId: number; path: string; pathBytes: Buffer; bytes: number; ok: boolean; error: string | null }): void;
-  settleItem(journalId: number, fileId: number, outcome: { trashPath: string | null; ok: boolean; error: string | null }): void;
+  insertItem(
+    journalId: number,
+    item: {
+      fileId: number;
+      path: string;
+      pathBytes: Buffer;
+      bytes: number;
+      ok: boolean;
+      error: string | null;
+    },
+  ): void;
+  settleItem(
+    journalId: number,
+    fileId: number,
+    outcome: { trashPath: string | null; ok: boolean; error: string | null },
+  ): void;
   reserveItem(journalId: number, fileId: number, trashPath: string): void;
   item(journalId: number, fileId: number): JournalItemRow | null;
   items(journalId: number): JournalItemRow[];
@@ -129,27 +143,58 @@ const toItem = (r: ItemRow): JournalItemRow => ({
 
 export function createTrashRepository(db: Db): TrashRepository {
   const s = {
-    insertPlan: db.prepare<[number, string, string], number>('INSERT INTO delete_plans (created_at, items, guarded) VALUES (?, ?, ?) RETURNING id').pluck(),
-    plan: db.prepare<[number], { id: number; created_at: number; items: string; guarded: string }>('SELECT id, created_at, items, guarded FROM delete_plans WHERE id = ?'),
-    insertJournal: db.prepare<[number, number, number, string], number>('INSERT INTO journal (plan_id, at, dry_run, state) VALUES (?, ?, ?, ?) RETURNING id').pluck(),
+    insertPlan: db
+      .prepare<
+        [number, string, string],
+        number
+      >('INSERT INTO delete_plans (created_at, items, guarded) VALUES (?, ?, ?) RETURNING id')
+      .pluck(),
+    plan: db.prepare<[number], { id: number; created_at: number; items: string; guarded: string }>(
+      'SELECT id, created_at, items, guarded FROM delete_plans WHERE id = ?',
+    ),
+    insertJournal: db
+      .prepare<
+        [number, number, number, string],
+        number
+      >('INSERT INTO journal (plan_id, at, dry_run, state) VALUES (?, ?, ?, ?) RETURNING id')
+      .pluck(),
     setJournalState: db.prepare<[string, number]>('UPDATE journal SET state = ? WHERE id = ?'),
     runningJournals: db.prepare<[], number>("SELECT id FROM journal WHERE state = 'running'").pluck(),
-    failedItems: db.prepare<[number], number>('SELECT COUNT(*) FROM journal_items WHERE journal_id = ? AND ok = 0').pluck(),
+    failedItems: db
+      .prepare<[number], number>('SELECT COUNT(*) FROM journal_items WHERE journal_id = ? AND ok = 0')
+      .pluck(),
     insertItem: db.prepare<[number, number, string, Buffer, number, string | null, number, string | null]>(
       'INSERT INTO journal_items (journal_id, file_id, path, path_bytes, bytes, trash_path, ok, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    settleItem: db.prepare<[string | null, number, string | null, number, number]>('UPDATE journal_items SET trash_path = ?, ok = ?, error = ? WHERE journal_id = ? AND file_id = ?'),
-    reserveItem: db.prepare<[string, number, number]>('UPDATE journal_items SET trash_path = ? WHERE journal_id = ? AND file_id = ?'),
+    settleItem: db.prepare<[string | null, number, string | null, number, number]>(
+      'UPDATE journal_items SET trash_path = ?, ok = ?, error = ? WHERE journal_id = ? AND file_id = ?',
+    ),
+    reserveItem: db.prepare<[string, number, number]>(
+      'UPDATE journal_items SET trash_path = ? WHERE journal_id = ? AND file_id = ?',
+    ),
     item: db.prepare<[number, number], ItemRow>(
       'SELECT file_id, path, path_bytes, bytes, trash_path, ok, error, restored FROM journal_items WHERE journal_id = ? AND file_id = ?',
     ),
-    journal: db.prepare<[number], { id: number; plan_id: number; at: number; dry_run: number; state: string }>('SELECT id, plan_id, at, dry_run, state FROM journal WHERE id = ?'),
-    journalPage: db.prepare<[number, number], number>('SELECT id FROM journal ORDER BY id DESC LIMIT ? OFFSET ?').pluck(),
-    items: db.prepare<[number], ItemRow>('SELECT file_id, path, path_bytes, bytes, trash_path, ok, error, restored FROM journal_items WHERE journal_id = ? ORDER BY path'),
-    markRestored: db.prepare<[number, number]>('UPDATE journal_items SET restored = 1 WHERE journal_id = ? AND file_id = ?'),
-    intentSet: db.prepare<[string, string]>('INSERT INTO engine_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    journal: db.prepare<
+      [number],
+      { id: number; plan_id: number; at: number; dry_run: number; state: string }
+    >('SELECT id, plan_id, at, dry_run, state FROM journal WHERE id = ?'),
+    journalPage: db
+      .prepare<[number, number], number>('SELECT id FROM journal ORDER BY id DESC LIMIT ? OFFSET ?')
+      .pluck(),
+    items: db.prepare<[number], ItemRow>(
+      'SELECT file_id, path, path_bytes, bytes, trash_path, ok, error, restored FROM journal_items WHERE journal_id = ? ORDER BY path',
+    ),
+    markRestored: db.prepare<[number, number]>(
+      'UPDATE journal_items SET restored = 1 WHERE journal_id = ? AND file_id = ?',
+    ),
+    intentSet: db.prepare<[string, string]>(
+      'INSERT INTO engine_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    ),
     intentClear: db.prepare<[string]>('DELETE FROM engine_state WHERE key = ?'),
-    intents: db.prepare<[string, string], string>("SELECT value FROM engine_state WHERE key >= ? AND key < ? || '~'").pluck(),
+    intents: db
+      .prepare<[string, string], string>("SELECT value FROM engine_state WHERE key >= ? AND key < ? || '~'")
+      .pluck(),
   };
   return {
     insertPlan: (createdAt, items, guarded) => s.insertPlan.get(createdAt, items, guarded) as number,
@@ -157,7 +202,8 @@ export function createTrashRepository(db: Db): TrashRepository {
       const r = s.plan.get(id);
       return r ? { id: r.id, createdAt: r.created_at, items: r.items, guarded: r.guarded } : null;
     },
-    insertJournal: (planId, at, dryRun, state) => s.insertJournal.get(planId, at, dryRun ? 1 : 0, state) as number,
+    insertJournal: (planId, at, dryRun, state) =>
+      s.insertJournal.get(planId, at, dryRun ? 1 : 0, state) as number,
     setJournalState: (id, state) => void s.setJournalState.run(state, id),
     runningJournals: () => s.runningJournals.all(),
     failedItems: (journalId) => s.failedItems.get(journalId) ?? 0,
@@ -166,8 +212,10 @@ export function createTrashRepository(db: Db): TrashRepository {
       return j ? { id: j.id, planId: j.plan_id, at: j.at, dryRun: j.dry_run === 1, state: j.state } : null;
     },
     journalPage: (limit, offset) => s.journalPage.all(limit, offset),
-    insertItem: (journalId, i) => void s.insertItem.run(journalId, i.fileId, i.path, i.pathBytes, i.bytes, null, i.ok ? 1 : 0, i.error),
-    settleItem: (journalId, fileId, o) => void s.settleItem.run(o.trashPath, o.ok ? 1 : 0, o.error, journalId, fileId),
+    insertItem: (journalId, i) =>
+      void s.insertItem.run(journalId, i.fileId, i.path, i.pathBytes, i.bytes, null, i.ok ? 1 : 0, i.error),
+    settleItem: (journalId, fileId, o) =>
+      void s.settleItem.run(o.trashPath, o.ok ? 1 : 0, o.error, journalId, fileId),
     reserveItem: (journalId, fileId, trashPath) => void s.reserveItem.run(trashPath, journalId, fileId),
     item(journalId, fileId) {
       const r = s.item.get(journalId, fileId);
@@ -184,9 +232,18 @@ export function createTrashRepository(db: Db): TrashRepository {
 
 export function createTrashReadModel(db: Db): TrashReadModel {
   const s = {
-    file: db.prepare<[number], { id: number; path: string; path_bytes: Buffer; size: number; mtime_ms: number; content_id: number | null; state: string }>(
-      'SELECT id, path, path_bytes, size, mtime_ms, content_id, state FROM files WHERE id = ?',
-    ),
+    file: db.prepare<
+      [number],
+      {
+        id: number;
+        path: string;
+        path_bytes: Buffer;
+        size: number;
+        mtime_ms: number;
+        content_id: number | null;
+        state: string;
+      }
+    >('SELECT id, path, path_bytes, size, mtime_ms, content_id, state FROM files WHERE id = ?'),
     contentSha: db.prepare<[number], Buffer>('SELECT sha256 FROM contents WHERE id = ?').pluck(),
     folderPaths: db.prepare<[], string>('SELECT path FROM folders').pluck(),
     groupOf: db.prepare<[number], { group_id: number; kind: 'exact' | 'near'; keep: number }>(
@@ -195,12 +252,23 @@ export function createTrashReadModel(db: Db): TrashReadModel {
     groupMembers: db.prepare<[number], { file_id: number; keep: number; path: string }>(
       `SELECT m.file_id, m.keep, f.path FROM dup_members m JOIN files f ON f.id = m.file_id WHERE m.group_id = ? AND f.state = 'ok'`,
     ),
-    keeperPath: db.prepare<[number], string>(`SELECT f.path FROM dup_members m JOIN files f ON f.id = m.file_id WHERE m.group_id = ? AND m.keep = 1 LIMIT 1`).pluck(),
+    keeperPath: db
+      .prepare<
+        [number],
+        string
+      >(`SELECT f.path FROM dup_members m JOIN files f ON f.id = m.file_id WHERE m.group_id = ? AND m.keep = 1 LIMIT 1`)
+      .pluck(),
     nonKeepers: db
-      .prepare<[], number>(`SELECT m.file_id FROM dup_members m JOIN files f ON f.id = m.file_id WHERE m.keep = 0 AND f.state = 'ok' ORDER BY m.group_id, f.path`)
+      .prepare<
+        [],
+        number
+      >(`SELECT m.file_id FROM dup_members m JOIN files f ON f.id = m.file_id WHERE m.keep = 0 AND f.state = 'ok' ORDER BY m.group_id, f.path`)
       .pluck(),
     // People present in the series this content belongs to.
-    seriesPeopleOf: db.prepare<[number], { series_id: number; person_id: number; title: string; start_at: number | null; person: string }>(
+    seriesPeopleOf: db.prepare<
+      [number],
+      { series_id: number; person_id: number; title: string; start_at: number | null; person: string }
+    >(
       `SELECT sm.series_id, fp.person_id, s.title, s.start_at,
               COALESCE(p.name, 'Person ' || fp.person_id) AS person
        FROM series_members sm
@@ -224,7 +292,17 @@ export function createTrashReadModel(db: Db): TrashReadModel {
   return {
     file(id) {
       const r = s.file.get(id);
-      return r ? { id: r.id, path: r.path, pathBytes: r.path_bytes, size: r.size, mtimeMs: r.mtime_ms, contentId: r.content_id, state: r.state } : null;
+      return r
+        ? {
+            id: r.id,
+            path: r.path,
+            pathBytes: r.path_bytes,
+            size: r.size,
+            mtimeMs: r.mtime_ms,
+            contentId: r.content_id,
+            state: r.state,
+          }
+        : null;
     },
     contentSha: (contentId) => s.contentSha.get(contentId) ?? null,
     folderPaths: () => s.folderPaths.all(),
@@ -232,11 +310,18 @@ export function createTrashReadModel(db: Db): TrashReadModel {
       const r = s.groupOf.get(fileId);
       return r ? { groupId: r.group_id, kind: r.kind, keep: r.keep === 1 } : null;
     },
-    groupMembers: (groupId) => s.groupMembers.all(groupId).map((r) => ({ fileId: r.file_id, keep: r.keep === 1, path: r.path })),
+    groupMembers: (groupId) =>
+      s.groupMembers.all(groupId).map((r) => ({ fileId: r.file_id, keep: r.keep === 1, path: r.path })),
     keeperPath: (groupId) => s.keeperPath.get(groupId) ?? null,
     nonKeepers: () => s.nonKeepers.all(),
     seriesPeopleOf: (contentId) =>
-      s.seriesPeopleOf.all(contentId).map((r) => ({ seriesId: r.series_id, personId: r.person_id, title: r.title, startAt: r.start_at, person: r.person })),
+      s.seriesPeopleOf.all(contentId).map((r) => ({
+        seriesId: r.series_id,
+        personId: r.person_id,
+        title: r.title,
+        startAt: r.start_at,
+        person: r.person,
+      })),
     filesShowingPersonInSeries: (seriesId, personId) => s.filesShowingPersonInSeries.all(seriesId, personId),
   };
 }

@@ -34,7 +34,9 @@ export async function realRoots(folders: string[]): Promise<Buffer[]> {
 
 function isInside(real: Buffer, root: Buffer): boolean {
   if (root.length === 1 && root[0] === SLASH) return true;
-  return real.length > root.length && real[root.length] === SLASH && real.subarray(0, root.length).equals(root);
+  return (
+    real.length > root.length && real[root.length] === SLASH && real.subarray(0, root.length).equals(root)
+  );
 }
 
 export type Located = { ok: true; entry: Buffer } | { ok: false; why: string };
@@ -49,21 +51,40 @@ export async function locateInLibrary(file: Buffer, roots: Buffer[]): Promise<Lo
   const name = Buffer.from(path.basename(file.toString('latin1')), 'latin1');
   let dir: Buffer;
   try {
-    dir = await fs.realpath(Buffer.from(path.dirname(file.toString('latin1')), 'latin1'), { encoding: 'buffer' });
+    dir = await fs.realpath(Buffer.from(path.dirname(file.toString('latin1')), 'latin1'), {
+      encoding: 'buffer',
+    });
   } catch (error) {
-    return { ok: false, why: `its folder cannot be reached (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+    return {
+      ok: false,
+      why: `its folder cannot be reached (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    };
   }
-  const entry = Buffer.concat([dir, dir[dir.length - 1] === SLASH ? Buffer.alloc(0) : Buffer.from('/'), name]);
+  const entry = Buffer.concat([
+    dir,
+    dir[dir.length - 1] === SLASH ? Buffer.alloc(0) : Buffer.from('/'),
+    name,
+  ]);
   if (!roots.some((root) => isInside(entry, root))) {
-    return { ok: false, why: `it is really at ${entry.toString('utf8')}, outside the library folders (through a symbolic link); not deleted` };
+    return {
+      ok: false,
+      why: `it is really at ${entry.toString('utf8')}, outside the library folders (through a symbolic link); not deleted`,
+    };
   }
   let st;
   try {
     st = await fs.lstat(entry);
   } catch (error) {
-    return { ok: false, why: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file is gone' : `cannot be read (${String(error)})` };
+    return {
+      ok: false,
+      why:
+        (error as NodeJS.ErrnoException).code === 'ENOENT'
+          ? 'the file is gone'
+          : `cannot be read (${String(error)})`,
+    };
   }
-  if (st.isSymbolicLink()) return { ok: false, why: 'it is a symbolic link, not the photo itself; not deleted' };
+  if (st.isSymbolicLink())
+    return { ok: false, why: 'it is a symbolic link, not the photo itself; not deleted' };
   if (!st.isFile()) return { ok: false, why: 'it is not a regular file' };
   return { ok: true, entry };
 }
@@ -73,7 +94,8 @@ export async function holdsContent(file: Buffer, roots: Buffer[], sha: Buffer): 
   const at = await locateInLibrary(file, roots);
   if (!at.ok) return at;
   try {
-    if (!(await hashFile(at.entry)).equals(sha)) return { ok: false, why: 'its content is not the one the library knows' };
+    if (!(await hashFile(at.entry)).equals(sha))
+      return { ok: false, why: 'its content is not the one the library knows' };
   } catch (error) {
     return { ok: false, why: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
   }

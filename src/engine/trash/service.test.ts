@@ -19,7 +19,10 @@ beforeEach(async () => {
   photos = path.join(root, 'photos');
   trashDir = path.join(root, 'xdg', 'Trash');
   mkdirSync(photos);
-  engine = await createEngine({ dataDir: path.join(root, 'data'), trash: createFreedesktopTrash({ homeTrash: trashDir }) });
+  engine = await createEngine({
+    dataDir: path.join(root, 'data'),
+    trash: createFreedesktopTrash({ homeTrash: trashDir }),
+  });
 });
 afterEach(async () => {
   await engine.dispose();
@@ -63,7 +66,10 @@ describe('trash', () => {
     expect(plan.totalBytes).toBe(plan.items.reduce((s, i) => s + i.bytes, 0));
     for (const item of plan.items) {
       expect(item.reason).toMatch(/duplicate of .*\(group \d+\)/);
-      expect(item.because).toMatchObject({ key: 'delete.duplicate', params: { kind: 'exact', keeper: keeper?.path } });
+      expect(item.because).toMatchObject({
+        key: 'delete.duplicate',
+        params: { kind: 'exact', keeper: keeper?.path },
+      });
     }
 
     const dry = await call<JournalEntry>('trash:execute', { planId: plan.id, dryRun: true });
@@ -78,7 +84,9 @@ describe('trash', () => {
     expect(readdirSync(path.join(trashDir, 'files'))).toHaveLength(2);
     const infos = readdirSync(path.join(trashDir, 'info'));
     expect(infos).toHaveLength(2);
-    expect(readFileSync(path.join(trashDir, 'info', infos[0] as string), 'utf8')).toMatch(/^\[Trash Info\]\nPath=\/.*\nDeletionDate=\d{4}-\d\d-\d\dT/);
+    expect(readFileSync(path.join(trashDir, 'info', infos[0] as string), 'utf8')).toMatch(
+      /^\[Trash Info\]\nPath=\/.*\nDeletionDate=\d{4}-\d\d-\d\dT/,
+    );
     // The group has only the keeper left, so it is no longer a duplicate group.
     expect((await call<{ total: number }>('dedup:groups', {})).total).toBe(0);
 
@@ -107,7 +115,10 @@ describe('trash', () => {
     const group = await libraryWithDuplicates();
     const plan = await call<DeletePlan>('trash:plan', { photoIds: group.members.map((m) => m.id) });
     const entry = await call<JournalEntry>('trash:execute', { planId: plan.id, confirmGuarded: true });
-    expect(entry.items.filter((i) => i.ok), JSON.stringify(entry.items)).toHaveLength(3);
+    expect(
+      entry.items.filter((i) => i.ok),
+      JSON.stringify(entry.items),
+    ).toHaveLength(3);
     // The plan carries the guarded files' sizes, so a UI can count exactly what a confirmed run moves.
     const planned = [...plan.items, ...plan.guarded].reduce((sum, i) => sum + i.bytes, 0);
     expect(planned).toBe(entry.totalBytes);
@@ -142,7 +153,10 @@ describe('duplicate decisions', () => {
   it('keeps the user keeper choice and "not a duplicate" across rescans', async () => {
     writeFileSync(path.join(photos, 'big.jpg'), await makeJpeg(1200, 900, 9, 92));
     const { default: sharp } = await import('sharp');
-    writeFileSync(path.join(photos, 'small.jpg'), await sharp(path.join(photos, 'big.jpg')).resize(600).jpeg({ quality: 80 }).toBuffer());
+    writeFileSync(
+      path.join(photos, 'small.jpg'),
+      await sharp(path.join(photos, 'big.jpg')).resize(600).jpeg({ quality: 80 }).toBuffer(),
+    );
     await call('library:addFolder', { path: photos });
     await engine.scanAndWait({ ml: false });
     let { groups } = await call<{ groups: DuplicateGroup[] }>('dedup:groups', {});
@@ -163,7 +177,9 @@ describe('duplicate decisions', () => {
     ({ groups } = await call<{ groups: DuplicateGroup[] }>('dedup:groups', {}));
     expect(groups[0]?.members.find((m) => m.keep)?.id).toBe(small?.id);
 
-    const answer = await call<{ groups: number; dismissal: number }>('dedup:notDuplicate', { groupId: group.id });
+    const answer = await call<{ groups: number; dismissal: number }>('dedup:notDuplicate', {
+      groupId: group.id,
+    });
     expect((await call<{ total: number }>('dedup:groups', {})).total).toBe(0);
     await engine.scanAndWait({ ml: false });
     expect((await call<{ total: number }>('dedup:groups', {})).total).toBe(0);
@@ -172,7 +188,9 @@ describe('duplicate decisions', () => {
     const listed = await call<{ total: number; dismissals: Dismissal[] }>('dedup:dismissed', {});
     expect(listed.total).toBe(1);
     expect(listed.dismissals[0]?.id).toBe(answer.dismissal);
-    expect(listed.dismissals[0]?.photos.map((p) => p.id).sort()).toEqual(group.members.map((m) => m.id).sort());
+    expect(listed.dismissals[0]?.photos.map((p) => p.id).sort()).toEqual(
+      group.members.map((m) => m.id).sort(),
+    );
     expect((await call<{ groups: number }>('dedup:restore', { id: answer.dismissal })).groups).toBe(1);
     expect((await call<{ total: number }>('dedup:groups', {})).total).toBe(1);
     expect((await call<{ total: number }>('dedup:dismissed', {})).total).toBe(0);

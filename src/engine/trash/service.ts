@@ -13,7 +13,14 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ApiHandlers } from '../../common/contract/api';
-import type { DeletePlan, DeletePlanItem, DeleteReason, GuardReason, JournalEntry, ShotReason } from '../../common/contract/types';
+import type {
+  DeletePlan,
+  DeletePlanItem,
+  DeleteReason,
+  GuardReason,
+  JournalEntry,
+  ShotReason,
+} from '../../common/contract/types';
 import { englishShotReason } from '../../common/series/best-shot';
 import { EngineError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
@@ -87,13 +94,23 @@ export function createTrashService(deps: {
 }) {
   const { repo, read, library, backend, logger } = deps;
 
-  const writeIntent = (intent: Intent): void => repo.setIntent(intentKey(intent.journalId, intent.fileId), JSON.stringify(intent));
-  const clearIntent = (journalId: number, fileId: number): void => repo.clearIntent(intentKey(journalId, fileId));
+  const writeIntent = (intent: Intent): void =>
+    repo.setIntent(intentKey(intent.journalId, intent.fileId), JSON.stringify(intent));
+  const clearIntent = (journalId: number, fileId: number): void =>
+    repo.clearIntent(intentKey(journalId, fileId));
 
-  function reasonFor(file: LibraryFile, explicit: DeleteReason | null, redundant: () => ReadonlyMap<number, ShotReason[]>): DeleteReason {
+  function reasonFor(
+    file: LibraryFile,
+    explicit: DeleteReason | null,
+    redundant: () => ReadonlyMap<number, ShotReason[]>,
+  ): DeleteReason {
     if (explicit) return explicit;
     const g = read.groupOf(file.id);
-    if (g && !g.keep) return { key: 'delete.duplicate', params: { kind: g.kind, keeper: read.keeperPath(g.groupId), group: g.groupId } };
+    if (g && !g.keep)
+      return {
+        key: 'delete.duplicate',
+        params: { kind: g.kind, keeper: read.keeperPath(g.groupId), group: g.groupId },
+      };
     // A shot the series found redundant says so, however it got into the selection.
     const why = redundant().get(file.id);
     if (why) return { key: 'delete.redundantShot', params: { why } };
@@ -129,7 +146,13 @@ export function createTrashService(deps: {
             guarded.set(keep, {
               key: 'guard.lastOfPerson',
               // Ids and the start beside the (stored, possibly stale) title: a UI words them with today's names.
-              params: { person: sp.person, series: sp.title, personId: sp.personId, seriesId: sp.seriesId, seriesStart: sp.startAt },
+              params: {
+                person: sp.person,
+                series: sp.title,
+                personId: sp.personId,
+                seriesId: sp.seriesId,
+                seriesStart: sp.startAt,
+              },
             });
         }
       }
@@ -142,13 +165,28 @@ export function createTrashService(deps: {
    * its time, but other plans may have run since. A file is the last photo of a person in a series
    * when no other live photo of that series shows them outside this run's remaining targets.
    */
-  function lastPhotoOfPersonNow(file: LibraryFile, pending: ReadonlySet<number>, givenUp: ReadonlySet<string>): GuardReason | null {
+  function lastPhotoOfPersonNow(
+    file: LibraryFile,
+    pending: ReadonlySet<number>,
+    givenUp: ReadonlySet<string>,
+  ): GuardReason | null {
     if (file.contentId === null) return null;
     for (const sp of read.seriesPeopleOf(file.contentId)) {
       if (givenUp.has(`${sp.seriesId}:${sp.personId}`)) continue;
-      const others = read.filesShowingPersonInSeries(sp.seriesId, sp.personId).filter((id) => id !== file.id && !pending.has(id));
+      const others = read
+        .filesShowingPersonInSeries(sp.seriesId, sp.personId)
+        .filter((id) => id !== file.id && !pending.has(id));
       if (others.length === 0)
-        return { key: 'guard.lastOfPerson', params: { person: sp.person, series: sp.title, personId: sp.personId, seriesId: sp.seriesId, seriesStart: sp.startAt } };
+        return {
+          key: 'guard.lastOfPerson',
+          params: {
+            person: sp.person,
+            series: sp.title,
+            personId: sp.personId,
+            seriesId: sp.seriesId,
+            seriesStart: sp.startAt,
+          },
+        };
     }
     return null;
   }
@@ -157,7 +195,12 @@ export function createTrashService(deps: {
   function plannedFacts(file: LibraryFile): PlannedFacts {
     const sha = contentShaOf(file);
     const g = read.groupOf(file.id);
-    const copies = g ? read.groupMembers(g.groupId).map((m) => m.fileId).filter((id) => id !== file.id) : undefined;
+    const copies = g
+      ? read
+          .groupMembers(g.groupId)
+          .map((m) => m.fileId)
+          .filter((id) => id !== file.id)
+      : undefined;
     return { ...(sha ? { sha: sha.toString('hex') } : {}), ...(g ? { group: g.groupId, copies } : {}) };
   }
 
@@ -170,7 +213,8 @@ export function createTrashService(deps: {
     return ids;
   }
 
-  const contentShaOf = (f: LibraryFile): Buffer | null => (f.contentId === null ? null : read.contentSha(f.contentId));
+  const contentShaOf = (f: LibraryFile): Buffer | null =>
+    f.contentId === null ? null : read.contentSha(f.contentId);
 
   function loadEntry(id: number): JournalEntry {
     const j = repo.journal(id);
@@ -198,7 +242,10 @@ export function createTrashService(deps: {
   function expectedSha(planId: number, fileId: number): Buffer | null {
     const plan = repo.plan(planId);
     if (plan) {
-      const all = [...(JSON.parse(plan.items) as StoredItem[]), ...(JSON.parse(plan.guarded) as StoredGuarded[])];
+      const all = [
+        ...(JSON.parse(plan.items) as StoredItem[]),
+        ...(JSON.parse(plan.guarded) as StoredGuarded[]),
+      ];
       const sha = all.find((i) => i.photoId === fileId)?.sha;
       if (sha) return Buffer.from(sha, 'hex');
     }
@@ -237,7 +284,11 @@ export function createTrashService(deps: {
       if (intent.op === 'trash') {
         repo.transaction(() => {
           if (inPlace) {
-            repo.settleItem(intent.journalId, intent.fileId, { trashPath: null, ok: false, error: 'interrupted before the move; the file was left in place' });
+            repo.settleItem(intent.journalId, intent.fileId, {
+              trashPath: null,
+              ok: false,
+              error: 'interrupted before the move; the file was left in place',
+            });
           } else if (inTrash) {
             repo.settleItem(intent.journalId, intent.fileId, { trashPath, ok: true, error: null });
             library.setFileState(intent.fileId, 'trashed');
@@ -259,7 +310,13 @@ export function createTrashService(deps: {
         });
         if (inPlace && trashPath !== null && !inTrash) await removeTrashInfo(trashPath);
       }
-      logger.warn('settled an interrupted deletion step', { op: intent.op, journal: intent.journalId, file: intent.fileId, inPlace, inTrash });
+      logger.warn('settled an interrupted deletion step', {
+        op: intent.op,
+        journal: intent.journalId,
+        file: intent.fileId,
+        inPlace,
+        inTrash,
+      });
     }
     for (const id of repo.runningJournals()) finishJournal(id);
     return { settled: intents.length };
@@ -287,7 +344,8 @@ export function createTrashService(deps: {
   ): Promise<{ ok: true; entry: Buffer; sha: Buffer } | { ok: false; why: string }> {
     if (f.state !== 'ok') return { ok: false, why: `not in the library any more (${f.state})` };
     const sha = planned.sha ? Buffer.from(planned.sha, 'hex') : contentShaOf(f);
-    if (!sha) return { ok: false, why: 'the library has no content hash for this file; rescan before deleting' };
+    if (!sha)
+      return { ok: false, why: 'the library has no content hash for this file; rescan before deleting' };
     const at = await locateInLibrary(f.pathBytes, roots);
     if (!at.ok) return at;
     let actual: Buffer;
@@ -296,7 +354,11 @@ export function createTrashService(deps: {
     } catch (error) {
       return { ok: false, why: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
     }
-    if (!actual.equals(sha)) return { ok: false, why: 'the file changed since the scan (its content is not what was planned); rescan before deleting' };
+    if (!actual.equals(sha))
+      return {
+        ok: false,
+        why: 'the file changed since the scan (its content is not what was planned); rescan before deleting',
+      };
     if (lastCopyAllowed) return { ok: true, entry: at.entry, sha };
     const copies = copiesOf(f.id, planned);
     if (copies.size === 0) return { ok: true, entry: at.entry, sha };
@@ -308,24 +370,33 @@ export function createTrashService(deps: {
       const there = await holdsContent(other.pathBytes, roots, otherSha);
       if (there.ok && !there.entry.equals(at.entry)) return { ok: true, entry: at.entry, sha };
     }
-    return { ok: false, why: 'no other copy of this photo is left on disk with its expected content; refusing to delete the last copy' };
+    return {
+      ok: false,
+      why: 'no other copy of this photo is left on disk with its expected content; refusing to delete the last copy',
+    };
   }
 
   const handlers: ApiHandlers['trash'] = {
     plan: ({ photoIds, suggestedDuplicates, redundantShots, reason }) =>
       settle(() => {
         const reasons = new Map<number, DeleteReason | null>();
-        for (const id of photoIds ?? []) reasons.set(id, reason ? { key: 'text', params: { text: reason } } : null);
-        if (suggestedDuplicates) for (const id of read.nonKeepers()) if (!reasons.has(id)) reasons.set(id, null);
+        for (const id of photoIds ?? [])
+          reasons.set(id, reason ? { key: 'text', params: { text: reason } } : null);
+        if (suggestedDuplicates)
+          for (const id of read.nonKeepers()) if (!reasons.has(id)) reasons.set(id, null);
         if (redundantShots) {
-          for (const r of deps.redundantShots()) if (!reasons.has(r.fileId)) reasons.set(r.fileId, { key: 'delete.redundantShot', params: { why: r.why } });
+          for (const r of deps.redundantShots())
+            if (!reasons.has(r.fileId))
+              reasons.set(r.fileId, { key: 'delete.redundantShot', params: { why: r.why } });
         }
-        if (reasons.size === 0) throw new EngineError('INVALID_ARGUMENT', 'The selection is empty: nothing to delete');
+        if (reasons.size === 0)
+          throw new EngineError('INVALID_ARGUMENT', 'The selection is empty: nothing to delete');
         const selected = new Map<number, LibraryFile>();
         for (const id of reasons.keys()) {
           const f = read.file(id);
           if (!f) throw new EngineError('NOT_FOUND', `No photo ${id}`);
-          if (f.state !== 'ok') throw new EngineError('CONFLICT', `Photo ${f.path} is not in the library any more (${f.state})`);
+          if (f.state !== 'ok')
+            throw new EngineError('CONFLICT', `Photo ${f.path} is not in the library any more (${f.state})`);
           selected.set(id, f);
         }
         const guardedMap = findGuarded(selected);
@@ -336,17 +407,48 @@ export function createTrashService(deps: {
         const guarded: StoredGuarded[] = [];
         for (const f of selected.values()) {
           const guard = guardedMap.get(f.id);
-          if (guard) guarded.push({ photoId: f.id, path: f.path, bytes: f.size, why: englishGuardReason(guard), because: guard, ...plannedFacts(f) });
+          if (guard)
+            guarded.push({
+              photoId: f.id,
+              path: f.path,
+              bytes: f.size,
+              why: englishGuardReason(guard),
+              because: guard,
+              ...plannedFacts(f),
+            });
           else {
             const because = reasonFor(f, reasons.get(f.id) ?? null, redundantOnce);
-            items.push({ photoId: f.id, path: f.path, bytes: f.size, reason: englishDeleteReason(because), because, ...plannedFacts(f) });
+            items.push({
+              photoId: f.id,
+              path: f.path,
+              bytes: f.size,
+              reason: englishDeleteReason(because),
+              because,
+              ...plannedFacts(f),
+            });
           }
         }
         const createdAt = Date.now();
         const id = repo.insertPlan(createdAt, JSON.stringify(items), JSON.stringify(guarded));
-        const publicItems: DeletePlanItem[] = items.map(({ photoId, path: p, bytes, reason: r, because }) => ({ photoId, path: p, bytes, reason: r, because }));
-        const publicGuarded: DeletePlan['guarded'] = guarded.map(({ photoId, path: p, bytes, why, because }) => ({ photoId, path: p, bytes, why, because }));
-        return { id, createdAt, items: publicItems, guarded: publicGuarded, totalBytes: items.reduce((s, i) => s + i.bytes, 0) };
+        const publicItems: DeletePlanItem[] = items.map(
+          ({ photoId, path: p, bytes, reason: r, because }) => ({
+            photoId,
+            path: p,
+            bytes,
+            reason: r,
+            because,
+          }),
+        );
+        const publicGuarded: DeletePlan['guarded'] = guarded.map(
+          ({ photoId, path: p, bytes, why, because }) => ({ photoId, path: p, bytes, why, because }),
+        );
+        return {
+          id,
+          createdAt,
+          items: publicItems,
+          guarded: publicGuarded,
+          totalBytes: items.reduce((s, i) => s + i.bytes, 0),
+        };
       }),
 
     execute: async ({ planId, dryRun, confirmGuarded }) => {
@@ -354,14 +456,33 @@ export function createTrashService(deps: {
       if (!plan) throw new EngineError('NOT_FOUND', `No delete plan ${planId}`);
       const items = JSON.parse(plan.items) as StoredItem[];
       const guarded = JSON.parse(plan.guarded) as StoredGuarded[];
-      const targets: Array<PlannedFacts & { photoId: number }> = [...items, ...(confirmGuarded ? guarded : [])];
+      const targets: Array<PlannedFacts & { photoId: number }> = [
+        ...items,
+        ...(confirmGuarded ? guarded : []),
+      ];
       // People whose last photo in a series the user explicitly agreed to remove: no survivor is required there.
       const givenUpPeople = new Set(
-        confirmGuarded ? guarded.flatMap((g) => (g.because.key === 'guard.lastOfPerson' ? [`${g.because.params.seriesId}:${g.because.params.personId}`] : [])) : [],
+        confirmGuarded
+          ? guarded.flatMap((g) =>
+              g.because.key === 'guard.lastOfPerson'
+                ? [`${g.because.params.seriesId}:${g.because.params.personId}`]
+                : [],
+            )
+          : [],
       );
-      if (targets.length === 0) throw new EngineError('UNSAFE_DELETE', 'Every file in this plan is protected; confirm explicitly to remove them');
+      if (targets.length === 0)
+        throw new EngineError(
+          'UNSAFE_DELETE',
+          'Every file in this plan is protected; confirm explicitly to remove them',
+        );
       // Groups whose last copy the user explicitly agreed to remove: no survivor is required there.
-      const givenUp = new Set(confirmGuarded ? guarded.filter((g) => g.because.key === 'guard.lastCopy' && g.group !== undefined).map((g) => g.group as number) : []);
+      const givenUp = new Set(
+        confirmGuarded
+          ? guarded
+              .filter((g) => g.because.key === 'guard.lastCopy' && g.group !== undefined)
+              .map((g) => g.group as number)
+          : [],
+      );
       const roots = await realRoots(read.folderPaths());
       const pending = new Set(targets.map((t) => t.photoId));
       const journalId = repo.insertJournal(planId, Date.now(), dryRun, dryRun ? 'dry-run' : 'running');
@@ -374,26 +495,61 @@ export function createTrashService(deps: {
         }
         const lastOf = lastPhotoOfPersonNow(f, pending, givenUpPeople);
         const check = lastOf
-          ? { ok: false as const, why: `${englishGuardReason(lastOf)}: the other photos of them are gone or in this plan; make a new plan to decide` }
-          : await checkBeforeMove(f, target, roots, pending, target.group !== undefined && givenUp.has(target.group));
+          ? {
+              ok: false as const,
+              why: `${englishGuardReason(lastOf)}: the other photos of them are gone or in this plan; make a new plan to decide`,
+            }
+          : await checkBeforeMove(
+              f,
+              target,
+              roots,
+              pending,
+              target.group !== undefined && givenUp.has(target.group),
+            );
         // Removed only after its check: a file still to go never counts as a surviving copy.
         pending.delete(f.id);
         if (!check.ok || dryRun) {
           const error = check.ok ? null : check.why;
           if (error) failures++;
-          repo.insertItem(journalId, { fileId: f.id, path: f.path, pathBytes: f.pathBytes, bytes: f.size, ok: !error, error });
+          repo.insertItem(journalId, {
+            fileId: f.id,
+            path: f.path,
+            pathBytes: f.pathBytes,
+            bytes: f.size,
+            ok: !error,
+            error,
+          });
           continue;
         }
         // The intent and a provisional journal row come first: a crash from here on is settled at start.
         repo.transaction(() => {
-          repo.insertItem(journalId, { fileId: f.id, path: f.path, pathBytes: f.pathBytes, bytes: f.size, ok: false, error: INTERRUPTED_MOVE });
-          writeIntent({ op: 'trash', journalId, fileId: f.id, sha: check.sha.toString('hex'), trashPath: null });
+          repo.insertItem(journalId, {
+            fileId: f.id,
+            path: f.path,
+            pathBytes: f.pathBytes,
+            bytes: f.size,
+            ok: false,
+            error: INTERRUPTED_MOVE,
+          });
+          writeIntent({
+            op: 'trash',
+            journalId,
+            fileId: f.id,
+            sha: check.sha.toString('hex'),
+            trashPath: null,
+          });
         });
         try {
           const { trashPath } = await backend.trash(check.entry, (reserved) => {
             repo.transaction(() => {
               repo.reserveItem(journalId, f.id, reserved);
-              writeIntent({ op: 'trash', journalId, fileId: f.id, sha: check.sha.toString('hex'), trashPath: reserved });
+              writeIntent({
+                op: 'trash',
+                journalId,
+                fileId: f.id,
+                sha: check.sha.toString('hex'),
+                trashPath: reserved,
+              });
             });
           });
           repo.transaction(() => {
@@ -404,20 +560,32 @@ export function createTrashService(deps: {
         } catch (e) {
           failures++;
           repo.transaction(() => {
-            repo.settleItem(journalId, f.id, { trashPath: null, ok: false, error: e instanceof Error ? e.message : String(e) });
+            repo.settleItem(journalId, f.id, {
+              trashPath: null,
+              ok: false,
+              error: e instanceof Error ? e.message : String(e),
+            });
             clearIntent(journalId, f.id);
           });
         }
       }
       if (!dryRun) repo.setJournalState(journalId, failures === 0 ? 'done' : 'partial');
-      logger.info('delete plan executed', { planId, journalId, dryRun, files: targets.length, failures, backend: backend.name });
+      logger.info('delete plan executed', {
+        planId,
+        journalId,
+        dryRun,
+        files: targets.length,
+        failures,
+        backend: backend.name,
+      });
       if (!dryRun) deps.afterChange('trash');
       return loadEntry(journalId);
     },
 
     undo: async ({ journalId }) => {
       const entry = loadEntry(journalId);
-      if (entry.dryRun) throw new EngineError('CONFLICT', 'A dry run deleted nothing; there is nothing to undo');
+      if (entry.dryRun)
+        throw new EngineError('CONFLICT', 'A dry run deleted nothing; there is nothing to undo');
       if (entry.state === 'undone') throw new EngineError('CONFLICT', 'This deletion was already undone');
       const rows = repo.items(journalId);
       const problems: string[] = [];
@@ -447,7 +615,14 @@ export function createTrashService(deps: {
           continue;
         }
         try {
-          if (sha) writeIntent({ op: 'restore', journalId, fileId: r.fileId, sha: sha.toString('hex'), trashPath: r.trashPath });
+          if (sha)
+            writeIntent({
+              op: 'restore',
+              journalId,
+              fileId: r.fileId,
+              sha: sha.toString('hex'),
+              trashPath: r.trashPath,
+            });
           await backend.restore(r.trashPath, r.pathBytes);
           markRestored(r.fileId);
         } catch (e) {
@@ -457,7 +632,8 @@ export function createTrashService(deps: {
       }
       repo.setJournalState(journalId, problems.length === 0 ? 'undone' : 'partial');
       deps.afterChange('undo');
-      if (problems.length > 0) throw new EngineError('IO', `Some files could not be restored: ${problems.join('; ')}`, { problems });
+      if (problems.length > 0)
+        throw new EngineError('IO', `Some files could not be restored: ${problems.join('; ')}`, { problems });
       return loadEntry(journalId);
     },
 

@@ -13,13 +13,15 @@ import type { TrashBackend } from './backend';
 import { createFreedesktopTrash } from './freedesktop';
 
 const [dataDir, homeTrash, op, idText, stall] = process.argv.slice(2);
-if (!dataDir || !homeTrash || (op !== 'execute' && op !== 'undo') || !idText || !stall) throw new Error('usage: stall-child <dataDir> <homeTrash> <execute|undo> <id> <stall>');
+if (!dataDir || !homeTrash || (op !== 'execute' && op !== 'undo') || !idText || !stall)
+  throw new Error('usage: stall-child <dataDir> <homeTrash> <execute|undo> <id> <stall>');
 
 const stallHere = (): Promise<never> => {
   process.stdout.write('STALLED\n');
   return new Promise<never>(() => setInterval(() => undefined, 1 << 30));
 };
-const pause = (): Promise<void> => (stall === 'slow' ? new Promise((resolve) => setTimeout(resolve, 40)) : Promise.resolve());
+const pause = (): Promise<void> =>
+  stall === 'slow' ? new Promise((resolve) => setTimeout(resolve, 40)) : Promise.resolve();
 const real = createFreedesktopTrash({ homeTrash });
 const backend: TrashBackend = {
   name: 'stalling',
@@ -45,6 +47,9 @@ const backend: TrashBackend = {
 
 const engine = await createEngine({ dataDir, trash: backend });
 process.stdout.write('READY\n');
-const result = op === 'execute' ? await engine.dispatch('trash:execute', { planId: Number(idText) }) : await engine.dispatch('trash:undo', { journalId: Number(idText) });
+const result =
+  op === 'execute'
+    ? await engine.dispatch('trash:execute', { planId: Number(idText) })
+    : await engine.dispatch('trash:undo', { journalId: Number(idText) });
 process.stdout.write(`DONE ${JSON.stringify(result)}\n`);
 await engine.dispose();

@@ -79,13 +79,21 @@ const rectOf = (r: { x: number; y: number; w: number; h: number }): Rect => [r.x
 
 export function createVisionRepository(db: Db): VisionRepository {
   const s = {
-    analysed: db.prepare<[number, string]>('SELECT 1 FROM vision_runs WHERE content_id = ? AND model_version = ?').pluck(),
-    facesOf: db.prepare<[number], BoxRow>('SELECT id, x, y, w, h FROM faces WHERE content_id = ? ORDER BY idx'),
-    bodiesOf: db.prepare<[number], BoxRow>('SELECT id, x, y, w, h FROM bodies WHERE content_id = ? ORDER BY idx'),
-    insertFace: db.prepare(
-      `INSERT INTO faces (content_id, idx, x, y, w, h, score, quality, quality_parts, landmarks, model_version)
+    analysed: db
+      .prepare<[number, string]>('SELECT 1 FROM vision_runs WHERE content_id = ? AND model_version = ?')
+      .pluck(),
+    facesOf: db.prepare<[number], BoxRow>(
+      'SELECT id, x, y, w, h FROM faces WHERE content_id = ? ORDER BY idx',
+    ),
+    bodiesOf: db.prepare<[number], BoxRow>(
+      'SELECT id, x, y, w, h FROM bodies WHERE content_id = ? ORDER BY idx',
+    ),
+    insertFace: db
+      .prepare(
+        `INSERT INTO faces (content_id, idx, x, y, w, h, score, quality, quality_parts, landmarks, model_version)
        VALUES (@content, @idx, @x, @y, @w, @h, @score, @quality, @parts, @landmarks, @version) RETURNING id`,
-    ).pluck(),
+      )
+      .pluck(),
     updateFace: db.prepare(
       `UPDATE faces SET idx = @idx, x = @x, y = @y, w = @w, h = @h, score = @score, quality = @quality, quality_parts = @parts,
        landmarks = @landmarks, model_version = @version WHERE id = @id`,
@@ -93,11 +101,15 @@ export function createVisionRepository(db: Db): VisionRepository {
     deleteFace: db.prepare<[number]>('DELETE FROM faces WHERE id = ?'),
     parkFaces: db.prepare<[number]>('UPDATE faces SET idx = -1 - idx WHERE content_id = ?'),
     parkBodies: db.prepare<[number]>('UPDATE bodies SET idx = -1 - idx WHERE content_id = ?'),
-    insertBody: db.prepare(
-      `INSERT INTO bodies (content_id, idx, x, y, w, h, score, face_id, model_version)
+    insertBody: db
+      .prepare(
+        `INSERT INTO bodies (content_id, idx, x, y, w, h, score, face_id, model_version)
        VALUES (@content, @idx, @x, @y, @w, @h, @score, @face, @version) RETURNING id`,
-    ).pluck(),
-    updateBody: db.prepare(`UPDATE bodies SET idx = @idx, x = @x, y = @y, w = @w, h = @h, score = @score, face_id = @face, model_version = @version WHERE id = @id`),
+      )
+      .pluck(),
+    updateBody: db.prepare(
+      `UPDATE bodies SET idx = @idx, x = @x, y = @y, w = @w, h = @h, score = @score, face_id = @face, model_version = @version WHERE id = @id`,
+    ),
     deleteBody: db.prepare<[number]>('DELETE FROM bodies WHERE id = ?'),
     run: db.prepare<[number, string, number, string | null]>(
       'INSERT INTO vision_runs (content_id, model_version, at, error) VALUES (?, ?, ?, ?) ON CONFLICT(content_id) DO UPDATE SET model_version = excluded.model_version, at = excluded.at, error = excluded.error',
@@ -106,14 +118,19 @@ export function createVisionRepository(db: Db): VisionRepository {
     countFaces: db.prepare('SELECT COUNT(*) FROM faces').pluck(),
     faceIds: db.prepare<[], number>('SELECT id FROM faces ORDER BY id').pluck(),
     bodyIds: db.prepare<[], number>('SELECT id FROM bodies ORDER BY id').pluck(),
-    analysedContentIds: db.prepare<[], number>('SELECT content_id FROM vision_runs WHERE error IS NULL ORDER BY content_id').pluck(),
+    analysedContentIds: db
+      .prepare<[], number>('SELECT content_id FROM vision_runs WHERE error IS NULL ORDER BY content_id')
+      .pluck(),
     contentOfFace: db.prepare<[number], number>('SELECT content_id FROM faces WHERE id = ?').pluck(),
     contentOfBody: db.prepare<[number], number>('SELECT content_id FROM bodies WHERE id = ?').pluck(),
     allFaces: db.prepare<[], BoxRow & { path: string; score: number; quality: number }>(
       `SELECT fa.id, f.path, fa.x, fa.y, fa.w, fa.h, fa.score, fa.quality FROM faces fa JOIN files f ON f.content_id = fa.content_id
        WHERE f.state = 'ok' ORDER BY f.path, fa.idx`,
     ),
-    allBodies: db.prepare<[], BoxRow & { path: string; score: number; fx: number | null; fy: number; fw: number; fh: number }>(
+    allBodies: db.prepare<
+      [],
+      BoxRow & { path: string; score: number; fx: number | null; fy: number; fw: number; fh: number }
+    >(
       `SELECT b.id, f.path, b.x, b.y, b.w, b.h, b.score, fa.x AS fx, fa.y AS fy, fa.w AS fw, fa.h AS fh FROM bodies b
        JOIN files f ON f.content_id = b.content_id LEFT JOIN faces fa ON fa.id = b.face_id
        WHERE f.state = 'ok' ORDER BY f.path, b.idx`,
@@ -149,10 +166,12 @@ export function createVisionRepository(db: Db): VisionRepository {
       s.parkFaces.run(contentId);
       s.parkBodies.run(contentId);
     },
-    insertFace: (contentId, face, version) => s.insertFace.get(faceParams(contentId, face, version)) as number,
+    insertFace: (contentId, face, version) =>
+      s.insertFace.get(faceParams(contentId, face, version)) as number,
     updateFace: (id, face, version) => void s.updateFace.run({ ...faceParams(0, face, version), id }),
     deleteFace: (id) => void s.deleteFace.run(id),
-    insertBody: (contentId, body, version) => s.insertBody.get(bodyParams(contentId, body, version)) as number,
+    insertBody: (contentId, body, version) =>
+      s.insertBody.get(bodyParams(contentId, body, version)) as number,
     updateBody: (id, body, version) => void s.updateBody.run({ ...bodyParams(0, body, version), id }),
     deleteBody: (id) => void s.deleteBody.run(id),
     recordRun: (contentId, version, error) => void s.run.run(contentId, version, Date.now(), error),
@@ -167,9 +186,17 @@ export function createVisionRepository(db: Db): VisionRepository {
     analysedContentIds: () => s.analysedContentIds.all(),
     contentOfFace: (faceId) => s.contentOfFace.get(faceId) ?? null,
     contentOfBody: (bodyId) => s.contentOfBody.get(bodyId) ?? null,
-    exportFaces: () => s.allFaces.all().map((r) => ({ id: r.id, path: r.path, box: rectOf(r), score: r.score, quality: r.quality })),
+    exportFaces: () =>
+      s.allFaces
+        .all()
+        .map((r) => ({ id: r.id, path: r.path, box: rectOf(r), score: r.score, quality: r.quality })),
     exportBodies: () =>
-      s.allBodies.all().map((r) => ({ path: r.path, box: rectOf(r), score: r.score, face: r.fx === null ? null : [r.fx, r.fy, r.fw, r.fh] })),
+      s.allBodies.all().map((r) => ({
+        path: r.path,
+        box: rectOf(r),
+        score: r.score,
+        face: r.fx === null ? null : [r.fx, r.fy, r.fw, r.fh],
+      })),
     transaction: (fn) => db.transaction(fn)(),
   };
 }

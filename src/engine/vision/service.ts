@@ -27,16 +27,29 @@ export interface LibraryVectors {
   close(): void;
 }
 
-export function libraryVectors(options: { dataDir: string; db: Db; repo: VisionRepository; logger: Logger }): LibraryVectors {
+export function libraryVectors(options: {
+  dataDir: string;
+  db: Db;
+  repo: VisionRepository;
+  logger: Logger;
+}): LibraryVectors {
   let opened: VectorIndexes | null = null;
   const get = (): VectorIndexes => {
     if (opened) return opened;
     // The body dimension is fixed so that descriptors of an older version are dropped (and recomputed) rather than mixed.
-    const v = openVectorIndexes({ dir: path.join(options.dataDir, 'vectors'), db: options.db, logger: options.logger, bodyDim: BODY_DESCRIPTOR_DIM });
+    const v = openVectorIndexes({
+      dir: path.join(options.dataDir, 'vectors'),
+      db: options.db,
+      logger: options.logger,
+      bodyDim: BODY_DESCRIPTOR_DIM,
+    });
     if (v.missingContentIds.length > 0) {
       // Vectors lost (crash before save, deleted file): make those contents analysed again.
       options.repo.forgetRuns(v.missingContentIds);
-      options.logger.warn('vector index was missing vectors; those photos will be analysed again on the next scan', { contents: v.missingContentIds.length });
+      options.logger.warn(
+        'vector index was missing vectors; those photos will be analysed again on the next scan',
+        { contents: v.missingContentIds.length },
+      );
     }
     return (opened = v);
   };
@@ -64,7 +77,12 @@ export interface VisionService {
 /** Vectors are saved at least this often during a long scan, so a crash loses little work. */
 const SAVE_EVERY_MS = 30_000;
 
-export function createVisionService(deps: { repo: VisionRepository; vectors: LibraryVectors; modelsDir: string; logger: Logger }): VisionService {
+export function createVisionService(deps: {
+  repo: VisionRepository;
+  vectors: LibraryVectors;
+  modelsDir: string;
+  logger: Logger;
+}): VisionService {
   const { repo, vectors, logger } = deps;
   let pipeline: VisionPipeline | null = null;
   let stage: VisionStage | null = null;
@@ -116,7 +134,12 @@ export function createVisionService(deps: { repo: VisionRepository; vectors: Lib
       const matchedBodies = matchRows(oldBodies, bodyBoxes);
       for (const old of oldBodies) if (!matchedBodies.includes(old.id)) repo.deleteBody(old.id);
       const bodyIds = result.persons.map((p, idx) => {
-        const body = { idx, box: bodyBoxes[idx] as Rect, score: p.score, faceId: p.faceIndex === null ? null : (faceIds[p.faceIndex] ?? null) };
+        const body = {
+          idx,
+          box: bodyBoxes[idx] as Rect,
+          score: p.score,
+          faceId: p.faceIndex === null ? null : (faceIds[p.faceIndex] ?? null),
+        };
         const existing = matchedBodies[idx];
         if (existing != null) {
           repo.updateBody(existing, body, version);
@@ -128,8 +151,12 @@ export function createVisionService(deps: { repo: VisionRepository; vectors: Lib
       // Vectors go in with the rows; a crash before the index is saved is caught by the consistency check.
       for (const old of oldFaces) if (!faceIds.includes(old.id)) v.faces.remove(old.id);
       for (const old of oldBodies) if (!bodyIds.includes(old.id)) v.bodies.remove(old.id);
-      faceIds.forEach((id, idx) => v.faces.add(id, (result.faces[idx] as { embedding: Float32Array }).embedding));
-      bodyIds.forEach((id, idx) => v.bodies.add(id, (result.persons[idx] as { descriptor: Float32Array }).descriptor));
+      faceIds.forEach((id, idx) =>
+        v.faces.add(id, (result.faces[idx] as { embedding: Float32Array }).embedding),
+      );
+      bodyIds.forEach((id, idx) =>
+        v.bodies.add(id, (result.persons[idx] as { descriptor: Float32Array }).descriptor),
+      );
       v.backgrounds.add(contentId, result.background);
     });
   }
@@ -140,8 +167,13 @@ export function createVisionService(deps: { repo: VisionRepository; vectors: Lib
     async stage() {
       if (stage) return stage;
       await ensureModels(deps.modelsDir, logger);
-      const modelVersion = visionVersion(createModelRegistry(deps.modelsDir, await readManifest(deps.modelsDir)).version);
-      const active = (pipeline = createVisionPipeline({ modelsDir: deps.modelsDir, logger: logger.child({ part: 'vision' }) }));
+      const modelVersion = visionVersion(
+        createModelRegistry(deps.modelsDir, await readManifest(deps.modelsDir)).version,
+      );
+      const active = (pipeline = createVisionPipeline({
+        modelsDir: deps.modelsDir,
+        logger: logger.child({ part: 'vision' }),
+      }));
       vectors.get();
       stage = {
         needs: (contentId) => !repo.analysed(contentId, modelVersion),
@@ -175,7 +207,13 @@ export function createVisionService(deps: { repo: VisionRepository; vectors: Lib
         return face;
       });
     },
-    exportBodies: () => repo.exportBodies().map((r) => ({ path: r.path, box: round(r.box), score: r.score, face: r.face === null ? null : round(r.face) })),
+    exportBodies: () =>
+      repo.exportBodies().map((r) => ({
+        path: r.path,
+        box: round(r.box),
+        score: r.score,
+        face: r.face === null ? null : round(r.face),
+      })),
     async dispose() {
       await pipeline?.dispose();
     },

@@ -30,11 +30,20 @@ interface RawResponse {
 /** A raw request: the path is sent exactly as given (no URL normalisation as fetch would do). */
 function raw(rawPath: string, headers: Record<string, string> = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: bridge.port, path: rawPath, method: 'GET', headers: { host, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('latin1') }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port: bridge.port, path: rawPath, method: 'GET', headers: { host, ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('latin1'),
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -112,7 +121,13 @@ describe('bridge: listening and token', () => {
 
 describe('bridge: Host and Origin', () => {
   it('refuses a foreign Host header even with the token (DNS rebinding)', async () => {
-    for (const badHost of ['evil.example', `evil.example:${bridge.port}`, '127.0.0.1:1', `127.0.0.2:${bridge.port}`, `0.0.0.0:${bridge.port}`]) {
+    for (const badHost of [
+      'evil.example',
+      `evil.example:${bridge.port}`,
+      '127.0.0.1:1',
+      `127.0.0.2:${bridge.port}`,
+      `0.0.0.0:${bridge.port}`,
+    ]) {
       const res = await raw('/', { host: badHost, cookie: cookie() });
       expect(res.status, badHost).toBe(403);
     }
@@ -120,10 +135,17 @@ describe('bridge: Host and Origin', () => {
   });
 
   it('refuses a foreign Origin', async () => {
-    for (const origin of ['https://evil.example', `http://evil.example:${bridge.port}`, 'null', `http://127.0.0.1:${bridge.port + 1}`]) {
+    for (const origin of [
+      'https://evil.example',
+      `http://evil.example:${bridge.port}`,
+      'null',
+      `http://127.0.0.1:${bridge.port + 1}`,
+    ]) {
       expect((await raw('/', { origin, cookie: cookie() })).status, origin).toBe(403);
     }
-    expect((await raw('/', { origin: `http://127.0.0.1:${bridge.port}`, cookie: cookie() })).status).toBe(200);
+    expect((await raw('/', { origin: `http://127.0.0.1:${bridge.port}`, cookie: cookie() })).status).toBe(
+      200,
+    );
   });
 });
 
@@ -160,7 +182,16 @@ describe('bridge: paths never reach the file system', () => {
     expect((await raw(`/thumb/987654?size=small&token=${bridge.token}`)).status).toBe(404);
   });
 
-  for (const p of ['/../secret.txt', '/..%2fsecret.txt', '/%2e%2e/secret.txt', '/assets/../../secret.txt', '/assets/%2e%2e%2f%2e%2e%2fsecret.txt', '/.%2e/secret.txt', '//etc/passwd', '/assets/..\\..\\secret.txt']) {
+  for (const p of [
+    '/../secret.txt',
+    '/..%2fsecret.txt',
+    '/%2e%2e/secret.txt',
+    '/assets/../../secret.txt',
+    '/assets/%2e%2e%2f%2e%2e%2fsecret.txt',
+    '/.%2e/secret.txt',
+    '//etc/passwd',
+    '/assets/..\\..\\secret.txt',
+  ]) {
     it(`static route refuses ${p}`, async () => {
       const res = await raw(p, { cookie: cookie() });
       expect([400, 404]).toContain(res.status);
@@ -171,10 +202,19 @@ describe('bridge: paths never reach the file system', () => {
 
   it('refuses methods other than GET/HEAD', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: bridge.port, path: '/', method: 'POST', headers: { host, cookie: cookie() } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: bridge.port,
+          path: '/',
+          method: 'POST',
+          headers: { host, cookie: cookie() },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end('x');
     });
@@ -187,10 +227,14 @@ describe('bridge: WebSocket RPC', () => {
 
   it('refuses handshakes without token, with a foreign or missing Origin, or a foreign Host', async () => {
     await expect(connect({ origin: origin() })).rejects.toThrow('HTTP 401');
-    await expect(connect({ origin: origin(), cookie: `sift_token_${bridge.port}=bad` })).rejects.toThrow('HTTP 401');
+    await expect(connect({ origin: origin(), cookie: `sift_token_${bridge.port}=bad` })).rejects.toThrow(
+      'HTTP 401',
+    );
     await expect(connect({ origin: 'https://evil.example', cookie: cookie() })).rejects.toThrow('HTTP 403');
     await expect(connect({ cookie: cookie() })).rejects.toThrow('HTTP 403');
-    await expect(connect({ origin: origin(), cookie: cookie(), host: 'evil.example' })).rejects.toThrow('HTTP 403');
+    await expect(connect({ origin: origin(), cookie: cookie(), host: 'evil.example' })).rejects.toThrow(
+      'HTTP 403',
+    );
   });
 
   it('serves the contract, rejects invalid arguments with INVALID_ARGUMENT, and streams events', async () => {
@@ -199,20 +243,25 @@ describe('bridge: WebSocket RPC', () => {
     try {
       const status = await api.library.status({});
       expect(status.images).toBe(0);
-      await expect(api.library.addFolder({ path: 5 } as unknown as { path: string })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      await expect(api.library.addFolder({ path: 5 } as unknown as { path: string })).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+      });
       await expect(api.people.merge({ ids: [1] })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
       await expect(api.trash.plan({ photoIds: [-3] })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
       await expect(api.library.photos({ limit: 1e9 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
       // Unknown methods are refused by the dispatcher too (the bridge passes only the contract's names on).
       const { transport, receive } = createMessageTransport((m) => ws.send(JSON.stringify(m)));
       ws.on('message', (data: Buffer) => receive(JSON.parse(data.toString('utf8'))));
-      await expect(transport.request('fs:readFile', { path: '/etc/passwd' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      await expect(transport.request('fs:readFile', { path: '/etc/passwd' })).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+      });
 
       // A real scan of a few dataset images: events arrive over the socket, thumbnails over HTTP.
       const photos = path.join(dir, 'photos');
       await fs.mkdir(photos);
       const source = path.join(datasetsRoot(), 'dedup', 'imagededup', 'base_images');
-      for (const name of (await fs.readdir(source)).slice(0, 3)) await fs.copyFile(path.join(source, name), path.join(photos, name));
+      for (const name of (await fs.readdir(source)).slice(0, 3))
+        await fs.copyFile(path.join(source, name), path.join(photos, name));
       const events: string[] = [];
       const off = api.on('job:finished', (job) => events.push(`${job.type}:${job.state}`));
       await api.library.addFolder({ path: photos });

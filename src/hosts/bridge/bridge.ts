@@ -35,7 +35,10 @@ export interface BridgeEngine {
   dispatch: Dispatch;
   subscribe(handler: EventHandler): () => void;
   /** `full` is the original file where a browser can show it (100 % zoom), else the large preview. */
-  thumbnail(photoId: number, size: 'small' | 'large' | 'full'): Promise<{ path: string; mime: string } | null>;
+  thumbnail(
+    photoId: number,
+    size: 'small' | 'large' | 'full',
+  ): Promise<{ path: string; mime: string } | null>;
 }
 
 export interface BridgeOptions {
@@ -72,7 +75,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 
   const authorised = (req: IncomingMessage, url: URL): boolean =>
-    tokenMatches(url.searchParams.get('token'), token) || tokenMatches(readCookie(req.headers.cookie, cookieName(port)), token);
+    tokenMatches(url.searchParams.get('token'), token) ||
+    tokenMatches(readCookie(req.headers.cookie, cookieName(port)), token);
 
   const refuse = (res: ServerResponse, status: number, message: string): void => {
     res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
@@ -88,7 +92,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   async function serveThumb(res: ServerResponse, rawPath: string, url: URL): Promise<void> {
     const parsed = parseThumbRequest(rawPath, url.searchParams);
-    if (!parsed.ok) return refuse(res, 400, 'Bad thumbnail request: expected /thumb/<positive integer>?size=small|large|full');
+    if (!parsed.ok)
+      return refuse(
+        res,
+        400,
+        'Bad thumbnail request: expected /thumb/<positive integer>?size=small|large|full',
+      );
     const thumb = await engine.thumbnail(parsed.photoId, parsed.size);
     if (!thumb) return refuse(res, 404, 'Unknown photo');
     const info = await stat(thumb.path);
@@ -181,7 +190,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       if (isBinary) return;
       let message: unknown;
       try {
-        message = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8'));
+        message = JSON.parse(
+          Buffer.isBuffer(data)
+            ? data.toString('utf8')
+            : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8'),
+        );
       } catch {
         return;
       }
@@ -196,7 +209,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   const server = createServer((req, res) => {
     handleRequest(req, res).catch((error: unknown) => {
-      logger.error('request failed', { url: req.url, error: error instanceof Error ? error.stack : String(error) });
+      logger.error('request failed', {
+        url: req.url,
+        error: error instanceof Error ? error.stack : String(error),
+      });
       if (!res.headersSent) refuse(res, 500, 'Internal error');
       else res.destroy();
     });

@@ -9,7 +9,11 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export function parseArgs(argv: string[], valueFlags: ReadonlySet<string>, boolFlags: ReadonlySet<string>): ParsedArgs {
+export function parseArgs(
+  argv: string[],
+  valueFlags: ReadonlySet<string>,
+  boolFlags: ReadonlySet<string>,
+): ParsedArgs {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {

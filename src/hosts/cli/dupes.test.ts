@@ -28,11 +28,15 @@ describe('sift dupes', () => {
     await engine.scanAndWait({ ml: false });
     await engine.dispose();
     let out = '';
-    const code = await main(['dupes', '--json', '--data', data.dir], { out: (t) => (out += t), err: process.stderr });
+    const code = await main(['dupes', '--json', '--data', data.dir], {
+      out: (t) => (out += t),
+      err: process.stderr,
+    });
     expect(code).toBe(0);
-    const printed = JSON.parse(out) as { groups: Array<{ kind: string; files: Array<{ path: string; keep: boolean }> }> };
+    const printed = JSON.parse(out) as {
+      groups: Array<{ kind: string; files: Array<{ path: string; keep: boolean }> }>;
+    };
     expect(printed.groups.map((g) => g.kind)).toEqual(['exact']);
     expect(printed.groups[0]?.files.find((f) => f.keep)?.path).toBe(path.join(dir, 'x.jpg'));
   });
-
 });

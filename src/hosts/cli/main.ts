@@ -45,7 +45,10 @@ interface Io {
   err: NodeJS.WriteStream;
 }
 
-export async function main(argv: string[], io: Io = { out: (t) => process.stdout.write(t), err: process.stderr }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Io = { out: (t) => process.stdout.write(t), err: process.stderr },
+): Promise<number> {
   let args;
   try {
     args = parseArgs(argv, VALUE_FLAGS, BOOL_FLAGS);
@@ -69,7 +72,9 @@ export async function main(argv: string[], io: Io = { out: (t) => process.stdout
   let engine: Engine | null = null;
   try {
     engine = await createEngine({ dataDir, logger });
-    const api = createClient(createInMemoryTransport(engine.dispatch, (h) => (engine as Engine).subscribe(h)));
+    const api = createClient(
+      createInMemoryTransport(engine.dispatch, (h) => (engine as Engine).subscribe(h)),
+    );
     return await run(args.command, args.positional, args.flags, json, engine, api, io);
   } catch (error) {
     if (error instanceof UsageError) {
@@ -77,7 +82,8 @@ export async function main(argv: string[], io: Io = { out: (t) => process.stdout
       return 2;
     }
     const e = EngineError.from(error);
-    if (e.code === 'INTERNAL') logger.error('internal error', { stack: error instanceof Error ? error.stack : String(error) });
+    if (e.code === 'INTERNAL')
+      logger.error('internal error', { stack: error instanceof Error ? error.stack : String(error) });
     io.err.write(`sift: ${e.message}\n`);
     return 1;
   } finally {
@@ -91,7 +97,8 @@ function print(io: Io, value: unknown): void {
 
 function needId(value: string | undefined, what: string): number {
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`expected a positive integer for ${what} but received ${JSON.stringify(value)}`);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new UsageError(`expected a positive integer for ${what} but received ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -110,13 +117,27 @@ async function run(
       const folderIds: number[] = [];
       for (const folder of positional) folderIds.push((await api.library.addFolder({ path: folder })).id);
       const progress = createProgressPrinter(io.err);
-      const report = await scanAndWait(api, { folderIds, ml: !flags.has('no-ml'), onProgress: progress.update });
+      const report = await scanAndWait(api, {
+        folderIds,
+        ml: !flags.has('no-ml'),
+        onProgress: progress.update,
+      });
       progress.done();
       if (json) {
-        print(io, { files: report.files, images: report.images, skipped: report.skipped, errors: report.errors, seconds: Number(report.seconds.toFixed(3)) });
+        print(io, {
+          files: report.files,
+          images: report.images,
+          skipped: report.skipped,
+          errors: report.errors,
+          seconds: Number(report.seconds.toFixed(3)),
+        });
       } else {
-        io.out(`Scanned ${report.files} files in ${report.seconds.toFixed(1)} s: ${report.images} images, ${report.skipped} skipped, ${report.errors.length} errors` +
-          (report.unchanged ? `, ${report.unchanged} unchanged` : '') + (report.moved ? `, ${report.moved} moved` : '') + '\n');
+        io.out(
+          `Scanned ${report.files} files in ${report.seconds.toFixed(1)} s: ${report.images} images, ${report.skipped} skipped, ${report.errors.length} errors` +
+            (report.unchanged ? `, ${report.unchanged} unchanged` : '') +
+            (report.moved ? `, ${report.moved} moved` : '') +
+            '\n',
+        );
         for (const e of report.errors) io.out(`  ${e.code.padEnd(18)} ${e.path}: ${e.message}\n`);
       }
       return 0;
@@ -133,14 +154,24 @@ async function run(
           groups: groups.map((g) => ({
             id: g.id,
             kind: g.kind,
-            files: g.members.map((m) => ({ path: m.path, bytes: m.bytes, width: m.width, height: m.height, keep: m.keep, reasons: m.reasons })),
+            files: g.members.map((m) => ({
+              path: m.path,
+              bytes: m.bytes,
+              width: m.width,
+              height: m.height,
+              keep: m.keep,
+              reasons: m.reasons,
+            })),
           })),
         });
       } else {
         if (groups.length === 0) io.out('No duplicates found.\n');
         for (const g of groups) {
           io.out(`Group ${g.id} (${g.kind}, ${formatBytes(g.reclaimableBytes)} reclaimable)\n`);
-          for (const m of g.members) io.out(`  ${m.keep ? 'KEEP  ' : 'delete'} ${m.path} (${m.width}×${m.height}, ${formatBytes(m.bytes)}) — ${m.reasons.join('; ')}\n`);
+          for (const m of g.members)
+            io.out(
+              `  ${m.keep ? 'KEEP  ' : 'delete'} ${m.path} (${m.width}×${m.height}, ${formatBytes(m.bytes)}) — ${m.reasons.join('; ')}\n`,
+            );
         }
       }
       return 0;
@@ -150,23 +181,34 @@ async function run(
       if (json) print(io, s);
       else {
         io.out(`Library: ${engine.dataDir}\n`);
-        io.out(`  ${s.folders} folders, ${s.images} photos (${formatBytes(s.bytes)}), ${s.errors} unreadable files\n`);
+        io.out(
+          `  ${s.folders} folders, ${s.images} photos (${formatBytes(s.bytes)}), ${s.errors} unreadable files\n`,
+        );
         io.out(`  ${s.duplicateGroups} duplicate groups, ${formatBytes(s.reclaimableBytes)} reclaimable\n`);
         io.out(`  ${s.faces} faces, ${s.people} people, ${s.series} series\n`);
-        if (s.lastScan) io.out(`  last scan: ${new Date(s.lastScan.startedAt).toISOString()} (${s.lastScan.state})\n`);
+        if (s.lastScan)
+          io.out(`  last scan: ${new Date(s.lastScan.startedAt).toISOString()} (${s.lastScan.state})\n`);
       }
       return 0;
     }
     case 'faces': {
       const faces = await api.vision.faces({ embeddings: flags.has('embeddings') });
       if (json) print(io, { faces });
-      else for (const f of faces) io.out(`${f.path} [${f.box.join(', ')}] score ${f.score.toFixed(2)} quality ${f.quality.toFixed(2)}\n`);
+      else
+        for (const f of faces)
+          io.out(
+            `${f.path} [${f.box.join(', ')}] score ${f.score.toFixed(2)} quality ${f.quality.toFixed(2)}\n`,
+          );
       return 0;
     }
     case 'bodies': {
       const bodies = await api.vision.bodies({});
       if (json) print(io, { bodies });
-      else for (const b of bodies) io.out(`${b.path} [${b.box.join(', ')}] score ${b.score.toFixed(2)}${b.face ? ' (face visible)' : ''}\n`);
+      else
+        for (const b of bodies)
+          io.out(
+            `${b.path} [${b.box.join(', ')}] score ${b.score.toFixed(2)}${b.face ? ' (face visible)' : ''}\n`,
+          );
       return 0;
     }
     case 'people':
@@ -176,16 +218,29 @@ async function run(
       const series = [];
       for (const s of list.series) {
         const d = await api.series.get({ id: s.id });
-        series.push({ id: d.id, title: d.title, people: d.people.map(String), files: d.shots.map((x) => x.path), reasons: d.reasons });
+        series.push({
+          id: d.id,
+          title: d.title,
+          people: d.people.map(String),
+          files: d.shots.map((x) => x.path),
+          reasons: d.reasons,
+        });
       }
       if (json) print(io, { series });
       else for (const s of series) io.out(`${s.id}: ${s.title}\n`);
       return 0;
     }
     case 'redundant': {
-      const shots = (await api.series.redundant({})).map((s) => ({ path: s.path, series: s.series, keep: s.keep, reasons: s.reasons }));
+      const shots = (await api.series.redundant({})).map((s) => ({
+        path: s.path,
+        series: s.series,
+        keep: s.keep,
+        reasons: s.reasons,
+      }));
       if (json) print(io, { shots });
-      else for (const s of shots) io.out(`${s.keep ? 'keep  ' : 'redund'} ${s.path} — ${s.reasons.join('; ')}\n`);
+      else
+        for (const s of shots)
+          io.out(`${s.keep ? 'keep  ' : 'redund'} ${s.path} — ${s.reasons.join('; ')}\n`);
       return 0;
     }
     default:
@@ -193,7 +248,13 @@ async function run(
   }
 }
 
-async function runPeople(positional: string[], flags: Map<string, string | true>, json: boolean, api: ApiClient, io: Io): Promise<number> {
+async function runPeople(
+  positional: string[],
+  flags: Map<string, string | true>,
+  json: boolean,
+  api: ApiClient,
+  io: Io,
+): Promise<number> {
   const [sub, ...rest] = positional;
   switch (sub) {
     case undefined: {
@@ -204,7 +265,12 @@ async function runPeople(positional: string[], flags: Map<string, string | true>
         people.push({
           id: p.id,
           name: p.name,
-          faces: [...d.faces, ...d.inferred].map((f) => ({ path: f.path, box: f.box.map((n) => Math.round(n)), inferred: f.inferred, confidence: f.confidence })),
+          faces: [...d.faces, ...d.inferred].map((f) => ({
+            path: f.path,
+            box: f.box.map((n) => Math.round(n)),
+            inferred: f.inferred,
+            confidence: f.confidence,
+          })),
         });
       }
       if (json) print(io, { people });
@@ -222,7 +288,10 @@ async function runPeople(positional: string[], flags: Map<string, string | true>
     case 'merge': {
       if (rest.length < 2) throw new UsageError('people merge <id> <id>... [--into <id>]');
       const into = flags.get('into');
-      const p = await api.people.merge({ ids: rest.map((x) => needId(x, 'person id')), into: typeof into === 'string' ? needId(into, '--into') : undefined });
+      const p = await api.people.merge({
+        ids: rest.map((x) => needId(x, 'person id')),
+        into: typeof into === 'string' ? needId(into, '--into') : undefined,
+      });
       if (json) print(io, p);
       else io.out(`Merged into person ${p.id} (${p.faceCount} faces)\n`);
       return 0;
@@ -231,7 +300,11 @@ async function runPeople(positional: string[], flags: Map<string, string | true>
       const [id, ...faces] = rest;
       if (faces.length === 0) throw new UsageError('people split <personId> <faceId>...');
       const name = flags.get('name');
-      const p = await api.people.split({ id: needId(id, 'person id'), faceIds: faces.map((x) => needId(x, 'face id')), name: typeof name === 'string' ? name : undefined });
+      const p = await api.people.split({
+        id: needId(id, 'person id'),
+        faceIds: faces.map((x) => needId(x, 'face id')),
+        name: typeof name === 'string' ? name : undefined,
+      });
       if (json) print(io, p);
       else io.out(`Moved ${faces.length} faces to person ${p.id}\n`);
       return 0;

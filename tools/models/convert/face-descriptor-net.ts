@@ -29,7 +29,14 @@ interface Builder {
 }
 
 /** conv (HWIO filters) + bias, then x*scale.weights + scale.biases, optional ReLU. */
-function convLayer(b: Builder, x: string, prefix: string, stride: number, relu: boolean, padding: 'same' | 'valid'): string {
+function convLayer(
+  b: Builder,
+  x: string,
+  prefix: string,
+  stride: number,
+  relu: boolean,
+  padding: 'same' | 'valid',
+): string {
   const filters = need(b.weights, `${prefix}/conv/filters`);
   const bias = need(b.weights, `${prefix}/conv/bias`);
   const scaleW = need(b.weights, `${prefix}/scale/weights`);
@@ -41,14 +48,24 @@ function convLayer(b: Builder, x: string, prefix: string, stride: number, relu: 
       for (let i = 0; i < cin; i++)
         for (let o = 0; o < cout; o++) {
           const s = scaleW.data[o] ?? 1;
-          w[((o * cin + i) * kh + y) * kw + xk] = (filters.data[((y * kw + xk) * cin + i) * cout + o] ?? 0) * s;
+          w[((o * cin + i) * kh + y) * kw + xk] =
+            (filters.data[((y * kw + xk) * cin + i) * cout + o] ?? 0) * s;
         }
   const fusedBias = new Float32Array(cout);
-  for (let o = 0; o < cout; o++) fusedBias[o] = (bias.data[o] ?? 0) * (scaleW.data[o] ?? 1) + (scaleB.data[o] ?? 0);
+  for (let o = 0; o < cout; o++)
+    fusedBias[o] = (bias.data[o] ?? 0) * (scaleW.data[o] ?? 1) + (scaleB.data[o] ?? 0);
   const out = b.g.op(
     'Conv',
-    [x, b.g.constFloat(`${prefix}/W`, w, [cout, cin, kh, kw]), b.g.constFloat(`${prefix}/B`, fusedBias, [cout])],
-    { kernel_shape: attr.ints([kh, kw]), strides: attr.ints([stride, stride]), auto_pad: attr.string(padding === 'same' ? 'SAME_UPPER' : 'VALID') },
+    [
+      x,
+      b.g.constFloat(`${prefix}/W`, w, [cout, cin, kh, kw]),
+      b.g.constFloat(`${prefix}/B`, fusedBias, [cout]),
+    ],
+    {
+      kernel_shape: attr.ints([kh, kw]),
+      strides: attr.ints([stride, stride]),
+      auto_pad: attr.string(padding === 'same' ? 'SAME_UPPER' : 'VALID'),
+    },
     prefix,
   );
   return relu ? b.g.op('Relu', [out]) : out;
@@ -64,14 +81,29 @@ function residual(b: Builder, x: string, prefix: string): string {
  * Down-sampling block. Spatial sizes are static (150x150 input), so the zero row/column face-api
  * appends when the strided conv comes out one smaller than the pooled shortcut is known here.
  */
-function residualDown(b: Builder, x: string, prefix: string, size: number, cin: number, cout: number): { out: string; size: number } {
+function residualDown(
+  b: Builder,
+  x: string,
+  prefix: string,
+  size: number,
+  cin: number,
+  cout: number,
+): { out: string; size: number } {
   let out = convLayer(b, x, `${prefix}/conv1`, 2, true, 'valid');
   out = convLayer(b, out, `${prefix}/conv2`, 1, false, 'same');
   const convSize = Math.floor((size - 3) / 2) + 1;
   const poolSize = Math.floor((size - 2) / 2) + 1;
   let pooled = b.g.op('AveragePool', [x], { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]) });
-  if (convSize !== poolSize) out = b.g.op('Pad', [out, b.g.constInt64(`${prefix}/pad`, [0, 0, 0, 0, 0, 0, poolSize - convSize, poolSize - convSize])], { mode: attr.string('constant') });
-  if (cin !== cout) pooled = b.g.op('Pad', [pooled, b.g.constInt64(`${prefix}/chpad`, [0, 0, 0, 0, 0, cout - cin, 0, 0])], { mode: attr.string('constant') });
+  if (convSize !== poolSize)
+    out = b.g.op(
+      'Pad',
+      [out, b.g.constInt64(`${prefix}/pad`, [0, 0, 0, 0, 0, 0, poolSize - convSize, poolSize - convSize])],
+      { mode: attr.string('constant') },
+    );
+  if (cin !== cout)
+    pooled = b.g.op('Pad', [pooled, b.g.constInt64(`${prefix}/chpad`, [0, 0, 0, 0, 0, cout - cin, 0, 0])], {
+      mode: attr.string('constant'),
+    });
   return { out: b.g.op('Relu', [b.g.op('Add', [pooled, out])]), size: poolSize };
 }
 
@@ -101,7 +133,14 @@ export function buildFaceDescriptorNet(weights: Weights, metadata: Record<string
   }
   const pooled = g.op('ReduceMean', [x], { axes: attr.ints([2, 3]), keepdims: attr.int(0) });
   const fc = need(weights, 'fc');
-  g.node('MatMul', [pooled, g.constFloat('fc', Float32Array.from(fc.data), fc.shape)], { outputs: ['descriptor'], exactOutputs: true });
+  g.node('MatMul', [pooled, g.constFloat('fc', Float32Array.from(fc.data), fc.shape)], {
+    outputs: ['descriptor'],
+    exactOutputs: true,
+  });
   g.output('descriptor', 'float32', ['N', 128]);
-  return g.toBytes({ producer: 'sift-face-descriptor-builder', docString: 'dlib ResNet-34 face descriptor (face-api.js weights)', metadata });
+  return g.toBytes({
+    producer: 'sift-face-descriptor-builder',
+    docString: 'dlib ResNet-34 face descriptor (face-api.js weights)',
+    metadata,
+  });
 }

@@ -66,7 +66,10 @@ export function float16ToFloat32(bits: number): number {
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
 
 /** Splits concatenated shard bytes into named float32/int32 tensors, dequantising on the way. */
-export function decodeWeights(specs: readonly TfjsWeightSpec[], bytes: Uint8Array): Map<string, WeightTensor> {
+export function decodeWeights(
+  specs: readonly TfjsWeightSpec[],
+  bytes: Uint8Array,
+): Map<string, WeightTensor> {
   const out = new Map<string, WeightTensor>();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let offset = 0;
@@ -75,7 +78,10 @@ export function decodeWeights(specs: readonly TfjsWeightSpec[], bytes: Uint8Arra
     const storedAs = spec.quantization?.dtype ?? spec.dtype;
     const size = BYTES[storedAs];
     if (size === undefined) throw new Error(`Weight ${spec.name}: unsupported stored dtype ${storedAs}`);
-    if (offset + count * size > bytes.byteLength) throw new Error(`Weight ${spec.name}: shards end before its data (need ${offset + count * size} bytes, have ${bytes.byteLength})`);
+    if (offset + count * size > bytes.byteLength)
+      throw new Error(
+        `Weight ${spec.name}: shards end before its data (need ${offset + count * size} bytes, have ${bytes.byteLength})`,
+      );
     const q = spec.quantization;
     let data: Float32Array | Int32Array;
     if (spec.dtype === 'int32' && !q) {
@@ -87,21 +93,32 @@ export function decodeWeights(specs: readonly TfjsWeightSpec[], bytes: Uint8Arra
     } else {
       const f = new Float32Array(count);
       if (!q) for (let k = 0; k < count; k++) f[k] = view.getFloat32(offset + 4 * k, true);
-      else if (q.dtype === 'float16') for (let k = 0; k < count; k++) f[k] = float16ToFloat32(view.getUint16(offset + 2 * k, true));
+      else if (q.dtype === 'float16')
+        for (let k = 0; k < count; k++) f[k] = float16ToFloat32(view.getUint16(offset + 2 * k, true));
       else {
         const scale = q.scale ?? 1;
         const min = q.min ?? 0;
-        for (let k = 0; k < count; k++) f[k] = (q.dtype === 'uint8' ? view.getUint8(offset + k) : view.getUint16(offset + 2 * k, true)) * scale + min;
+        for (let k = 0; k < count; k++)
+          f[k] =
+            (q.dtype === 'uint8' ? view.getUint8(offset + k) : view.getUint16(offset + 2 * k, true)) * scale +
+            min;
       }
       data = spec.dtype === 'int32' ? Int32Array.from(f, (v) => Math.round(v)) : f;
     }
-    out.set(spec.name, { shape: [...spec.shape], dtype: spec.dtype === 'float32' ? 'float32' : 'int32', data });
+    out.set(spec.name, {
+      shape: [...spec.shape],
+      dtype: spec.dtype === 'float32' ? 'float32' : 'int32',
+      data,
+    });
     offset += count * size;
   }
   return out;
 }
 
-export async function readShards(dir: string, groups: readonly TfjsWeightGroup[]): Promise<{ specs: TfjsWeightSpec[]; bytes: Uint8Array; files: string[] }> {
+export async function readShards(
+  dir: string,
+  groups: readonly TfjsWeightGroup[],
+): Promise<{ specs: TfjsWeightSpec[]; bytes: Uint8Array; files: string[] }> {
   const files = groups.flatMap((g) => g.paths);
   const parts = await Promise.all(files.map((p) => readFile(path.join(dir, p))));
   const total = parts.reduce((a, b) => a + b.byteLength, 0);
@@ -123,7 +140,8 @@ export interface LoadedGraphModel {
 
 export async function loadTfjsGraphModel(modelJsonPath: string): Promise<LoadedGraphModel> {
   const json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as TfjsGraphModelJson;
-  if (!Array.isArray(json.modelTopology?.node)) throw new Error(`${modelJsonPath} is not a TF.js graph model (no modelTopology.node)`);
+  if (!Array.isArray(json.modelTopology?.node))
+    throw new Error(`${modelJsonPath} is not a TF.js graph model (no modelTopology.node)`);
   const { specs, bytes } = await readShards(path.dirname(modelJsonPath), json.weightsManifest);
   return { json, weights: decodeWeights(specs, bytes), specs, bytes };
 }

@@ -79,7 +79,11 @@ function splitRef(ref: string): { node: string; index: number } {
   return { node: m?.[1] ?? ref, index: m?.[2] ? Number(m[2]) : 0 };
 }
 
-export function convertTfjsGraph(model: TfjsGraphModelJson, weights: ReadonlyMap<string, WeightTensor>, options: ConvertOptions): ConversionReport {
+export function convertTfjsGraph(
+  model: TfjsGraphModelJson,
+  weights: ReadonlyMap<string, WeightTensor>,
+  options: ConvertOptions,
+): ConversionReport {
   const nodes = new Map<string, TfjsNode>(model.modelTopology.node.map((n) => [n.name, n]));
   const g = new OnnxGraphBuilder(options.graphName);
   const values = new Map<string, Value>();
@@ -101,7 +105,6 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: ReadonlyMap
     for (const i of dataInputs(n)) stack.push(splitRef(i).node);
   }
 
-
   const constOf = (ref: string): WeightTensor | undefined => {
     const n = nodes.get(splitRef(ref).node);
     if (n?.op === 'Const') return weights.get(n.name);
@@ -114,7 +117,10 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: ReadonlyMap
     if (options.fusePrelu === false || (n.op !== 'Add' && n.op !== 'AddV2')) return undefined;
     const [a, b] = dataInputs(n);
     if (a === undefined || b === undefined) return undefined;
-    for (const [reluRef, mulRef] of [[a, b], [b, a]] as const) {
+    for (const [reluRef, mulRef] of [
+      [a, b],
+      [b, a],
+    ] as const) {
       const relu = nodes.get(splitRef(reluRef).node);
       if (relu?.op !== 'Relu') continue;
       const x = dataInputs(relu)[0];
@@ -127,7 +133,12 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: ReadonlyMap
         const c = constOf(ref);
         if (c) {
           const data = Float32Array.from(c.data);
-          k = k && k.length === 1 ? data.map((v) => v * (k?.[0] ?? 1)) : data.length === 1 && k ? k.map((v) => v * (data[0] ?? 1)) : undefined;
+          k =
+            k && k.length === 1
+              ? data.map((v) => v * (k?.[0] ?? 1))
+              : data.length === 1 && k
+                ? k.map((v) => v * (data[0] ?? 1))
+                : undefined;
           return k !== undefined;
         }
         if (m.op === 'Mul') return dataInputs(m).every(walk);
@@ -138,7 +149,7 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: ReadonlyMap
         }
         return false;
       };
-      if (walk(mulRef) && foundSub && k) return { x, slope: (k).map((v) => 2 * v) };
+      if (walk(mulRef) && foundSub && k) return { x, slope: k.map((v) => 2 * v) };
     }
     return undefined;
   };
@@ -147,13 +158,17 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: ReadonlyMap
     const key = `const:${ref}`;
     const hit = values.get(key);
     if (hit) return hit;
-    const name = c.dtype === 'float32' ? g.constant(splitRef(ref).node, Float32Array.from(c.data), c.shape) : g.constInt64(splitRef(ref).node, Array.from(c.data), c.shape);
+    const name =
+      c.dtype === 'float32'
+        ? g.constant(splitRef(ref).node, Float32Array.from(c.data), c.shape)
+        : g.constInt64(splitRef(ref).node, Array.from(c.data), c.shape);
     const v: Value = { name, rank: c.shape.length, nchw: false, constant: c };
     values.set(key, v);
     return v;
   };
 
-  const toNative = (v: Value): string => (v.nchw ? g.op('Transpose', [v.name], { perm: attr.ints(NCHW_TO_NHWC) }) : v.name);
+  const toNative = (v: Value): string =>
+    v.nchw ? g.op('Transpose', [v.name], { perm: attr.ints(NCHW_TO_NHWC) }) : v.name;
 
   /** Brings a constant operand into the layout of a NCHW activation for broadcasting. */
   const alignConst = (c: WeightTensor, hint: string): string => {
@@ -161,14 +176,21 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: ReadonlyMap
     const count = data.length;
     if (count === 1) return g.constFloat(hint, data, []);
     const nontrivial = c.shape.filter((d) => d !== 1);
-    if (nontrivial.length === 1 && c.shape[c.shape.length - 1] === count) return g.constFloat(hint, data, [count, 1, 1]);
+    if (nontrivial.length === 1 && c.shape[c.shape.length - 1] === count)
+      return g.constFloat(hint, data, [count, 1, 1]);
     if (c.shape.length === 4) {
       const [n0 = 1, h = 1, w = 1, ch = 1] = c.shape;
       const t = new Float32Array(count);
-      for (let i = 0; i < n0; i++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < ch; k++) t[((i * ch + k) * h + y) * w + x] = data[((i * h + y) * w + x) * ch + k] ?? 0;
+      for (let i = 0; i < n0; i++)
+        for (let y = 0; y < h; y++)
+          for (let x = 0; x < w; x++)
+            for (let k = 0; k < ch; k++)
+              t[((i * ch + k) * h + y) * w + x] = data[((i * h + y) * w + x) * ch + k] ?? 0;
       return g.constFloat(hint, t, [n0, ch, h, w]);
     }
-    throw new Error(`Cannot broadcast constant ${hint} of shape [${c.shape.join(',')}] against an NHWC activation`);
+    throw new Error(
+      `Cannot broadcast constant ${hint} of shape [${c.shape.join(',')}] against an NHWC activation`,
+    );
   };
 
   const resolve = (ref: string): Value => {
@@ -192,7 +214,8 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: ReadonlyMap
   const convInputs = (n: TfjsNode): { x: Value; filter: WeightTensor; extra: string[] } => {
     const [xRef, fRef, ...extra] = dataInputs(n);
     const filter = constOf(fRef ?? '');
-    if (!filter || xRef === undefined) throw new UnsupportedOpError(n.op, n.name, 'filter must be a constant');
+    if (!filter || xRef === undefined)
+      throw new UnsupportedOpError(n.op, n.name, 'filter must be a constant');
     return { x: resolve(xRef), filter, extra };
   };
 
@@ -272,24 +295,48 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: ReadonlyMap
         const s = strides[d + 1] ?? 1;
         if (s === 1) return keff - 1;
         const size = x.hw?.[d];
-        if (size === undefined) throw new UnsupportedOpError(n.op, n.name, 'dilated strided SAME conv needs a static input size');
+        if (size === undefined)
+          throw new UnsupportedOpError(n.op, n.name, 'dilated strided SAME conv needs a static input size');
         return Math.max((Math.ceil(size / s) - 1) * s + keff - size, 0);
       });
       const [th = 0, tw = 0] = total;
-      padding = { pads: attr.ints([Math.floor(th / 2), Math.floor(tw / 2), th - Math.floor(th / 2), tw - Math.floor(tw / 2)]) };
+      padding = {
+        pads: attr.ints([
+          Math.floor(th / 2),
+          Math.floor(tw / 2),
+          th - Math.floor(th / 2),
+          tw - Math.floor(tw / 2),
+        ]),
+      };
     }
-    let out = g.op('Conv', inputs, {
-      kernel_shape: attr.ints([kh, kw]),
-      strides: attr.ints([strides[1] ?? 1, strides[2] ?? 1]),
-      dilations: attr.ints([dil[1] ?? 1, dil[2] ?? 1]),
-      group: attr.int(depthwise ? cin : 1),
-      ...padding,
-    }, n.name);
+    let out = g.op(
+      'Conv',
+      inputs,
+      {
+        kernel_shape: attr.ints([kh, kw]),
+        strides: attr.ints([strides[1] ?? 1, strides[2] ?? 1]),
+        dilations: attr.ints([dil[1] ?? 1, dil[2] ?? 1]),
+        group: attr.int(depthwise ? cin : 1),
+        ...padding,
+      },
+      n.name,
+    );
     for (const op of fused.slice(1)) out = activation(n, out, op, rest[0]);
-    return { name: out, rank: 4, nchw: true, hw: spatialOut(n, x.hw, [kh, kw], [strides[1] ?? 1, strides[2] ?? 1], [dil[1] ?? 1, dil[2] ?? 1]) };
+    return {
+      name: out,
+      rank: 4,
+      nchw: true,
+      hw: spatialOut(n, x.hw, [kh, kw], [strides[1] ?? 1, strides[2] ?? 1], [dil[1] ?? 1, dil[2] ?? 1]),
+    };
   };
 
-  const spatialOut = (n: TfjsNode, hw: [number, number] | undefined, k: [number, number], st: [number, number], dil: [number, number] = [1, 1]): [number, number] | undefined => {
+  const spatialOut = (
+    n: TfjsNode,
+    hw: [number, number] | undefined,
+    k: [number, number],
+    st: [number, number],
+    dil: [number, number] = [1, 1],
+  ): [number, number] | undefined => {
     if (!hw) return undefined;
     const padding = decodeString(n.attr?.padding) ?? 'VALID';
     const e = intList(n.attr?.explicit_paddings);
@@ -303,18 +350,22 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: ReadonlyMap
     }) as [number, number];
   };
 
-  const broadcastHw = (a: [number, number] | undefined, b: [number, number] | undefined): [number, number] | undefined =>
-    a && b ? [Math.max(a[0], b[0]), Math.max(a[1], b[1])] : (a ?? b);
+  const broadcastHw = (
+    a: [number, number] | undefined,
+    b: [number, number] | undefined,
+  ): [number, number] | undefined => (a && b ? [Math.max(a[0], b[0]), Math.max(a[1], b[1])] : (a ?? b));
 
   const toNchw = (v: Value, n: TfjsNode): string => {
     if (v.nchw) return v.name;
-    if (v.rank !== 4) throw new UnsupportedOpError(n.op, n.name, `expected a 4-D input, got rank ${String(v.rank)}`);
+    if (v.rank !== 4)
+      throw new UnsupportedOpError(n.op, n.name, `expected a 4-D input, got rank ${String(v.rank)}`);
     return g.op('Transpose', [v.name], { perm: attr.ints(NHWC_TO_NCHW) });
   };
 
   const binary = (n: TfjsNode, onnxOp: string): Value => {
     const [aRef, bRef] = dataInputs(n);
-    if (aRef === undefined || bRef === undefined) throw new UnsupportedOpError(n.op, n.name, 'needs two inputs');
+    if (aRef === undefined || bRef === undefined)
+      throw new UnsupportedOpError(n.op, n.name, 'needs two inputs');
     const ca = constOf(aRef);
     const cb = constOf(bRef);
     if (ca && cb) throw new UnsupportedOpError(n.op, n.name, 'constant folding is not implemented');
@@ -322,13 +373,37 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: ReadonlyMap
     const vb = cb ? undefined : resolve(bRef);
     const act = va ?? vb;
     if (!act) throw new Error('unreachable');
-    if (act.nchw && (!va || !vb || (va.nchw && vb.nchw) || (va.nchw ? vb.rank ?? 0 : va.rank ?? 0) <= 1)) {
+    if (
+      act.nchw &&
+      (!va || !vb || (va.nchw && vb.nchw) || (va.nchw ? (vb.rank ?? 0) : (va.rank ?? 0)) <= 1)
+    ) {
       const operand = (v: Value | undefined, c: WeightTensor | undefined, hint: string): string =>
-        v ? (v.nchw ? v.name : v.rank !== undefined && v.rank <= 1 ? g.op('Reshape', [v.name, g.constInt64('shape', [-1, 1, 1])]) : v.name) : alignConst(c as WeightTensor, hint);
-      return { name: g.op(onnxOp, [operand(va, ca, `${n.name}/a`), operand(vb, cb, `${n.name}/b`)], undefined, n.name), rank: 4, nchw: true, hw: broadcastHw(va?.hw, vb?.hw) };
+        v
+          ? v.nchw
+            ? v.name
+            : v.rank !== undefined && v.rank <= 1
+              ? g.op('Reshape', [v.name, g.constInt64('shape', [-1, 1, 1])])
+              : v.name
+          : alignConst(c as WeightTensor, hint);
+      return {
+        name: g.op(
+          onnxOp,
+          [operand(va, ca, `${n.name}/a`), operand(vb, cb, `${n.name}/b`)],
+          undefined,
+          n.name,
+        ),
+        rank: 4,
+        nchw: true,
+        hw: broadcastHw(va?.hw, vb?.hw),
+      };
     }
-    const plain = (v: Value | undefined, c: WeightTensor | undefined, hint: string): string => (v ? toNative(v) : emitConst(hint, c as WeightTensor).name);
-    return { name: g.op(onnxOp, [plain(va, ca, aRef), plain(vb, cb, bRef)], undefined, n.name), rank: Math.max(va?.rank ?? ca?.shape.length ?? 0, vb?.rank ?? cb?.shape.length ?? 0), nchw: false };
+    const plain = (v: Value | undefined, c: WeightTensor | undefined, hint: string): string =>
+      v ? toNative(v) : emitConst(hint, c as WeightTensor).name;
+    return {
+      name: g.op(onnxOp, [plain(va, ca, aRef), plain(vb, cb, bRef)], undefined, n.name),
+      rank: Math.max(va?.rank ?? ca?.shape.length ?? 0, vb?.rank ?? cb?.shape.length ?? 0),
+      nchw: false,
+    };
   };
 
   const unary = (n: TfjsNode, fn: (x: string) => string): Value => {
@@ -341,19 +416,41 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: ReadonlyMap
     if (prelu) {
       fusedPrelu++;
       const x = resolve(prelu.x);
-      const slope = x.nchw ? alignConst({ shape: [prelu.slope.length], dtype: 'float32', data: prelu.slope }, `${n.name}/slope`) : g.constFloat(`${n.name}/slope`, prelu.slope);
-      return { name: g.op('PRelu', [x.name, slope], undefined, n.name), rank: x.rank, nchw: x.nchw, hw: x.hw };
+      const slope = x.nchw
+        ? alignConst({ shape: [prelu.slope.length], dtype: 'float32', data: prelu.slope }, `${n.name}/slope`)
+        : g.constFloat(`${n.name}/slope`, prelu.slope);
+      return {
+        name: g.op('PRelu', [x.name, slope], undefined, n.name),
+        rank: x.rank,
+        nchw: x.nchw,
+        hw: x.hw,
+      };
     }
     switch (n.op) {
       case 'Placeholder': {
         const dims = n.attr?.shape?.shape?.dim?.map((d) => Number(d.size ?? -1)) ?? [];
-        if (dims.length !== 4) throw new UnsupportedOpError(n.op, n.name, 'only NHWC image inputs are supported');
+        if (dims.length !== 4)
+          throw new UnsupportedOpError(n.op, n.name, 'only NHWC image inputs are supported');
         const names = ['N', 'H', 'W'];
-        const shape: Dim[] = dims.map((d, k) => (k === 0 && options.batch === 'dynamic' ? 'N' : (k === 1 || k === 2) && options.spatial === 'dynamic' ? (names[k] ?? 'S') : d < 0 ? `d${k}` : d));
+        const shape: Dim[] = dims.map((d, k) =>
+          k === 0 && options.batch === 'dynamic'
+            ? 'N'
+            : (k === 1 || k === 2) && options.spatial === 'dynamic'
+              ? (names[k] ?? 'S')
+              : d < 0
+                ? `d${k}`
+                : d,
+        );
         if (options.batch === 'fixed' && dims[0] !== undefined && dims[0] < 0) shape[0] = 1;
         const input = g.input(options.inputName, 'float32', shape);
-        const hw: [number, number] | undefined = (dims[1] ?? -1) > 0 && (dims[2] ?? -1) > 0 ? [dims[1] ?? 0, dims[2] ?? 0] : undefined;
-        return { name: g.op('Transpose', [input], { perm: attr.ints(NHWC_TO_NCHW) }), rank: 4, nchw: true, hw };
+        const hw: [number, number] | undefined =
+          (dims[1] ?? -1) > 0 && (dims[2] ?? -1) > 0 ? [dims[1] ?? 0, dims[2] ?? 0] : undefined;
+        return {
+          name: g.op('Transpose', [input], { perm: attr.ints(NHWC_TO_NCHW) }),
+          rank: 4,
+          nchw: true,
+          hw,
+        };
       }
       case 'Identity':
         return resolve(dataInputs(n)[0] ?? '');
@@ -393,12 +490,22 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: ReadonlyMap
         const x = resolve(dataInputs(n)[0] ?? '');
         const k = intList(n.attr?.ksize);
         const s = intList(n.attr?.strides);
-        const out = g.op(n.op === 'MaxPool' ? 'MaxPool' : 'AveragePool', [toNchw(x, n)], {
-          kernel_shape: attr.ints([k[1] ?? 1, k[2] ?? 1]),
-          strides: attr.ints([s[1] ?? 1, s[2] ?? 1]),
-          ...padAttrs(n),
-        }, n.name);
-        return { name: out, rank: 4, nchw: true, hw: spatialOut(n, x.hw, [k[1] ?? 1, k[2] ?? 1], [s[1] ?? 1, s[2] ?? 1]) };
+        const out = g.op(
+          n.op === 'MaxPool' ? 'MaxPool' : 'AveragePool',
+          [toNchw(x, n)],
+          {
+            kernel_shape: attr.ints([k[1] ?? 1, k[2] ?? 1]),
+            strides: attr.ints([s[1] ?? 1, s[2] ?? 1]),
+            ...padAttrs(n),
+          },
+          n.name,
+        );
+        return {
+          name: out,
+          rank: 4,
+          nchw: true,
+          hw: spatialOut(n, x.hw, [k[1] ?? 1, k[2] ?? 1], [s[1] ?? 1, s[2] ?? 1]),
+        };
       }
       case 'Pad': {
         const [xRef, pRef] = dataInputs(n);
@@ -409,14 +516,23 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: ReadonlyMap
         const rank = pd.length / 2;
         const order = x.nchw ? NHWC_TO_NCHW : Array.from({ length: rank }, (_, k) => k);
         const pads = [...order.map((d) => pd[2 * d] ?? 0), ...order.map((d) => pd[2 * d + 1] ?? 0)];
-        const out = g.op('Pad', [x.name, g.constInt64(`${n.name}/pads`, pads)], { mode: attr.string('constant') }, n.name);
-        const hw: [number, number] | undefined = x.hw && x.nchw ? [x.hw[0] + (pd[2] ?? 0) + (pd[3] ?? 0), x.hw[1] + (pd[4] ?? 0) + (pd[5] ?? 0)] : undefined;
+        const out = g.op(
+          'Pad',
+          [x.name, g.constInt64(`${n.name}/pads`, pads)],
+          { mode: attr.string('constant') },
+          n.name,
+        );
+        const hw: [number, number] | undefined =
+          x.hw && x.nchw
+            ? [x.hw[0] + (pd[2] ?? 0) + (pd[3] ?? 0), x.hw[1] + (pd[4] ?? 0) + (pd[5] ?? 0)]
+            : undefined;
         return { name: out, rank: x.rank, nchw: x.nchw, hw };
       }
       case 'Reshape': {
         const [xRef, sRef] = dataInputs(n);
         const s = constOf(sRef ?? '');
-        if (!s || xRef === undefined) throw new UnsupportedOpError(n.op, n.name, 'target shape must be constant');
+        if (!s || xRef === undefined)
+          throw new UnsupportedOpError(n.op, n.name, 'target shape must be constant');
         const shape = Array.from(s.data);
         const x = resolve(xRef);
         // A baked-in batch of 1 becomes "copy dim 0" so the graph accepts any batch.
@@ -444,10 +560,19 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: ReadonlyMap
         const rank = parts[0]?.rank ?? 4;
         if (axis < 0) axis += rank;
         if (parts.every((p) => p.nchw)) {
-          const out = g.op('Concat', parts.map((p) => p.name), { axis: attr.int(NHWC_TO_NCHW.indexOf(axis)) }, n.name);
+          const out = g.op(
+            'Concat',
+            parts.map((p) => p.name),
+            { axis: attr.int(NHWC_TO_NCHW.indexOf(axis)) },
+            n.name,
+          );
           return { name: out, rank: 4, nchw: true, hw: parts[0]?.hw };
         }
-        return { name: g.op('Concat', parts.map(toNative), { axis: attr.int(axis) }, n.name), rank, nchw: false };
+        return {
+          name: g.op('Concat', parts.map(toNative), { axis: attr.int(axis) }, n.name),
+          rank,
+          nchw: false,
+        };
       }
       case 'Mean':
       case 'Max':
@@ -461,15 +586,32 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: ReadonlyMap
         const keep = n.attr?.keep_dims?.b === true;
         const onnxOp = n.op === 'Mean' ? 'ReduceMean' : n.op === 'Max' ? 'ReduceMax' : 'ReduceSum';
         if (x.nchw && keep) {
-          const out = g.op(onnxOp, [x.name], { axes: attr.ints(axes.map((d) => NHWC_TO_NCHW.indexOf(d))), keepdims: attr.int(1) }, n.name);
-          const hw: [number, number] | undefined = x.hw ? [axes.includes(1) ? 1 : x.hw[0], axes.includes(2) ? 1 : x.hw[1]] : undefined;
+          const out = g.op(
+            onnxOp,
+            [x.name],
+            { axes: attr.ints(axes.map((d) => NHWC_TO_NCHW.indexOf(d))), keepdims: attr.int(1) },
+            n.name,
+          );
+          const hw: [number, number] | undefined = x.hw
+            ? [axes.includes(1) ? 1 : x.hw[0], axes.includes(2) ? 1 : x.hw[1]]
+            : undefined;
           return { name: out, rank: 4, nchw: true, hw };
         }
         if (onnxOp === 'ReduceSum') {
-          const out = g.op(onnxOp, [toNative(x), g.constInt64(`${n.name}/axes`, axes)], { keepdims: attr.int(keep ? 1 : 0) }, n.name);
+          const out = g.op(
+            onnxOp,
+            [toNative(x), g.constInt64(`${n.name}/axes`, axes)],
+            { keepdims: attr.int(keep ? 1 : 0) },
+            n.name,
+          );
           return { name: out, rank: keep ? rank : rank - axes.length, nchw: false };
         }
-        const out = g.op(onnxOp, [toNative(x)], { axes: attr.ints(axes), keepdims: attr.int(keep ? 1 : 0) }, n.name);
+        const out = g.op(
+          onnxOp,
+          [toNative(x)],
+          { axes: attr.ints(axes), keepdims: attr.int(keep ? 1 : 0) },
+          n.name,
+        );
         return { name: out, rank: keep ? rank : rank - axes.length, nchw: false };
       }
       case 'ResizeBilinear':
@@ -482,24 +624,45 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: ReadonlyMap
         const alignCorners = n.attr?.align_corners?.b === true;
         const halfPixel = n.attr?.half_pixel_centers?.b === true;
         const linear = n.op === 'ResizeBilinear';
-        const mode = alignCorners ? 'align_corners' : halfPixel ? (linear ? 'half_pixel' : 'tf_half_pixel_for_nn') : 'asymmetric';
+        const mode = alignCorners
+          ? 'align_corners'
+          : halfPixel
+            ? linear
+              ? 'half_pixel'
+              : 'tf_half_pixel_for_nn'
+            : 'asymmetric';
         const target: [number, number] = [Number(size.data[0]), Number(size.data[1])];
         let resizeInputs: string[];
         if (options.spatial === 'dynamic') {
-          if (!x.hw) throw new UnsupportedOpError(n.op, n.name, 'spatial size unknown, cannot turn the fixed size into a scale');
+          if (!x.hw)
+            throw new UnsupportedOpError(
+              n.op,
+              n.name,
+              'spatial size unknown, cannot turn the fixed size into a scale',
+            );
           const scales = [1, 1, target[0] / x.hw[0], target[1] / x.hw[1]];
           resizeInputs = [xn, '', g.constFloat(`${n.name}/scales`, scales)];
         } else {
           // Sizes must include N and C, which are dynamic: Shape(x)[0:2] ++ [h, w].
           const shape = g.op('Shape', [xn]);
           const nc = g.op('Slice', [shape, g.constInt64('s0', [0]), g.constInt64('s2', [2])]);
-          resizeInputs = [xn, '', '', g.op('Concat', [nc, g.constInt64(`${n.name}/hw`, target)], { axis: attr.int(0) })];
+          resizeInputs = [
+            xn,
+            '',
+            '',
+            g.op('Concat', [nc, g.constInt64(`${n.name}/hw`, target)], { axis: attr.int(0) }),
+          ];
         }
-        const out = g.op('Resize', resizeInputs, {
-          mode: attr.string(linear ? 'linear' : 'nearest'),
-          coordinate_transformation_mode: attr.string(mode),
-          ...(linear ? {} : { nearest_mode: attr.string(alignCorners ? 'round_prefer_ceil' : 'floor') }),
-        }, n.name);
+        const out = g.op(
+          'Resize',
+          resizeInputs,
+          {
+            mode: attr.string(linear ? 'linear' : 'nearest'),
+            coordinate_transformation_mode: attr.string(mode),
+            ...(linear ? {} : { nearest_mode: attr.string(alignCorners ? 'round_prefer_ceil' : 'floor') }),
+          },
+          n.name,
+        );
         return { name: out, rank: 4, nchw: true, hw: target };
       }
       default:
@@ -512,13 +675,36 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: ReadonlyMap
     if (o.channels) {
       // Slice channels before going back to NHWC, so the dropped channels are never transposed.
       const axis = v.nchw ? 1 : (v.rank ?? 1) - 1;
-      const sliced = g.op('Slice', [v.name, g.constInt64(`${o.name}/start`, [o.channels[0]]), g.constInt64(`${o.name}/end`, [o.channels[1]]), g.constInt64(`${o.name}/axis`, [axis])]);
+      const sliced = g.op('Slice', [
+        v.name,
+        g.constInt64(`${o.name}/start`, [o.channels[0]]),
+        g.constInt64(`${o.name}/end`, [o.channels[1]]),
+        g.constInt64(`${o.name}/axis`, [axis]),
+      ]);
       v = { ...v, name: sliced };
     }
     g.node('Identity', [toNative(v)], { outputs: [o.name], exactOutputs: true });
-    g.output(o.name, 'float32', Array.from({ length: v.rank ?? 0 }, (_, k) => (k === 0 && options.batch === 'dynamic' ? 'N' : `${o.name}_d${k}`)));
+    g.output(
+      o.name,
+      'float32',
+      Array.from({ length: v.rank ?? 0 }, (_, k) =>
+        k === 0 && options.batch === 'dynamic' ? 'N' : `${o.name}_d${k}`,
+      ),
+    );
   }
 
-  const bytes = g.toBytes({ producer: 'sift-tfjs-to-onnx', docString: `Converted from TF.js graph ${options.graphName}`, metadata: options.metadata });
-  return { bytes, convertedNodes: needed.size, onnxNodes: g.nodeCount, fusedPrelu, fixedBatchReshapes, inferredSpatialReshapes, opTypes: [...new Set(g.opTypes())].sort() };
+  const bytes = g.toBytes({
+    producer: 'sift-tfjs-to-onnx',
+    docString: `Converted from TF.js graph ${options.graphName}`,
+    metadata: options.metadata,
+  });
+  return {
+    bytes,
+    convertedNodes: needed.size,
+    onnxNodes: g.nodeCount,
+    fusedPrelu,
+    fixedBatchReshapes,
+    inferredSpatialReshapes,
+    opTypes: [...new Set(g.opTypes())].sort(),
+  };
 }

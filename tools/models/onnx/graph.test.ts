@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { OnnxGraphBuilder, attr } from './graph';
 import { decodeModel } from './proto';
 
-async function run(bytes: Uint8Array, feeds: Record<string, ort.Tensor>): Promise<ort.InferenceSession.OnnxValueMapType> {
+async function run(
+  bytes: Uint8Array,
+  feeds: Record<string, ort.Tensor>,
+): Promise<ort.InferenceSession.OnnxValueMapType> {
   const s = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
   try {
     return await s.run(feeds);
@@ -17,11 +20,15 @@ describe('ONNX graph builder', () => {
     const g = new OnnxGraphBuilder('conv');
     g.input('x', 'float32', ['N', 1, 4, 4]);
     // 2x2 kernel of ones, stride 2, on a 4x4 ramp: each output sums one 2x2 block.
-    const y = g.op('Conv', ['x', g.constFloat('w', [1, 1, 1, 1], [1, 1, 2, 2]), g.constFloat('b', [-10], [1])], {
-      kernel_shape: attr.ints([2, 2]),
-      strides: attr.ints([2, 2]),
-      auto_pad: attr.string('SAME_UPPER'),
-    });
+    const y = g.op(
+      'Conv',
+      ['x', g.constFloat('w', [1, 1, 1, 1], [1, 1, 2, 2]), g.constFloat('b', [-10], [1])],
+      {
+        kernel_shape: attr.ints([2, 2]),
+        strides: attr.ints([2, 2]),
+        auto_pad: attr.string('SAME_UPPER'),
+      },
+    );
     g.node('Relu', [y], { outputs: ['y'], exactOutputs: true });
     g.output('y', 'float32', ['N', 1, 2, 2]);
     const x = Float32Array.from({ length: 16 }, (_, i) => i);

@@ -36,14 +36,27 @@ export const attr = {
   floats: (value: readonly number[]): AttrValue => ({ kind: 'floats', value }),
 };
 
-const ELEM_CODE: Record<ElemType, number> = { float32: TensorDataType.FLOAT, int32: TensorDataType.INT32, int64: TensorDataType.INT64 };
+const ELEM_CODE: Record<ElemType, number> = {
+  float32: TensorDataType.FLOAT,
+  int32: TensorDataType.INT32,
+  int64: TensorDataType.INT64,
+};
 
 function tensorMessage(name: string, values: TensorValues, dims: readonly number[]): TensorMessage {
   const count = dims.reduce((a, b) => a * b, 1);
-  if (count !== values.length) throw new Error(`Tensor ${name}: dims [${dims.join(',')}] hold ${count} values but received ${values.length}`);
-  const dataType = values instanceof Float32Array ? TensorDataType.FLOAT : values instanceof Int32Array ? TensorDataType.INT32 : TensorDataType.INT64;
+  if (count !== values.length)
+    throw new Error(
+      `Tensor ${name}: dims [${dims.join(',')}] hold ${count} values but received ${values.length}`,
+    );
+  const dataType =
+    values instanceof Float32Array
+      ? TensorDataType.FLOAT
+      : values instanceof Int32Array
+        ? TensorDataType.INT32
+        : TensorDataType.INT64;
   // raw_data is little-endian; every platform Node runs Sift on is little-endian, checked once here.
-  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('Big-endian hosts are not supported by the ONNX writer');
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1)
+    throw new Error('Big-endian hosts are not supported by the ONNX writer');
   const rawData = new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice();
   return { name, dims: [...dims], dataType, rawData };
 }
@@ -68,7 +81,12 @@ function attributeMessage(name: string, a: AttrValue): AttributeMessage {
 function valueInfo(name: string, elem: ElemType, shape: readonly Dim[]): ValueInfoMessage {
   return {
     name,
-    type: { tensorType: { elemType: ELEM_CODE[elem], shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+    type: {
+      tensorType: {
+        elemType: ELEM_CODE[elem],
+        shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
   };
 }
 
@@ -112,7 +130,11 @@ export class OnnxGraphBuilder {
     return name;
   }
 
-  constFloat(hint: string, values: readonly number[] | Float32Array, dims: readonly number[] = [values.length]): string {
+  constFloat(
+    hint: string,
+    values: readonly number[] | Float32Array,
+    dims: readonly number[] = [values.length],
+  ): string {
     return this.constant(hint, values instanceof Float32Array ? values : Float32Array.from(values), dims);
   }
 
@@ -121,11 +143,23 @@ export class OnnxGraphBuilder {
   }
 
   /** Adds a node; returns its output names (`outputs` are hints unless `exact`). */
-  node(opType: string, inputs: readonly string[], options: { outputs?: readonly string[] | number; attrs?: Record<string, AttrValue>; name?: string; exactOutputs?: boolean } = {}): string[] {
+  node(
+    opType: string,
+    inputs: readonly string[],
+    options: {
+      outputs?: readonly string[] | number;
+      attrs?: Record<string, AttrValue>;
+      name?: string;
+      exactOutputs?: boolean;
+    } = {},
+  ): string[] {
     const nodeName = this.uniqueName(options.name ?? `${opType}_${this.nodes.length}`);
-    const outs = typeof options.outputs === 'number' || options.outputs === undefined
-      ? Array.from({ length: typeof options.outputs === 'number' ? options.outputs : 1 }, (_, k) => this.uniqueName(`${nodeName}:${k}`))
-      : options.outputs.map((o) => (options.exactOutputs ? (this.names.add(o), o) : this.uniqueName(o)));
+    const outs =
+      typeof options.outputs === 'number' || options.outputs === undefined
+        ? Array.from({ length: typeof options.outputs === 'number' ? options.outputs : 1 }, (_, k) =>
+            this.uniqueName(`${nodeName}:${k}`),
+          )
+        : options.outputs.map((o) => (options.exactOutputs ? (this.names.add(o), o) : this.uniqueName(o)));
     const attribute = Object.entries(options.attrs ?? {}).map(([k, v]) => attributeMessage(k, v));
     this.nodes.push({ input: [...inputs], output: outs, name: nodeName, opType, attribute });
     return outs;
@@ -153,7 +187,13 @@ export class OnnxGraphBuilder {
       producerName: info.producer,
       producerVersion: '1',
       docString: info.docString ?? '',
-      graph: { name: this.name, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs },
+      graph: {
+        name: this.name,
+        node: this.nodes,
+        initializer: this.initializers,
+        input: this.inputs,
+        output: this.outputs,
+      },
       opsetImport: [{ domain: '', version: ONNX_OPSET }],
       metadataProps: metadata.map(([key, value]) => ({ key, value })),
     });

@@ -4,7 +4,15 @@
  */
 import protobuf from 'protobufjs';
 
-export const TensorDataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, BOOL: 9, FLOAT16: 10 } as const;
+export const TensorDataType = {
+  FLOAT: 1,
+  UINT8: 2,
+  INT8: 3,
+  INT32: 6,
+  INT64: 7,
+  BOOL: 9,
+  FLOAT16: 10,
+} as const;
 export type TensorDataTypeCode = (typeof TensorDataType)[keyof typeof TensorDataType];
 
 export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
@@ -13,8 +21,12 @@ const schema = {
   nested: {
     onnx: {
       nested: {
-        StringStringEntryProto: { fields: { key: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } } },
-        OperatorSetIdProto: { fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } } },
+        StringStringEntryProto: {
+          fields: { key: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } },
+        },
+        OperatorSetIdProto: {
+          fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } },
+        },
         TensorProto: {
           fields: {
             dims: { rule: 'repeated', type: 'int64', id: 1 },
@@ -47,9 +59,17 @@ const schema = {
         },
         Dimension: { fields: { dimValue: { type: 'int64', id: 1 }, dimParam: { type: 'string', id: 2 } } },
         TensorShapeProto: { fields: { dim: { rule: 'repeated', type: 'Dimension', id: 1 } } },
-        TensorTypeProto: { fields: { elemType: { type: 'int32', id: 1 }, shape: { type: 'TensorShapeProto', id: 2 } } },
+        TensorTypeProto: {
+          fields: { elemType: { type: 'int32', id: 1 }, shape: { type: 'TensorShapeProto', id: 2 } },
+        },
         TypeProto: { fields: { tensorType: { type: 'TensorTypeProto', id: 1 } } },
-        ValueInfoProto: { fields: { name: { type: 'string', id: 1 }, type: { type: 'TypeProto', id: 2 }, docString: { type: 'string', id: 3 } } },
+        ValueInfoProto: {
+          fields: {
+            name: { type: 'string', id: 1 },
+            type: { type: 'TypeProto', id: 2 },
+            docString: { type: 'string', id: 3 },
+          },
+        },
         GraphProto: {
           fields: {
             node: { rule: 'repeated', type: 'NodeProto', id: 1 },
@@ -80,7 +100,12 @@ const root = protobuf.Root.fromJSON(schema);
 export const ModelProto = root.lookupType('onnx.ModelProto');
 
 /** Plain shapes of the messages above, as protobufjs expects them (camelCase fields). */
-export interface TensorMessage { dims: number[]; dataType: number; name: string; rawData: Uint8Array }
+export interface TensorMessage {
+  dims: number[];
+  dataType: number;
+  name: string;
+  rawData: Uint8Array;
+}
 export interface AttributeMessage {
   name: string;
   type: number;
@@ -91,12 +116,28 @@ export interface AttributeMessage {
   floats?: number[];
   ints?: number[];
 }
-export interface NodeMessage { input: string[]; output: string[]; name: string; opType: string; attribute: AttributeMessage[]; domain?: string }
+export interface NodeMessage {
+  input: string[];
+  output: string[];
+  name: string;
+  opType: string;
+  attribute: AttributeMessage[];
+  domain?: string;
+}
 export interface ValueInfoMessage {
   name: string;
-  type: { tensorType: { elemType: number; shape: { dim: Array<{ dimValue: number } | { dimParam: string }> } } };
+  type: {
+    tensorType: { elemType: number; shape: { dim: Array<{ dimValue: number } | { dimParam: string }> } };
+  };
 }
-export interface GraphMessage { node: NodeMessage[]; name: string; initializer: TensorMessage[]; input: ValueInfoMessage[]; output: ValueInfoMessage[]; docString?: string }
+export interface GraphMessage {
+  node: NodeMessage[];
+  name: string;
+  initializer: TensorMessage[];
+  input: ValueInfoMessage[];
+  output: ValueInfoMessage[];
+  docString?: string;
+}
 export interface ModelMessage {
   irVersion: number;
   producerName: string;
@@ -114,5 +155,10 @@ export function encodeModel(model: ModelMessage): Uint8Array {
 }
 
 export function decodeModel(bytes: Uint8Array): ModelMessage {
-  return ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, bytes: Uint8Array, defaults: true, arrays: true }) as ModelMessage;
+  return ModelProto.toObject(ModelProto.decode(bytes), {
+    longs: Number,
+    bytes: Uint8Array,
+    defaults: true,
+    arrays: true,
+  }) as ModelMessage;
 }

@@ -5,7 +5,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineError } from '../../../common/errors';
 import { DEFAULT_MODELS_DIR } from '../../paths';
-import { FACE_DESCRIPTOR_INPUT, VISION_TASKS, createModelRegistry, parseManifest, readManifest } from './manifest';
+import {
+  FACE_DESCRIPTOR_INPUT,
+  VISION_TASKS,
+  createModelRegistry,
+  parseManifest,
+  readManifest,
+} from './manifest';
 import { verifyModelFiles } from './verify';
 
 let tmp: string;
@@ -17,10 +23,22 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-async function manifestCopy(name: string, edit: (m: { models: Array<Record<string, unknown> & { source: { files: Record<string, string>; version: string }; output: { sha256: string } }> }) => void): Promise<string> {
+async function manifestCopy(
+  name: string,
+  edit: (m: {
+    models: Array<
+      Record<string, unknown> & {
+        source: { files: Record<string, string>; version: string };
+        output: { sha256: string };
+      }
+    >;
+  }) => void,
+): Promise<string> {
   const dir = path.join(tmp, name);
   await cp(path.join(DEFAULT_MODELS_DIR, 'manifest.json'), path.join(dir, 'manifest.json'));
-  const json = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Parameters<typeof edit>[0];
+  const json = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Parameters<
+    typeof edit
+  >[0];
   edit(json);
   await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(json));
   return dir;
@@ -32,7 +50,9 @@ describe('model manifest and registry', () => {
     expect([...registry.tasks].sort()).toEqual([...VISION_TASKS].sort());
     expect(registry.forTask('face-embedding').id).toBe('dlib-resnet34-face-descriptor');
     expect(() => registry.forTask('age')).toThrow(EngineError);
-    expect(() => registry.forTask('age')).toThrow('Unknown vision task "age"; valid tasks: face-detection, face-embedding, person-detection');
+    expect(() => registry.forTask('age')).toThrow(
+      'Unknown vision task "age"; valid tasks: face-detection, face-embedding, person-detection',
+    );
     expect(registry.version).toMatch(/face-detection=blazeface-back-dynamic@[0-9a-f]{12}/);
   });
 
@@ -45,7 +65,9 @@ describe('model manifest and registry', () => {
   });
 
   it('rejects malformed manifests with the offending path', () => {
-    expect(() => parseManifest({ version: 1, models: [{ id: 'x', task: 'nope' }] })).toThrow(/models\.0\.task/);
+    expect(() => parseManifest({ version: 1, models: [{ id: 'x', task: 'nope' }] })).toThrow(
+      /models\.0\.task/,
+    );
   });
 
   it('holds the face chip size the pipeline crops at, and refuses a manifest that disagrees', async () => {
@@ -53,10 +75,17 @@ describe('model manifest and registry', () => {
     const embedding = createModelRegistry(DEFAULT_MODELS_DIR, manifest).forTask('face-embedding');
     expect(embedding.input.shape).toEqual([-1, FACE_DESCRIPTOR_INPUT, FACE_DESCRIPTOR_INPUT, 3]);
     const dir = await manifestCopy('chip-size', (m) => {
-      const face = m.models.find((x) => x.task === 'face-embedding') as { input: { shape: number[] } } | undefined;
+      const face = m.models.find((x) => x.task === 'face-embedding') as
+        | { input: { shape: number[] } }
+        | undefined;
       if (face) face.input.shape = [-1, 112, 112, 3];
     });
-    expect(() => createModelRegistry(dir, parseManifest(JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as unknown))).toThrow(
+    expect(() =>
+      createModelRegistry(
+        dir,
+        parseManifest(JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as unknown),
+      ),
+    ).toThrow(
       'Model dlib-resnet34-face-descriptor: expected input shape [N,150,150,3] for face-embedding but the manifest says [-1,112,112,3]',
     );
   });
@@ -67,7 +96,8 @@ describe('model verification at run time', () => {
   async function modelsCopy(name: string): Promise<string> {
     const dir = await manifestCopy(name, () => undefined);
     await mkdir(path.join(dir, 'build'));
-    for (const m of (await readManifest(DEFAULT_MODELS_DIR)).models) await link(path.join(DEFAULT_MODELS_DIR, m.output.file), path.join(dir, m.output.file));
+    for (const m of (await readManifest(DEFAULT_MODELS_DIR)).models)
+      await link(path.join(DEFAULT_MODELS_DIR, m.output.file), path.join(dir, m.output.file));
     return dir;
   }
 
@@ -91,7 +121,8 @@ describe('model verification at run time', () => {
     const file = path.join(dir, 'build', 'person-detection.mb3-centernet-dynamic.onnx');
     await rm(file);
     await writeFile(file, 'not a model');
-    await expect(verifyModelFiles(dir)).rejects.toThrow(/person-detection\.mb3-centernet-dynamic\.onnx \(person-detection\) has sha256 [0-9a-f]{64} but the manifest pins [0-9a-f]{64}; run `npm run build:models`/);
+    await expect(verifyModelFiles(dir)).rejects.toThrow(
+      /person-detection\.mb3-centernet-dynamic\.onnx \(person-detection\) has sha256 [0-9a-f]{64} but the manifest pins [0-9a-f]{64}; run `npm run build:models`/,
+    );
   });
 });
-

@@ -28,11 +28,23 @@ const modelSchema = z.object({
     files: z.record(z.string(), sha256),
   }),
   convert: z.object({
-    outputs: z.array(z.object({ node: z.string(), name: z.string(), meaning: z.string(), channels: z.tuple([z.number().int(), z.number().int()]).optional() })).min(1),
+    outputs: z
+      .array(
+        z.object({
+          node: z.string(),
+          name: z.string(),
+          meaning: z.string(),
+          channels: z.tuple([z.number().int(), z.number().int()]).optional(),
+        }),
+      )
+      .min(1),
     batch: z.enum(['dynamic', 'fixed']),
     spatial: z.enum(['dynamic', 'fixed']),
   }),
-  output: z.object({ file: z.string().regex(/^build\/[\w.@-]+\.onnx$/), sha256: z.union([sha256, z.literal('')]) }),
+  output: z.object({
+    file: z.string().regex(/^build\/[\w.@-]+\.onnx$/),
+    sha256: z.union([sha256, z.literal('')]),
+  }),
   input: z.object({
     name: z.string(),
     layout: z.literal('NHWC'),
@@ -43,17 +55,27 @@ const modelSchema = z.object({
   crop: z.string(),
   license: z.string(),
   keypoints: z.array(z.string()).optional(),
-  anchors: z.object({ strides: z.array(z.number()), perCell: z.array(z.number()), offset: z.number() }).optional(),
+  anchors: z
+    .object({ strides: z.array(z.number()), perCell: z.array(z.number()), offset: z.number() })
+    .optional(),
 });
 
-const manifestSchema = z.object({ $comment: z.string().optional(), version: z.literal(1), models: z.array(modelSchema).min(1) });
+const manifestSchema = z.object({
+  $comment: z.string().optional(),
+  version: z.literal(1),
+  models: z.array(modelSchema).min(1),
+});
 
 export type ModelSpec = z.infer<typeof modelSchema>;
 export type ModelManifest = z.infer<typeof manifestSchema>;
 
 export function parseManifest(json: unknown, where = 'manifest'): ModelManifest {
   const r = manifestSchema.safeParse(json);
-  if (!r.success) throw new EngineError('MODEL', `Invalid model manifest ${where}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new EngineError(
+      'MODEL',
+      `Invalid model manifest ${where}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return r.data;
 }
 
@@ -81,23 +103,31 @@ export interface ModelRegistry {
 export function createModelRegistry(modelsDir: string, manifest: ModelManifest): ModelRegistry {
   const byTask = new Map<string, ModelSpec>();
   for (const m of manifest.models) {
-    if (byTask.has(m.task)) throw new EngineError('MODEL', `Model manifest lists two models for task "${m.task}"`);
+    if (byTask.has(m.task))
+      throw new EngineError('MODEL', `Model manifest lists two models for task "${m.task}"`);
     byTask.set(m.task, m);
   }
   const embedding = byTask.get('face-embedding');
   if (embedding) {
     const [, height, width, channels] = embedding.input.shape;
     if (height !== FACE_DESCRIPTOR_INPUT || width !== FACE_DESCRIPTOR_INPUT || channels !== 3)
-      throw new EngineError('MODEL', `Model ${embedding.id}: expected input shape [N,${FACE_DESCRIPTOR_INPUT},${FACE_DESCRIPTOR_INPUT},3] for face-embedding but the manifest says [${embedding.input.shape.join(',')}]`);
+      throw new EngineError(
+        'MODEL',
+        `Model ${embedding.id}: expected input shape [N,${FACE_DESCRIPTOR_INPUT},${FACE_DESCRIPTOR_INPUT},3] for face-embedding but the manifest says [${embedding.input.shape.join(',')}]`,
+      );
   }
   const tasks = Object.freeze([...byTask.keys()].sort()) as readonly VisionTask[];
-  const version = manifest.models.map((m) => `${m.task}=${m.id}@${m.output.sha256.slice(0, 12) || 'unpinned'}`).sort().join(';');
+  const version = manifest.models
+    .map((m) => `${m.task}=${m.id}@${m.output.sha256.slice(0, 12) || 'unpinned'}`)
+    .sort()
+    .join(';');
   return Object.freeze({
     tasks,
     version,
     forTask(task: string): ModelSpec {
       const spec = byTask.get(task);
-      if (!spec) throw new EngineError('MODEL', `Unknown vision task "${task}"; valid tasks: ${tasks.join(', ')}`);
+      if (!spec)
+        throw new EngineError('MODEL', `Unknown vision task "${task}"; valid tasks: ${tasks.join(', ')}`);
       return spec;
     },
     modelPath: (spec: ModelSpec) => path.join(modelsDir, spec.output.file),

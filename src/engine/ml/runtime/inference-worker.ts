@@ -13,7 +13,10 @@ if (!port) throw new Error('inference-worker must run in a worker thread');
 
 const sessions = new Map<string, Promise<ort.InferenceSession>>();
 
-function session(modelPath: string, threads: number): { promise: Promise<ort.InferenceSession>; fresh: boolean } {
+function session(
+  modelPath: string,
+  threads: number,
+): { promise: Promise<ort.InferenceSession>; fresh: boolean } {
   const hit = sessions.get(modelPath);
   if (hit) return { promise: hit, fresh: false };
   const promise = ort.InferenceSession.create(modelPath, {
@@ -50,7 +53,12 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<Worker
   try {
     s = await session(req.modelPath, req.intraOpThreads).promise;
   } catch (error) {
-    return { type: 'error', id: req.id, code: 'MODEL', message: `Cannot load model ${req.modelPath}: ${(error as Error).message}` };
+    return {
+      type: 'error',
+      id: req.id,
+      code: 'MODEL',
+      message: `Cannot load model ${req.modelPath}: ${(error as Error).message}`,
+    };
   }
   const t1 = performance.now();
   const cpu0 = threadCpuMs();
@@ -64,7 +72,14 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<Worker
     t.dispose();
   }
   const cpu1 = threadCpuMs();
-  return { type: 'result', id: req.id, outputs, loadMs: t1 - t0, runMs: performance.now() - t1, cpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0 };
+  return {
+    type: 'result',
+    id: req.id,
+    outputs,
+    loadMs: t1 - t0,
+    runMs: performance.now() - t1,
+    cpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0,
+  };
 }
 
 port.on('message', (msg: WorkerRequest) => {
@@ -78,6 +93,12 @@ port.on('message', (msg: WorkerRequest) => {
   }
   run(msg).then(
     (reply) => port.postMessage(reply, reply.type === 'result' ? transferablesOf(reply.outputs) : []),
-    (error: unknown) => port.postMessage({ type: 'error', id: msg.id, code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) } satisfies WorkerReply),
+    (error: unknown) =>
+      port.postMessage({
+        type: 'error',
+        id: msg.id,
+        code: 'INTERNAL',
+        message: error instanceof Error ? error.message : String(error),
+      } satisfies WorkerReply),
   );
 });

@@ -7,7 +7,9 @@ import { verifyModelFiles } from '../models/verify';
 import { createInferencePool } from './pool';
 
 const model = path.join(DEFAULT_MODELS_DIR, 'build', 'face-embedding.dlib-resnet34-face-descriptor.onnx');
-const chip = (n: number, v: number) => ({ input: { data: new Float32Array(n * 150 * 150 * 3).fill(v), dims: [n, 150, 150, 3] } });
+const chip = (n: number, v: number) => ({
+  input: { data: new Float32Array(n * 150 * 150 * 3).fill(v), dims: [n, 150, 150, 3] },
+});
 
 beforeAll(async () => {
   await verifyModelFiles(DEFAULT_MODELS_DIR);
@@ -17,7 +19,11 @@ describe('inference pool', () => {
   it('runs batches on worker threads, in parallel, with the same results on every worker', async () => {
     const pool = createInferencePool({ workers: 2, logger: silentLogger });
     try {
-      const [a, b, c] = await Promise.all([pool.run(model, chip(2, 100)), pool.run(model, chip(1, 100)), pool.run(model, chip(1, 30))]);
+      const [a, b, c] = await Promise.all([
+        pool.run(model, chip(2, 100)),
+        pool.run(model, chip(1, 100)),
+        pool.run(model, chip(1, 30)),
+      ]);
       expect(a.descriptor?.dims).toEqual([2, 128]);
       expect(b.descriptor?.dims).toEqual([1, 128]);
       const first = Array.from(a.descriptor?.data.slice(0, 128) ?? []);
@@ -43,7 +49,9 @@ describe('inference pool', () => {
       ac.abort();
       await expect(queued).rejects.toMatchObject({ code: 'CANCELLED' });
       await expect(running).resolves.toHaveProperty('descriptor');
-      await expect(pool.run(model, chip(1, 1), { signal: ac.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+      await expect(pool.run(model, chip(1, 1), { signal: ac.signal })).rejects.toMatchObject({
+        code: 'CANCELLED',
+      });
     } finally {
       await pool.dispose();
     }
@@ -52,7 +60,9 @@ describe('inference pool', () => {
   it('reports a missing model as a MODEL error and keeps working', async () => {
     const pool = createInferencePool({ workers: 1, logger: silentLogger });
     try {
-      const err = await pool.run(path.join(DEFAULT_MODELS_DIR, 'build', 'nope.onnx'), chip(1, 0)).catch((e: unknown) => e);
+      const err = await pool
+        .run(path.join(DEFAULT_MODELS_DIR, 'build', 'nope.onnx'), chip(1, 0))
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(EngineError);
       expect((err as EngineError).code).toBe('MODEL');
       await expect(pool.run(model, chip(1, 0))).resolves.toHaveProperty('descriptor');
@@ -65,7 +75,12 @@ describe('inference pool', () => {
     const ports = (): number => process.getActiveResourcesInfo().filter((r) => r === 'MessagePort').length;
     const before = ports();
     const pool = createInferencePool({ workers: 2, logger: silentLogger });
-    const jobs = [1, 2, 3, 4, 5].map((v) => pool.run(model, chip(2, v)).then(() => 'done', (e: EngineError) => e.code));
+    const jobs = [1, 2, 3, 4, 5].map((v) =>
+      pool.run(model, chip(2, v)).then(
+        () => 'done',
+        (e: EngineError) => e.code,
+      ),
+    );
     await new Promise((r) => setTimeout(r, 50));
     expect(ports()).toBe(before + 2);
     await pool.dispose();

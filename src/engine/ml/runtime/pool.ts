@@ -77,14 +77,24 @@ export function createInferencePool(options: InferencePoolOptions): InferencePoo
       const job = queue.shift();
       if (!job) return;
       slot.job = job;
-      const msg: WorkerRequest = { type: 'run', id: job.id, modelPath: job.modelPath, inputs: job.inputs, intraOpThreads: 1 };
+      const msg: WorkerRequest = {
+        type: 'run',
+        id: job.id,
+        modelPath: job.modelPath,
+        inputs: job.inputs,
+        intraOpThreads: 1,
+      };
       slot.worker.postMessage(msg, transferablesOf(job.inputs));
     }
   };
 
   const spawn = (index: number): Slot => {
     const worker = startWorker(new URL('./inference-worker.ts', import.meta.url), `sift-inference-${index}`);
-    const slot: Slot = { worker, job: undefined, exited: new Promise((resolve) => worker.once('exit', () => resolve())) };
+    const slot: Slot = {
+      worker,
+      job: undefined,
+      exited: new Promise((resolve) => worker.once('exit', () => resolve())),
+    };
     worker.on('message', (reply: WorkerReply) => {
       const job = slot.job;
       slot.job = undefined;
@@ -92,13 +102,19 @@ export function createInferencePool(options: InferencePoolOptions): InferencePoo
         finish(job);
         if (job.signal?.aborted) job.reject(cancelled());
         else if (reply.type === 'result') {
-          if (reply.runMs > slowMs) logger.info('slow inference', { model: job.modelPath, runMs: Math.round(reply.runMs) });
+          if (reply.runMs > slowMs)
+            logger.info('slow inference', { model: job.modelPath, runMs: Math.round(reply.runMs) });
           const spent = timeByModel.get(job.modelPath) ?? { runs: 0, ms: 0, cpuMs: 0 };
           spent.runs += 1;
           spent.ms += reply.runMs;
           spent.cpuMs = spent.cpuMs === null || reply.cpuMs === null ? null : spent.cpuMs + reply.cpuMs;
           timeByModel.set(job.modelPath, spent);
-          if (reply.loadMs > 1) logger.debug('model loaded', { model: job.modelPath, worker: index, loadMs: Math.round(reply.loadMs) });
+          if (reply.loadMs > 1)
+            logger.debug('model loaded', {
+              model: job.modelPath,
+              worker: index,
+              loadMs: Math.round(reply.loadMs),
+            });
           job.resolve(reply.outputs);
         } else job.reject(new EngineError(reply.code, reply.message));
       }

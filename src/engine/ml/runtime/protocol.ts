@@ -10,7 +10,14 @@ export type WorkerRequest =
   | { type: 'close' };
 
 export type WorkerReply =
-  | { type: 'result'; id: number; outputs: TensorMap; loadMs: number; runMs: number; /** Thread CPU time of the run (null where unknown). */ cpuMs: number | null }
+  | {
+      type: 'result';
+      id: number;
+      outputs: TensorMap;
+      loadMs: number;
+      runMs: number;
+      /** Thread CPU time of the run (null where unknown). */ cpuMs: number | null;
+    }
   | { type: 'error'; id: number; message: string; code: 'MODEL' | 'INTERNAL' };
 
 export function transferablesOf(map: TensorMap): ArrayBuffer[] {

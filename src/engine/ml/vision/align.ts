@@ -12,16 +12,24 @@ const toChip = (v: number): number => ((v + PADDING) / (1 + 2 * PADDING)) * FACE
 
 /** [image-left eye, image-right eye, nose tip, mouth centre] in chip pixels. */
 export const CHIP_TEMPLATE: ReadonlyArray<readonly [number, number]> = [
-  [toChip(0.225492), toChip(0.215990)],
-  [toChip(0.754761), toChip(0.215990)],
+  [toChip(0.225492), toChip(0.21599)],
+  [toChip(0.754761), toChip(0.21599)],
   [toChip(0.490127), toChip(0.515625)],
   [toChip(0.490127), toChip(0.807659)],
 ];
 export const CHIP_WEIGHTS = [1, 1, 0.5, 0.75] as const;
 
 /** Least-squares similarity (rotation, uniform scale, translation) taking `from` onto `to`. */
-export function fitSimilarity(from: ReadonlyArray<readonly [number, number]>, to: ReadonlyArray<readonly [number, number]>, weights: readonly number[]): { a: number; b: number; tx: number; ty: number } {
-  let sw = 0, fx = 0, fy = 0, tx = 0, ty = 0;
+export function fitSimilarity(
+  from: ReadonlyArray<readonly [number, number]>,
+  to: ReadonlyArray<readonly [number, number]>,
+  weights: readonly number[],
+): { a: number; b: number; tx: number; ty: number } {
+  let sw = 0,
+    fx = 0,
+    fy = 0,
+    tx = 0,
+    ty = 0;
   for (let i = 0; i < from.length; i++) {
     const w = weights[i] ?? 1;
     const p = from[i] as readonly [number, number];
@@ -32,13 +40,21 @@ export function fitSimilarity(from: ReadonlyArray<readonly [number, number]>, to
     tx += w * q[0];
     ty += w * q[1];
   }
-  fx /= sw; fy /= sw; tx /= sw; ty /= sw;
-  let num1 = 0, num2 = 0, den = 0;
+  fx /= sw;
+  fy /= sw;
+  tx /= sw;
+  ty /= sw;
+  let num1 = 0,
+    num2 = 0,
+    den = 0;
   for (let i = 0; i < from.length; i++) {
     const w = weights[i] ?? 1;
     const p = from[i] as readonly [number, number];
     const q = to[i] as readonly [number, number];
-    const px = p[0] - fx, py = p[1] - fy, qx = q[0] - tx, qy = q[1] - ty;
+    const px = p[0] - fx,
+      py = p[1] - fy,
+      qx = q[0] - tx,
+      qy = q[1] - ty;
     num1 += w * (px * qx + py * qy);
     num2 += w * (px * qy - py * qx);
     den += w * (px * px + py * py);

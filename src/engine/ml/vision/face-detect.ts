@@ -17,12 +17,21 @@ export interface Anchor {
  * 32): a stride-16 grid with 2 anchors per cell, then a stride-32 grid with 6, row-major as the
  * model's NHWC reshape lays them out. At 256x256 that is the familiar 512 + 384.
  */
-export function blazefaceBackAnchors(width = BLAZEFACE_INPUT, height = width, strides: readonly number[] = [16, 32], perCell: readonly number[] = [2, 6], offset = 0.5): Anchor[][] {
+export function blazefaceBackAnchors(
+  width = BLAZEFACE_INPUT,
+  height = width,
+  strides: readonly number[] = [16, 32],
+  perCell: readonly number[] = [2, 6],
+  offset = 0.5,
+): Anchor[][] {
   return strides.map((stride, k) => {
     const gw = Math.ceil(width / stride);
     const gh = Math.ceil(height / stride);
     const out: Anchor[] = [];
-    for (let y = 0; y < gh; y++) for (let x = 0; x < gw; x++) for (let a = 0; a < (perCell[k] ?? 1); a++) out.push({ x: (x + offset) * stride, y: (y + offset) * stride });
+    for (let y = 0; y < gh; y++)
+      for (let x = 0; x < gw; x++)
+        for (let a = 0; a < (perCell[k] ?? 1); a++)
+          out.push({ x: (x + offset) * stride, y: (y + offset) * stride });
     return out;
   });
 }
@@ -55,14 +64,27 @@ const ceil32 = (v: number): number => Math.max(32, Math.ceil(v / 32) * 32);
  * cut by the border), plus a detail pass over the whole image at a higher resolution for small
  * faces in group photos (skipped when it would not be finer than the global pass).
  */
-export function planPasses(width: number, height: number, o: PassPlanOptions = DEFAULT_PASS_PLAN): DetectionPass[] {
+export function planPasses(
+  width: number,
+  height: number,
+  o: PassPlanOptions = DEFAULT_PASS_PLAN,
+): DetectionPass[] {
   const long = Math.max(width, height);
   const side0 = long * (1 + 2 * o.globalMargin);
-  const passes: DetectionPass[] = [{ x: (width - side0) / 2, y: (height - side0) / 2, scale: side0 / BLAZEFACE_INPUT, inWidth: BLAZEFACE_INPUT, inHeight: BLAZEFACE_INPUT }];
+  const passes: DetectionPass[] = [
+    {
+      x: (width - side0) / 2,
+      y: (height - side0) / 2,
+      scale: side0 / BLAZEFACE_INPUT,
+      inWidth: BLAZEFACE_INPUT,
+      inHeight: BLAZEFACE_INPUT,
+    },
+  ];
   if (o.detailLongSide > 0 && o.detailLongSide > BLAZEFACE_INPUT * 1.25) {
     const scale = Math.max(1, long / o.detailLongSide);
     const finer = side0 / BLAZEFACE_INPUT / scale;
-    if (finer >= 1.5) passes.push({ x: 0, y: 0, scale, inWidth: ceil32(width / scale), inHeight: ceil32(height / scale) });
+    if (finer >= 1.5)
+      passes.push({ x: 0, y: 0, scale, inWidth: ceil32(width / scale), inHeight: ceil32(height / scale) });
   }
   return passes;
 }
@@ -77,7 +99,11 @@ export function isReliable(face: FaceCandidate, pass: DetectionPass): boolean {
 }
 
 /** Keeps the global pass's faces except rough small ones inside the detail region, which the detail pass re-detects. */
-export function supersededByDetail(globalFaces: readonly FaceCandidate[], global: DetectionPass, detail: DetectionPass): FaceCandidate[] {
+export function supersededByDetail(
+  globalFaces: readonly FaceCandidate[],
+  global: DetectionPass,
+  detail: DetectionPass,
+): FaceCandidate[] {
   const x2 = detail.x + detail.inWidth * detail.scale;
   const y2 = detail.y + detail.inHeight * detail.scale;
   return globalFaces.filter((f) => {
@@ -125,7 +151,12 @@ export interface FaceCandidate {
 
 /** Decodes one pass's raw outputs into image-space candidates above minScore. */
 export function decodePass(
-  grids: ReadonlyArray<{ scores: Float32Array; boxes: Float32Array; anchors: readonly Anchor[]; offset: number }>,
+  grids: ReadonlyArray<{
+    scores: Float32Array;
+    boxes: Float32Array;
+    anchors: readonly Anchor[];
+    offset: number;
+  }>,
   pass: DetectionPass,
   minScore: number,
 ): FaceCandidate[] {
@@ -144,9 +175,18 @@ export function decodePass(
       const w = b[r + 2] ?? 0;
       const h = b[r + 3] ?? 0;
       if (w <= 0 || h <= 0) continue;
-      const box: [number, number, number, number] = [pass.x + (cx - w / 2) * k, pass.y + (cy - h / 2) * k, pass.x + (cx + w / 2) * k, pass.y + (cy + h / 2) * k];
+      const box: [number, number, number, number] = [
+        pass.x + (cx - w / 2) * k,
+        pass.y + (cy - h / 2) * k,
+        pass.x + (cx + w / 2) * k,
+        pass.y + (cy + h / 2) * k,
+      ];
       const keypoints: Array<[number, number]> = [];
-      for (let p = 0; p < KEYPOINTS; p++) keypoints.push([pass.x + (a.x + (b[r + 4 + 2 * p] ?? 0)) * k, pass.y + (a.y + (b[r + 5 + 2 * p] ?? 0)) * k]);
+      for (let p = 0; p < KEYPOINTS; p++)
+        keypoints.push([
+          pass.x + (a.x + (b[r + 4 + 2 * p] ?? 0)) * k,
+          pass.y + (a.y + (b[r + 5 + 2 * p] ?? 0)) * k,
+        ]);
       out.push({ box, score: 1 / (1 + Math.exp(-logit)), keypoints });
     }
   }
@@ -161,8 +201,10 @@ export function decodePass(
 function sameFaceByCentre(a: readonly number[], b: readonly number[]): boolean {
   const [ax1 = 0, ay1 = 0, ax2 = 0, ay2 = 0] = a;
   const [bx1 = 0, by1 = 0, bx2 = 0, by2 = 0] = b;
-  const wa = ax2 - ax1, wb = bx2 - bx1;
-  const small = Math.min(wa, wb), large = Math.max(wa, wb);
+  const wa = ax2 - ax1,
+    wb = bx2 - bx1;
+  const small = Math.min(wa, wb),
+    large = Math.max(wa, wb);
   if (small <= 0 || large > 2 * small) return false;
   return Math.hypot((ax1 + ax2 - bx1 - bx2) / 2, (ay1 + ay2 - by1 - by2) / 2) < 0.5 * small;
 }
@@ -182,8 +224,19 @@ export function weightedNms(candidates: readonly FaceCandidate[], iouThreshold =
       }
     }
     const total = cluster.reduce((s, c) => s + c.score, 0);
-    const box = [0, 1, 2, 3].map((j) => cluster.reduce((s, c) => s + c.box[j as 0] * c.score, 0) / total) as [number, number, number, number];
-    const keypoints = best.keypoints.map((_, p) => [0, 1].map((j) => cluster.reduce((s, c) => s + (c.keypoints[p]?.[j] ?? 0) * c.score, 0) / total) as [number, number]);
+    const box = [0, 1, 2, 3].map((j) => cluster.reduce((s, c) => s + c.box[j as 0] * c.score, 0) / total) as [
+      number,
+      number,
+      number,
+      number,
+    ];
+    const keypoints = best.keypoints.map(
+      (_, p) =>
+        [0, 1].map((j) => cluster.reduce((s, c) => s + (c.keypoints[p]?.[j] ?? 0) * c.score, 0) / total) as [
+          number,
+          number,
+        ],
+    );
     out.push({ box, score: best.score, keypoints });
   }
   return out;
@@ -225,39 +278,69 @@ export interface VerificationPlan {
   headMinDetectorScore: number;
 }
 
-export const DEFAULT_VERIFICATION: VerificationPlan = { context: 3, input: 192, minScore: 0.78, minIou: 0.4, trustScore: 0.9, headMinScore: 0.55, headMinDetectorScore: 0.8 };
+export const DEFAULT_VERIFICATION: VerificationPlan = {
+  context: 3,
+  input: 192,
+  minScore: 0.78,
+  minIou: 0.4,
+  trustScore: 0.9,
+  headMinScore: 0.55,
+  headMinDetectorScore: 0.8,
+};
 
 /**
  * Whether a face candidate sits where a detected person's head is: its centre inside the top
  * quarter of the body box and its width a plausible share of the body's (10-70 %).
  */
-export function atHeadOfPerson(face: FaceCandidate, persons: ReadonlyArray<{ box: readonly number[] }>): boolean {
+export function atHeadOfPerson(
+  face: FaceCandidate,
+  persons: ReadonlyArray<{ box: readonly number[] }>,
+): boolean {
   const fw = face.box[2] - face.box[0];
   const cx = (face.box[0] + face.box[2]) / 2;
   const cy = (face.box[1] + face.box[3]) / 2;
   return persons.some(({ box: [x1 = 0, y1 = 0, x2 = 0, y2 = 0] }) => {
     const bw = x2 - x1;
-    return cx >= x1 && cx <= x2 && cy >= y1 && cy <= y1 + 0.25 * (y2 - y1) && fw >= 0.1 * bw && fw <= 0.7 * bw;
+    return (
+      cx >= x1 && cx <= x2 && cy >= y1 && cy <= y1 + 0.25 * (y2 - y1) && fw >= 0.1 * bw && fw <= 0.7 * bw
+    );
   });
 }
 
 /** Whether a candidate needs the verification pass (see VerificationPlan.trustScore). */
-export function needsVerification(face: FaceCandidate, plan: VerificationPlan = DEFAULT_VERIFICATION): boolean {
+export function needsVerification(
+  face: FaceCandidate,
+  plan: VerificationPlan = DEFAULT_VERIFICATION,
+): boolean {
   return plan.minScore > 0 && face.score < plan.trustScore;
 }
 
 /** The pass that looks again at one candidate (see VerificationPlan). */
-export function verificationPass(face: FaceCandidate, plan: VerificationPlan = DEFAULT_VERIFICATION): DetectionPass {
+export function verificationPass(
+  face: FaceCandidate,
+  plan: VerificationPlan = DEFAULT_VERIFICATION,
+): DetectionPass {
   const width = Math.max(face.box[2] - face.box[0], face.box[3] - face.box[1]);
   const side = width * plan.context;
   const cx = (face.box[0] + face.box[2]) / 2;
   const cy = (face.box[1] + face.box[3]) / 2;
-  return { x: cx - side / 2, y: cy - side / 2, scale: side / plan.input, inWidth: plan.input, inHeight: plan.input };
+  return {
+    x: cx - side / 2,
+    y: cy - side / 2,
+    scale: side / plan.input,
+    inWidth: plan.input,
+    inHeight: plan.input,
+  };
 }
 
 /** Best score among re-detections that overlap the candidate (0 when it was not found again). */
-export function verificationScore(face: FaceCandidate, redetections: readonly FaceCandidate[], plan: VerificationPlan = DEFAULT_VERIFICATION): number {
+export function verificationScore(
+  face: FaceCandidate,
+  redetections: readonly FaceCandidate[],
+  plan: VerificationPlan = DEFAULT_VERIFICATION,
+): number {
   let best = 0;
-  for (const d of redetections) if (d.score > best && iouCorners(face.box, d.box) >= plan.minIou) best = d.score;
+  for (const d of redetections)
+    if (d.score > best && iouCorners(face.box, d.box) >= plan.minIou) best = d.score;
   return best;
 }

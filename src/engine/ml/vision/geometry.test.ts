@@ -43,12 +43,24 @@ describe('BlazeFace decoding', () => {
     s16[i] = 3;
     b16.set([4, -8, 40, 40, -10, -10, 10, -10, 0, 0, 0, 10, -18, -5, 18, -5], i * 16);
     const pass = { x: 100, y: 50, scale: 2, inWidth: 256, inHeight: 256 };
-    const out = decodePass([{ scores: s16, boxes: b16, anchors: a16, offset: 0 }, { scores: s8, boxes: b8, anchors: a8, offset: 0 }], pass, 0.5);
+    const out = decodePass(
+      [
+        { scores: s16, boxes: b16, anchors: a16, offset: 0 },
+        { scores: s8, boxes: b8, anchors: a8, offset: 0 },
+      ],
+      pass,
+      0.5,
+    );
     expect(out).toHaveLength(1);
     const f = out[0] as FaceCandidate;
     expect(f.score).toBeCloseTo(1 / (1 + Math.exp(-3)), 6);
     // centre (124, 80) in tile pixels, x2 scale, plus tile origin
-    expect(f.box).toEqual([100 + (124 - 20) * 2, 50 + (80 - 20) * 2, 100 + (124 + 20) * 2, 50 + (80 + 20) * 2]);
+    expect(f.box).toEqual([
+      100 + (124 - 20) * 2,
+      50 + (80 - 20) * 2,
+      100 + (124 + 20) * 2,
+      50 + (80 + 20) * 2,
+    ]);
     expect(f.keypoints[0]).toEqual([100 + 110 * 2, 50 + 78 * 2]);
   });
 
@@ -78,13 +90,25 @@ describe('BlazeFace decoding', () => {
     const face: FaceCandidate = { box: [100, 200, 150, 250], score: 0.7, keypoints: [] };
     const pass = verificationPass(face);
     const side = 50 * DEFAULT_VERIFICATION.context;
-    expect(pass).toEqual({ x: 125 - side / 2, y: 225 - side / 2, scale: side / DEFAULT_VERIFICATION.input, inWidth: DEFAULT_VERIFICATION.input, inHeight: DEFAULT_VERIFICATION.input });
+    expect(pass).toEqual({
+      x: 125 - side / 2,
+      y: 225 - side / 2,
+      scale: side / DEFAULT_VERIFICATION.input,
+      inWidth: DEFAULT_VERIFICATION.input,
+      inHeight: DEFAULT_VERIFICATION.input,
+    });
     // The face seen in the verification input sits in its centre at input / context pixels wide.
     const inputWidth = 50 / pass.scale;
     expect(inputWidth).toBeCloseTo(DEFAULT_VERIFICATION.input / DEFAULT_VERIFICATION.context, 10);
-    const again = (box: [number, number, number, number], score: number): FaceCandidate => ({ box, score, keypoints: [] });
+    const again = (box: [number, number, number, number], score: number): FaceCandidate => ({
+      box,
+      score,
+      keypoints: [],
+    });
     expect(verificationScore(face, [])).toBe(0);
-    expect(verificationScore(face, [again([102, 203, 151, 252], 0.93), again([160, 200, 210, 250], 0.99)])).toBe(0.93);
+    expect(
+      verificationScore(face, [again([102, 203, 151, 252], 0.93), again([160, 200, 210, 250], 0.99)]),
+    ).toBe(0.93);
     expect(verificationScore(face, [again([140, 240, 190, 290], 0.99)])).toBe(0);
     // Confident candidates are trusted; minScore 0 turns verification off.
     expect(needsVerification(face)).toBe(true);
@@ -94,7 +118,11 @@ describe('BlazeFace decoding', () => {
 
   it('knows where a head belongs: the top quarter of a person box, at a plausible width', () => {
     const person = { box: [100, 100, 200, 500] }; // x1, y1, x2, y2: a standing figure 100 px wide
-    const at = (x1: number, y1: number, w: number): FaceCandidate => ({ box: [x1, y1, x1 + w, y1 + w], score: 0.8, keypoints: [] });
+    const at = (x1: number, y1: number, w: number): FaceCandidate => ({
+      box: [x1, y1, x1 + w, y1 + w],
+      score: 0.8,
+      keypoints: [],
+    });
     expect(atHeadOfPerson(at(135, 110, 30), [person])).toBe(true);
     expect(atHeadOfPerson(at(135, 300, 30), [person])).toBe(false); // at the waist
     expect(atHeadOfPerson(at(20, 110, 30), [person])).toBe(false); // beside the body
@@ -106,7 +134,8 @@ describe('BlazeFace decoding', () => {
   });
 
   it('weighted NMS blends overlapping boxes by score and keeps separate faces apart', () => {
-    const kp = (x: number): Array<[number, number]> => Array.from({ length: 6 }, () => [x, x] as [number, number]);
+    const kp = (x: number): Array<[number, number]> =>
+      Array.from({ length: 6 }, () => [x, x] as [number, number]);
     const merged = weightedNms([
       { box: [0, 0, 10, 10], score: 0.9, keypoints: kp(1) },
       { box: [2, 0, 12, 10], score: 0.3, keypoints: kp(3) },
@@ -122,15 +151,29 @@ describe('BlazeFace decoding', () => {
   it('weighted NMS also merges offset boxes of one small face, but not neighbouring faces', () => {
     const kp = (): Array<[number, number]> => Array.from({ length: 6 }, () => [0, 0] as [number, number]);
     // IoU ~0.2 but centres 12 px apart on ~50 px faces: one face seen by two passes.
-    expect(weightedNms([{ box: [700, 575, 757, 632], score: 0.9, keypoints: kp() }, { box: [712, 570, 760, 618], score: 0.8, keypoints: kp() }])).toHaveLength(1);
+    expect(
+      weightedNms([
+        { box: [700, 575, 757, 632], score: 0.9, keypoints: kp() },
+        { box: [712, 570, 760, 618], score: 0.8, keypoints: kp() },
+      ]),
+    ).toHaveLength(1);
     // Two faces side by side, one face width apart.
-    expect(weightedNms([{ box: [700, 575, 750, 625], score: 0.9, keypoints: kp() }, { box: [752, 575, 802, 625], score: 0.8, keypoints: kp() }])).toHaveLength(2);
+    expect(
+      weightedNms([
+        { box: [700, 575, 750, 625], score: 0.9, keypoints: kp() },
+        { box: [752, 575, 802, 625], score: 0.8, keypoints: kp() },
+      ]),
+    ).toHaveLength(2);
   });
 
   it("runs the detail pass in 'auto' mode only for a person without a reliable global face", () => {
     const [global, full] = planPasses(1600, 1200);
     if (!global || !full) throw new Error('passes missing');
-    const face = (x: number, y: number, w: number): FaceCandidate => ({ box: [x, y, x + w, y + w], score: 0.9, keypoints: [] });
+    const face = (x: number, y: number, w: number): FaceCandidate => ({
+      box: [x, y, x + w, y + w],
+      score: 0.9,
+      keypoints: [],
+    });
     const person = { box: [400, 300, 700, 1100] as [number, number, number, number] };
     expect(planDetailPass(full, global, [person], [face(500, 350, 200)], 'auto')).toBeUndefined();
     // a 60 px face is under 16 input px in the global pass: not reliable, so look closer
@@ -140,7 +183,9 @@ describe('BlazeFace decoding', () => {
     expect(planDetailPass(full, global, [], [], 'always')).toBe(full);
     expect(planDetailPass(full, global, [person], [], 'never')).toBeUndefined();
     // rough small global faces are replaced by the detail pass, large ones kept
-    expect(supersededByDetail([face(500, 350, 60), face(100, 100, 300)], global, full).map((f) => f.box[0])).toEqual([100]);
+    expect(
+      supersededByDetail([face(500, 350, 60), face(100, 100, 300)], global, full).map((f) => f.box[0]),
+    ).toEqual([100]);
   });
 
   it('plans a padded square global pass plus a finer whole-image pass for large photos', () => {
@@ -161,8 +206,14 @@ describe('BlazeFace decoding', () => {
 
 describe('alignment', () => {
   it('recovers a known similarity transform', () => {
-    const a = 0.8 * Math.cos(0.3), b = 0.8 * Math.sin(0.3);
-    const from: Array<[number, number]> = [[10, 20], [60, 25], [35, 50], [36, 80]];
+    const a = 0.8 * Math.cos(0.3),
+      b = 0.8 * Math.sin(0.3);
+    const from: Array<[number, number]> = [
+      [10, 20],
+      [60, 25],
+      [35, 50],
+      [36, 80],
+    ];
     const to = from.map(([x, y]) => [a * x - b * y + 5, b * x + a * y - 7] as [number, number]);
     const s = fitSimilarity(from, to, [1, 1, 0.5, 0.75]);
     expect(s.a).toBeCloseTo(a, 10);
@@ -184,14 +235,20 @@ describe('alignment', () => {
 describe('sampling', () => {
   const checker = (w: number, h: number): Uint8Array => {
     const d = new Uint8Array(w * h * 3);
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) d.fill(((x >> 2) + (y >> 2)) % 2 ? 200 : 20, (y * w + x) * 3, (y * w + x) * 3 + 3);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++)
+        d.fill(((x >> 2) + (y >> 2)) % 2 ? 200 : 20, (y * w + x) * 3, (y * w + x) * 3 + 3);
     return d;
   };
 
   it('identity sampling reproduces the pixels; outside the image gives the fill value', () => {
     const img = { data: checker(16, 12), width: 16, height: 12 };
     const out = new Float32Array(20 * 12 * 3);
-    sampleAffine(new Pyramid(img), { a: 1, b: 0, c: 0, d: 1, e: 0, f: 0 }, { out, offset: 0, width: 20, height: 12, scale: 1, bias: 0, fill: 7 });
+    sampleAffine(
+      new Pyramid(img),
+      { a: 1, b: 0, c: 0, d: 1, e: 0, f: 0 },
+      { out, offset: 0, width: 20, height: 12, scale: 1, bias: 0, fill: 7 },
+    );
     expect(out[(5 * 20 + 3) * 3]).toBe(img.data[(5 * 16 + 3) * 3]);
     expect(out[(5 * 20 + 18) * 3]).toBe(7);
   });
@@ -199,7 +256,15 @@ describe('sampling', () => {
   it('downscaling reads a pyramid level, so a 4x4 checker averages to grey instead of aliasing', () => {
     const img = { data: checker(256, 256), width: 256, height: 256 };
     const out = new Float32Array(16 * 16 * 3);
-    sampleAffine(new Pyramid(img), squareCropAffine(0, 0, 256, 16), { out, offset: 0, width: 16, height: 16, scale: 1, bias: 0, fill: 0 });
+    sampleAffine(new Pyramid(img), squareCropAffine(0, 0, 256, 16), {
+      out,
+      offset: 0,
+      width: 16,
+      height: 16,
+      scale: 1,
+      bias: 0,
+      fill: 0,
+    });
     for (const v of out) expect(Math.abs(v - 110)).toBeLessThan(15);
   });
 });
@@ -207,21 +272,38 @@ describe('sampling', () => {
 describe('quality', () => {
   it('Laplacian variance drops when the chip is blurred', () => {
     const size = 40;
-    const sharp = new Float32Array(size * size * 3).map((_, i) => ((Math.floor(i / 3) % size) >> 1) % 2 ? 255 : 0);
+    const sharp = new Float32Array(size * size * 3).map((_, i) =>
+      ((Math.floor(i / 3) % size) >> 1) % 2 ? 255 : 0,
+    );
     const blurred = new Float32Array(sharp.length);
     for (let y = 0; y < size; y++)
       for (let x = 0; x < size; x++)
         for (let c = 0; c < 3; c++) {
-          let s = 0, n = 0;
-          for (let dx = -2; dx <= 2; dx++) if (x + dx >= 0 && x + dx < size) { s += sharp[(y * size + x + dx) * 3 + c] ?? 0; n++; }
+          let s = 0,
+            n = 0;
+          for (let dx = -2; dx <= 2; dx++)
+            if (x + dx >= 0 && x + dx < size) {
+              s += sharp[(y * size + x + dx) * 3 + c] ?? 0;
+              n++;
+            }
           blurred[(y * size + x) * 3 + c] = s / n;
         }
     expect(laplacianVariance(sharp, 0, size)).toBeGreaterThan(10 * laplacianVariance(blurred, 0, size));
   });
 
   it('pose: frontal has ~0 yaw, a turned face has large |yaw|; quality stays in [0,1] with its parts', () => {
-    const frontal = estimatePose([[40, 50], [80, 50], [60, 70], [60, 90]]);
-    const turned = estimatePose([[40, 50], [80, 50], [78, 70], [70, 90]]);
+    const frontal = estimatePose([
+      [40, 50],
+      [80, 50],
+      [60, 70],
+      [60, 90],
+    ]);
+    const turned = estimatePose([
+      [40, 50],
+      [80, 50],
+      [78, 70],
+      [70, 90],
+    ]);
     expect(Math.abs(frontal.yaw)).toBeLessThan(1e-9);
     expect(turned.yaw).toBeGreaterThan(0.4);
     const good = faceQuality({ score: 0.95, faceWidth: 120, laplacianVariance: 400, pose: frontal });

@@ -14,7 +14,10 @@ export interface RgbImage {
 /** Returns an interleaved RGB view of a raster (copies only for 1 or 4 channels). */
 export function toRgb(raster: Raster): RgbImage {
   const { width, height, channels, data } = raster;
-  if (data.length < width * height * channels) throw new RangeError(`Raster data holds ${data.length} bytes but ${width}x${height}x${channels} needs ${width * height * channels}`);
+  if (data.length < width * height * channels)
+    throw new RangeError(
+      `Raster data holds ${data.length} bytes but ${width}x${height}x${channels} needs ${width * height * channels}`,
+    );
   if (channels === 3) return { data, width, height };
   const out = new Uint8Array(width * height * 3);
   for (let i = 0, n = width * height; i < n; i++) {
@@ -47,9 +50,23 @@ function halve(img: RgbImage): RgbImage {
     let a = 2 * y * stride;
     for (let x = 0; x < w; x++, a += 6, o += 3) {
       const c = a + dy;
-      out[o] = ((src[a] as number) + (src[a + dx] as number) + (src[c] as number) + (src[c + dx] as number) + 2) >> 2;
-      out[o + 1] = ((src[a + 1] as number) + (src[a + dx + 1] as number) + (src[c + 1] as number) + (src[c + dx + 1] as number) + 2) >> 2;
-      out[o + 2] = ((src[a + 2] as number) + (src[a + dx + 2] as number) + (src[c + 2] as number) + (src[c + dx + 2] as number) + 2) >> 2;
+      out[o] =
+        ((src[a] as number) + (src[a + dx] as number) + (src[c] as number) + (src[c + dx] as number) + 2) >>
+        2;
+      out[o + 1] =
+        ((src[a + 1] as number) +
+          (src[a + dx + 1] as number) +
+          (src[c + 1] as number) +
+          (src[c + dx + 1] as number) +
+          2) >>
+        2;
+      out[o + 2] =
+        ((src[a + 2] as number) +
+          (src[a + dx + 2] as number) +
+          (src[c + 2] as number) +
+          (src[c + dx + 2] as number) +
+          2) >>
+        2;
     }
   }
   return { data: out, width: w, height: h };
@@ -110,9 +127,14 @@ export function sampleAffine(pyr: Pyramid, m: Affine, t: SampleTarget): void {
     return;
   }
   // General affine (face chips): source coordinates advance by a constant step along each row.
-  const ia = m.a / f, ib = m.b / f, ic = m.c / fy, id = m.d / fy;
-  const ie = m.e / f - 0.5, iff = m.f / fy - 0.5;
-  const maxX = w - 0.5, maxY = h - 0.5;
+  const ia = m.a / f,
+    ib = m.b / f,
+    ic = m.c / fy,
+    id = m.d / fy;
+  const ie = m.e / f - 0.5,
+    iff = m.f / fy - 0.5;
+  const maxX = w - 0.5,
+    maxY = h - 0.5;
   const ow = t.width;
   let o = t.offset;
   for (let y = 0; y < t.height; y++) {
@@ -133,7 +155,19 @@ export function sampleAffine(pyr: Pyramid, m: Affine, t: SampleTarget): void {
       const xb = x0 + 1 >= w ? w - 1 : x0 + 1;
       const ya = (y0 < 0 ? 0 : y0) * w;
       const yb = (y0 + 1 >= h ? h - 1 : y0 + 1) * w;
-      bilerp3(data, (ya + xa) * 3, (ya + xb) * 3, (yb + xa) * 3, (yb + xb) * 3, ax, (1 - ay) * scale, ay * scale, bias, out, o);
+      bilerp3(
+        data,
+        (ya + xa) * 3,
+        (ya + xb) * 3,
+        (yb + xa) * 3,
+        (yb + xb) * 3,
+        ax,
+        (1 - ay) * scale,
+        ay * scale,
+        bias,
+        out,
+        o,
+      );
     }
   }
 }
@@ -143,11 +177,31 @@ export function sampleAffine(pyr: Pyramid, m: Affine, t: SampleTarget): void {
  * offset is in range by construction (clamped by the callers), so the reads are plain casts: the
  * `?? 0` guards cost about a third of the sampler's time in the hot loop.
  */
-function bilerp3(data: Uint8Array, p00: number, p01: number, p10: number, p11: number, ax: number, wy0: number, wy1: number, bias: number, out: Float32Array, o: number): void {
-  const r00 = data[p00] as number, g00 = data[p00 + 1] as number, b00 = data[p00 + 2] as number;
-  const r01 = data[p01] as number, g01 = data[p01 + 1] as number, b01 = data[p01 + 2] as number;
-  const r10 = data[p10] as number, g10 = data[p10 + 1] as number, b10 = data[p10 + 2] as number;
-  const r11 = data[p11] as number, g11 = data[p11 + 1] as number, b11 = data[p11 + 2] as number;
+function bilerp3(
+  data: Uint8Array,
+  p00: number,
+  p01: number,
+  p10: number,
+  p11: number,
+  ax: number,
+  wy0: number,
+  wy1: number,
+  bias: number,
+  out: Float32Array,
+  o: number,
+): void {
+  const r00 = data[p00] as number,
+    g00 = data[p00 + 1] as number,
+    b00 = data[p00 + 2] as number;
+  const r01 = data[p01] as number,
+    g01 = data[p01 + 1] as number,
+    b01 = data[p01 + 2] as number;
+  const r10 = data[p10] as number,
+    g10 = data[p10 + 1] as number,
+    b10 = data[p10 + 2] as number;
+  const r11 = data[p11] as number,
+    g11 = data[p11 + 1] as number,
+    b11 = data[p11 + 2] as number;
   out[o] = (r00 + (r01 - r00) * ax) * wy0 + (r10 + (r11 - r10) * ax) * wy1 + bias;
   out[o + 1] = (g00 + (g01 - g00) * ax) * wy0 + (g10 + (g11 - g10) * ax) * wy1 + bias;
   out[o + 2] = (b00 + (b01 - b00) * ax) * wy0 + (b10 + (b11 - b10) * ax) * wy1 + bias;
@@ -157,7 +211,17 @@ function bilerp3(data: Uint8Array, p00: number, p01: number, p10: number, p11: n
  * Fast path for scale + translate (detector inputs): the source column/row and weights are computed
  * once per output column and row instead of per pixel.
  */
-function sampleAxisAligned(data: Uint8Array, w: number, h: number, sx: number, ex: number, sy: number, ey: number, t: SampleTarget, fillOut: number): void {
+function sampleAxisAligned(
+  data: Uint8Array,
+  w: number,
+  h: number,
+  sx: number,
+  ex: number,
+  sy: number,
+  ey: number,
+  t: SampleTarget,
+  fillOut: number,
+): void {
   const { out, scale, bias, width: ow, height: oh } = t;
   const col0 = new Int32Array(ow);
   const col1 = new Int32Array(ow);

@@ -18,7 +18,11 @@ export interface CenternetGeometry {
   scale: number;
 }
 
-export function centernetGeometry(width: number, height: number, longSide = CENTERNET_LONG_SIDE): CenternetGeometry {
+export function centernetGeometry(
+  width: number,
+  height: number,
+  longSide = CENTERNET_LONG_SIDE,
+): CenternetGeometry {
   const scale = longSide / Math.max(width, height);
   const round32 = (v: number): number => Math.max(32, Math.ceil(v / 32) * 32);
   return { width: round32(width * scale), height: round32(height * scale), scale };
@@ -29,7 +33,13 @@ export interface PersonCandidate {
   score: number;
 }
 
-export function decodePersons(heatmap: TensorData, ltrb: TensorData, geom: CenternetGeometry, minScore: number, maxPersons = 30): PersonCandidate[] {
+export function decodePersons(
+  heatmap: TensorData,
+  ltrb: TensorData,
+  geom: CenternetGeometry,
+  minScore: number,
+  maxPersons = 30,
+): PersonCandidate[] {
   const [, h = 0, w = 0, classes = 80] = heatmap.dims;
   const hm = heatmap.data;
   const at = (x: number, y: number): number => hm[(y * w + x) * classes] ?? 0;
@@ -41,7 +51,14 @@ export function decodePersons(heatmap: TensorData, ltrb: TensorData, geom: Cente
       let peak = true;
       for (let dy = -1; dy <= 1 && peak; dy++)
         for (let dx = -1; dx <= 1; dx++) {
-          if ((dx || dy) && x + dx >= 0 && y + dy >= 0 && x + dx < w && y + dy < h && at(x + dx, y + dy) > s) {
+          if (
+            (dx || dy) &&
+            x + dx >= 0 &&
+            y + dy >= 0 &&
+            x + dx < w &&
+            y + dy < h &&
+            at(x + dx, y + dy) > s
+          ) {
             peak = false;
             break;
           }
@@ -90,7 +107,12 @@ export function weightedConcat(blocks: ReadonlyArray<{ v: Float32Array; weight: 
 }
 
 /** Mean feature over the cells whose centres fall in an image-space rectangle (at least one cell). */
-function poolRect(features: TensorData, geom: CenternetGeometry, rect: readonly [number, number, number, number], mask?: Uint8Array): Float32Array {
+function poolRect(
+  features: TensorData,
+  geom: CenternetGeometry,
+  rect: readonly [number, number, number, number],
+  mask?: Uint8Array,
+): Float32Array {
   const [, fh = 0, fw = 0, c = 0] = features.dims;
   const toCell = (v: number): number => (v * geom.scale) / FEATURE_STRIDE - 0.5;
   let x0 = Math.ceil(toCell(rect[0]));
@@ -99,7 +121,10 @@ function poolRect(features: TensorData, geom: CenternetGeometry, rect: readonly 
   let y1 = Math.floor(toCell(rect[3]));
   if (x1 < x0) x0 = x1 = Math.round((toCell(rect[0]) + toCell(rect[2])) / 2);
   if (y1 < y0) y0 = y1 = Math.round((toCell(rect[1]) + toCell(rect[3])) / 2);
-  x0 = Math.max(0, x0); y0 = Math.max(0, y0); x1 = Math.min(fw - 1, x1); y1 = Math.min(fh - 1, y1);
+  x0 = Math.max(0, x0);
+  y0 = Math.max(0, y0);
+  x1 = Math.min(fw - 1, x1);
+  y1 = Math.min(fh - 1, y1);
   const out = new Float32Array(c);
   let n = 0;
   for (let y = y0; y <= y1; y++)
@@ -123,26 +148,49 @@ export interface ColourImage {
 }
 
 /** Per-channel mean and standard deviation (0..1) of the pixels in a raster-space rectangle. */
-function colourStats(c: ColourImage, rect: readonly [number, number, number, number], skip?: (x: number, y: number) => boolean): { stats: Float32Array; n: number } {
+function colourStats(
+  c: ColourImage,
+  rect: readonly [number, number, number, number],
+  skip?: (x: number, y: number) => boolean,
+): { stats: Float32Array; n: number } {
   const { img, scale } = c;
   const x0 = Math.max(0, Math.floor(rect[0] * scale));
   const y0 = Math.max(0, Math.floor(rect[1] * scale));
   const x1 = Math.min(img.width, Math.ceil(rect[2] * scale));
   const y1 = Math.min(img.height, Math.ceil(rect[3] * scale));
-  let s0 = 0, s1 = 0, s2 = 0, q0 = 0, q1 = 0, q2 = 0, n = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    q0 = 0,
+    q1 = 0,
+    q2 = 0,
+    n = 0;
   for (let y = y0; y < y1; y++)
     for (let x = x0; x < x1; x++) {
       if (skip?.(x / scale, y / scale)) continue;
       const o = (y * img.width + x) * 3;
-      const r = (img.data[o] ?? 0) / 255, g = (img.data[o + 1] ?? 0) / 255, b = (img.data[o + 2] ?? 0) / 255;
-      s0 += r; s1 += g; s2 += b;
-      q0 += r * r; q1 += g * g; q2 += b * b;
+      const r = (img.data[o] ?? 0) / 255,
+        g = (img.data[o + 1] ?? 0) / 255,
+        b = (img.data[o + 2] ?? 0) / 255;
+      s0 += r;
+      s1 += g;
+      s2 += b;
+      q0 += r * r;
+      q1 += g * g;
+      q2 += b * b;
       n++;
     }
   const stats = new Float32Array(6);
   if (n) {
     stats.set([s0 / n, s1 / n, s2 / n]);
-    stats.set([Math.sqrt(Math.max(0, q0 / n - (s0 / n) ** 2)), Math.sqrt(Math.max(0, q1 / n - (s1 / n) ** 2)), Math.sqrt(Math.max(0, q2 / n - (s2 / n) ** 2))], 3);
+    stats.set(
+      [
+        Math.sqrt(Math.max(0, q0 / n - (s0 / n) ** 2)),
+        Math.sqrt(Math.max(0, q1 / n - (s1 / n) ** 2)),
+        Math.sqrt(Math.max(0, q2 / n - (s2 / n) ** 2)),
+      ],
+      3,
+    );
   }
   return { stats, n };
 }
@@ -180,7 +228,8 @@ function labBinTable(): Uint8Array {
   const table = new Uint8Array(32 * 32 * 32);
   const linear = (c: number): number => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
   const f = (t: number): number => (t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116);
-  const bin = (v: number, lo: number, hi: number, n: number): number => Math.min(n - 1, Math.max(0, Math.floor(((v - lo) / (hi - lo)) * n)));
+  const bin = (v: number, lo: number, hi: number, n: number): number =>
+    Math.min(n - 1, Math.max(0, Math.floor(((v - lo) / (hi - lo)) * n)));
   for (let r = 0; r < 32; r++)
     for (let g = 0; g < 32; g++)
       for (let b = 0; b < 32; b++) {
@@ -193,14 +242,19 @@ function labBinTable(): Uint8Array {
         const L = 116 * fy - 16;
         const A = 500 * (fx - fy);
         const Bv = 200 * (fy - fz);
-        table[(r << 10) | (g << 5) | b] = (bin(L, 0, 100, LAB_L_BINS) * LAB_A_BINS + bin(A, -64, 64, LAB_A_BINS)) * LAB_B_BINS + bin(Bv, -64, 64, LAB_B_BINS);
+        table[(r << 10) | (g << 5) | b] =
+          (bin(L, 0, 100, LAB_L_BINS) * LAB_A_BINS + bin(A, -64, 64, LAB_A_BINS)) * LAB_B_BINS +
+          bin(Bv, -64, 64, LAB_B_BINS);
       }
   labBins = table;
   return table;
 }
 
 /** Square roots of the normalised Lab histogram of a raster-space rectangle (all zeros when it holds no pixel). */
-export function clothingHistogram(c: ColourImage, rect: readonly [number, number, number, number]): Float32Array {
+export function clothingHistogram(
+  c: ColourImage,
+  rect: readonly [number, number, number, number],
+): Float32Array {
   const { img, scale } = c;
   const table = labBinTable();
   const x0 = Math.max(0, Math.floor(rect[0] * scale));
@@ -212,7 +266,10 @@ export function clothingHistogram(c: ColourImage, rect: readonly [number, number
   for (let y = y0; y < y1; y++) {
     let o = (y * img.width + x0) * 3;
     for (let x = x0; x < x1; x++, o += 3) {
-      const key = (((img.data[o] ?? 0) >> 3) << 10) | (((img.data[o + 1] ?? 0) >> 3) << 5) | ((img.data[o + 2] ?? 0) >> 3);
+      const key =
+        (((img.data[o] ?? 0) >> 3) << 10) |
+        (((img.data[o + 1] ?? 0) >> 3) << 5) |
+        ((img.data[o + 2] ?? 0) >> 3);
       const bin = table[key] ?? 0;
       counts[bin] = (counts[bin] ?? 0) + 1;
       n++;
@@ -229,7 +286,12 @@ export function clothingHistogram(c: ColourImage, rect: readonly [number, number
  * on the dev series set (docs/people.md): same outfit vs other outfits ROC AUC 0.97 (0.69 for the
  * earlier pooled-features-and-RGB-means descriptor), front/side vs back views of one outfit 0.97.
  */
-export function bodyDescriptor(features: TensorData, colour: ColourImage, geom: CenternetGeometry, box: readonly [number, number, number, number]): Float32Array {
+export function bodyDescriptor(
+  features: TensorData,
+  colour: ColourImage,
+  geom: CenternetGeometry,
+  box: readonly [number, number, number, number],
+): Float32Array {
   const [x1, y1, x2, y2] = box;
   const bw = x2 - x1;
   const bh = y2 - y1;
@@ -245,13 +307,20 @@ export function bodyDescriptor(features: TensorData, colour: ColourImage, geom: 
 
 export const BACKGROUND_GRID = 4;
 
-export function backgroundDescriptor(features: TensorData, colour: ColourImage, geom: CenternetGeometry, image: { width: number; height: number }, persons: ReadonlyArray<readonly [number, number, number, number]>): Float32Array {
+export function backgroundDescriptor(
+  features: TensorData,
+  colour: ColourImage,
+  geom: CenternetGeometry,
+  image: { width: number; height: number },
+  persons: ReadonlyArray<readonly [number, number, number, number]>,
+): Float32Array {
   const [, fh = 0, fw = 0] = features.dims;
   const mask = new Uint8Array(fw * fh);
   const cellOf = (v: number): number => (v * geom.scale) / FEATURE_STRIDE;
   for (const [x1, y1, x2, y2] of persons)
     for (let y = Math.max(0, Math.floor(cellOf(y1))); y <= Math.min(fh - 1, Math.floor(cellOf(y2))); y++)
-      for (let x = Math.max(0, Math.floor(cellOf(x1))); x <= Math.min(fw - 1, Math.floor(cellOf(x2))); x++) mask[y * fw + x] = 1;
+      for (let x = Math.max(0, Math.floor(cellOf(x1))); x <= Math.min(fw - 1, Math.floor(cellOf(x2))); x++)
+        mask[y * fw + x] = 1;
   const usedW = Math.min(fw, Math.ceil(cellOf(image.width)));
   const usedH = Math.min(fh, Math.ceil(cellOf(image.height)));
   let free = 0;
@@ -259,10 +328,16 @@ export function backgroundDescriptor(features: TensorData, colour: ColourImage, 
   const feat = poolRect(features, geom, [0, 0, image.width, image.height], free >= 4 ? mask : undefined);
   // Colour layout: mean RGB per grid cell, leaving out person pixels where enough others remain.
   const layout = new Float32Array(BACKGROUND_GRID * BACKGROUND_GRID * 3);
-  const inPerson = (x: number, y: number): boolean => persons.some(([a, b, c, d]) => x >= a && x < c && y >= b && y < d);
+  const inPerson = (x: number, y: number): boolean =>
+    persons.some(([a, b, c, d]) => x >= a && x < c && y >= b && y < d);
   for (let gy = 0; gy < BACKGROUND_GRID; gy++)
     for (let gx = 0; gx < BACKGROUND_GRID; gx++) {
-      const cell: [number, number, number, number] = [(gx * image.width) / BACKGROUND_GRID, (gy * image.height) / BACKGROUND_GRID, ((gx + 1) * image.width) / BACKGROUND_GRID, ((gy + 1) * image.height) / BACKGROUND_GRID];
+      const cell: [number, number, number, number] = [
+        (gx * image.width) / BACKGROUND_GRID,
+        (gy * image.height) / BACKGROUND_GRID,
+        ((gx + 1) * image.width) / BACKGROUND_GRID,
+        ((gy + 1) * image.height) / BACKGROUND_GRID,
+      ];
       const background = colourStats(colour, cell, inPerson);
       const use = background.n >= 4 ? background : colourStats(colour, cell);
       layout.set(use.stats.subarray(0, 3), (gy * BACKGROUND_GRID + gx) * 3);
@@ -274,17 +349,22 @@ export function backgroundDescriptor(features: TensorData, colour: ColourImage, 
 }
 
 /** Assigns each face to at most one person: its centre must lie in the upper half of the box. */
-export function matchFacesToPersons(persons: ReadonlyArray<{ box: readonly number[]; score: number }>, faces: ReadonlyArray<{ box: readonly number[] }>): Array<number | null> {
+export function matchFacesToPersons(
+  persons: ReadonlyArray<{ box: readonly number[]; score: number }>,
+  faces: ReadonlyArray<{ box: readonly number[] }>,
+): Array<number | null> {
   const taken = new Set<number>();
   const order = persons.map((_, i) => i).sort((a, b) => (persons[b]?.score ?? 0) - (persons[a]?.score ?? 0));
   const result: Array<number | null> = persons.map(() => null);
   for (const pi of order) {
     const [x1 = 0, y1 = 0, x2 = 0, y2 = 0] = persons[pi]?.box ?? [];
-    let best = -1, bestArea = 0;
+    let best = -1,
+      bestArea = 0;
     faces.forEach((f, fi) => {
       if (taken.has(fi)) return;
       const [fx1 = 0, fy1 = 0, fx2 = 0, fy2 = 0] = f.box;
-      const cx = (fx1 + fx2) / 2, cy = (fy1 + fy2) / 2;
+      const cx = (fx1 + fx2) / 2,
+        cy = (fy1 + fy2) / 2;
       if (cx < x1 || cx > x2 || cy < y1 || cy > y1 + 0.5 * (y2 - y1)) return;
       const area = (fx2 - fx1) * (fy2 - fy1);
       if (area > bestArea) {

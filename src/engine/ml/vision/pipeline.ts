@@ -2,8 +2,22 @@
 import { access } from 'node:fs/promises';
 import { EngineError } from '../../../common/errors';
 import type { Raster } from '../../../common/raster';
-import type { AnalyzeOptions, DetectedFace, DetectedPerson, FaceChipEmbedder, VisionOptions, VisionPipeline, VisionResult } from '../types';
-import { FACE_DESCRIPTOR_INPUT, createModelRegistry, readManifest, type ModelRegistry, type VisionTask } from '../models/manifest';
+import type {
+  AnalyzeOptions,
+  DetectedFace,
+  DetectedPerson,
+  FaceChipEmbedder,
+  VisionOptions,
+  VisionPipeline,
+  VisionResult,
+} from '../types';
+import {
+  FACE_DESCRIPTOR_INPUT,
+  createModelRegistry,
+  readManifest,
+  type ModelRegistry,
+  type VisionTask,
+} from '../models/manifest';
 import { createInferencePool, type InferencePool } from '../runtime/pool';
 import type { TensorData, TensorMap } from '../runtime/protocol';
 import { chipAffine } from './align';
@@ -24,7 +38,16 @@ import {
   type FaceCandidate,
 } from './face-detect';
 import { Pyramid, sampleAffine, toRgb } from './image';
-import { CENTERNET_FEATURE_CHANNELS, backgroundDescriptor, type ColourImage, bodyDescriptor, centernetGeometry, decodePersons, matchFacesToPersons, visionVersion } from './persons';
+import {
+  CENTERNET_FEATURE_CHANNELS,
+  backgroundDescriptor,
+  type ColourImage,
+  bodyDescriptor,
+  centernetGeometry,
+  decodePersons,
+  matchFacesToPersons,
+  visionVersion,
+} from './persons';
 import { estimatePose, faceQuality, laplacianVariance } from './quality';
 
 export const DEFAULT_FACE_MIN_SCORE = 0.6;
@@ -51,7 +74,11 @@ function clothingImage(pyr: Pyramid, features: TensorData): ColourImage {
   const { width, height } = pyr.base;
   const level = pyr.level(Math.max(0, Math.floor(Math.log2(Math.max(width, height) / 256))));
   const channels = features.dims[3];
-  if (channels !== CENTERNET_FEATURE_CHANNELS) throw new EngineError('MODEL', `Expected ${CENTERNET_FEATURE_CHANNELS} person-detector feature channels but received ${channels}`);
+  if (channels !== CENTERNET_FEATURE_CHANNELS)
+    throw new EngineError(
+      'MODEL',
+      `Expected ${CENTERNET_FEATURE_CHANNELS} person-detector feature channels but received ${channels}`,
+    );
   return { img: level, scale: level.width / width };
 }
 
@@ -59,9 +86,15 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
   const logger = opts.logger.child({ component: 'vision' });
   const faceMinScore = opts.faceMinScore ?? DEFAULT_FACE_MIN_SCORE;
   const personMinScore = opts.personMinScore ?? DEFAULT_PERSON_MIN_SCORE;
-  const passPlan = { ...DEFAULT_PASS_PLAN, detailLongSide: opts.faceDetailLongSide ?? DEFAULT_PASS_PLAN.detailLongSide };
+  const passPlan = {
+    ...DEFAULT_PASS_PLAN,
+    detailLongSide: opts.faceDetailLongSide ?? DEFAULT_PASS_PLAN.detailLongSide,
+  };
   const detailMode = opts.faceDetailPass ?? 'auto';
-  const verification = { ...DEFAULT_VERIFICATION, minScore: opts.faceMinVerification ?? DEFAULT_VERIFICATION.minScore };
+  const verification = {
+    ...DEFAULT_VERIFICATION,
+    minScore: opts.faceMinVerification ?? DEFAULT_VERIFICATION.minScore,
+  };
   let pool: InferencePool | undefined;
   let registry: Promise<ModelRegistry> | undefined;
   let disposed = false;
@@ -72,7 +105,10 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
       for (const task of r.tasks) {
         const file = r.modelPath(r.forTask(task));
         await access(file).catch(() => {
-          throw new EngineError('MODEL', `Model file ${file} for task ${task} is missing; run \`npm run build:models\` (or ensureModels)`);
+          throw new EngineError(
+            'MODEL',
+            `Model file ${file} for task ${task} is missing; run \`npm run build:models\` (or ensureModels)`,
+          );
         });
       }
       return r;
@@ -89,14 +125,26 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
   };
 
   /** `owned`: the chips buffer is ours to give away (transferred to a worker instead of copied). */
-  const embedChips = async (chips: Float32Array, count: number, signal?: AbortSignal, owned = false): Promise<Float32Array[]> => {
+  const embedChips = async (
+    chips: Float32Array,
+    count: number,
+    signal?: AbortSignal,
+    owned = false,
+  ): Promise<Float32Array[]> => {
     const jobs: Array<Promise<TensorMap>> = [];
     for (let start = 0; start < count; start += CHIP_BATCH) {
       const n = Math.min(CHIP_BATCH, count - start);
       // One batch: hand the caller's buffer over as is (it is transferred, not copied).
-      const whole = owned && start === 0 && n === count && chips.byteOffset === 0 && chips.length === count * CHIP_FLOATS;
+      const whole =
+        owned && start === 0 && n === count && chips.byteOffset === 0 && chips.length === count * CHIP_FLOATS;
       const data = whole ? chips : chips.slice(start * CHIP_FLOATS, (start + n) * CHIP_FLOATS);
-      jobs.push(run('face-embedding', { input: { data, dims: [n, FACE_DESCRIPTOR_INPUT, FACE_DESCRIPTOR_INPUT, 3] } }, signal));
+      jobs.push(
+        run(
+          'face-embedding',
+          { input: { data, dims: [n, FACE_DESCRIPTOR_INPUT, FACE_DESCRIPTOR_INPUT, 3] } },
+          signal,
+        ),
+      );
     }
     const out: Float32Array[] = [];
     for (const res of await Promise.all(jobs)) {
@@ -115,22 +163,50 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
   };
 
   /** Runs the detector on passes of one input size as one batch; candidates per pass. */
-  const detectPasses = async (pyr: Pyramid, passes: readonly DetectionPass[], minScore: number, signal?: AbortSignal): Promise<FaceCandidate[][]> => {
+  const detectPasses = async (
+    pyr: Pyramid,
+    passes: readonly DetectionPass[],
+    minScore: number,
+    signal?: AbortSignal,
+  ): Promise<FaceCandidate[][]> => {
     const first = passes[0];
     if (!first) return [];
     const { inWidth, inHeight } = first;
     const per = inWidth * inHeight * 3;
     const input = new Float32Array(passes.length * per);
     passes.forEach((pass, i) => {
-      if (pass.inWidth !== inWidth || pass.inHeight !== inHeight) throw new EngineError('INTERNAL', `Expected batched detection passes of ${inWidth}x${inHeight} but received ${pass.inWidth}x${pass.inHeight}`);
-      sampleAffine(pyr, { a: pass.scale, b: 0, c: 0, d: pass.scale, e: pass.x, f: pass.y }, { out: input, offset: i * per, width: inWidth, height: inHeight, scale: 1 / 127.5, bias: -1, fill: 0 });
+      if (pass.inWidth !== inWidth || pass.inHeight !== inHeight)
+        throw new EngineError(
+          'INTERNAL',
+          `Expected batched detection passes of ${inWidth}x${inHeight} but received ${pass.inWidth}x${pass.inHeight}`,
+        );
+      sampleAffine(
+        pyr,
+        { a: pass.scale, b: 0, c: 0, d: pass.scale, e: pass.x, f: pass.y },
+        {
+          out: input,
+          offset: i * per,
+          width: inWidth,
+          height: inHeight,
+          scale: 1 / 127.5,
+          bias: -1,
+          fill: 0,
+        },
+      );
     });
-    const res = await run('face-detection', { input: { data: input, dims: [passes.length, inHeight, inWidth, 3] } }, signal);
+    const res = await run(
+      'face-detection',
+      { input: { data: input, dims: [passes.length, inHeight, inWidth, 3] } },
+      signal,
+    );
     const [a16 = [], a8 = []] = blazefaceBackAnchors(inWidth, inHeight);
     const s16 = need(res.scores16, 'scores16');
     const s8 = need(res.scores8, 'scores8');
     if (s16.data.length !== passes.length * a16.length || s8.data.length !== passes.length * a8.length)
-      throw new EngineError('MODEL', `Face detector returned ${s16.data.length}+${s8.data.length} scores, expected ${passes.length}x(${a16.length}+${a8.length}) anchors`);
+      throw new EngineError(
+        'MODEL',
+        `Face detector returned ${s16.data.length}+${s8.data.length} scores, expected ${passes.length}x(${a16.length}+${a8.length}) anchors`,
+      );
     const b16 = need(res.boxes16, 'boxes16').data;
     const b8 = need(res.boxes8, 'boxes8').data;
     return passes.map((pass, i) =>
@@ -145,19 +221,36 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
     );
   };
 
-  const detectPass = async (pyr: Pyramid, pass: DetectionPass, signal?: AbortSignal): Promise<FaceCandidate[]> => (await detectPasses(pyr, [pass], faceMinScore, signal))[0] ?? [];
+  const detectPass = async (
+    pyr: Pyramid,
+    pass: DetectionPass,
+    signal?: AbortSignal,
+  ): Promise<FaceCandidate[]> => (await detectPasses(pyr, [pass], faceMinScore, signal))[0] ?? [];
 
   /**
    * Verification score of each candidate: the detector's second look at it (see VerificationPlan);
    * NaN for a candidate trusted on its detector score alone.
    */
-  const verifyFaces = async (pyr: Pyramid, faces: readonly FaceCandidate[], signal?: AbortSignal): Promise<number[]> => {
+  const verifyFaces = async (
+    pyr: Pyramid,
+    faces: readonly FaceCandidate[],
+    signal?: AbortSignal,
+  ): Promise<number[]> => {
     const doubtful = faces.filter((f) => needsVerification(f, verification));
     const jobs: Array<Promise<FaceCandidate[][]>> = [];
     for (let start = 0; start < doubtful.length; start += VERIFY_BATCH)
-      jobs.push(detectPasses(pyr, doubtful.slice(start, start + VERIFY_BATCH).map((f) => verificationPass(f, verification)), VERIFY_DECODE_MIN_SCORE, signal));
+      jobs.push(
+        detectPasses(
+          pyr,
+          doubtful.slice(start, start + VERIFY_BATCH).map((f) => verificationPass(f, verification)),
+          VERIFY_DECODE_MIN_SCORE,
+          signal,
+        ),
+      );
     const redetections = (await Promise.all(jobs)).flat();
-    const scores = new Map(doubtful.map((f, i) => [f, verificationScore(f, redetections[i] ?? [], verification)]));
+    const scores = new Map(
+      doubtful.map((f, i) => [f, verificationScore(f, redetections[i] ?? [], verification)]),
+    );
     return faces.map((f) => scores.get(f) ?? NaN);
   };
 
@@ -167,9 +260,22 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
     // The raster scaled into the top-left of a canvas whose sides are multiples of 32; the padding
     // falls outside the image and is filled with black by the sampler.
     const canvas = new Float32Array(geom.width * geom.height * 3);
-    sampleAffine(pyr, { a: 1 / geom.scale, b: 0, c: 0, d: 1 / geom.scale, e: 0, f: 0 }, { out: canvas, offset: 0, width: geom.width, height: geom.height, scale: 1, bias: 0, fill: 0 });
-    const res = await run('person-detection', { input: { data: canvas, dims: [1, geom.height, geom.width, 3] } }, signal);
-    return { geom, heatmap: need(res.person_heatmap, 'person_heatmap'), ltrb: need(res.ltrb, 'ltrb'), features: need(res.features, 'features') };
+    sampleAffine(
+      pyr,
+      { a: 1 / geom.scale, b: 0, c: 0, d: 1 / geom.scale, e: 0, f: 0 },
+      { out: canvas, offset: 0, width: geom.width, height: geom.height, scale: 1, bias: 0, fill: 0 },
+    );
+    const res = await run(
+      'person-detection',
+      { input: { data: canvas, dims: [1, geom.height, geom.width, 3] } },
+      signal,
+    );
+    return {
+      geom,
+      heatmap: need(res.person_heatmap, 'person_heatmap'),
+      ltrb: need(res.ltrb, 'ltrb'),
+      features: need(res.features, 'features'),
+    };
   };
 
   return {
@@ -177,12 +283,18 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
       const pyr = new Pyramid(toRgb(raster));
       const scene = await describeScene(pyr, o?.signal);
       const clothing = clothingImage(pyr, scene.features);
-      return boxes.map(([x, y, w, h]) => bodyDescriptor(scene.features, clothing, scene.geom, [x, y, x + w, y + h]));
+      return boxes.map(([x, y, w, h]) =>
+        bodyDescriptor(scene.features, clothing, scene.geom, [x, y, x + w, y + h]),
+      );
     },
     async analyze(raster: Raster, analyzeOpts: AnalyzeOptions = {}): Promise<VisionResult> {
       const { signal, onProgress } = analyzeOpts;
       throwIfAborted(signal);
-      if (raster.width < 1 || raster.height < 1) throw new EngineError('INVALID_ARGUMENT', `Expected a non-empty raster for vision analysis but received ${raster.width}x${raster.height}`);
+      if (raster.width < 1 || raster.height < 1)
+        throw new EngineError(
+          'INVALID_ARGUMENT',
+          `Expected a non-empty raster for vision analysis but received ${raster.width}x${raster.height}`,
+        );
       const started = performance.now();
       const pyr = new Pyramid(toRgb(raster));
       const { width, height } = pyr.base;
@@ -190,21 +302,34 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
       const [globalPass, fullDetailPass] = planPasses(width, height, passPlan);
       if (!globalPass) throw new EngineError('INTERNAL', 'no face detection pass planned');
       // Stage 1, in parallel: the global face pass and CenterNet (persons + features).
-      const [globalFaces, scene] = await Promise.all([detectPass(pyr, globalPass, signal), describeScene(pyr, signal)]);
+      const [globalFaces, scene] = await Promise.all([
+        detectPass(pyr, globalPass, signal),
+        describeScene(pyr, signal),
+      ]);
       throwIfAborted(signal);
       const personCands = decodePersons(scene.heatmap, scene.ltrb, scene.geom, personMinScore).map((p) => ({
         score: p.score,
-        box: [Math.max(0, p.box[0]), Math.max(0, p.box[1]), Math.min(width, p.box[2]), Math.min(height, p.box[3])] as [number, number, number, number],
+        box: [
+          Math.max(0, p.box[0]),
+          Math.max(0, p.box[1]),
+          Math.min(width, p.box[2]),
+          Math.min(height, p.box[3]),
+        ] as [number, number, number, number],
       }));
       // Stage 2: the detail pass, only where it can add faces (see planDetailPass).
-      const detailPass = fullDetailPass ? planDetailPass(fullDetailPass, globalPass, personCands, globalFaces, detailMode) : undefined;
+      const detailPass = fullDetailPass
+        ? planDetailPass(fullDetailPass, globalPass, personCands, globalFaces, detailMode)
+        : undefined;
       const detailFaces = detailPass ? await detectPass(pyr, detailPass, signal) : [];
       const keptGlobal = detailPass ? supersededByDetail(globalFaces, globalPass, detailPass) : globalFaces;
       const merged = weightedNms([...keptGlobal, ...detailFaces], 0.3);
       // Verification drops what the second look does not confirm; NaN: trusted, not looked at again.
       const verified = await verifyFaces(pyr, merged, signal);
       const headBar = Math.min(verification.minScore, verification.headMinScore);
-      const minScoreOf = (c: FaceCandidate): number => (c.score >= verification.headMinDetectorScore && atHeadOfPerson(c, personCands) ? headBar : verification.minScore);
+      const minScoreOf = (c: FaceCandidate): number =>
+        c.score >= verification.headMinDetectorScore && atHeadOfPerson(c, personCands)
+          ? headBar
+          : verification.minScore;
       const passes = merged.map((c, i) => {
         const v = verified[i];
         return v === undefined || Number.isNaN(v) || v >= minScoreOf(c);
@@ -216,10 +341,23 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
 
       const chips = new Float32Array(faceCands.length * CHIP_FLOATS);
       faceCands.forEach((c, i) =>
-        sampleAffine(pyr, chipAffine(c.keypoints), { out: chips, offset: i * CHIP_FLOATS, width: FACE_DESCRIPTOR_INPUT, height: FACE_DESCRIPTOR_INPUT, scale: 1, bias: 0, fill: 0 }),
+        sampleAffine(pyr, chipAffine(c.keypoints), {
+          out: chips,
+          offset: i * CHIP_FLOATS,
+          width: FACE_DESCRIPTOR_INPUT,
+          height: FACE_DESCRIPTOR_INPUT,
+          scale: 1,
+          bias: 0,
+          fill: 0,
+        }),
       );
       const quality = faceCands.map((c, i) =>
-        faceQuality({ score: c.score, faceWidth: c.box[2] - c.box[0], laplacianVariance: laplacianVariance(chips, i * CHIP_FLOATS, FACE_DESCRIPTOR_INPUT), pose: estimatePose(c.keypoints) }),
+        faceQuality({
+          score: c.score,
+          faceWidth: c.box[2] - c.box[0],
+          laplacianVariance: laplacianVariance(chips, i * CHIP_FLOATS, FACE_DESCRIPTOR_INPUT),
+          pose: estimatePose(c.keypoints),
+        }),
       );
       const embeddings = faceCands.length ? await embedChips(chips, faceCands.length, signal, true) : [];
       throwIfAborted(signal);
@@ -236,7 +374,9 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
           score: c.score,
           landmarks: c.keypoints.map(([x, y]) => [x, y] as [number, number]),
           quality: q.quality,
-          qualityParts: Number.isNaN(verificationOf[i]) ? q.parts : { ...q.parts, verification: verificationOf[i] ?? 0 },
+          qualityParts: Number.isNaN(verificationOf[i])
+            ? q.parts
+            : { ...q.parts, verification: verificationOf[i] ?? 0 },
           embedding: embeddings[i] ?? new Float32Array(128),
         };
       });
@@ -252,11 +392,18 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
         descriptor: bodyDescriptor(scene.features, clothing, scene.geom, p.box),
         faceIndex: faceOf[i] ?? null,
       }));
-      const background = backgroundDescriptor(scene.features, colour, scene.geom, { width, height }, personCands.map((p) => p.box));
+      const background = backgroundDescriptor(
+        scene.features,
+        colour,
+        scene.geom,
+        { width, height },
+        personCands.map((p) => p.box),
+      );
       const r = await getRegistry();
       onProgress?.({ stage: 'done', done: 3, total: 3 });
       const ms = performance.now() - started;
-      if (ms > 2000) logger.info('slow vision analysis', { ms: Math.round(ms), width, height, faces: faces.length });
+      if (ms > 2000)
+        logger.info('slow vision analysis', { ms: Math.round(ms), width, height, faces: faces.length });
       return { faces, persons, background, modelVersion: visionVersion(r.version) };
     },
     embedChips: (chips, count, o) => embedChips(chips, count, o?.signal),

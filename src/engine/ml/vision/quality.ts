@@ -9,7 +9,9 @@ export function laplacianVariance(chip: Float32Array, offset: number, size: numb
     // In range by construction (1 <= x, y <= size - 2 around the centre): plain reads in the hot loop.
     return 0.299 * (chip[o] as number) + 0.587 * (chip[o + 1] as number) + 0.114 * (chip[o + 2] as number);
   };
-  let sum = 0, sum2 = 0, n = 0;
+  let sum = 0,
+    sum2 = 0,
+    n = 0;
   for (let y = lo; y < hi; y++)
     for (let x = lo; x < hi; x++) {
       const v = 4 * luma(x, y) - luma(x - 1, y) - luma(x + 1, y) - luma(x, y - 1) - luma(x, y + 1);
@@ -34,8 +36,10 @@ export function estimatePose(kp: ReadonlyArray<readonly [number, number]>): Pose
   const ex = le[0] - re[0];
   const ey = le[1] - re[1];
   const d = Math.hypot(ex, ey) || 1;
-  const ux = ex / d, uy = ey / d;
-  const mx = (re[0] + le[0]) / 2, my = (re[1] + le[1]) / 2;
+  const ux = ex / d,
+    uy = ey / d;
+  const mx = (re[0] + le[0]) / 2,
+    my = (re[1] + le[1]) / 2;
   const along = (p: readonly [number, number]): number => ((p[0] - mx) * ux + (p[1] - my) * uy) / d;
   const across = (p: readonly [number, number]): number => (-(p[0] - mx) * uy + (p[1] - my) * ux) / d;
   const mouthDrop = across(mouth) || 1;
@@ -68,9 +72,22 @@ export function faceQuality(q: QualityInput): { quality: number; parts: Record<s
   const pitchScore = clamp(1 - Math.abs(q.pose.pitch - 0.5) / 0.5);
   const pose = clamp(yawScore * (0.5 + 0.5 * pitchScore));
   // Geometric mean: any one bad factor pulls the whole score down.
-  const quality = Math.pow(Math.max(detector, 1e-6) * Math.max(size, 1e-6) * Math.max(sharpness, 1e-6) * Math.max(pose, 1e-6), 1 / 4);
+  const quality = Math.pow(
+    Math.max(detector, 1e-6) * Math.max(size, 1e-6) * Math.max(sharpness, 1e-6) * Math.max(pose, 1e-6),
+    1 / 4,
+  );
   return {
     quality: clamp(quality),
-    parts: { detector, size, sharpness, pose, yaw: q.pose.yaw, pitch: q.pose.pitch, roll: q.pose.roll, laplacianVariance: q.laplacianVariance, faceWidth: q.faceWidth },
+    parts: {
+      detector,
+      size,
+      sharpness,
+      pose,
+      yaw: q.pose.yaw,
+      pitch: q.pose.pitch,
+      roll: q.pose.roll,
+      laplacianVariance: q.laplacianVariance,
+      faceWidth: q.faceWidth,
+    },
   };
 }

@@ -31,15 +31,23 @@ export function decodeBmp(buf: Uint8Array, maxPixels: number): Raster {
   const topDown = height < 0;
   height = Math.abs(height);
   if (width <= 0 || height <= 0) throw new DecodeError('CORRUPT', `BMP has invalid size ${width}×${height}`);
-  if (width * height > maxPixels) throw new DecodeError('TOO_MANY_PIXELS', `BMP is ${width}×${height}, above the pixel limit`);
-  if (compression !== 0 && compression !== 3) throw new DecodeError('UNSUPPORTED_FORMAT', `BMP compression ${compression} is not supported`);
-  if (![1, 4, 8, 16, 24, 32].includes(bpp)) throw new DecodeError('UNSUPPORTED_FORMAT', `BMP with ${bpp} bits per pixel is not supported`);
+  if (width * height > maxPixels)
+    throw new DecodeError('TOO_MANY_PIXELS', `BMP is ${width}×${height}, above the pixel limit`);
+  if (compression !== 0 && compression !== 3)
+    throw new DecodeError('UNSUPPORTED_FORMAT', `BMP compression ${compression} is not supported`);
+  if (![1, 4, 8, 16, 24, 32].includes(bpp))
+    throw new DecodeError('UNSUPPORTED_FORMAT', `BMP with ${bpp} bits per pixel is not supported`);
 
-  let masks: [number, number, number] = bpp === 16 ? [0x7c00, 0x03e0, 0x001f] : [0xff0000, 0x00ff00, 0x0000ff];
+  let masks: [number, number, number] =
+    bpp === 16 ? [0x7c00, 0x03e0, 0x001f] : [0xff0000, 0x00ff00, 0x0000ff];
   if (compression === 3) {
     const maskAt = headerSize === 40 ? 54 : 14 + 40;
     if (buf.length < maskAt + 12) throw new DecodeError('TRUNCATED', 'BMP bit masks are cut short');
-    masks = [view.getUint32(maskAt, true), view.getUint32(maskAt + 4, true), view.getUint32(maskAt + 8, true)];
+    masks = [
+      view.getUint32(maskAt, true),
+      view.getUint32(maskAt + 4, true),
+      view.getUint32(maskAt + 8, true),
+    ];
   }
   const palette: number[] = [];
   if (bpp <= 8) {
@@ -53,7 +61,8 @@ export function decodeBmp(buf: Uint8Array, maxPixels: number): Raster {
     }
   }
   const rowBytes = Math.floor((bpp * width + 31) / 32) * 4;
-  if (dataOffset + rowBytes * height > buf.length) throw new DecodeError('TRUNCATED', 'BMP pixel data is cut short');
+  if (dataOffset + rowBytes * height > buf.length)
+    throw new DecodeError('TRUNCATED', 'BMP pixel data is cut short');
   const out = new Uint8Array(width * height * 3);
   const shiftOf = (mask: number): [number, number] => {
     if (mask === 0) return [0, 1];

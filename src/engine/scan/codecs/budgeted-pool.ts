@@ -57,7 +57,14 @@ export class BudgetedPool<Request extends object, Reply extends { id: number }> 
   /** Runs one job; `label` names the work in the error when the budget runs out. */
   run(request: Request, transfer: ArrayBuffer[], budgetMs: number, label: string): Promise<Reply> {
     return new Promise<Reply>((resolve, reject) => {
-      this.queue.push({ request: { ...request, id: this.nextId++ }, transfer, budgetMs, label, resolve, reject });
+      this.queue.push({
+        request: { ...request, id: this.nextId++ },
+        transfer,
+        budgetMs,
+        label,
+        resolve,
+        reject,
+      });
       this.pump();
     });
   }
@@ -75,7 +82,13 @@ export class BudgetedPool<Request extends object, Reply extends { id: number }> 
       taken.worker.ref();
       // The budget starts when the worker gets the job, not while it waits in the queue.
       taken.deadline = setTimeout(() => {
-        this.retire(taken, new DecodeError('CORRUPT', `${job.label} did not finish within ${(job.budgetMs / 1000).toFixed(1)} s and was stopped (the file is probably malformed)`));
+        this.retire(
+          taken,
+          new DecodeError(
+            'CORRUPT',
+            `${job.label} did not finish within ${(job.budgetMs / 1000).toFixed(1)} s and was stopped (the file is probably malformed)`,
+          ),
+        );
       }, job.budgetMs);
       taken.worker.postMessage(job.request, job.transfer);
     }
@@ -123,8 +136,18 @@ export class BudgetedPool<Request extends object, Reply extends { id: number }> 
       this.pump();
       if (slot.job === null && this.slots.includes(slot)) this.scheduleIdleEnd(slot);
     });
-    worker.on('error', (error) => this.retire(slot, new DecodeError('CORRUPT', `${slot.job?.label ?? 'Parser'} failed: ${error.message}`)));
-    worker.on('exit', (code) => this.retire(slot, new DecodeError('CORRUPT', `${slot.job?.label ?? 'Parser'} failed: worker exited with code ${code}`)));
+    worker.on('error', (error) =>
+      this.retire(
+        slot,
+        new DecodeError('CORRUPT', `${slot.job?.label ?? 'Parser'} failed: ${error.message}`),
+      ),
+    );
+    worker.on('exit', (code) =>
+      this.retire(
+        slot,
+        new DecodeError('CORRUPT', `${slot.job?.label ?? 'Parser'} failed: worker exited with code ${code}`),
+      ),
+    );
     return slot;
   }
 }

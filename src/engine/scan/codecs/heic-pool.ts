@@ -20,13 +20,27 @@ export interface HeicRequest {
 }
 
 export type HeicReply =
-  | { id: number; ok: true; data: Uint8Array; width: number; height: number; channels: Raster['channels']; fullWidth: number; fullHeight: number }
+  | {
+      id: number;
+      ok: true;
+      data: Uint8Array;
+      width: number;
+      height: number;
+      channels: Raster['channels'];
+      fullWidth: number;
+      fullHeight: number;
+    }
   | { id: number; ok: false; code: ScanErrorCode | null; message: string };
 
 /** A 12-MP HEIC takes 1.3–1.5 s on a 2-core box; this leaves room for slow machines and big photos. */
 export const HEIC_BUDGET_MS = 60_000;
 
-const pool = new BudgetedPool<Omit<HeicRequest, 'id'>, HeicReply>(new URL('./heic-worker.ts', import.meta.url), 'sift-heic', Math.max(1, Math.min(2, os.availableParallelism())), 20_000);
+const pool = new BudgetedPool<Omit<HeicRequest, 'id'>, HeicReply>(
+  new URL('./heic-worker.ts', import.meta.url),
+  'sift-heic',
+  Math.max(1, Math.min(2, os.availableParallelism())),
+  20_000,
+);
 
 /** How long an idle worker lives (tests shorten it); applies to workers idle now as well. */
 export function setHeicIdleMs(ms: number): void {
@@ -43,10 +57,24 @@ export function heicWorkersStarted(): number {
   return pool.started;
 }
 
-export async function decodeHeicOffThread(bytes: Uint8Array, maxPixels: number, budgetMs = HEIC_BUDGET_MS, previewLongSide = 0): Promise<HeicPixels> {
+export async function decodeHeicOffThread(
+  bytes: Uint8Array,
+  maxPixels: number,
+  budgetMs = HEIC_BUDGET_MS,
+  previewLongSide = 0,
+): Promise<HeicPixels> {
   // A copy: the caller's bytes may be a view of a reused read buffer, and this one is transferred.
   const own = new Uint8Array(bytes);
-  const reply = await pool.run({ bytes: own, maxPixels, previewLongSide }, [own.buffer], budgetMs, 'HEIC decoding');
+  const reply = await pool.run(
+    { bytes: own, maxPixels, previewLongSide },
+    [own.buffer],
+    budgetMs,
+    'HEIC decoding',
+  );
   if (!reply.ok) throw new DecodeError(reply.code ?? 'CORRUPT', reply.message);
-  return { raster: { data: reply.data, width: reply.width, height: reply.height, channels: reply.channels }, width: reply.fullWidth, height: reply.fullHeight };
+  return {
+    raster: { data: reply.data, width: reply.width, height: reply.height, channels: reply.channels },
+    width: reply.fullWidth,
+    height: reply.fullHeight,
+  };
 }

@@ -15,7 +15,11 @@ if (!port) throw new Error('heic-worker must run in a worker thread');
 let lastLibraryMessage = '';
 // eslint-disable-next-line no-console -- this captures a library's output; nothing is logged here
 console.log = (...args: unknown[]): void => {
-  lastLibraryMessage = args.map((a) => (typeof a === 'string' ? a : a && typeof a === 'object' && 'message' in a ? String(a.message) : '')).join(' ');
+  lastLibraryMessage = args
+    .map((a) =>
+      typeof a === 'string' ? a : a && typeof a === 'object' && 'message' in a ? String(a.message) : '',
+    )
+    .join(' ');
 };
 
 port.on('message', (req: HeicRequest) => {
@@ -24,14 +28,28 @@ port.on('message', (req: HeicRequest) => {
     ({ raster, width, height }) => {
       const data = raster.data;
       const copy = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
-      const reply: HeicReply = { id: req.id, ok: true, data: copy, width: raster.width, height: raster.height, channels: raster.channels, fullWidth: width, fullHeight: height };
+      const reply: HeicReply = {
+        id: req.id,
+        ok: true,
+        data: copy,
+        width: raster.width,
+        height: raster.height,
+        channels: raster.channels,
+        fullWidth: width,
+        fullHeight: height,
+      };
       port.postMessage(reply, [copy.buffer as ArrayBuffer]);
     },
     (error: unknown) => {
       const code = error instanceof DecodeError ? error.code : null;
       const message = error instanceof Error ? error.message : String(error);
       const detail = lastLibraryMessage.replace(/\s+/g, ' ').trim();
-      const reply: HeicReply = { id: req.id, ok: false, code, message: detail && !message.includes(detail) ? `${message}: ${detail}` : message };
+      const reply: HeicReply = {
+        id: req.id,
+        ok: false,
+        code,
+        message: detail && !message.includes(detail) ? `${message}: ${detail}` : message,
+      };
       port.postMessage(reply);
     },
   );

@@ -17,7 +17,11 @@ export interface HeicPixels {
  * primary image at least that large, only the thumbnail: a camera's 320-px thumbnail decodes in
  * ~7 ms where the 12-MP image takes ~1.7 s, and a scan without vision needs no more than that.
  */
-export async function decodeHeicPixels(bytes: Buffer, maxPixels: number, previewLongSide = 0): Promise<HeicPixels> {
+export async function decodeHeicPixels(
+  bytes: Buffer,
+  maxPixels: number,
+  previewLongSide = 0,
+): Promise<HeicPixels> {
   if (previewLongSide > 0) {
     const thumbnail = await decodeHeicThumbnail(bytes, maxPixels, previewLongSide);
     if (thumbnail) return thumbnail;
@@ -30,7 +34,9 @@ let libheif: LibHeif | undefined;
 
 /** The libheif instance heic-decode itself loads (resolved from there: it is heic-decode's dependency). */
 function heifLibrary(): LibHeif {
-  libheif ??= createRequire(createRequire(import.meta.url).resolve('heic-decode'))('libheif-js/wasm-bundle') as LibHeif;
+  libheif ??= createRequire(createRequire(import.meta.url).resolve('heic-decode'))(
+    'libheif-js/wasm-bundle',
+  ) as LibHeif;
   return libheif;
 }
 
@@ -40,7 +46,11 @@ function heifLibrary(): LibHeif {
  * heic-decode lists top-level images only, so this talks to libheif: the thumbnail references are
  * read through its C functions, which take the raw handle pointer embind keeps in `$$.ptr`.
  */
-async function decodeHeicThumbnail(bytes: Buffer, maxPixels: number, minLongSide: number): Promise<HeicPixels | null> {
+async function decodeHeicThumbnail(
+  bytes: Buffer,
+  maxPixels: number,
+  minLongSide: number,
+): Promise<HeicPixels | null> {
   const heif = heifLibrary();
   await heif.ready;
   const context = heif.heif_context_alloc();
@@ -53,7 +63,8 @@ async function decodeHeicThumbnail(bytes: Buffer, maxPixels: number, minLongSide
     handles.push(primary);
     const width = heif.heif_image_handle_get_width(primary);
     const height = heif.heif_image_handle_get_height(primary);
-    if (width * height > maxPixels) throw new DecodeError('TOO_MANY_PIXELS', `HEIC image is ${width}×${height}, above the pixel limit`);
+    if (width * height > maxPixels)
+      throw new DecodeError('TOO_MANY_PIXELS', `HEIC image is ${width}×${height}, above the pixel limit`);
     const count = heif._heif_image_handle_get_number_of_thumbnails(primary.$$.ptr);
     if (count <= 0) return null;
     ids = heif._malloc(4 * count);
@@ -64,17 +75,31 @@ async function decodeHeicThumbnail(bytes: Buffer, maxPixels: number, minLongSide
       const handle = heif.heif_js_context_get_image_handle(context, view.getUint32(4 * k, true));
       if (!handle || handle.code !== undefined) continue;
       handles.push(handle);
-      const long = Math.max(heif.heif_image_handle_get_width(handle), heif.heif_image_handle_get_height(handle));
-      if (long >= minLongSide && long <= Math.max(width, height) && (!best || long > best.long)) best = { handle, long };
+      const long = Math.max(
+        heif.heif_image_handle_get_width(handle),
+        heif.heif_image_handle_get_height(handle),
+      );
+      if (long >= minLongSide && long <= Math.max(width, height) && (!best || long > best.long))
+        best = { handle, long };
     }
     if (!best) return null;
-    const decoded = await heif.heif_js_decode_image2(best.handle, heif.heif_colorspace.heif_colorspace_RGB, heif.heif_chroma.heif_chroma_interleaved_RGB);
+    const decoded = await heif.heif_js_decode_image2(
+      best.handle,
+      heif.heif_colorspace.heif_colorspace_RGB,
+      heif.heif_chroma.heif_chroma_interleaved_RGB,
+    );
     if (!decoded || decoded.code !== undefined) return null;
     try {
-      const plane = decoded.channels.find((c) => c.id.value === heif.heif_channel.heif_channel_interleaved.value);
+      const plane = decoded.channels.find(
+        (c) => c.id.value === heif.heif_channel.heif_channel_interleaved.value,
+      );
       if (!plane) return null;
       const data = new Uint8Array(plane.width * plane.height * 3);
-      for (let y = 0; y < plane.height; y++) data.set(plane.data.subarray(y * plane.stride, y * plane.stride + plane.width * 3), y * plane.width * 3);
+      for (let y = 0; y < plane.height; y++)
+        data.set(
+          plane.data.subarray(y * plane.stride, y * plane.stride + plane.width * 3),
+          y * plane.width * 3,
+        );
       return { raster: { data, width: plane.width, height: plane.height, channels: 3 }, width, height };
     } finally {
       heif.heif_image_release(decoded.image);
@@ -94,16 +119,25 @@ export async function decodeHeic(bytes: Buffer, maxPixels: number): Promise<Rast
       if (!primary) throw new DecodeError('CORRUPT', 'HEIF file holds no image');
       // Check the size before allocating pixels: a bomb must not get that far.
       if (primary.width * primary.height > maxPixels)
-        throw new DecodeError('TOO_MANY_PIXELS', `HEIC image is ${primary.width}×${primary.height}, above the pixel limit`);
+        throw new DecodeError(
+          'TOO_MANY_PIXELS',
+          `HEIC image is ${primary.width}×${primary.height}, above the pixel limit`,
+        );
       const image = await primary.decode();
-      return { data: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength), width: image.width, height: image.height, channels: 4 };
+      return {
+        data: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength),
+        width: image.width,
+        height: image.height,
+        channels: 4,
+      };
     } finally {
       images.dispose();
     }
   } catch (error) {
     // heic-decode reports every libheif failure as "HEIF processing error"; the box structure
     // tells the commonest cause (an interrupted copy or download) apart.
-    if (!(error instanceof DecodeError) && heifBoxesOverrun(bytes)) throw new DecodeError('TRUNCATED', 'HEIF data is truncated: a box runs past the end of the file');
+    if (!(error instanceof DecodeError) && heifBoxesOverrun(bytes))
+      throw new DecodeError('TRUNCATED', 'HEIF data is truncated: a box runs past the end of the file');
     throw error;
   }
 }

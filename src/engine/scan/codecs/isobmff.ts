@@ -27,11 +27,20 @@ function boxesIn(bytes: Buffer, from: number, end: number, where: string, topLev
       header = 16;
     } else if (size === 0) {
       // "Extends to the end of the file": only meaningful for the last top-level box.
-      if (!topLevel) throw new DecodeError('CORRUPT', `HEIF structure is invalid: box "${printable(kind)}" in ${where} has size 0`);
+      if (!topLevel)
+        throw new DecodeError(
+          'CORRUPT',
+          `HEIF structure is invalid: box "${printable(kind)}" in ${where} has size 0`,
+        );
       size = end - at;
     }
-    if (size < header) throw new DecodeError('CORRUPT', `HEIF structure is invalid: box "${printable(kind)}" in ${where} claims ${size} bytes, less than its own header`);
-    if (at + size > end) throw problem(topLevel, `box "${printable(kind)}" in ${where} runs past the end of its container`);
+    if (size < header)
+      throw new DecodeError(
+        'CORRUPT',
+        `HEIF structure is invalid: box "${printable(kind)}" in ${where} claims ${size} bytes, less than its own header`,
+      );
+    if (at + size > end)
+      throw problem(topLevel, `box "${printable(kind)}" in ${where} runs past the end of its container`);
     boxes.push({ kind, start: at + header, end: at + size });
     at += size;
   }
@@ -39,7 +48,9 @@ function boxesIn(bytes: Buffer, from: number, end: number, where: string, topLev
 }
 
 function problem(topLevel: boolean, what: string): DecodeError {
-  return topLevel ? new DecodeError('TRUNCATED', `HEIF data is truncated: ${what}`) : new DecodeError('CORRUPT', `HEIF structure is invalid: ${what}`);
+  return topLevel
+    ? new DecodeError('TRUNCATED', `HEIF data is truncated: ${what}`)
+    : new DecodeError('CORRUPT', `HEIF structure is invalid: ${what}`);
 }
 
 function printable(kind: string): string {
@@ -48,23 +59,34 @@ function printable(kind: string): string {
 
 /** Checks a full box's item count against the bytes it has: each entry takes at least `minEntry` bytes. */
 function checkCount(bytes: Buffer, box: Box, minEntry: number): void {
-  if (box.end - box.start < 4) throw new DecodeError('CORRUPT', `HEIF structure is invalid: "${box.kind}" is too short`);
+  if (box.end - box.start < 4)
+    throw new DecodeError('CORRUPT', `HEIF structure is invalid: "${box.kind}" is too short`);
   const version = bytes[box.start] ?? 0;
   let at = box.start + 4;
   if (box.kind === 'iloc') at += 2; // offset_size/length_size/base_offset_size/index_size nibbles
   const wide = version >= (box.kind === 'iloc' ? 2 : 1);
-  if (at + (wide ? 4 : 2) > box.end) throw new DecodeError('CORRUPT', `HEIF structure is invalid: "${box.kind}" is too short`);
+  if (at + (wide ? 4 : 2) > box.end)
+    throw new DecodeError('CORRUPT', `HEIF structure is invalid: "${box.kind}" is too short`);
   const count = wide ? bytes.readUInt32BE(at) : bytes.readUInt16BE(at);
   const room = box.end - at - (wide ? 4 : 2);
-  if (count * minEntry > room) throw new DecodeError('CORRUPT', `HEIF structure is invalid: "${box.kind}" lists ${count} items but has room for ${Math.floor(room / minEntry)}`);
+  if (count * minEntry > room)
+    throw new DecodeError(
+      'CORRUPT',
+      `HEIF structure is invalid: "${box.kind}" lists ${count} items but has room for ${Math.floor(room / minEntry)}`,
+    );
 }
 
 /** Throws a DecodeError (CORRUPT or TRUNCATED) when the box structure would mislead a parser. */
 export function assertHeifStructure(bytes: Buffer): void {
   const top = boxesIn(bytes, 0, bytes.length, 'the file', true);
-  if (top[0]?.kind !== 'ftyp') throw new DecodeError('CORRUPT', 'HEIF structure is invalid: it does not start with a file type box');
+  if (top[0]?.kind !== 'ftyp')
+    throw new DecodeError('CORRUPT', 'HEIF structure is invalid: it does not start with a file type box');
   const meta = top.find((b) => b.kind === 'meta');
-  if (!meta) throw new DecodeError('CORRUPT', 'HEIF structure is invalid: no metadata box (the file holds no image description)');
+  if (!meta)
+    throw new DecodeError(
+      'CORRUPT',
+      'HEIF structure is invalid: no metadata box (the file holds no image description)',
+    );
   // meta is a full box: 4 bytes of version and flags before its children.
   const children = boxesIn(bytes, meta.start + 4, meta.end, '"meta"', false);
   for (const child of children) {

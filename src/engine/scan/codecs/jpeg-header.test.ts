@@ -14,9 +14,21 @@ function jpegsUnder(dir: string): string[] {
 }
 
 /** What libvips says, in the parser's terms. */
-async function fromSharp(bytes: Buffer): Promise<{ width: number; height: number; components: number; orientation: number; iccIsSrgb: boolean | null }> {
+async function fromSharp(bytes: Buffer): Promise<{
+  width: number;
+  height: number;
+  components: number;
+  orientation: number;
+  iccIsSrgb: boolean | null;
+}> {
   const m = await sharp(bytes).metadata();
-  return { width: m.width, height: m.height, components: m.channels, orientation: m.orientation ?? 1, iccIsSrgb: m.icc === undefined ? null : iccNamesSrgb(m.icc) };
+  return {
+    width: m.width,
+    height: m.height,
+    components: m.channels,
+    orientation: m.orientation ?? 1,
+    iccIsSrgb: m.icc === undefined ? null : iccNamesSrgb(m.icc),
+  };
 }
 
 describe('readJpegHeader', () => {
@@ -53,7 +65,13 @@ describe('readJpegHeader', () => {
       expect(readJpegHeader(bytes)?.orientation).toBe(orientation);
     }
     const gray = await rgb.clone().greyscale().toColourspace('b-w').jpeg().toBuffer();
-    expect(readJpegHeader(gray)).toEqual({ width: 40, height: 24, components: 1, orientation: 1, iccIsSrgb: null });
+    expect(readJpegHeader(gray)).toEqual({
+      width: 40,
+      height: 24,
+      components: 1,
+      orientation: 1,
+      iccIsSrgb: null,
+    });
     const withIcc = await rgb.clone().withIccProfile('srgb').jpeg().toBuffer();
     expect(readJpegHeader(withIcc)).toEqual(await fromSharp(withIcc));
     expect(readJpegHeader(withIcc)?.iccIsSrgb).toBe(true);
@@ -72,7 +90,9 @@ describe('readJpegHeader', () => {
   });
 
   it('returns null for what it does not understand instead of guessing', async () => {
-    const good = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).jpeg().toBuffer();
+    const good = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } })
+      .jpeg()
+      .toBuffer();
     expect(readJpegHeader(Buffer.alloc(0))).toBeNull();
     expect(readJpegHeader(Buffer.from('not a jpeg at all'))).toBeNull();
     expect(readJpegHeader(good.subarray(0, 30))).toBeNull(); // cut before the frame header

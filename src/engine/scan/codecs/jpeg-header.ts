@@ -66,11 +66,20 @@ export function readJpegHeader(bytes: Uint8Array): JpegHeader | null {
       return { width, height, components, orientation: orientation ?? 1, iccIsSrgb };
     }
     // The first EXIF block counts, as in libvips.
-    if (marker === 0xe1 && orientation === null && length >= 2 + EXIF_ID.length && buf.subarray(start, start + EXIF_ID.length).equals(EXIF_ID)) {
+    if (
+      marker === 0xe1 &&
+      orientation === null &&
+      length >= 2 + EXIF_ID.length &&
+      buf.subarray(start, start + EXIF_ID.length).equals(EXIF_ID)
+    ) {
       const found = exifOrientation(buf.subarray(start + EXIF_ID.length, end));
       if (found === undefined) return null;
       orientation = found;
-    } else if (marker === 0xe2 && length >= 2 + ICC_ID.length + 2 && buf.subarray(start, start + ICC_ID.length).equals(ICC_ID)) {
+    } else if (
+      marker === 0xe2 &&
+      length >= 2 + ICC_ID.length + 2 &&
+      buf.subarray(start, start + ICC_ID.length).equals(ICC_ID)
+    ) {
       (icc ??= []).push(buf.subarray(start + ICC_ID.length + 2, end));
     }
     at = end;

@@ -20,14 +20,17 @@ export function decodeNetpbm(buf: Uint8Array, maxPixels: number): Raster {
       pos++;
       digits++;
     }
-    if (digits === 0) throw new DecodeError(pos >= buf.length ? 'TRUNCATED' : 'CORRUPT', 'Netpbm header is malformed');
+    if (digits === 0)
+      throw new DecodeError(pos >= buf.length ? 'TRUNCATED' : 'CORRUPT', 'Netpbm header is malformed');
     return value;
   };
   const width = readToken();
   const height = readToken();
   const maxVal = kind === 1 || kind === 4 ? 1 : readToken();
-  if (width <= 0 || height <= 0 || maxVal <= 0 || maxVal > 65535) throw new DecodeError('CORRUPT', 'Netpbm header has invalid values');
-  if (width * height > maxPixels) throw new DecodeError('TOO_MANY_PIXELS', `Netpbm image is ${width}×${height}, above the pixel limit`);
+  if (width <= 0 || height <= 0 || maxVal <= 0 || maxVal > 65535)
+    throw new DecodeError('CORRUPT', 'Netpbm header has invalid values');
+  if (width * height > maxPixels)
+    throw new DecodeError('TOO_MANY_PIXELS', `Netpbm image is ${width}×${height}, above the pixel limit`);
   const out = new Uint8Array(width * height * 3);
   const channels = kind === 3 || kind === 6 ? 3 : 1;
   const scale = (v: number): number => Math.round((v * 255) / maxVal);
@@ -43,14 +46,15 @@ export function decodeNetpbm(buf: Uint8Array, maxPixels: number): Raster {
   const samples = width * height * channels;
   if (kind <= 3) {
     for (let i = 0; i < samples; i++) {
-      const v = kind === 1 ? (readBit()) : readToken();
+      const v = kind === 1 ? readBit() : readToken();
       put(i, kind === 1 ? (v ? 0 : 255) : scale(v));
     }
   } else {
     pos++; // exactly one whitespace byte after the header
     if (kind === 4) {
       const rowBytes = Math.ceil(width / 8);
-      if (pos + rowBytes * height > buf.length) throw new DecodeError('TRUNCATED', 'PBM pixel data is cut short');
+      if (pos + rowBytes * height > buf.length)
+        throw new DecodeError('TRUNCATED', 'PBM pixel data is cut short');
       for (let y = 0; y < height; y++)
         for (let x = 0; x < width; x++) {
           const bit = ((buf[pos + y * rowBytes + (x >> 3)] ?? 0) >> (7 - (x & 7))) & 1;
@@ -58,7 +62,8 @@ export function decodeNetpbm(buf: Uint8Array, maxPixels: number): Raster {
         }
     } else {
       const bytesPer = maxVal > 255 ? 2 : 1;
-      if (pos + samples * bytesPer > buf.length) throw new DecodeError('TRUNCATED', 'Netpbm pixel data is cut short');
+      if (pos + samples * bytesPer > buf.length)
+        throw new DecodeError('TRUNCATED', 'Netpbm pixel data is cut short');
       for (let i = 0; i < samples; i++) {
         const o = pos + i * bytesPer;
         const v = bytesPer === 2 ? ((buf[o] ?? 0) << 8) | (buf[o + 1] ?? 0) : (buf[o] ?? 0);

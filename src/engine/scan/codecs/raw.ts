@@ -26,7 +26,8 @@ export async function extractRawPreview(bytes: Buffer): Promise<Buffer> {
       // Not a decodable JPEG at this offset; keep looking.
     }
   }
-  if (!best) throw new DecodeError('UNSUPPORTED_FORMAT', 'RAW file has no embedded JPEG preview Sift can decode');
+  if (!best)
+    throw new DecodeError('UNSUPPORTED_FORMAT', 'RAW file has no embedded JPEG preview Sift can decode');
   return best.buffer;
 }
 
