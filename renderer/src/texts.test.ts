@@ -85,7 +85,13 @@ describe('duplicate wording', () => {
 
   it('says how a copy differs from the kept one in words', () => {
     expect(memberDiffText(member(2, 640, 400, 71_000), keeper, t)).toBe('75 % smaller');
-    expect(memberDiffText(member(3, 1280, 800, 72_000), keeper, t)).toBe('re-compressed');
+    // Fewer bytes alone is a smaller file; "re-compressed" needs the JPEG quality the engine read.
+    expect(memberDiffText(member(3, 1280, 800, 72_000), keeper, t)).toBe('smaller file');
+    const q40 = {
+      ...member(3, 1280, 800, 72_000),
+      why: [{ key: 'lose.quality' as const, params: { quality: 40, keeperQuality: 90 } }],
+    };
+    expect(memberDiffText(q40, keeper, t)).toBe('re-compressed (JPEG quality 40, kept copy 90)');
     expect(memberDiffText(member(4, 1280, 800, 900_000, false, 'png'), keeper, t)).toBe('saved as png');
     expect(memberDiffText(keeper, keeper, t)).toBeNull();
     // A measured edit is named instead of the byte count it changed.

@@ -409,7 +409,7 @@ export function groupSummaryText(g: Pick<DuplicateGroup, 'kind' | 'proof'>, t: T
   return parts.join(t('dupWords.separator'));
 }
 
-/** How a copy differs from the kept one, in words ("25 % smaller, re-compressed"); null for the keeper. */
+/** How a copy differs from the kept one, in words ("25 % smaller, re-compressed at JPEG quality 40"); null for the keeper. */
 export function memberDiffText(
   m: DuplicateMember,
   keeper: DuplicateMember | undefined,
@@ -427,11 +427,17 @@ export function memberDiffText(
   }
   // Edits the engine measured against the other copies say more than the byte count ("made greyscale", not "re-compressed").
   const edits = m.why.flatMap((r) => (r.key === 'lose.edited' ? r.params.edits : []));
+  const quality = m.why.flatMap((r) => (r.key === 'lose.quality' ? [r.params] : []))[0];
   if (m.format && keeper.format && m.format !== keeper.format)
     parts.push(t('dupWords.otherFormat', { format: m.format }));
   else if (edits.length > 0) parts.push(...edits.map((e) => t(`edit.${e}`)));
+  // "Re-compressed" only where the engine read a lower JPEG quality; otherwise the byte count is all that is known.
+  else if (quality)
+    parts.push(
+      t('dupWords.recompressed', { quality: quality.quality, keeperQuality: quality.keeperQuality }),
+    );
   else if (sameSize && m.bytes !== keeper.bytes)
-    parts.push(t(m.bytes < keeper.bytes ? 'dupWords.recompressed' : 'dupWords.biggerFile'));
+    parts.push(t(m.bytes < keeper.bytes ? 'dupWords.smallerFile' : 'dupWords.biggerFile'));
   if (parts.length === 0 && m.bytes === keeper.bytes && sameSize) parts.push(t('dupWords.sameFile'));
   return parts.length > 0 ? parts.join(t('dupWords.separator')) : t('dupWords.sameLook');
 }
