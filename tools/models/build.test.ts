@@ -1,42 +1,21 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/common/logger';
 import { readManifest } from '../../src/engine/ml/models/manifest';
+import { manifestCopies } from '../../src/engine/ml/models/testing';
 import { sha256Hex } from '../../src/engine/ml/models/verify';
 import { DEFAULT_MODELS_DIR, PACKAGE_ROOT } from '../../src/engine/paths';
 import { ensureModelFiles } from './build';
 
-let tmp: string;
+let manifests: Awaited<ReturnType<typeof manifestCopies>>;
+const manifestCopy: Awaited<ReturnType<typeof manifestCopies>>['copy'] = (name, edit) =>
+  manifests.copy(name, edit);
 
 beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'sift-models-'));
+  manifests = await manifestCopies();
 });
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
-
-async function manifestCopy(
-  name: string,
-  edit: (m: {
-    models: Array<
-      Record<string, unknown> & {
-        source: { files: Record<string, string>; version: string };
-        output: { sha256: string };
-      }
-    >;
-  }) => void,
-): Promise<string> {
-  const dir = path.join(tmp, name);
-  await cp(path.join(DEFAULT_MODELS_DIR, 'manifest.json'), path.join(dir, 'manifest.json'));
-  const json = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Parameters<
-    typeof edit
-  >[0];
-  edit(json);
-  await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(json));
-  return dir;
-}
+afterAll(() => manifests.cleanup());
 
 describe('model build', () => {
   it('is idempotent: pinned outputs that exist are skipped', async () => {

@@ -1,6 +1,5 @@
-import { cp, link, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineError } from '../../../common/errors';
@@ -12,37 +11,17 @@ import {
   parseManifest,
   readManifest,
 } from './manifest';
+import { manifestCopies } from './testing';
 import { verifyModelFiles } from './verify';
 
-let tmp: string;
+let manifests: Awaited<ReturnType<typeof manifestCopies>>;
+const manifestCopy: Awaited<ReturnType<typeof manifestCopies>>['copy'] = (name, edit) =>
+  manifests.copy(name, edit);
 
 beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'sift-models-'));
+  manifests = await manifestCopies();
 });
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
-
-async function manifestCopy(
-  name: string,
-  edit: (m: {
-    models: Array<
-      Record<string, unknown> & {
-        source: { files: Record<string, string>; version: string };
-        output: { sha256: string };
-      }
-    >;
-  }) => void,
-): Promise<string> {
-  const dir = path.join(tmp, name);
-  await cp(path.join(DEFAULT_MODELS_DIR, 'manifest.json'), path.join(dir, 'manifest.json'));
-  const json = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Parameters<
-    typeof edit
-  >[0];
-  edit(json);
-  await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(json));
-  return dir;
-}
+afterAll(() => manifests.cleanup());
 
 describe('model manifest and registry', () => {
   it('serves each vision task from exactly one model; unknown tasks name the valid ones', async () => {
