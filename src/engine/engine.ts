@@ -235,7 +235,7 @@ async function startServices(
         ctx.signal,
         (stage, done, total) => {
           ctx.progress(stage, done, total);
-          if (stage === 'analyse' && done > 0 && done < total) interim.tick();
+          if (stage === 'analyse' && done > 0 && done < total) interim.tick(done, total);
         },
       );
       scanReports.set(ctx.id, report);
