@@ -3,20 +3,11 @@
  * the same keeper, and every decision comes with reasons a person can read.
  */
 import { formatBytes } from '../format';
-import type { DerivedHint, EditHint, FormatQuality, KeeperReason } from '../contract/types';
+import type { DerivedHint, EditHint, FormatQuality, ImageFormat, KeeperReason } from '../contract/types';
 import { EngineError } from '../errors';
 
-export type ImageFormat =
-  | 'jpeg'
-  | 'png'
-  | 'webp'
-  | 'gif'
-  | 'tiff'
-  | 'avif'
-  | 'bmp'
-  | 'heic'
-  | 'raw'
-  | (string & {});
+/** The contract's formats, and any other a future decoder may report (ranked as 'other'). */
+type KeeperFormat = ImageFormat | (string & {});
 
 export interface KeeperCandidate {
   id: number;
@@ -24,7 +15,7 @@ export interface KeeperCandidate {
   bytes: number;
   width: number;
   height: number;
-  format: ImageFormat;
+  format: KeeperFormat;
   exifFieldCount: number;
   /** Capture time in ms since the epoch, when known. */
   capturedAt: number | null;
