@@ -333,6 +333,90 @@ export function verifyTilt(
 
 const NEUTRAL_CHROMA = new Uint8Array(CHROMA_SIZE * CHROMA_SIZE).fill(128);
 
+/** Mean chroma below this: the picture has no colour (a black-and-white photo, a greyscale copy). */
+const GREY_CHROMA = 1.5;
+
+export function isGreyContent(c: ContentSignature): boolean {
+  return prepare(c, 'identity').chroma < GREY_CHROMA;
+}
+
+const srgbToLinear = (v: number): number => {
+  const x = Math.max(0, Math.min(1, v / 255));
+  return x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+};
+const linearToSrgb = (y: number): number =>
+  255 * (y <= 0.0031308 ? 12.92 * y : 1.055 * y ** (1 / 2.4) - 0.055);
+
+/**
+ * The ways greyscale conversions weigh red, green and blue, besides BT.601 luma (which the
+ * signature already holds; PIL and OpenCV use it): BT.709 luma on the encoded values (ImageMagick),
+ * BT.709 luminance in linear light (libvips and sharp, most editors' "desaturate"), and the plain
+ * mean (GIMP's "average"). A saturated red is 76 in the first and 127 in the third: hashes and
+ * pixels of a greyscale copy only agree with its colour original under the mix that made it.
+ */
+const GREY_MIXES: ReadonlyArray<(r: number, g: number, b: number) => number> = [
+  (r, g, b) => 0.2126 * r + 0.7152 * g + 0.0722 * b,
+  (r, g, b) => linearToSrgb(0.2126 * srgbToLinear(r) + 0.7152 * srgbToLinear(g) + 0.0722 * srgbToLinear(b)),
+  (r, g, b) => (r + g + b) / 3,
+];
+
+const greyMixCache = new WeakMap<ContentSignature, ContentSignature[]>();
+
+/** `c` (a colour picture) as each greyscale conversion in GREY_MIXES would show it. */
+function greyVersions(c: ContentSignature): ContentSignature[] {
+  let versions = greyMixCache.get(c);
+  if (versions) return versions;
+  const ratio = CHROMA_SIZE / N;
+  // Chroma at a luma cell's centre, bilinear on the coarser chroma grid.
+  const chromaAt = (grid: Uint8Array, x: number, y: number): number => {
+    const u = Math.max(0, Math.min(CHROMA_SIZE - 1, (x + 0.5) * ratio - 0.5));
+    const v = Math.max(0, Math.min(CHROMA_SIZE - 1, (y + 0.5) * ratio - 0.5));
+    const x0 = Math.floor(u);
+    const y0 = Math.floor(v);
+    const x1 = Math.min(CHROMA_SIZE - 1, x0 + 1);
+    const y1 = Math.min(CHROMA_SIZE - 1, y0 + 1);
+    const fx = u - x0;
+    const fy = v - y0;
+    const at = (xx: number, yy: number): number => grid[yy * CHROMA_SIZE + xx] ?? 128;
+    return (
+      (at(x0, y0) * (1 - fx) + at(x1, y0) * fx) * (1 - fy) + (at(x0, y1) * (1 - fx) + at(x1, y1) * fx) * fy
+    );
+  };
+  versions = GREY_MIXES.map((mix) => {
+    const luma = new Uint8Array(N * N);
+    for (let y = 0; y < N; y++)
+      for (let x = 0; x < N; x++) {
+        const yy = c.luma[y * N + x] ?? 0;
+        const cb = chromaAt(c.cb, x, y) - 128;
+        const cr = chromaAt(c.cr, x, y) - 128;
+        const r = yy + 1.402 * cr;
+        const g = yy - 0.344136 * cb - 0.714136 * cr;
+        const b = yy + 1.772 * cb;
+        luma[y * N + x] = Math.max(0, Math.min(255, Math.round(mix(r, g, b))));
+      }
+    return { ...c, luma, cb: NEUTRAL_CHROMA, cr: NEUTRAL_CHROMA };
+  });
+  greyMixCache.set(c, versions);
+  return versions;
+}
+
+/**
+ * The signature pairs to compare for A and B: the pair itself, and when exactly one of them has no
+ * colour, the colour one as each common greyscale conversion would have made it. The pair then
+ * matches when any of them does.
+ */
+export function greyAwarePairs(
+  a: ContentSignature,
+  b: ContentSignature,
+): Array<readonly [ContentSignature, ContentSignature]> {
+  const greyA = isGreyContent(a);
+  const greyB = isGreyContent(b);
+  if (greyA === greyB) return [[a, b]];
+  return greyA
+    ? [[a, b], ...greyVersions(b).map((v) => [a, v] as const)]
+    : [[a, b], ...greyVersions(a).map((v) => [v, b] as const)];
+}
+
 /** The best alignment of B onto transform(A) and its agreement (see the file comment). */
 export function measureContent(
   a: ContentSignature,

@@ -6,7 +6,9 @@
 import { EngineError } from '../errors';
 import {
   DEFAULT_CONTENT_LIMITS,
+  greyAwarePairs,
   isFlatContent,
+  isGreyContent,
   measureContent,
   measureContentCandidates,
   verifyContent,
@@ -255,12 +257,18 @@ export function findNearDuplicateGroups(
     const key = `${from},${to},${match.transform}`;
     let checked = checkedPairs.get(key);
     if (checked === undefined) {
-      const m = verifyContent(a, b, match.transform, contentLimits);
-      // Unaligned agreement needs nothing more; an alignment or a left-out band is a freedom that
-      // sparse studio photos use to agree, so those also need the overlap's pHash (as crops do).
-      const aligned =
-        m !== null && (m.sx !== 1 || m.sy !== 1 || m.ox !== 0 || m.oy !== 0 || m.leftOut !== null);
-      checked = m && { match: m, phash: aligned ? alignedPhashDistance(a, b, m, match.transform) : 0 };
+      checked = null;
+      for (const [ca, cb] of greyAwarePairs(a, b)) {
+        const m = verifyContent(ca, cb, match.transform, contentLimits);
+        if (m === null) continue;
+        // Unaligned agreement needs nothing more; an alignment or a left-out band is a freedom that
+        // sparse studio photos use to agree, so those also need the overlap's pHash (as crops do).
+        const aligned = m.sx !== 1 || m.sy !== 1 || m.ox !== 0 || m.oy !== 0 || m.leftOut !== null;
+        const found = { match: m, phash: aligned ? alignedPhashDistance(ca, cb, m, match.transform) : 0 };
+        // The cached result serves the pair and the link limits alike: the lowest pHash is kept.
+        if (checked === null || found.phash < checked.phash) checked = found;
+        if (found.phash === 0) break;
+      }
       checkedPairs.set(key, checked);
     }
     if (!checked || checked.phash > lim.cropPhash) return false;
@@ -289,15 +297,45 @@ export function findNearDuplicateGroups(
     const hints = pi && pj ? probeAlignments(pi, pj, CROP_HINTS) : [];
     // The band an overlay may cover is placed in the second image's frame, so a caption on the
     // first image is only left out when the pair is measured the other way round.
-    const forward = cropAlignment(a, b, hints, lim);
-    const checked =
-      forward.match ??
-      (forward.best >= lim.cropContent - 0.2
-        ? invertAlignment(cropAlignment(b, a, hints.map(invertAlignment), lim).match)
-        : null);
+    let checked: ContentMatch | null = null;
+    for (const [ca, cb] of greyAwarePairs(a, b)) {
+      const forward = cropAlignment(ca, cb, hints, lim);
+      checked =
+        forward.match ??
+        (forward.best >= lim.cropContent - 0.2
+          ? invertAlignment(cropAlignment(cb, ca, hints.map(invertAlignment), lim).match)
+          : null);
+      if (checked) break;
+    }
     if (!checked) return null;
     const match = variantMatch(words, i, j, 0, limits);
     return { ...match, content: checked, crop: true };
+  };
+
+  // A greyscale copy against its colour original. The hashes are made from BT.601 luma, and a copy
+  // made greyscale another way (content.ts, GREY_MIXES) differs from it by more than the hash rule
+  // allows where colours are saturated. The pixels decide: at the transform the hashes like best,
+  // the colour side as each greyscale conversion would show it, with the overlap's pHash as for crops.
+  const greyMatch = (
+    i: number,
+    j: number,
+    a: ContentSignature,
+    b: ContentSignature,
+    lim: PairLimits,
+  ): PairMatch | null => {
+    if (isGreyContent(a) === isGreyContent(b)) return null;
+    let closest: PairMatch | null = null;
+    for (let t = 0; t < transforms; t++) {
+      const m = variantMatch(words, i, j, t, lim.hashes);
+      if (!closest || m.sum < closest.sum) closest = m;
+    }
+    if (!closest) return null;
+    for (const [va, vb] of greyAwarePairs(a, b).slice(1)) {
+      const m = verifyContent(va, vb, closest.transform, contentLimits);
+      if (m && alignedPhashDistance(va, vb, m, closest.transform) <= lim.cropPhash)
+        return { ...closest, content: m };
+    }
+    return null;
   };
 
   const evaluate = (i: number, j: number, lim: PairLimits, crop = true): PairMatch | null => {
@@ -320,10 +358,15 @@ export function findNearDuplicateGroups(
     if (best) return best;
     const ci = items[i]?.hashes.content;
     const cj = items[j]?.hashes.content;
+    const grey = contentOn && ci && cj ? greyMatch(i, j, ci, cj, lim) : null;
+    if (grey) return grey;
     const tiltCheck =
       contentOn && ci && cj
         ? (forward: boolean, degrees: number, mirrored: boolean): boolean =>
-            verifyTilt(forward ? ci : cj, forward ? cj : ci, degrees, mirrored, tiltLimits) !== null
+            greyAwarePairs(ci, cj).some(
+              ([vi, vj]) =>
+                verifyTilt(forward ? vi : vj, forward ? vj : vi, degrees, mirrored, tiltLimits) !== null,
+            )
         : null;
     const tilted = tiltOn ? tiltMatch(items[i]?.hashes, items[j]?.hashes, lim.tilt, tiltCheck) : null;
     // A turned copy is not aligned by content.ts (it only scales and shifts), but a flat image

@@ -18,7 +18,7 @@ import { proceduralOriginal, writeEditGroup, type GeneratedGroup } from './testi
 import { createEngine } from '../engine';
 
 /** Bumped when the generator changes, so a cached set is rebuilt. */
-const SET_VERSION = 2;
+const SET_VERSION = 3;
 /** Copies whose pixels and quality are the original's: a right keeper. */
 export const UNEDITED_FULL_QUALITY: ReadonlySet<string> = new Set(['original', 'lossless', 'exifRotated']);
 

@@ -85,21 +85,25 @@ export async function proceduralOriginal(seed: number, width = 1200, height = 90
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
     <defs><linearGradient id="g" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${top}"/><stop offset="1" stop-color="rgb(90,80,60)"/></linearGradient></defs>
     <rect width="100%" height="100%" fill="url(#g)"/>${shapes.join('')}${lines.join('')}</svg>`;
-  const noise = await sharp({
-    create: {
-      width,
-      height,
-      channels: 3,
-      background: { r: 128, g: 128, b: 128 },
-      noise: { type: 'gaussian', mean: 128, sigma: 12 },
-    },
-  })
-    .raw()
-    .toBuffer();
+  // Sensor noise from the seed: libvips' own noise generator draws a new pattern on every run, and
+  // a test that scans these pictures must see the same pixels each time.
+  const noise = gaussianNoise(width * height * 3, 128, 12, seededRandom(seed * 7717 + 3));
   return sharp(Buffer.from(svg))
     .composite([{ input: noise, raw: { width, height, channels: 3 }, blend: 'overlay' }])
     .jpeg({ quality: 92 })
     .toBuffer();
+}
+
+/** `count` bytes of Gaussian noise (Box-Muller), clamped to 0..255. */
+function gaussianNoise(count: number, mean: number, sigma: number, random: () => number): Buffer {
+  const out = Buffer.alloc(count);
+  for (let i = 0; i < count; i += 2) {
+    const r = sigma * Math.sqrt(-2 * Math.log(1 - random()));
+    const t = 2 * Math.PI * random();
+    out[i] = Math.max(0, Math.min(255, Math.round(mean + r * Math.cos(t))));
+    if (i + 1 < count) out[i + 1] = Math.max(0, Math.min(255, Math.round(mean + r * Math.sin(t))));
+  }
+  return out;
 }
 
 const TEXT = (w: number, h: number, body: string): Buffer =>
