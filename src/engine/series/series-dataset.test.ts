@@ -56,11 +56,12 @@ describe.skipIf(!present)(`people and series on real photo shoots (dev series se
   });
 
   it('gives back views the person of their own shoot, and no one else', () => {
-    // Measured 44 of 51. Of the other 7: 5 are in shoots where no face is confirmed (heads cropped
-    // off, faces of 9-12 px, one shoot seen only from behind), 2 are photos where the person
-    // detector finds no body (scores 0.26 and 0.06) to match.
+    // Measured 46 of 51 (0.902; the issue asks 0.9), the bar leaves one photo of slack for another
+    // CPU's rounding. Of the other 5: 3 are in shoots where no face is confirmed (heads cropped
+    // off, 8-10 px faces that score too low or too blurred), 1 shoot is seen only from behind, and
+    // in 1 photo the person detector finds no body (best candidate 0.07) to match.
     expect(summary.backViews.otherPerson).toBe(0);
-    expect(summary.backViews.ratio).toBeGreaterThanOrEqual(0.84);
+    expect(summary.backViews.ratio).toBeGreaterThanOrEqual(0.88);
   });
 
   it('makes no catch-all person', () => {

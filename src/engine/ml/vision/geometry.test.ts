@@ -8,6 +8,7 @@ import {
   blazefaceBackAnchors,
   decodePass,
   needsVerification,
+  passesVerification,
   planDetailPass,
   planPasses,
   supersededByDetail,
@@ -17,6 +18,7 @@ import {
   type FaceCandidate,
 } from './face-detect';
 import { Pyramid, sampleAffine, squareCropAffine } from './image';
+import { FRAME_FIGURE_MIN_SCORE, choosePersons } from './persons';
 import { estimatePose, faceQuality, laplacianVariance } from './quality';
 
 describe('BlazeFace decoding', () => {
@@ -131,6 +133,49 @@ describe('BlazeFace decoding', () => {
     expect(atHeadOfPerson(at(135, 110, 30), [])).toBe(false);
     expect(DEFAULT_VERIFICATION.headMinScore).toBeLessThan(DEFAULT_VERIFICATION.minScore);
     expect(DEFAULT_VERIFICATION.headMinDetectorScore).toBeGreaterThan(DEFAULT_VERIFICATION.headMinScore);
+  });
+
+  it('keeps a face by its second look, or where a head belongs by a lower bar, or tiny by the detector', () => {
+    const person = { box: [40, 2, 80, 126] }; // a full figure in a 128-px catalogue shot
+    const face = (x1: number, y1: number, w: number, score: number): FaceCandidate => ({
+      box: [x1, y1, x1 + w, y1 + w],
+      score,
+      keypoints: [],
+    });
+    const plan = DEFAULT_VERIFICATION;
+    // Trusted without a second look.
+    expect(passesVerification(face(0, 0, 30, 0.95), Number.NaN, [])).toBe(true);
+    // Anywhere: the full bar.
+    expect(passesVerification(face(200, 200, 30, 0.7), plan.minScore, [person])).toBe(true);
+    expect(passesVerification(face(200, 200, 30, 0.7), plan.minScore - 0.01, [person])).toBe(false);
+    // At a head, with a confident detector: the head bar.
+    expect(passesVerification(face(50, 6, 20, 0.85), plan.headMinScore, [person])).toBe(true);
+    expect(passesVerification(face(50, 6, 20, 0.75), plan.headMinScore, [person])).toBe(false);
+    // Tiny at a head: the second look cannot see it, the detector decides.
+    expect(passesVerification(face(55, 6, 10, 0.7), 0.3, [person])).toBe(true);
+    expect(passesVerification(face(55, 6, 10, 0.6), 0.3, [person])).toBe(false);
+    // Tiny but not at a head (no person, or at the waist): the full bar still holds.
+    expect(passesVerification(face(55, 6, 10, 0.7), 0.3, [])).toBe(false);
+    expect(passesVerification(face(55, 70, 10, 0.7), 0.3, [person])).toBe(false);
+  });
+
+  it('keeps a frame-filling figure the person detector is unsure of, only when it found nobody else', () => {
+    const cand = (
+      score: number,
+      y1: number,
+      y2: number,
+    ): { box: [number, number, number, number]; score: number } => ({
+      box: [40, y1, 80, y2],
+      score,
+    });
+    expect(choosePersons([cand(0.26, 1, 127)], 0.3, 128)).toHaveLength(1);
+    expect(choosePersons([cand(0.26, 1, 127), cand(0.22, 0, 128)], 0.3, 128)[0]?.score).toBe(0.26);
+    // Not frame-filling, or too unsure: nobody.
+    expect(choosePersons([cand(0.26, 40, 127)], 0.3, 128)).toHaveLength(0);
+    expect(choosePersons([cand(FRAME_FIGURE_MIN_SCORE - 0.01, 1, 127)], 0.3, 128)).toHaveLength(0);
+    // A confident person elsewhere: the unsure one stays out.
+    expect(choosePersons([cand(0.6, 30, 90), cand(0.26, 1, 127)], 0.3, 128)).toEqual([cand(0.6, 30, 90)]);
+    expect(choosePersons([], 0.3, 128)).toEqual([]);
   });
 
   it('weighted NMS blends overlapping boxes by score and keeps separate faces apart', () => {

@@ -31,7 +31,7 @@ import {
   supersededByDetail,
   needsVerification,
   verificationPass,
-  atHeadOfPerson,
+  passesVerification,
   verificationScore,
   weightedNms,
   type DetectionPass,
@@ -44,7 +44,9 @@ import {
   type ColourImage,
   bodyDescriptor,
   centernetGeometry,
+  choosePersons,
   decodePersons,
+  FRAME_FIGURE_MIN_SCORE,
   matchFacesToPersons,
   visionVersion,
 } from './persons';
@@ -307,7 +309,16 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
         describeScene(pyr, signal),
       ]);
       throwIfAborted(signal);
-      const personCands = decodePersons(scene.heatmap, scene.ltrb, scene.geom, personMinScore).map((p) => ({
+      const personCands = choosePersons(
+        decodePersons(
+          scene.heatmap,
+          scene.ltrb,
+          scene.geom,
+          Math.min(personMinScore, FRAME_FIGURE_MIN_SCORE),
+        ),
+        personMinScore,
+        height,
+      ).map((p) => ({
         score: p.score,
         box: [
           Math.max(0, p.box[0]),
@@ -325,15 +336,9 @@ export function createVisionPipelineImpl(opts: VisionOptions): VisionPipeline & 
       const merged = weightedNms([...keptGlobal, ...detailFaces], 0.3);
       // Verification drops what the second look does not confirm; NaN: trusted, not looked at again.
       const verified = await verifyFaces(pyr, merged, signal);
-      const headBar = Math.min(verification.minScore, verification.headMinScore);
-      const minScoreOf = (c: FaceCandidate): number =>
-        c.score >= verification.headMinDetectorScore && atHeadOfPerson(c, personCands)
-          ? headBar
-          : verification.minScore;
-      const passes = merged.map((c, i) => {
-        const v = verified[i];
-        return v === undefined || Number.isNaN(v) || v >= minScoreOf(c);
-      });
+      const passes = merged.map((c, i) =>
+        passesVerification(c, verified[i] ?? Number.NaN, personCands, verification),
+      );
       const faceCands = merged.filter((_, i) => passes[i]);
       const verificationOf = verified.filter((_, i) => passes[i]);
       throwIfAborted(signal);
