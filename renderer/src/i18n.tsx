@@ -260,6 +260,7 @@ const en = {
   'span.h': '{n} h',
   'span.hmin': '{h} h {m} min',
   'why.shot.best': 'the best shot of the series: {parts}',
+  'why.shot.bestWithFace': 'the best shot of the series that shows a face: {parts}',
   'why.shot.burstKept': 'kept from {frames} near-identical frames: {parts}',
   'why.shot.onlyWithPerson':
     'near-identical to a kept frame, but the only frame of the burst showing {people}; kept',
@@ -681,6 +682,7 @@ const zh: Record<MessageKey, string> = {
   'span.h': '{n} 小时',
   'span.hmin': '{h} 小时 {m} 分钟',
   'why.shot.best': '系列中的最佳照片：{parts}',
+  'why.shot.bestWithFace': '系列中露出面部的最佳照片：{parts}',
   'why.shot.burstKept': '从 {frames} 张几乎相同的连拍中保留：{parts}',
   'why.shot.onlyWithPerson': '与保留的照片几乎相同，但它是这组连拍中唯一拍到 {people} 的一张；保留',
   'why.shot.redundant': '多余：与保留的照片{when}',

@@ -285,7 +285,9 @@ export function shotReasonText(r: ShotReason, nameOf: (id: number) => string, t:
     case 'text':
       return r.params.text;
     case 'shot.best':
-      return t('why.shot.best', { parts: strengthsText(r.params.parts, t) });
+      return t(r.params.withFace === true ? 'why.shot.bestWithFace' : 'why.shot.best', {
+        parts: strengthsText(r.params.parts, t),
+      });
     case 'shot.burstKept':
       return t('why.shot.burstKept', { frames: r.params.frames, parts: strengthsText(r.params.parts, t) });
     case 'shot.onlyWithPerson':

@@ -265,7 +265,8 @@ export type ShotParts = Partial<Record<'sharpness' | 'faceQuality' | 'exposure' 
 
 /** One reason of a shot's verdict as a key and parameters (ids are content ids, times in ms). */
 export type ShotReason =
-  | { key: 'shot.best'; params: { score: number; parts: ShotParts } }
+  /** `withFace`: chosen among the shots that show a face, which some other shot of the series does not. */
+  | { key: 'shot.best'; params: { score: number; parts: ShotParts; withFace?: boolean } }
   | { key: 'shot.burstKept'; params: { frames: number; score: number; parts: ShotParts } }
   | { key: 'shot.onlyWithPerson'; params: { people: number[] } }
   | { key: 'shot.redundant'; params: { gapMs: number; kept: number } }

@@ -287,7 +287,7 @@ export function findNearDuplicateGroups(
     }
     return p;
   };
-  const cropMatch = (i: number, j: number, lim: PairLimits): PairMatch | null => {
+  const cropMatch = (i: number, j: number, lim: PairLimits, mirrored = false): PairMatch | null => {
     const a = items[i]?.hashes.content;
     const b = items[j]?.hashes.content;
     // A flat image lies inside any other of its colour: "crop" means nothing there.
@@ -307,9 +307,20 @@ export function findNearDuplicateGroups(
           : null);
       if (checked) break;
     }
-    if (!checked) return null;
-    const match = variantMatch(words, i, j, 0, limits);
-    return { ...match, content: checked, crop: true };
+    if (checked) return { ...variantMatch(words, i, j, 0, limits), content: checked, crop: true };
+    if (!mirrored) return null;
+    // A mirrored copy against a cropped one: neither is the other's crop until one is turned back.
+    // Only asked when two groups are joined (does every pair link?), where nothing but the answer
+    // is kept, and only when the hashes say the pair is closer mirrored than as it is.
+    const t = DIHEDRAL_TRANSFORMS.indexOf('hflip');
+    const turned = variantMatch(words, i, j, t, limits);
+    if (turned.sum >= variantMatch(words, i, j, 0, limits).sum) return null;
+    for (const [ca, cb] of greyAwarePairs(a, b)) {
+      const m =
+        cropAlignment(ca, cb, [], lim, 'hflip').match ?? cropAlignment(cb, ca, [], lim, 'hflip').match;
+      if (m) return { ...turned, content: m, crop: true };
+    }
+    return null;
   };
 
   // A greyscale copy against its colour original. The hashes are made from BT.601 luma, and a copy
@@ -338,7 +349,13 @@ export function findNearDuplicateGroups(
     return null;
   };
 
-  const evaluate = (i: number, j: number, lim: PairLimits, crop = true): PairMatch | null => {
+  const evaluate = (
+    i: number,
+    j: number,
+    lim: PairLimits,
+    crop = true,
+    mirroredCrops = false,
+  ): PairMatch | null => {
     // The best transform (most agreeing hashes, then smallest total) among those that pass the hash
     // rule and, when on, the zoom verification; b ≈ t(a) is tried from both sides.
     let best: PairMatch | null = null;
@@ -373,7 +390,7 @@ export function findNearDuplicateGroups(
     // matches any tilt probe of another flat one: those need the colour check at least.
     if (tilted && !(contentOn && isFlatPair(items[i]?.hashes.content, items[j]?.hashes.content)))
       return tilted;
-    return cropOn && crop ? cropMatch(i, j, lim) : null;
+    return cropOn && crop ? cropMatch(i, j, lim, mirroredCrops) : null;
   };
 
   // Candidates: pigeonhole over hashes. If k of the A active hashes must agree, any A-k+1 of them
@@ -504,7 +521,7 @@ export function findNearDuplicateGroups(
     const key = x < y ? x * n + y : y * n + x;
     let ok = linkable.get(key);
     if (ok === undefined) {
-      ok = evaluate(Math.min(x, y), Math.max(x, y), linkPairLimits) !== null;
+      ok = evaluate(Math.min(x, y), Math.max(x, y), linkPairLimits, true, true) !== null;
       linkable.set(key, ok);
     }
     return ok;
@@ -785,11 +802,12 @@ function cropAlignment(
   b: ContentSignature,
   hints: readonly Alignment[],
   lim: PairLimits,
+  transform: DihedralTransform = 'identity',
 ): { match: ContentMatch | null; best: number } {
   const candidates = measureContentCandidates(
     a,
     b,
-    'identity',
+    transform,
     CROP_MIN_SCALE,
     hints,
     CROP_CANDIDATES,
@@ -806,7 +824,7 @@ function cropAlignment(
         (m.overlay || Math.max(Math.abs(1 - m.sx), Math.abs(1 - m.sy)) >= MIN_CROP) &&
         // Edges that agree are not yet the same picture: two people on one studio wall line up on
         // a few sparse edges. The low frequencies of the overlap must agree too.
-        alignedPhashDistance(a, b, m) <= lim.cropPhash,
+        alignedPhashDistance(a, b, m, transform) <= lim.cropPhash,
     ) ?? null;
   return { match, best: candidates[0]?.agreement ?? 0 };
 }

@@ -142,11 +142,20 @@ export function judgeShots(input: readonly Shot[], p: SeriesParams): ShotVerdict
     }
   });
 
-  const best = [...shots].sort((x, y) => scoreOf(y.contentId) - scoreOf(x.contentId) || x.time - y.time)[0];
+  // The series' picture (its cover) shows the people in it: a sharp back view is not the best shot
+  // of a shoot whose other views show the model's face. Faceless shots score without the face
+  // signal, so they would often win on sharpness alone.
+  const withFace = shots.filter((s) => s.faceQuality !== null);
+  const pool = withFace.length > 0 ? withFace : shots;
+  const best = [...pool].sort((x, y) => scoreOf(y.contentId) - scoreOf(x.contentId) || x.time - y.time)[0];
   if (best !== undefined) {
     const v = verdicts.get(best.contentId) as ShotVerdict;
     v.best = true;
-    v.why.unshift({ key: 'shot.best', params: { score: v.score, parts: partsOf(best.contentId) } });
+    const faceOnly = withFace.length > 0 && withFace.length < shots.length;
+    v.why.unshift({
+      key: 'shot.best',
+      params: { score: v.score, parts: partsOf(best.contentId), ...(faceOnly ? { withFace: true } : {}) },
+    });
   }
   for (const v of verdicts.values()) v.reasons = v.why.map(englishShotReason);
   return shots.map((s) => verdicts.get(s.contentId) as ShotVerdict);
@@ -177,7 +186,7 @@ function nearIdentical(a: Shot, b: Shot, p: SeriesParams): ShotReason | null {
 export function englishShotReason(r: ShotReason): string {
   switch (r.key) {
     case 'shot.best':
-      return `best shot of the series: score ${r.params.score.toFixed(2)} (${describeParts(r.params.parts)})`;
+      return `best shot of the series${r.params.withFace === true ? ' among those showing a face' : ''}: score ${r.params.score.toFixed(2)} (${describeParts(r.params.parts)})`;
     case 'shot.burstKept':
       return `kept from a burst of ${r.params.frames} near-identical frames: highest score ${r.params.score.toFixed(2)} (${describeParts(r.params.parts)})`;
     case 'shot.onlyWithPerson':

@@ -175,6 +175,25 @@ describe('judgeShots', () => {
     expect(by.get(other.contentId)).toMatchObject({ redundant: false, burst: null });
   });
 
+  it('picks a shot that shows a face as the best (the cover) when some do, and says so', () => {
+    const front = { ...shot(0, 50, [3], jitter(kitchen, 0.05, random)), faceQuality: 0.3 };
+    const back = { ...shot(120_000, 95, [3], jitter(beach, 0.05, random)), faceQuality: null };
+    const verdicts = new Map(judgeShots([front, back], P).map((v) => [v.contentId, v]));
+    // The sharp back view scores higher on what it has, but the view with the face is the picture.
+    expect((verdicts.get(back.contentId)?.score ?? 0) > (verdicts.get(front.contentId)?.score ?? 0)).toBe(
+      true,
+    );
+    expect(verdicts.get(front.contentId)?.best).toBe(true);
+    expect(verdicts.get(front.contentId)?.reasons[0]).toMatch(
+      /^best shot of the series among those showing a face/,
+    );
+    expect(verdicts.get(back.contentId)?.best).toBe(false);
+    // All faceless, or all with faces: the plain best, said plainly.
+    const plain = judgeShots([{ ...front, faceQuality: null }, back], P);
+    expect(plain.find((v) => v.best)?.contentId).toBe(back.contentId);
+    expect(plain.find((v) => v.best)?.reasons[0]).toMatch(/^best shot of the series: /);
+  });
+
   it('never marks redundant the only frame showing a person, nor frames of different scenes', () => {
     const frames = [shot(0, 90, [3]), shot(300, 40, [3, 4])];
     expect(judgeShots(frames, P).map((v) => v.redundant)).toEqual([false, false]);

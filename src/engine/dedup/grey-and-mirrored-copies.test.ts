@@ -1,8 +1,8 @@
 /**
  * Greyscale copies made the ways real tools make them (libvips/sharp's linear-light luminance,
  * BT.601 and BT.709 weights, the plain mean) are near-duplicates of their colour original, also
- * when the group holds other edits of it (every pair of a group must link), and never of another
- * picture. Self-contained: the originals are procedural.
+ * when the group holds other edits of it (every pair of a group must link: a mirrored copy and a
+ * cropped one too), and never of another picture. Self-contained: the originals are procedural.
  */
 import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -46,7 +46,7 @@ const GREY_COPIES: ReadonlyArray<readonly [string, (source: Buffer) => Promise<B
   ['mean of R, G, B', (s) => weighted(s, [1 / 3, 1 / 3, 1 / 3])],
 ];
 
-describe('greyscale copies', () => {
+describe('greyscale and mirrored copies', () => {
   it('pair with their colour original however they were made, and with nothing else', async () => {
     const original = await proceduralOriginal(6);
     const other = await proceduralOriginal(9);
@@ -69,7 +69,7 @@ describe('greyscale copies', () => {
     }
   }, 30_000);
 
-  it('join a group of other edits: a border, a crop, a tone change, more saturation', async () => {
+  it('join a group of other edits: a border, a crop, a tone change, more saturation, a mirror', async () => {
     const original = await proceduralOriginal(6);
     const meta = await sharp(original).metadata();
     const w = meta.width ?? 0;
@@ -88,9 +88,11 @@ describe('greyscale copies', () => {
       ),
       await jpeg(sharp(original).linear(1.35, -(0.35 * 128))),
       await jpeg(sharp(original).modulate({ saturation: 1.6 })),
+      // Mirrored: it and the crop link only once one of them is turned back.
+      await jpeg(sharp(original).flop()),
     ];
     const items = await Promise.all(copies.map(async (c, k) => ({ id: k + 1, hashes: await hashesOf(c) })));
     const groups = findNearDuplicateGroups(items);
-    expect(groups.map((g) => g.ids)).toEqual([[1, 2, 3, 4, 5, 6]]);
+    expect(groups.map((g) => g.ids)).toEqual([[1, 2, 3, 4, 5, 6, 7]]);
   }, 30_000);
 });
