@@ -572,6 +572,23 @@ describe('Sift in the browser', () => {
     h.consoleErrors.splice(errorsBefore);
   });
 
+  it('marks a folder as the one to keep copies from, and the mark stays', async () => {
+    await shell.setLanguage('en');
+    await shell.go('library');
+    const prefer = h.page.getByTestId('prefer-folder').first();
+    await expect(prefer.isChecked()).resolves.toBe(false);
+    await prefer.click();
+    await h.page.locator('[data-testid="prefer-folder"]:checked').waitFor();
+    await screenshot(h.page, '25-preferred-folder');
+    const folders = (await h.engine.dispatch('library:listFolders', {})) as Array<{ preferred: boolean }>;
+    expect(folders.map((f) => f.preferred)).toEqual([true]);
+    await h.page.reload();
+    await shell.go('library');
+    await expect(h.page.getByTestId('prefer-folder').first().isChecked()).resolves.toBe(true);
+    await h.page.getByTestId('prefer-folder').first().click();
+    await h.page.locator('[data-testid="prefer-folder"]:not(:checked)').waitFor();
+  });
+
   it('asks before removing a folder and says what goes with it', async () => {
     await shell.setLanguage('en');
     await shell.go('library');
@@ -579,7 +596,7 @@ describe('Sift in the browser', () => {
     const dialog = h.page.getByTestId('confirm');
     await dialog.waitFor();
     await expect(dialog.innerText()).resolves.toMatch(/people/);
-    await screenshot(h.page, '25-remove-folder-confirm');
+    await screenshot(h.page, '26-remove-folder-confirm');
     await h.page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     expect(await new LibraryPage(h.page).folders().count()).toBe(1);

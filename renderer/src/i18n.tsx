@@ -56,6 +56,9 @@ const en = {
   'library.noFolders': 'No folders yet. Add a folder of photos to start.',
   'library.files': '{n} files',
   'library.remove': 'Remove',
+  'library.preferred': 'Keep copies from here',
+  'library.preferredHint':
+    'When the copies of a duplicate group are otherwise equal (byte-identical copies above all), the one in this folder is kept',
   'library.progress': 'Progress',
   'library.noJobs': 'Nothing running.',
   'library.summary': '{images} photos, {bytes}, {errors} unreadable files',
@@ -483,6 +486,8 @@ const zh: Record<MessageKey, string> = {
   'library.noFolders': '还没有文件夹。添加一个照片文件夹即可开始。',
   'library.files': '{n} 个文件',
   'library.remove': '移除',
+  'library.preferred': '优先保留此处的副本',
+  'library.preferredHint': '当重复组中的副本在其他方面相同（尤其是完全相同的副本）时，保留此文件夹中的那一份',
   'library.progress': '进度',
   'library.noJobs': '没有正在运行的任务。',
   'library.summary': '{images} 张照片，{bytes}，{errors} 个无法读取的文件',

@@ -153,6 +153,11 @@ async function startServices(
     repo: createDedupRepository(db),
     logger: logger.child({ part: 'dedup' }),
     onChange: () => bus.emit('library:changed', { reason: 'dedup' }),
+    preferredFolders: () =>
+      repo
+        .folders()
+        .filter((f) => f.preferred)
+        .map((f) => f.path),
   });
   const visionRepo = createVisionRepository(db);
   const vectors = libraryVectors({

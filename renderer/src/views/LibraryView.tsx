@@ -92,6 +92,18 @@ export function LibraryView() {
           <li key={f.id} className="folder" data-testid="folder">
             <code>{f.path}</code>
             <span className="muted">{t('library.files', { n: f.files.toLocaleString() })}</span>
+            <label className="preferred" title={t('library.preferredHint')}>
+              <input
+                type="checkbox"
+                checked={f.preferred}
+                onChange={(e) => {
+                  const preferred = e.target.checked;
+                  void action.run(() => api.library.setPreferred({ id: f.id, preferred }));
+                }}
+                data-testid="prefer-folder"
+              />
+              {t('library.preferred')}
+            </label>
             <button className="link danger" onClick={() => setRemoving(f)} data-testid="remove-folder">
               {t('library.remove')}
             </button>

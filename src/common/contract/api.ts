@@ -56,6 +56,8 @@ export const contract = {
   library: {
     addFolder: method<Folder>()(z.object({ path: z.string().min(1).max(4096) }).strict()),
     removeFolder: method<{ removed: boolean }>()(z.object({ id }).strict()),
+    /** Prefer (or stop preferring) a library folder's copies as duplicate keepers; groups are re-ranked. */
+    setPreferred: method<Folder>()(z.object({ id, preferred: z.boolean() }).strict()),
     listFolders: method<Folder[]>()(empty),
     scan: method<{ jobId: number }>()(
       z.object({ folderIds: z.array(id).optional(), ml: z.boolean().default(true) }).strict(),

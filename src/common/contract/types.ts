@@ -6,6 +6,8 @@ export interface Folder {
   path: string;
   addedAt: number;
   files: number;
+  /** Copies in this folder are kept when the copies of a duplicate group are otherwise equal. */
+  preferred: boolean;
 }
 
 export type ImageFormat =

@@ -88,6 +88,8 @@ export function createDuplicateService(deps: {
   repo: DedupRepository;
   logger: Logger;
   onChange?: () => void;
+  /** The library folders the user prefers for keeping (see Folder.preferred). */
+  preferredFolders?: () => string[];
 }) {
   const { repo, logger } = deps;
   /** Edits of each content measured against the group (only near groups have any). */
@@ -128,7 +130,7 @@ export function createDuplicateService(deps: {
       jpegQuality: m.format === 'jpeg' ? jpegQualityOf(m.path_bytes) : null,
       camera: m.camera,
     }));
-    const suggestion = suggestKeeper(candidates);
+    const suggestion = suggestKeeper(candidates, { preferredFolders: deps.preferredFolders?.() ?? [] });
     const chosen = members.find((m) => choices.has(m.file_id));
     return suggestion.ranked.map((r) => {
       if (!chosen) return { fileId: r.id, keep: r.keep, why: r.why };

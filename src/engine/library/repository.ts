@@ -58,8 +58,9 @@ export function createLibraryRepository(db: Db) {
     folderAdd: db.prepare<[string, number]>(
       'INSERT INTO folders (path, added_at) VALUES (?, ?) ON CONFLICT(path) DO NOTHING',
     ),
-    folderByPath: db.prepare<[string]>('SELECT id, path, added_at FROM folders WHERE path = ?'),
-    folderById: db.prepare<[number]>('SELECT id, path, added_at FROM folders WHERE id = ?'),
+    folderByPath: db.prepare<[string]>('SELECT id, path, added_at, preferred FROM folders WHERE path = ?'),
+    folderById: db.prepare<[number]>('SELECT id, path, added_at, preferred FROM folders WHERE id = ?'),
+    folderPreferred: db.prepare<[number, number]>('UPDATE folders SET preferred = ? WHERE id = ?'),
     folderDelete: db.prepare<[number]>('DELETE FROM folders WHERE id = ?'),
     // What a removed folder leaves behind. Contents no file points at any more cascade to their
     // faces, bodies, person assignments, series memberships and "not a duplicate" answers.
@@ -77,7 +78,7 @@ export function createLibraryRepository(db: Db) {
       'DELETE FROM scan_errors WHERE substr(path_bytes, 1, length(?)) = ?',
     ),
     folders: db.prepare(
-      `SELECT f.id, f.path, f.added_at, (SELECT COUNT(*) FROM files WHERE folder_id = f.id AND state = 'ok') AS files
+      `SELECT f.id, f.path, f.added_at, f.preferred, (SELECT COUNT(*) FROM files WHERE folder_id = f.id AND state = 'ok') AS files
        FROM folders f ORDER BY f.path`,
     ),
     fileByPath: db.prepare<[Buffer]>(
@@ -156,21 +157,33 @@ export function createLibraryRepository(db: Db) {
       .pluck(),
   };
 
-  const toFolder = (r: { id: number; path: string; added_at: number; files?: number }): Folder => ({
+  interface FolderRow {
+    id: number;
+    path: string;
+    added_at: number;
+    preferred: number;
+    files?: number;
+  }
+  const toFolder = (r: FolderRow): Folder => ({
     id: r.id,
     path: r.path,
     addedAt: r.added_at,
     files: r.files ?? 0,
+    preferred: r.preferred === 1,
   });
 
   return {
     addFolder(path: string, now: number): Folder {
       s.folderAdd.run(path, now);
-      return toFolder(s.folderByPath.get(path) as { id: number; path: string; added_at: number });
+      return toFolder(s.folderByPath.get(path) as FolderRow);
     },
     folder(id: number): Folder | null {
-      const r = s.folderById.get(id) as { id: number; path: string; added_at: number } | undefined;
+      const r = s.folderById.get(id) as FolderRow | undefined;
       return r ? toFolder(r) : null;
+    },
+    /** Marks a library folder as preferred for keeping (or not); false when there is no such folder. */
+    setPreferred(id: number, preferred: boolean): boolean {
+      return s.folderPreferred.run(preferred ? 1 : 0, id).changes > 0;
     },
     /** Removes the folder and everything derived from its files alone (photos, faces, people, series, errors). */
     removeFolder(id: number): boolean {
@@ -187,9 +200,7 @@ export function createLibraryRepository(db: Db) {
       })();
     },
     folders(): Folder[] {
-      return (s.folders.all() as Array<{ id: number; path: string; added_at: number; files: number }>).map(
-        toFolder,
-      );
+      return (s.folders.all() as FolderRow[]).map(toFolder);
     },
     fileByPath: (pathBytes: Buffer) => s.fileByPath.get(pathBytes) as FileRow | undefined,
     fileById: (id: number) => s.fileById.get(id) as FileRow | undefined,

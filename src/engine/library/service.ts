@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { settle } from '../async';
 import type { ApiHandlers } from '../../common/contract/api';
-import type { LibraryStatus, PhotoDetail, ScanReport } from '../../common/contract/types';
+import type { Folder, LibraryStatus, PhotoDetail, ScanReport } from '../../common/contract/types';
 import { EngineError } from '../../common/errors';
 import type { JobRunner } from '../jobs/runner';
 import { toPhotoSummary } from './photo-row';
@@ -85,6 +85,12 @@ export function createLibraryService(deps: {
         const removed = repo.removeFolder(id);
         deps.onFoldersChanged();
         return { removed };
+      }),
+    setPreferred: ({ id, preferred }) =>
+      settle(() => {
+        if (!repo.setPreferred(id, preferred)) throw new EngineError('NOT_FOUND', `No library folder ${id}`);
+        deps.onFoldersChanged();
+        return repo.folder(id) as Folder;
       }),
     listFolders: () => settle(() => repo.folders()),
     scan: ({ folderIds, ml }) =>
