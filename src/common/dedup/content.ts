@@ -351,8 +351,9 @@ const linearToSrgb = (y: number): number =>
  * The ways greyscale conversions weigh red, green and blue, besides BT.601 luma (which the
  * signature already holds; PIL and OpenCV use it): BT.709 luma on the encoded values (ImageMagick),
  * BT.709 luminance in linear light (libvips and sharp, most editors' "desaturate"), and the plain
- * mean (GIMP's "average"). A saturated red is 76 in the first and 127 in the third: hashes and
- * pixels of a greyscale copy only agree with its colour original under the mix that made it.
+ * mean (GIMP's "average"). A saturated red is 76 in BT.601 luma and 127 in linear-light
+ * luminance: hashes and pixels of a greyscale copy only agree with its colour original under the
+ * mix that made it.
  */
 const GREY_MIXES: ReadonlyArray<(r: number, g: number, b: number) => number> = [
   (r, g, b) => 0.2126 * r + 0.7152 * g + 0.0722 * b,

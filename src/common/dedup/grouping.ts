@@ -341,8 +341,10 @@ export function findNearDuplicateGroups(
       if (!closest || m.sum < closest.sum) closest = m;
     }
     if (!closest) return null;
+    // No hash rule vouches for these pairs, so the pixels must agree as much as a crop's must.
+    const greyLimits = { ...contentLimits, agreement: Math.max(contentLimits.agreement, lim.cropContent) };
     for (const [va, vb] of greyAwarePairs(a, b).slice(1)) {
-      const m = verifyContent(va, vb, closest.transform, contentLimits);
+      const m = verifyContent(va, vb, closest.transform, greyLimits);
       if (m && alignedPhashDistance(va, vb, m, closest.transform) <= lim.cropPhash)
         return { ...closest, content: m };
     }
