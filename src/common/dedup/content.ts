@@ -369,20 +369,8 @@ function greyVersions(c: ContentSignature): ContentSignature[] {
   if (versions) return versions;
   const ratio = CHROMA_SIZE / N;
   // Chroma at a luma cell's centre, bilinear on the coarser chroma grid.
-  const chromaAt = (grid: Uint8Array, x: number, y: number): number => {
-    const u = Math.max(0, Math.min(CHROMA_SIZE - 1, (x + 0.5) * ratio - 0.5));
-    const v = Math.max(0, Math.min(CHROMA_SIZE - 1, (y + 0.5) * ratio - 0.5));
-    const x0 = Math.floor(u);
-    const y0 = Math.floor(v);
-    const x1 = Math.min(CHROMA_SIZE - 1, x0 + 1);
-    const y1 = Math.min(CHROMA_SIZE - 1, y0 + 1);
-    const fx = u - x0;
-    const fy = v - y0;
-    const at = (xx: number, yy: number): number => grid[yy * CHROMA_SIZE + xx] ?? 128;
-    return (
-      (at(x0, y0) * (1 - fx) + at(x1, y0) * fx) * (1 - fy) + (at(x0, y1) * (1 - fx) + at(x1, y1) * fx) * fy
-    );
-  };
+  const chromaAt = (grid: Uint8Array, x: number, y: number): number =>
+    sample2(grid, CHROMA_SIZE, (x + 0.5) * ratio - 0.5, (y + 0.5) * ratio - 0.5);
   versions = GREY_MIXES.map((mix) => {
     const luma = new Uint8Array(N * N);
     for (let y = 0; y < N; y++)
@@ -657,7 +645,7 @@ function sample1(p: Float64Array, x: number): number {
   return (p[x0] ?? 0) * (1 - f) + (p[x1] ?? 0) * f;
 }
 
-function sample2(g: Float64Array, size: number, x: number, y: number): number {
+function sample2(g: ArrayLike<number>, size: number, x: number, y: number): number {
   const cx = Math.max(0, Math.min(size - 1, x));
   const cy = Math.max(0, Math.min(size - 1, y));
   const x0 = Math.floor(cx);
