@@ -145,13 +145,15 @@ export function judgeShots(input: readonly Shot[], p: SeriesParams): ShotVerdict
   // The series' picture (its cover) shows the people in it: a sharp back view is not the best shot
   // of a shoot whose other views show the model's face. Faceless shots score without the face
   // signal, so they would often win on sharpness alone.
-  const withFace = shots.filter((s) => s.faceQuality !== null);
-  const pool = withFace.length > 0 ? withFace : shots;
+  // A redundant burst frame is never the best shot (it would be offered for deletion).
+  const kept = shots.filter((s) => verdicts.get(s.contentId)?.redundant !== true);
+  const withFace = kept.filter((s) => s.faceQuality !== null);
+  const pool = withFace.length > 0 ? withFace : kept;
   const best = [...pool].sort((x, y) => scoreOf(y.contentId) - scoreOf(x.contentId) || x.time - y.time)[0];
   if (best !== undefined) {
     const v = verdicts.get(best.contentId) as ShotVerdict;
     v.best = true;
-    const faceOnly = withFace.length > 0 && withFace.length < shots.length;
+    const faceOnly = withFace.length > 0 && withFace.length < kept.length;
     v.why.unshift({
       key: 'shot.best',
       params: { score: v.score, parts: partsOf(best.contentId), ...(faceOnly ? { withFace: true } : {}) },

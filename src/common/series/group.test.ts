@@ -194,6 +194,17 @@ describe('judgeShots', () => {
     expect(plain.find((v) => v.best)?.reasons[0]).toMatch(/^best shot of the series: /);
   });
 
+  it('never makes a redundant burst frame the best shot, even when only it shows a face', () => {
+    const scene = jitter(beach, 0.01, random);
+    // Two frames 300 ms apart: the sharper one keeps the burst; only the other shows the face.
+    const sharp = { ...shot(0, 95, [3], scene), faceQuality: null };
+    const withFace = { ...shot(300, 40, [3], scene), faceQuality: 0.8 };
+    const verdicts = new Map(judgeShots([sharp, withFace], P).map((v) => [v.contentId, v]));
+    const faced = verdicts.get(withFace.contentId);
+    expect(faced?.redundant && faced.best).toBe(false);
+    expect([...verdicts.values()].filter((v) => v.best)).toHaveLength(1);
+  });
+
   it('never marks redundant the only frame showing a person, nor frames of different scenes', () => {
     const frames = [shot(0, 90, [3]), shot(300, 40, [3, 4])];
     expect(judgeShots(frames, P).map((v) => v.redundant)).toEqual([false, false]);
