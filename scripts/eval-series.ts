@@ -3,7 +3,7 @@
  * series + Market-1501 crops) through the whole engine, as a user would after copying the folder in
  * one go (no EXIF times, all file times within a minute), and scores the result against the labels.
  *
- *   npm run eval:series [-- --data DIR] [-- --keep] [-- --anonymous]
+ *   npm run eval:series [-- --data DIR] [-- --keep] [-- --anonymous] [-- --timed]
  *
  * Prints: DeepFashion series pairwise precision/recall/F1, series mixing genders, back views assigned
  * to the person of their own series, the largest number of series one person spans, duplicate groups
@@ -37,6 +37,14 @@ const labels: SeriesLabels = {
   ...source,
   images: Object.fromEntries(Object.entries(source.images).map(([rel, l]) => [nameOf.get(rel) ?? rel, l])),
 };
+const timed = process.argv.includes('--timed');
+const seriesSlot = new Map(
+  [...new Set(Object.values(source.images).map((l) => l.series))]
+    .map((name) => ({ name, key: random() }))
+    .sort((a, b) => a.key - b.key)
+    .map((x, k) => [x.name, k] as const),
+);
+const viewCount = new Map<string, number>();
 const t = tempDir('sift-eval-series-');
 const folder = path.join(t.dir, 'photos');
 mkdirSync(folder);
@@ -45,7 +53,16 @@ let i = 0;
 for (const rel of Object.keys(source.images)) {
   const dst = path.join(folder, nameOf.get(rel) ?? path.basename(rel));
   copyFileSync(path.join(root, rel), dst);
-  const when = new Date(base + (i++ % 50) * 1000); // copied in one go: all within a minute
+  // Copied in one go: all within a minute. --timed: file times as a camera leaves them, each
+  // series shot in turn (4 min apart, in a shuffled order), its views 20 s apart.
+  let when = new Date(base + (i % 50) * 1000);
+  if (timed) {
+    const series = source.images[rel]?.series ?? '';
+    const view = viewCount.get(series) ?? 0;
+    viewCount.set(series, view + 1);
+    when = new Date(base - 86_400_000 + (seriesSlot.get(series) ?? 0) * 240_000 + view * 20_000);
+  }
+  i++;
   utimesSync(dst, when, when);
 }
 const engine = await createEngine({ dataDir: path.join(t.dir, 'data') });

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { createRandom, jitter, randomUnitVector } from '../people/synthetic';
 import { judgeShots, type Shot } from './best-shot';
 import { describeSeries, type SeriesPhotoMeta } from './describe';
-import { groupSeries, nameStem, untrustedFileTimes, type GroupedSeries, type SeriesPhoto } from './group';
+import {
+  groupSeries,
+  nameStem,
+  shootingBreaks,
+  untrustedFileTimes,
+  type GroupedSeries,
+  type SeriesPhoto,
+} from './group';
 import { cosineSimilarity } from './vectors';
 import { DEFAULT_SERIES_PARAMS as P } from './params';
 
@@ -76,6 +83,42 @@ describe('groupSeries', () => {
     ).toBe(true);
     // Random backgrounds have similarity near 0 (< backgroundDifferent), so even a burst does not link them.
     expect(sets.some((s) => s.includes(burst[0]?.contentId as number))).toBe(false);
+  });
+
+  it('finds the pauses in the rhythm of shooting, not every longer gap', () => {
+    const at = (seconds: number[]): Array<{ time: number }> => seconds.map((x) => ({ time: T0 + x * 1000 }));
+    // Frames 20 s apart, a 4-minute change of look, frames again.
+    expect(shootingBreaks(at([0, 20, 40, 60, 300, 320, 340]), P)).toEqual([0, 0, 0, 0, 1, 1, 1]);
+    // A burst 3 s apart, then a frame a minute later: under the 2-minute floor, no pause.
+    expect(shootingBreaks(at([0, 3, 6, 66, 126]), P)).toEqual([0, 0, 0, 0, 0]);
+    // Frames 10 min apart all day: no rhythm to break.
+    expect(shootingBreaks(at([0, 600, 1200, 1800, 2400]), P)).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('keeps looks of a studio day apart: one wall, similar outfits, a pause between looks', () => {
+    // Every photo on the same studio wall; the second look's outfit is close to the first (0.9).
+    const wall = jitter(anyScene, 0.05, random);
+    const lookA = redShirt;
+    const lookB = jitter(redShirt, 0.35, random);
+    expect(cosineSimilarity(lookA, lookB)).toBeGreaterThan(P.clothingSimilar);
+    const day = (seconds: number, look: Float32Array, name: string): SeriesPhoto & SeriesPhotoMeta =>
+      photo(seconds / 60, wall, [], {
+        timeSource: 'mtime',
+        bodies: [jitter(look, 0.05, random)],
+        bodyPeople: [null],
+        folder: '/studio',
+        name,
+      });
+    const a = [0, 20, 40].map((x, i) => day(x, lookA, `IMG_00${i + 1}`));
+    const b = [300, 320, 340].map((x, i) => day(x, lookB, `IMG_00${i + 4}`));
+    const sets = groupSeries([...a, ...b], P).map((g) => g.contentIds);
+    expect(sets).toEqual([a.map((x) => x.contentId), b.map((x) => x.contentId)]);
+    // The same look id in the names carries a look across a pause (a second round of it).
+    const again = [600, 620].map((x, i) => day(x, lookA, `look7_0${i + 3}`));
+    const first = [0, 20].map((x, i) => day(x, lookA, `look7_0${i + 1}`));
+    const merged = groupSeries([...first, ...again], P).map((g) => g.contentIds);
+    expect(merged).toEqual([[...first, ...again].map((x) => x.contentId)]);
+    expect(groupSeries([...first, ...again], P)[0]?.links.map((l) => l.kind)).toContain('name+clothing');
   });
 
   it('links the same people in the same clothes across a background change', () => {

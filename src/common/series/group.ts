@@ -73,7 +73,13 @@ function distinctiveBackground(a: SeriesPhoto, b: SeriesPhoto, background: numbe
   );
 }
 
-export function linkEvidence(a: SeriesPhoto, b: SeriesPhoto, p: SeriesParams): LinkEvidence | null {
+export function linkEvidence(
+  a: SeriesPhoto,
+  b: SeriesPhoto,
+  p: SeriesParams,
+  acrossBreak = false,
+  sameStem = false,
+): LinkEvidence | null {
   const gapMs = Math.abs(b.time - a.time);
   if (gapMs > p.maxGapMs) return null;
   const background =
@@ -106,15 +112,30 @@ export function linkEvidence(a: SeriesPhoto, b: SeriesPhoto, p: SeriesParams): L
       sameClothes >= p.clothingSimilar
     )
       return evidence('people+clothing');
+    // A shared specific file-name stem (a look or product id) with compatible clothes, as without
+    // a clock: a name says which shoot a photo is of whatever the pause before it.
+    if (sameStem && clothing !== null && clothing >= p.clothingWithName && !peopleConflict)
+      return evidence('name+clothing');
+    // Across a pause in the shooting rhythm only the same person carries a shoot on.
+    if (acrossBreak) return null;
     // Without a trusted clock the background alone must be as close as a continuation after a long gap.
     const backgroundNeeded = trustedTime ? p.backgroundSimilar : p.backgroundStrong;
-    if (background !== null && background >= backgroundNeeded && !peopleConflict && distinctive())
+    // One place within a session is not yet one shoot: in a studio, model after model and outfit
+    // after outfit stand on the same wall minutes apart. Figures dressed differently veto the link.
+    if (
+      background !== null &&
+      background >= backgroundNeeded &&
+      !peopleConflict &&
+      (clothing === null || clothing >= p.clothingSimilar) &&
+      distinctive()
+    )
       return evidence('background');
     if (trustedTime && background === null && gapMs <= p.timeOnlyGapMs && !peopleConflict)
       return evidence('time');
     return null;
   }
   if (
+    !acrossBreak &&
     background !== null &&
     background >= p.backgroundStrong &&
     samePeopleOrNone &&
@@ -206,6 +227,22 @@ export function compareNames(a: string, b: string): number {
 }
 
 /**
+ * The specific file-name stem of each photo that has one: shared by at most `specificStemMaxFiles`
+ * files of its folder (a look, a product, a burst; not a camera's counter).
+ */
+function specificStems(photos: readonly SeriesPhoto[], p: SeriesParams): Map<SeriesPhoto, string> {
+  const count = new Map<string, number>();
+  const stems = photos.map((photo) => `${photo.folder ?? ''}\0${nameStem(photo.name ?? '')}`);
+  for (const key of stems) count.set(key, (count.get(key) ?? 0) + 1);
+  const out = new Map<SeriesPhoto, string>();
+  photos.forEach((photo, i) => {
+    const key = stems[i] as string;
+    if (!key.endsWith('\0') && (count.get(key) ?? 0) <= p.specificStemMaxFiles) out.set(photo, key);
+  });
+  return out;
+}
+
+/**
  * Photos without a clock: per folder, in file-name order, each photo joins the current run when it
  * links to one of the run's last `untimedLookback` photos; otherwise it starts a new run.
  */
@@ -280,8 +317,33 @@ export function untrustedFileTimes(
   return out;
 }
 
+/**
+ * Pauses in the rhythm of shooting (see SeriesParams.breakFactor), counted along photos in time
+ * order: breaksUpTo[i] is the number of pauses at or before photo i, so two photos are on either
+ * side of one when their counts differ.
+ */
+export function shootingBreaks(sorted: readonly { time: number }[], p: SeriesParams): number[] {
+  const out: number[] = [];
+  const gaps: number[] = [];
+  let count = 0;
+  sorted.forEach((photo, i) => {
+    if (i > 0) {
+      const gap = photo.time - (sorted[i - 1] as { time: number }).time;
+      const recent = gaps.slice(-p.breakWindow).sort((x, y) => x - y);
+      const median = recent.length === 0 ? null : (recent[recent.length >> 1] as number);
+      if (median !== null && gap >= p.breakMinGapMs && gap > p.breakFactor * median) count++;
+      gaps.push(gap);
+    }
+    out.push(count);
+  });
+  return out;
+}
+
 function groupTimed(photos: readonly SeriesPhoto[], p: SeriesParams): GroupedSeries[] {
   const sorted = [...photos].sort((a, b) => a.time - b.time || a.contentId - b.contentId);
+  const breaks = shootingBreaks(sorted, p);
+  const breaksOf = new Map(sorted.map((photo, i) => [photo, breaks[i] as number]));
+  const stemOf = specificStems(sorted, p);
   interface Open {
     members: SeriesPhoto[];
     links: LinkEvidence[];
@@ -301,7 +363,15 @@ function groupTimed(photos: readonly SeriesPhoto[], p: SeriesParams): GroupedSer
     let best: { series: Open; link: LinkEvidence } | null = null;
     for (const s of open) {
       for (let j = s.members.length - 1; j >= Math.max(0, s.members.length - p.lookback); j--) {
-        const link = linkEvidence(s.members[j] as SeriesPhoto, photo, p);
+        const member = s.members[j] as SeriesPhoto;
+        const stem = stemOf.get(photo);
+        const link = linkEvidence(
+          member,
+          photo,
+          p,
+          breaksOf.get(member) !== breaksOf.get(photo),
+          stem !== undefined && stemOf.get(member) === stem && member.folder === photo.folder,
+        );
         if (link !== null && (best === null || better(link, best.link))) best = { series: s, link };
       }
     }

@@ -70,6 +70,15 @@ export interface SeriesParams {
   specificStemMaxFiles: number;
   /** Without a clock: the photos of the current run a new photo is compared with. */
   untimedLookback: number;
+  /**
+   * A pause in the rhythm of shooting: a gap longer than `breakFactor` times the median of the
+   * `breakWindow` gaps before it, and at least `breakMinGapMs`. A studio day is outfit after outfit
+   * on one wall, frames seconds apart and minutes between looks; across such a pause a place and
+   * look-alike clothes are no evidence of one shoot, only the same person is (see linkEvidence).
+   */
+  breakFactor: number;
+  breakWindow: number;
+  breakMinGapMs: number;
 }
 
 export const DEFAULT_SERIES_PARAMS: SeriesParams = {
@@ -96,4 +105,7 @@ export const DEFAULT_SERIES_PARAMS: SeriesParams = {
   clothingWithName: 0.7,
   specificStemMaxFiles: 12,
   untimedLookback: 3,
+  breakFactor: 5,
+  breakWindow: 6,
+  breakMinGapMs: 2 * 60_000,
 };
