@@ -257,19 +257,17 @@ function groupUntimed(photos: readonly SeriesPhoto[], p: SeriesParams): GroupedS
   const out: GroupedSeries[] = [];
   for (const list of byFolder.values()) {
     list.sort((a, b) => compareNames(a.name ?? '', b.name ?? '') || a.contentId - b.contentId);
-    const stemCount = new Map<string, number>();
-    const stems = list.map((photo) => nameStem(photo.name ?? ''));
-    for (const st of stems) stemCount.set(st, (stemCount.get(st) ?? 0) + 1);
+    const stemOf = specificStems(list, p);
     // Each photo is compared with the `untimedLookback` photos before it in name order (whatever
     // run they are in), so one odd frame between two views of a shoot does not cut it in two.
     const runOf: Array<{ members: SeriesPhoto[]; links: LinkEvidence[] }> = [];
     const runs: Array<{ members: SeriesPhoto[]; links: LinkEvidence[] }> = [];
     list.forEach((photo, i) => {
-      const stem = stems[i] as string;
-      const specific = stem.length > 0 && (stemCount.get(stem) ?? 0) <= p.specificStemMaxFiles;
+      const stem = stemOf.get(photo);
       let best: { run: { members: SeriesPhoto[]; links: LinkEvidence[] }; link: LinkEvidence } | null = null;
       for (let j = i - 1; j >= Math.max(0, i - p.untimedLookback); j--) {
-        const link = untimedLinkEvidence(list[j] as SeriesPhoto, photo, p, specific && stems[j] === stem);
+        const other = list[j] as SeriesPhoto;
+        const link = untimedLinkEvidence(other, photo, p, stem !== undefined && stemOf.get(other) === stem);
         if (link !== null && (best === null || better(link, best.link)))
           best = { run: runOf[j] as { members: SeriesPhoto[]; links: LinkEvidence[] }, link };
       }
@@ -370,7 +368,7 @@ function groupTimed(photos: readonly SeriesPhoto[], p: SeriesParams): GroupedSer
           photo,
           p,
           breaksOf.get(member) !== breaksOf.get(photo),
-          stem !== undefined && stemOf.get(member) === stem && member.folder === photo.folder,
+          stem !== undefined && stemOf.get(member) === stem,
         );
         if (link !== null && (best === null || better(link, best.link))) best = { series: s, link };
       }
