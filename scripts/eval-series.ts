@@ -14,7 +14,7 @@ import path from 'node:path';
 import { createEngine } from '../src/engine/engine';
 import { seededRandom } from '../src/common/random';
 import { datasetsRoot, tempDir } from '../src/engine/testing';
-import { scoreSeriesRun, type SeriesLabels } from '../src/engine/series/dev-series-eval';
+import { scoreSeriesRun, studioDayTimes, type SeriesLabels } from '../src/engine/series/dev-series-eval';
 
 const root = path.join(datasetsRoot(), 'series');
 if (!existsSync(path.join(root, 'labels.json'))) {
@@ -38,13 +38,7 @@ const labels: SeriesLabels = {
   images: Object.fromEntries(Object.entries(source.images).map(([rel, l]) => [nameOf.get(rel) ?? rel, l])),
 };
 const timed = process.argv.includes('--timed');
-const seriesSlot = new Map(
-  [...new Set(Object.values(source.images).map((l) => l.series))]
-    .map((name) => ({ name, key: random() }))
-    .sort((a, b) => a.key - b.key)
-    .map((x, k) => [x.name, k] as const),
-);
-const viewCount = new Map<string, number>();
+const timeOf = studioDayTimes(source, Date.now() - 86_400_000 - 3_600_000);
 const t = tempDir('sift-eval-series-');
 const folder = path.join(t.dir, 'photos');
 mkdirSync(folder);
@@ -55,13 +49,7 @@ for (const rel of Object.keys(source.images)) {
   copyFileSync(path.join(root, rel), dst);
   // Copied in one go: all within a minute. --timed: file times as a camera leaves them, each
   // series shot in turn (4 min apart, in a shuffled order), its views 20 s apart.
-  let when = new Date(base + (i % 50) * 1000);
-  if (timed) {
-    const series = source.images[rel]?.series ?? '';
-    const view = viewCount.get(series) ?? 0;
-    viewCount.set(series, view + 1);
-    when = new Date(base - 86_400_000 + (seriesSlot.get(series) ?? 0) * 240_000 + view * 20_000);
-  }
+  const when = timed ? timeOf(source.images[rel]?.series ?? '') : new Date(base + (i % 50) * 1000);
   i++;
   utimesSync(dst, when, when);
 }

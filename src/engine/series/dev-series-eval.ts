@@ -13,6 +13,7 @@ import type {
 } from '../../common/contract/types';
 import type { Engine } from '../engine';
 import { pairwiseScores } from '../../common/people/synthetic';
+import { seededRandom } from '../../common/random';
 
 export interface SeriesLabel {
   dataset: 'deepfashion_inshop' | 'market1501';
@@ -24,6 +25,27 @@ export interface SeriesLabel {
 
 export interface SeriesLabels {
   images: Record<string, SeriesLabel>;
+}
+
+/**
+ * File dates of a studio day, as a camera leaves them: look after look (each labelled series) in an
+ * order shuffled by `seed`, 4 minutes apart, a look's photos 20 s apart. The returned function
+ * gives the next photo of a series its date.
+ */
+export function studioDayTimes(labels: SeriesLabels, start: number, seed = 7): (series: string) => Date {
+  const random = seededRandom(seed);
+  const slot = new Map(
+    [...new Set(Object.values(labels.images).map((l) => l.series))]
+      .map((series) => ({ series, key: random() }))
+      .sort((a, b) => a.key - b.key)
+      .map((x, k) => [x.series, k] as const),
+  );
+  const views = new Map<string, number>();
+  return (series) => {
+    const view = views.get(series) ?? 0;
+    views.set(series, view + 1);
+    return new Date(start + (slot.get(series) ?? 0) * 240_000 + view * 20_000);
+  };
 }
 
 export interface SeriesRunSummary {

@@ -8,13 +8,12 @@ import { copyFileSync, mkdirSync, readFileSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger';
-import { seededRandom } from '../../common/random';
 import { cosineSimilarity } from '../../common/series/vectors';
 import { decodeAnalysisRaster } from '../dedup/testing-decode';
 import { createEngine, type Engine } from '../engine';
 import { createVisionPipeline, DEFAULT_MODELS_DIR } from '../ml';
 import { needDataset, tempDir } from '../testing';
-import { scoreSeriesRun, type SeriesLabels, type SeriesRunSummary } from './dev-series-eval';
+import { scoreSeriesRun, studioDayTimes, type SeriesLabels, type SeriesRunSummary } from './dev-series-eval';
 
 const data = needDataset('series/labels.json');
 const root = path.join(data.root, 'series');
@@ -90,20 +89,8 @@ describe.skipIf(!present)(`the same shoots as a studio day with camera times${da
   beforeAll(async () => {
     // Look after look on one white wall: a look's views 20 s apart, 4 minutes between looks, the
     // looks in a shuffled order. File dates a camera leaves, trusted as a clock.
-    const random = seededRandom(7);
-    const slot = new Map(
-      [...new Set(Object.values(labels.images).map((l) => l.series))]
-        .map((series) => ({ series, key: random() }))
-        .sort((a, b) => a.key - b.key)
-        .map((x, k) => [x.series, k] as const),
-    );
-    const views = new Map<string, number>();
-    const start = Date.now() - 86_400_000;
-    ({ engine, cleanup, summary } = await scanDevSeries((series) => {
-      const view = views.get(series) ?? 0;
-      views.set(series, view + 1);
-      return new Date(start + (slot.get(series) ?? 0) * 240_000 + view * 20_000);
-    }));
+    const timeOf = studioDayTimes(labels, Date.now() - 86_400_000);
+    ({ engine, cleanup, summary } = await scanDevSeries((series) => timeOf(series)));
   }, 600_000);
   afterAll(async () => {
     await engine?.dispose();
