@@ -119,6 +119,10 @@ describe('groupSeries', () => {
     const merged = groupSeries([...first, ...again], P).map((g) => g.contentIds);
     expect(merged).toEqual([[...first, ...again].map((x) => x.contentId)]);
     expect(groupSeries([...first, ...again], P)[0]?.links.map((l) => l.kind)).toContain('name+clothing');
+    // A party: a flurry, a lull, the same person on both sides of it in the same room. One series.
+    const room = jitter(anyScene, 0.05, random);
+    const party = [0, 10, 20, 30, 330, 340].map((x) => photo(x / 60, room, [9], { timeSource: 'mtime' }));
+    expect(groupSeries(party, P).map((g) => g.contentIds)).toEqual([party.map((x) => x.contentId)]);
   });
 
   it('links the same people in the same clothes across a background change', () => {

@@ -116,8 +116,9 @@ export function linkEvidence(
     // a clock: a name says which shoot a photo is of whatever the pause before it.
     if (sameStem && clothing !== null && clothing >= p.clothingWithName && !peopleConflict)
       return evidence('name+clothing');
-    // Across a pause in the shooting rhythm only the same person carries a shoot on.
-    if (acrossBreak) return null;
+    // Across a pause in the shooting rhythm a place carries a series on only with a person seen on
+    // both sides (a party's flurry and lull); on a studio day the next look is someone else.
+    if (acrossBreak && !(peopleOverlap !== null && peopleOverlap > 0)) return null;
     // Without a trusted clock the background alone must be as close as a continuation after a long gap.
     const backgroundNeeded = trustedTime ? p.backgroundSimilar : p.backgroundStrong;
     // One place within a session is not yet one shoot: in a studio, model after model and outfit
@@ -135,7 +136,7 @@ export function linkEvidence(
     return null;
   }
   if (
-    !acrossBreak &&
+    (!acrossBreak || (peopleOverlap !== null && peopleOverlap > 0)) &&
     background !== null &&
     background >= p.backgroundStrong &&
     samePeopleOrNone &&
