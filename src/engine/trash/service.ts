@@ -27,7 +27,7 @@ import type { Logger } from '../../common/logger';
 import { settle } from '../async';
 import type { LibraryRepository } from '../library/repository';
 import type { TrashBackend } from './backend';
-import type { LibraryFile, TrashReadModel, TrashRepository } from './repository';
+import type { LibraryFile, SeriesPerson, TrashReadModel, TrashRepository } from './repository';
 import { hashFile, holdsContent, locateInLibrary, realRoots } from './safety';
 
 export interface RedundantShotSource {
@@ -81,6 +81,23 @@ interface Intent {
 const INTENT_PREFIX = 'trash-intent:';
 const intentKey = (journalId: number, fileId: number): string => `${INTENT_PREFIX}${journalId}:${fileId}`;
 const INTERRUPTED_MOVE = 'interrupted while moving to the trash (settled at the next start)';
+
+/**
+ * "The last photo of this person in this series", at plan time and at execute time alike. Ids and the
+ * start beside the (stored, possibly stale) title: a UI words them with today's names.
+ */
+function lastOfPerson(sp: SeriesPerson): GuardReason {
+  return {
+    key: 'guard.lastOfPerson',
+    params: {
+      person: sp.person,
+      series: sp.title,
+      personId: sp.personId,
+      seriesId: sp.seriesId,
+      seriesStart: sp.startAt,
+    },
+  };
+}
 
 export function createTrashService(deps: {
   repo: TrashRepository;
@@ -142,18 +159,7 @@ export function createTrashService(deps: {
         const showing = read.filesShowingPersonInSeries(sp.seriesId, sp.personId);
         if (showing.length > 0 && showing.every((id) => selected.has(id))) {
           const keep = showing.find((id) => !guarded.has(id)) ?? showing[0];
-          if (keep !== undefined && !guarded.has(keep))
-            guarded.set(keep, {
-              key: 'guard.lastOfPerson',
-              // Ids and the start beside the (stored, possibly stale) title: a UI words them with today's names.
-              params: {
-                person: sp.person,
-                series: sp.title,
-                personId: sp.personId,
-                seriesId: sp.seriesId,
-                seriesStart: sp.startAt,
-              },
-            });
+          if (keep !== undefined && !guarded.has(keep)) guarded.set(keep, lastOfPerson(sp));
         }
       }
     }
@@ -176,17 +182,7 @@ export function createTrashService(deps: {
       const others = read
         .filesShowingPersonInSeries(sp.seriesId, sp.personId)
         .filter((id) => id !== file.id && !pending.has(id));
-      if (others.length === 0)
-        return {
-          key: 'guard.lastOfPerson',
-          params: {
-            person: sp.person,
-            series: sp.title,
-            personId: sp.personId,
-            seriesId: sp.seriesId,
-            seriesStart: sp.startAt,
-          },
-        };
+      if (others.length === 0) return lastOfPerson(sp);
     }
     return null;
   }
