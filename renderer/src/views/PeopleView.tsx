@@ -269,35 +269,18 @@ function PersonPage({ id, onBack }: { id: number; onBack: () => void }) {
       }),
   );
   const label = p ? personName(p, t('people.unnamed')) : '';
+  /** Opens the viewer on the photos of `refs` (boxes drawn as `kind`), at the one holding `id`. */
+  const openAt = (refs: readonly FaceRef[], kind: PhotoBox['kind'], id: number): void => {
+    const { photoIds, boxes } = viewerOf(refs, kind, label);
+    const at = refs.find((f) => f.id === id)?.photoId;
+    openLightbox({ mode: 'view', photoIds, boxes, index: Math.max(0, photoIds.indexOf(at ?? -1)) });
+  };
   const openFaces = (faceId: number): void => {
-    if (!p) return;
-    const { photoIds, boxes } = viewerOf(p.faces, 'face', label);
-    const at = p.faces.find((f) => f.id === faceId)?.photoId;
-    openLightbox({
-      mode: 'view',
-      photoIds,
-      boxes,
-      index: Math.max(
-        0,
-        photoIds.findIndex((x) => x === at),
-      ),
-    });
+    if (p) openAt(p.faces, 'face', faceId);
   };
   // Only confident suggestions, and only those still waiting for an answer (confirmed ones are the person's now).
   const suggestions = p ? pendingSuggestions(p.inferred, decided) : [];
-  const openInferred = (bodyId: number): void => {
-    const { photoIds, boxes } = viewerOf(suggestions, 'body', label);
-    const at = suggestions.find((f) => f.id === bodyId)?.photoId;
-    openLightbox({
-      mode: 'view',
-      photoIds,
-      boxes,
-      index: Math.max(
-        0,
-        photoIds.findIndex((x) => x === at),
-      ),
-    });
-  };
+  const openInferred = (bodyId: number): void => openAt(suggestions, 'body', bodyId);
   const decide = (bodyId: number, accept: boolean): void => {
     void action
       .run(() => api.people.confirmInferred({ bodyIds: [bodyId], accept }))
