@@ -153,11 +153,7 @@ async function startServices(
     repo: createDedupRepository(db),
     logger: logger.child({ part: 'dedup' }),
     onChange: () => bus.emit('library:changed', { reason: 'dedup' }),
-    preferredFolders: () =>
-      repo
-        .folders()
-        .filter((f) => f.preferred)
-        .map((f) => f.path),
+    preferredFolders: () => repo.preferredFolders(),
   });
   const visionRepo = createVisionRepository(db);
   const vectors = libraryVectors({

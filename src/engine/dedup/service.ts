@@ -110,9 +110,20 @@ export function createDuplicateService(deps: {
     );
   }
 
+  /** What ranks a group's copies besides their own facts: the user's keeper choices and preferred folders. */
+  interface Ranking {
+    choices: Set<number>;
+    preferredFolders: string[];
+  }
+  /** Read once per regrouping (or keeper choice), not once per group. */
+  const ranking = (choices: Set<number>): Ranking => ({
+    choices,
+    preferredFolders: deps.preferredFolders?.() ?? [],
+  });
+
   function rankMembers(
     members: MemberRow[],
-    choices: Set<number>,
+    { choices, preferredFolders }: Ranking,
     pairs: readonly EditPair[] = [],
   ): Array<{ fileId: number; keep: boolean; why: KeeperReason[] }> {
     const edits = editsOf(members, pairs);
@@ -130,7 +141,7 @@ export function createDuplicateService(deps: {
       jpegQuality: m.format === 'jpeg' ? jpegQualityOf(m.path_bytes) : null,
       camera: m.camera,
     }));
-    const suggestion = suggestKeeper(candidates, { preferredFolders: deps.preferredFolders?.() ?? [] });
+    const suggestion = suggestKeeper(candidates, { preferredFolders });
     const chosen = members.find((m) => choices.has(m.file_id));
     return suggestion.ranked.map((r) => {
       if (!chosen) return { fileId: r.id, keep: r.keep, why: r.why };
@@ -175,7 +186,7 @@ export function createDuplicateService(deps: {
     );
   }
 
-  function planGroups(choices: Set<number>): PlannedGroup[] {
+  function planGroups(rank: Ranking): PlannedGroup[] {
     const items = repo.hashed().map((r) => ({ id: r.id, hashes: unpackHashes(r.hashes) }));
     const notDuplicate = repo.notDuplicatePairs();
     const near: NearDuplicateGroup[] = findNearDuplicateGroups(items, { notDuplicate });
@@ -192,7 +203,7 @@ export function createDuplicateService(deps: {
         representative.set(contentId, members[0] as MemberRow);
         continue;
       }
-      const keeperId = rankMembers(members, choices).find((r) => r.keep)?.fileId;
+      const keeperId = rankMembers(members, rank).find((r) => r.keep)?.fileId;
       representative.set(contentId, members.find((m) => m.file_id === keeperId) ?? (members[0] as MemberRow));
       copiesOf.set(contentId, members.length - 1);
       planned.push({
@@ -234,8 +245,8 @@ export function createDuplicateService(deps: {
 
   function rebuild(): { groups: number; exact: number; near: number } {
     const started = performance.now();
-    const choices = repo.keeperChoices();
-    const planned = planGroups(choices);
+    const rank = ranking(repo.keeperChoices());
+    const planned = planGroups(rank);
     const existing = repo.groupKeys();
     repo.transaction(() => {
       const keep = new Set(planned.map((p) => p.key));
@@ -244,7 +255,7 @@ export function createDuplicateService(deps: {
         let id = existing.get(p.key);
         if (id === undefined) id = repo.insertGroup(p.kind, p.key, JSON.stringify(p.evidence));
         else repo.updateGroup(id, p.kind, JSON.stringify(p.evidence));
-        for (const r of rankMembers(p.members, choices, p.pairs))
+        for (const r of rankMembers(p.members, rank, p.pairs))
           repo.insertMember(id, r.fileId, r.keep, JSON.stringify(r.why));
       }
     });
@@ -308,7 +319,7 @@ export function createDuplicateService(deps: {
         repo.transaction(() => {
           repo.chooseKeeper(groupId, photoId, Date.now());
           const rows = repo.groupMembers(groupId);
-          for (const r of rankMembers(rows, new Set([photoId]), pairsOf(group.proof)))
+          for (const r of rankMembers(rows, ranking(new Set([photoId])), pairsOf(group.proof)))
             repo.setMember(groupId, r.fileId, r.keep, JSON.stringify(r.why));
         });
         // The near group that holds this content shows the exact group's keeper: re-plan it.

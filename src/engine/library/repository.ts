@@ -61,6 +61,7 @@ export function createLibraryRepository(db: Db) {
     folderByPath: db.prepare<[string]>('SELECT id, path, added_at, preferred FROM folders WHERE path = ?'),
     folderById: db.prepare<[number]>('SELECT id, path, added_at, preferred FROM folders WHERE id = ?'),
     folderPreferred: db.prepare<[number, number]>('UPDATE folders SET preferred = ? WHERE id = ?'),
+    preferredPaths: db.prepare<[], { path: string }>('SELECT path FROM folders WHERE preferred = 1'),
     folderDelete: db.prepare<[number]>('DELETE FROM folders WHERE id = ?'),
     // What a removed folder leaves behind. Contents no file points at any more cascade to their
     // faces, bodies, person assignments, series memberships and "not a duplicate" answers.
@@ -180,6 +181,10 @@ export function createLibraryRepository(db: Db) {
     folder(id: number): Folder | null {
       const r = s.folderById.get(id) as FolderRow | undefined;
       return r ? toFolder(r) : null;
+    },
+    /** The library folders marked as preferred for keeping. */
+    preferredFolders(): string[] {
+      return s.preferredPaths.all().map((r) => r.path);
     },
     /** Marks a library folder as preferred for keeping (or not); false when there is no such folder. */
     setPreferred(id: number, preferred: boolean): boolean {
